@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@hookstream/contracts';
+import type { Logger } from '@hookstream/logging';
+import { MessagingModule } from '@hookstream/messaging';
+import { PersistenceModule } from '@hookstream/persistence';
+import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import type { EventIngestConfig } from './config';
+
+@Module({})
+export class EventIngestModule {
+  static register(config: EventIngestConfig, logger: Logger): DynamicModule {
+    return {
+      module: EventIngestModule,
+      imports: [
+        ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'event-ingest',
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [Topics.producerEvents, Topics.ingestDeadLetter, Topics.events],
+        }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: `${config.DATABASE_SCHEMA_PREFIX}event_ingest`,
+          entities: [],
+          migrations: [],
+        }),
+      ],
+    };
+  }
+}

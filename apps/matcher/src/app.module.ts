@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@hookstream/contracts';
+import type { Logger } from '@hookstream/logging';
+import { MessagingModule } from '@hookstream/messaging';
+import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import type { MatcherConfig } from './config';
+
+@Module({})
+export class MatcherModule {
+  static register(config: MatcherConfig, logger: Logger): DynamicModule {
+    return {
+      module: MatcherModule,
+      imports: [
+        ServiceRuntimeModule.forRoot({ service: 'matcher', logger }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'matcher',
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter],
+        }),
+      ],
+    };
+  }
+}

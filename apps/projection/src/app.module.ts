@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@hookstream/contracts';
+import type { Logger } from '@hookstream/logging';
+import { MessagingModule } from '@hookstream/messaging';
+import { PersistenceModule } from '@hookstream/persistence';
+import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import type { ProjectionConfig } from './config';
+
+@Module({})
+export class ProjectionModule {
+  static register(config: ProjectionConfig, logger: Logger): DynamicModule {
+    return {
+      module: ProjectionModule,
+      imports: [
+        ServiceRuntimeModule.forRoot({ service: 'projection', logger }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'projection',
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [Topics.events, Topics.deliveryOutcomes, Topics.projectionDeadLetter],
+        }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: `${config.DATABASE_SCHEMA_PREFIX}projection`,
+          entities: [],
+          migrations: [],
+        }),
+      ],
+    };
+  }
+}

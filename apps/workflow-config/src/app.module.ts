@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@hookstream/contracts';
+import type { Logger } from '@hookstream/logging';
+import { MessagingModule } from '@hookstream/messaging';
+import { PersistenceModule } from '@hookstream/persistence';
+import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import type { WorkflowConfigConfig } from './config';
+
+@Module({})
+export class WorkflowConfigModule {
+  static register(config: WorkflowConfigConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkflowConfigModule,
+      imports: [
+        ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? 'workflow-config',
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [Topics.workflowConfig, Topics.endpointDisabled, Topics.configDeadLetter],
+        }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: `${config.DATABASE_SCHEMA_PREFIX}workflow_config`,
+          entities: [],
+          migrations: [],
+        }),
+      ],
+    };
+  }
+}

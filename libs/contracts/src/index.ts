@@ -1,0 +1,6 @@
+export * from './ids';
+export * from './topics';
+export * from './contract';
+export * from './messages/event';
+export * from './messages/workflow';
+export * from './messages/delivery';

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { idSchema } from '../ids';
+import { CanonicalEvent } from './event';
+import { WebhookAction } from './workflow';
+
+/**
+ * One job per (event, workflow, action). It carries a snapshot of the action
+ * so that retries, and deliveries for a workflow deleted meanwhile, use the
+ * configuration the event was matched with. Key: action id.
+ */
+export const DeliveryJob = z.object({
+  invocation_id: idSchema('ivc'),
+  tenant_id: z.string(),
+  event: CanonicalEvent,
+  workflow_id: idSchema('wf'),
+  workflow_version: z.number().int().positive(),
+  action: WebhookAction,
+  /** The action's URL, or the event's metadata.webhook_url (CAF) when set. */
+  target_url: z.string().url(),
+  /** 1-based number of the attempt this job is about to make. */
+  attempt: z.number().int().positive(),
+  /** When this attempt may start; absent means now. */
+  due_at: z.string().datetime().optional(),
+  /** Set when re-queued because the endpoint's circuit was open. */
+  short_circuited: z.boolean().optional(),
+  reflow: z.boolean().optional(),
+  scheduled_at: z.string().datetime(),
+});
+export type DeliveryJob = z.infer<typeof DeliveryJob>;
+
+export const DeliveryErrorKind = z.enum([
+  'http_status',
+  'timeout',
+  'network',
+  'redirect',
+  'ssrf_blocked',
+  'circuit_open',
+  'endpoint_disabled',
+  'invalid_url',
+]);
+export type DeliveryErrorKind = z.infer<typeof DeliveryErrorKind>;
+
+/** Every attempt's outcome. Key: event id. */
+export const DeliveryOutcome = z.object({
+  /** Deterministic per (event, workflow, action): retries and reflows share it. */
+  invocation_id: idSchema('ivc'),
+  tenant_id: z.string(),
+  event_id: idSchema('evt'),
+  workflow_id: idSchema('wf'),
+  action_id: idSchema('wfa'),
+  attempt: z.number().int().positive(),
+  timestamp: z.string().datetime(),
+  /** true for any attempt after the first of its invocation. */
+  retry: z.boolean(),
+  succeeded: z.boolean(),
+  /** No further attempt will follow this one. */
+  final: z.boolean(),
+  status_code: z.number().int().nullable(),
+  error_kind: DeliveryErrorKind.nullable(),
+  error_message: z.string().nullable(),
+  url: z.string(),
+  /** Secrets masked. */
+  request_headers: z.record(z.string(), z.string()),
+  response_body: z.string().nullable(),
+  response_received_at: z.string().datetime().nullable(),
+  duration_ms: z.number().nonnegative(),
+  next_attempt_at: z.string().datetime().nullable(),
+});
+export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>;
+
+/** A job whose schedule ran out, or that can never succeed. Key: action id. */
+export const DeliveryDeadLetter = z.object({
+  job: DeliveryJob,
+  reason: z.string(),
+  dead_lettered_at: z.string().datetime(),
+});
+export type DeliveryDeadLetter = z.infer<typeof DeliveryDeadLetter>;

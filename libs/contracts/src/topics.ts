@@ -1,0 +1,44 @@
+// The one definition of every Kafka topic. Names follow
+// <domain>.<entity>.<event>.v<N>; a breaking change gets a new version.
+// The key column is the ordering unit of each topic.
+export interface TopicSpec {
+  readonly name: string;
+  readonly key: string;
+  readonly partitions: number;
+  readonly compacted?: boolean;
+  /** Retention for non-compacted topics; undefined keeps the broker default. */
+  readonly retentionMs?: number;
+}
+
+export const Topics = {
+  /** Producers publish here (more inbound topics may be configured). */
+  producerEvents: { name: 'producer.event.published.v1', key: 'subject id', partitions: 6 },
+  /** Producer messages that failed validation, with the reason and the original bytes. */
+  ingestDeadLetter: { name: 'ingest.event.rejected.v1', key: 'original key', partitions: 1 },
+  /** Canonical events with evt_ ids. */
+  events: { name: 'ingest.event.accepted.v1', key: 'subject id', partitions: 6 },
+  /** Full current state of each workflow; a tombstone on delete. */
+  workflowConfig: { name: 'config.workflow.changed.v1', key: 'workflow id', partitions: 3, compacted: true },
+  /** One job per (event, workflow, action). */
+  deliveryJobs: { name: 'matcher.job.scheduled.v1', key: 'action id', partitions: 6 },
+  /** Every attempt's outcome. */
+  deliveryOutcomes: { name: 'delivery.attempt.completed.v1', key: 'event id', partitions: 6 },
+  /** Jobs whose retry schedule ran out. */
+  deliveryDeadLetter: { name: 'delivery.job.exhausted.v1', key: 'action id', partitions: 1 },
+  /** An endpoint answered 410 Gone: its action is disabled. */
+  endpointDisabled: { name: 'delivery.endpoint.disabled.v1', key: 'workflow id', partitions: 1 },
+  /** Messages each consumer could not read, with the reason and the original bytes. */
+  matcherDeadLetter: { name: 'matcher.message.rejected.v1', key: 'original key', partitions: 1 },
+  deliveryRejected: { name: 'delivery.message.rejected.v1', key: 'original key', partitions: 1 },
+  projectionDeadLetter: { name: 'projection.message.rejected.v1', key: 'original key', partitions: 1 },
+  configDeadLetter: { name: 'config.message.rejected.v1', key: 'original key', partitions: 1 },
+  /** Reflow and test requests: stored or synthetic events to match again. */
+  reflowRequests: { name: 'gateway.reflow.requested.v1', key: 'subject id', partitions: 3 },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicId = keyof typeof Topics;
+
+/** Test runs and side-by-side deployments isolate themselves with a prefix. */
+export function topicName(spec: TopicSpec, prefix = ''): string {
+  return `${prefix}${spec.name}`;
+}

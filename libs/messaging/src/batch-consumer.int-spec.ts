@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Contracts, newId, Topics } from '@hookstream/contracts';
+import { testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
+import { ConsumedMessage } from './batch-consumer';
+import { DeadLetterHeaders } from './dead-letter';
+import { KafkaConnection } from './kafka-connection';
+
+const topic = Topics.reflowRequests;
+
+function connectionFor(prefix: string, clientId: string): KafkaConnection {
+  return new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId, topicPrefix: prefix, logger: testLogger(clientId) });
+}
+
+function reflowRequest(requestId: string) {
+  const now = new Date().toISOString();
+  return {
+    request_id: requestId,
+    tenant_id: 'ten_test',
+    requested_at: now,
+    event: {
+      id: newId('evt'),
+      tenant_id: 'ten_test',
+      source: 'gateway',
+      type: 'payment_approved',
+      subject_id: 'pay_1',
+      entity_id: null,
+      processing_channel_id: null,
+      timestamp: now,
+      version: '1.0.0',
+      data: {},
+      metadata: {},
+      received_at: now,
+    },
+  };
+}
+
+describe('BatchConsumer against the real broker', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  it('re-delivers a batch to a restarted consumer when the first crashed before committing', async () => {
+    const prefix = uniquePrefix('alo');
+    const groupId = `${prefix}group`;
+    const producer = connectionFor(prefix, 'producer');
+    await producer.connect();
+    cleanup.push(() => producer.disconnect());
+    await producer.ensureTopics([topic, Topics.matcherDeadLetter]);
+    await producer.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_1', value: reflowRequest('first') }]);
+
+    // The first consumer, in its own process, receives the message and dies
+    // (SIGKILL) before its handler resolves, so it never commits.
+    const child = spawn(process.execPath, ['-r', path.join(WORKSPACE_ROOT, 'tools/ts-register.js'), path.join(__dirname, '__fixtures__/crash-before-commit.ts')], {
+      env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, GROUP_ID: groupId },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanup.push(async () => void child.kill('SIGKILL'));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('received') && resolve());
+      child.on('exit', (code) => reject(new Error(`consumer process exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+
+    const restarted = connectionFor(prefix, 'restarted');
+    await restarted.connect();
+    cleanup.push(() => restarted.disconnect());
+    const got: ConsumedMessage<unknown>[] = [];
+    await restarted
+      .consumer({
+        groupId: `${groupId}`,
+        topics: [topic],
+        contract: Contracts.reflowRequests,
+        deadLetter: Topics.matcherDeadLetter,
+        fromBeginning: true,
+        sessionTimeoutMs: 6000,
+        handle: async (messages) => {
+          got.push(...messages);
+        },
+      })
+      .start();
+    await waitFor(() => got.length > 0, { timeoutMs: 45_000, what: 'the uncommitted message to be re-delivered' });
+    expect((got[0].value as { request_id: string }).request_id).toBe('first');
+  }, 60_000);
+
+  it('sends a malformed message to the dead-letter topic with its reason and processes the next one', async () => {
+    const prefix = uniquePrefix('dlq');
+    const connection = connectionFor(prefix, 'dlq');
+    await connection.connect();
+    cleanup.push(() => connection.disconnect());
+    await connection.ensureTopics([topic, Topics.matcherDeadLetter]);
+
+    const deadLetters = await new TopicRecorder(prefix, Topics.matcherDeadLetter).start();
+    cleanup.push(() => deadLetters.stop());
+
+    await connection.publisher.publishEncoded(topic, [
+      { key: 'pay_1', value: '{"not":"a reflow request"}' },
+      { key: 'pay_1', value: 'not json at all' },
+    ]);
+    await connection.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_1', value: reflowRequest('valid') }]);
+
+    const handled: string[] = [];
+    await connection
+      .consumer({
+        groupId: `${prefix}group`,
+        topics: [topic],
+        contract: Contracts.reflowRequests,
+        deadLetter: Topics.matcherDeadLetter,
+        fromBeginning: true,
+        handle: async (messages) => {
+          handled.push(...messages.map((m) => (m.value as { request_id: string }).request_id));
+        },
+      })
+      .start();
+
+    await waitFor(() => handled.includes('valid'), { timeoutMs: 20_000, what: 'the valid message' });
+    await waitFor(() => deadLetters.messages.length === 2, { timeoutMs: 20_000, what: 'two dead letters' });
+    const [schemaFailure, jsonFailure] = deadLetters.messages;
+    expect(String(schemaFailure.value)).toBe('{"not":"a reflow request"}');
+    expect(schemaFailure.headers[DeadLetterHeaders.reason]).toMatch(/request_id/);
+    expect(schemaFailure.headers[DeadLetterHeaders.topic]).toBe(`${prefix}${topic.name}`);
+    expect(String(jsonFailure.value)).toBe('not json at all');
+    expect(jsonFailure.headers[DeadLetterHeaders.reason]).toMatch(/invalid JSON/);
+    expect(handled).toEqual(['valid']);
+  }, 60_000);
+});

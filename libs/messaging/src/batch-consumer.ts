@@ -1,0 +1,192 @@
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { decodeMessage, MessageContract, MessageOf, TopicSpec } from '@hookstream/contracts';
+import type { KafkaConnection } from './kafka-connection';
+import { deadLetterMessage } from './dead-letter';
+
+export interface ConsumedMessage<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: T;
+  headers: Record<string, string>;
+  /** Broker timestamp, ms since epoch. */
+  timestamp: number;
+}
+
+export interface BatchScope {
+  readonly topic: string;
+  readonly partition: number;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  /**
+   * Leaves the messages from `offset` on for later: they stay uncommitted,
+   * the partition is paused (not slept on), and it is resumed and re-read
+   * from `offset` when `untilMs` (epoch ms) comes.
+   */
+  holdFrom(offset: string, untilMs: number): void;
+}
+
+export interface BatchConsumerOptions<T> {
+  groupId: string;
+  topics: readonly TopicSpec[];
+  /**
+   * Decodes and validates every message; one that fails goes to the
+   * dead-letter topic with its reason and the original bytes, and the
+   * partition moves on. Without a contract, handlers get the raw bytes.
+   */
+  contract?: MessageContract;
+  deadLetter?: TopicSpec;
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
+  maxWaitTimeMs?: number;
+  handle: (messages: ConsumedMessage<T>[], scope: BatchScope) => Promise<void>;
+}
+
+/** A contract-typed consumer: handlers get validated values. */
+export type ContractConsumerOptions<C extends MessageContract> = Omit<BatchConsumerOptions<MessageOf<C>>, 'contract'> & { contract: C };
+
+/**
+ * eachBatch with manual commits: a batch's offsets are committed only after
+ * its handler resolved, so a crash before that re-delivers the batch
+ * (at-least-once). Malformed messages never block the partition.
+ */
+export class BatchConsumer<T> {
+  private consumer: Consumer | undefined;
+  private readonly holdTimers = new Set<NodeJS.Timeout>();
+  private joined: Promise<void>;
+  private markJoined!: () => void;
+  private assigned = new Map<string, number[]>();
+  private crashed: Error | undefined;
+
+  constructor(
+    private readonly connection: KafkaConnection,
+    private readonly options: BatchConsumerOptions<T>,
+  ) {
+    this.joined = new Promise((resolve) => (this.markJoined = resolve));
+    if (options.contract && !options.deadLetter) {
+      throw new Error(`consumer ${options.groupId}: a contract needs a dead-letter topic for what fails it`);
+    }
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.connection.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 15_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 30_000,
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, restartOnFailure: async () => true },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.assigned = new Map(Object.entries(event.payload.memberAssignment));
+      this.markJoined();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.crashed = event.payload.restart ? undefined : event.payload.error;
+      this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: this.options.topics.map((t) => this.connection.topic(t)),
+      fromBeginning: this.options.fromBeginning ?? false,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+  }
+
+  /** Resolves once the group has assigned this member its partitions. */
+  whenJoined(): Promise<void> {
+    return this.joined;
+  }
+
+  /** Partitions of each topic this member owns now. */
+  assignment(): ReadonlyMap<string, number[]> {
+    return this.assigned;
+  }
+
+  /** A consumer that crashed for good is not ready. */
+  healthError(): Error | undefined {
+    return this.crashed;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.holdTimers) clearTimeout(timer);
+    this.holdTimers.clear();
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || payload.isStale()) return;
+    const { valid, rejected } = this.decode(batch.topic, batch.partition, batch.messages);
+    if (rejected.length > 0 && this.options.deadLetter) {
+      await this.connection.publisher.publishEncoded(this.options.deadLetter, rejected);
+    }
+    let hold: { offset: string; untilMs: number } | undefined;
+    const scope: BatchScope = {
+      topic: batch.topic,
+      partition: batch.partition,
+      heartbeat: payload.heartbeat,
+      isRunning: payload.isRunning,
+      holdFrom: (offset, untilMs) => {
+        if (!hold || BigInt(offset) < BigInt(hold.offset)) hold = { offset, untilMs };
+      },
+    };
+    if (valid.length > 0) await this.options.handle(valid, scope);
+
+    const consumer = this.consumer;
+    if (!consumer) return;
+    const next = hold ? hold.offset : (BigInt(batch.lastOffset()) + 1n).toString();
+    if (BigInt(next) > BigInt(batch.firstOffset() ?? next)) payload.resolveOffset((BigInt(next) - 1n).toString());
+    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    if (hold) this.pauseUntil(consumer, batch.topic, batch.partition, hold.offset, hold.untilMs);
+  }
+
+  private pauseUntil(consumer: Consumer, topic: string, partition: number, offset: string, untilMs: number): void {
+    consumer.pause([{ topic, partitions: [partition] }]);
+    consumer.seek({ topic, partition, offset });
+    const timer = setTimeout(() => {
+      this.holdTimers.delete(timer);
+      // Stopped meanwhile: nothing to resume.
+      if (this.consumer === consumer) consumer.resume([{ topic, partitions: [partition] }]);
+    }, Math.max(0, untilMs - Date.now()));
+    this.holdTimers.add(timer);
+  }
+
+  private decode(topic: string, partition: number, messages: KafkaMessage[]) {
+    const valid: ConsumedMessage<T>[] = [];
+    const rejected: ReturnType<typeof deadLetterMessage>[] = [];
+    for (const m of messages) {
+      const headers = stringHeaders(m.headers);
+      const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, headers, timestamp: Number(m.timestamp) };
+      if (!this.options.contract) {
+        valid.push({ ...base, value: m.value as T });
+        continue;
+      }
+      const decoded = decodeMessage(this.options.contract, m.value);
+      if (decoded.ok) valid.push({ ...base, value: decoded.value as T });
+      else rejected.push(deadLetterMessage({ topic, partition, offset: m.offset, key: m.key, value: m.value, headers }, decoded.reason));
+    }
+    return { valid, rejected };
+  }
+}
+
+function stringHeaders(headers: KafkaMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return out;
+}

@@ -1,0 +1,5 @@
+export * from './kafka-connection';
+export * from './message-publisher';
+export * from './batch-consumer';
+export * from './dead-letter';
+export * from './nest/messaging.module';

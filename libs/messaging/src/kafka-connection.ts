@@ -1,0 +1,129 @@
+import { Admin, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import type { Logger } from '@hookstream/logging';
+import type { TopicSpec } from '@hookstream/contracts';
+import { BatchConsumer, BatchConsumerOptions } from './batch-consumer';
+import { MessagePublisher } from './message-publisher';
+
+export interface KafkaConnectionOptions {
+  brokers: string[];
+  clientId: string;
+  /** Prepended to every topic name; isolates test runs on one cluster. */
+  topicPrefix?: string;
+  logger: Logger;
+  /** Replication factor for topics this service creates. */
+  replicationFactor?: number;
+}
+
+const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * The one place that owns a service's Kafka client: a single idempotent-safe
+ * producer (acks=all), an admin for topic creation and health, and factories
+ * for consumers. Everything kafkajs stays behind this lib.
+ */
+export class KafkaConnection {
+  readonly kafka: Kafka;
+  readonly publisher: MessagePublisher;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers: BatchConsumer<unknown>[] = [];
+  private connected = false;
+
+  constructor(private readonly options: KafkaConnectionOptions) {
+    const log = options.logger.child({ component: 'kafkajs' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      retry: { initialRetryTime: 100, retries: 8 },
+      logCreator:
+        () =>
+        ({ level, log: entry }: LogEntry) => {
+          const { message, ...rest } = entry;
+          log[KAFKAJS_LEVELS[level] ?? 'info'](rest, message);
+        },
+    });
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      // Keeps per-key order across retries of one send.
+      maxInFlightRequests: 1,
+      idempotent: false,
+    });
+    this.admin = this.kafka.admin();
+    this.publisher = new MessagePublisher(this.producer, (spec) => this.topic(spec));
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  /** The real topic name of a spec, with this deployment's prefix. */
+  topic(spec: TopicSpec | string): string {
+    const name = typeof spec === 'string' ? spec : spec.name;
+    return `${this.options.topicPrefix ?? ''}${name}`;
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.admin.connect();
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  /** Creates the topics that do not exist yet; existing ones are left alone. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(this.topic(s)));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: this.topic(spec),
+        numPartitions: spec.partitions,
+        replicationFactor: this.options.replicationFactor ?? 1,
+        configEntries: [
+          ...(spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+          ...(spec.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(spec.retentionMs) }] : []),
+        ],
+      })),
+    });
+  }
+
+  /** Resolves when a broker answers a metadata request; used by readiness. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    await withTimeout(this.admin.describeCluster(), timeoutMs, 'Kafka did not answer');
+  }
+
+  consumer<T>(options: BatchConsumerOptions<T>): BatchConsumer<T> {
+    const consumer = new BatchConsumer<T>(this, options);
+    this.consumers.push(consumer as BatchConsumer<unknown>);
+    return consumer;
+  }
+
+  /** Stops consumers first (they finish their batch and commit), then the producer. */
+  async disconnect(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    this.connected = false;
+  }
+
+  /** Newest offset per partition; lets a consumer know when it has caught up. */
+  async latestOffsets(spec: TopicSpec): Promise<Map<number, string>> {
+    const offsets = await this.admin.fetchTopicOffsets(this.topic(spec));
+    return new Map(offsets.map((o) => [o.partition, o.high]));
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,56 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { TopicSpec } from '@hookstream/contracts';
+import type { Logger } from '@hookstream/logging';
+import { ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { KafkaConnection } from '../kafka-connection';
+
+export interface MessagingOptions {
+  brokers: string[];
+  clientId: string;
+  topicPrefix?: string;
+  replicationFactor?: number;
+  /** Topics this service produces to or consumes from; created if missing. */
+  topics: readonly TopicSpec[];
+}
+
+const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+@Injectable()
+class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly connection: KafkaConnection,
+    private readonly readiness: ReadinessRegistry,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.connection.connect();
+    await this.connection.ensureTopics(this.options.topics);
+    this.readiness.register('kafka', () => this.connection.ping());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.disconnect();
+  }
+}
+
+/** The thin Nest part of messaging: one KafkaConnection per service. */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: KafkaConnection,
+          inject: [SERVICE_LOGGER],
+          useFactory: (logger: Logger) => new KafkaConnection({ ...options, logger }),
+        },
+        KafkaLifecycle,
+      ],
+      exports: [KafkaConnection],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './readiness';
+export * from './metrics';
+export * from './service-runtime.module';
+export * from './bootstrap';
+export * from './nest-logger';

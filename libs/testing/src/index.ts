@@ -1,0 +1,5 @@
+export * from './infra';
+export * from './http-receiver';
+export * from './wait-for';
+export * from './kafka-probe';
+export * from './tcp-gate';

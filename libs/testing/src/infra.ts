@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createLogger, Logger } from '@hookstream/logging';
+
+export interface TestInfra {
+  kafkaBrokers: string[];
+  databaseUrl: string;
+}
+
+export const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * The real Kafka and Postgres, resolved as the services resolve them: env
+ * first (KAFKA_BROKERS, DATABASE_URL), else the project's infra script.
+ */
+export function testInfra(): TestInfra {
+  if (!process.env.KAFKA_BROKERS || !process.env.DATABASE_URL) {
+    const out = execFileSync('bash', [path.join(WORKSPACE_ROOT, 'scripts/infra.sh'), 'up'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    for (const line of out.split('\n')) {
+      const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+      if (match && !process.env[match[1]]) process.env[match[1]] = match[2];
+    }
+  }
+  return {
+    kafkaBrokers: (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
+    databaseUrl: process.env.DATABASE_URL ?? '',
+  };
+}
+
+/** A prefix no other test run uses: topics, groups and schemas stay apart. */
+export function uniquePrefix(label: string): string {
+  return `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}_${label.replace(/[^a-z0-9]/gi, '').toLowerCase()}_`;
+}
+
+export function testLogger(service = 'test'): Logger {
+  return createLogger({ service, level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+}
