@@ -3,3 +3,5 @@ export * from './http-receiver';
 export * from './wait-for';
 export * from './kafka-probe';
 export * from './tcp-gate';
+export * from './service-process';
+export * from './platform';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
 import { CanonicalEvent } from './event';
-import { WebhookAction } from './workflow';
+import { SubscriptionInfo, WebhookAction } from './workflow';
 
 /**
  * One job per (event, workflow, action). It carries a snapshot of the action
@@ -15,6 +15,8 @@ export const DeliveryJob = z.object({
   workflow_id: idSchema('wf'),
   workflow_version: z.number().int().positive(),
   action: WebhookAction,
+  /** MyCashflow-style subscription the workflow stands for (uuid, topic, expands). */
+  subscription: SubscriptionInfo.nullable().default(null),
   /** The action's URL, or the event's metadata.webhook_url (CAF) when set. */
   target_url: z.string().url(),
   /** 1-based number of the attempt this job is about to make. */

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Type-checks and compiles every service to dist/ (node dist/apps/<name>/src/main.js).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ensure_dependencies
+log "type-checking"
+(cd "$ROOT" && npx --no-install tsc -p tsconfig.json --noEmit)
+log "compiling to dist/"
+build_all

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole platform locally: dependencies, Kafka, Postgres, and the six
+# services with combined, prefixed logs. Ctrl-C stops the services cleanly
+# (the infrastructure keeps running: npm run infra:down stops it).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ensure_dependencies
+ensure_infrastructure
+cd "$ROOT"
+export LOG_PRETTY="${LOG_PRETTY:-true}"
+export NODE_ENV="${NODE_ENV:-development}"
+# Local development reaches receivers on this machine (the SSRF guard blocks
+# loopback otherwise).
+export DELIVERY_ALLOWED_HOSTS="${DELIVERY_ALLOWED_HOSTS:-127.0.0.1,localhost,::1}"
+commands=()
+for name in "${SERVICES[@]}"; do
+  commands+=("node -r ./tools/ts-register.js apps/$name/src/main.ts")
+done
+exec npx --no-install concurrently --names "$(IFS=,; echo "${SERVICES[*]}")" \
+  --prefix-colors "blue,magenta,cyan,green,yellow,red" --kill-others-on-fail --kill-signal SIGTERM \
+  "${commands[@]}"

@@ -1,0 +1,33 @@
+# Shared by the scripts a person runs: install dependencies when needed and
+# resolve the infrastructure (env first, else scripts/infra.sh up).
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVICES=(gateway workflow-config event-ingest matcher delivery projection)
+
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+
+# npm ci when node_modules is missing or older than the lock file.
+ensure_dependencies() {
+  local marker="$ROOT/node_modules/.package-lock.json"
+  if [[ ! -f "$marker" || "$ROOT/package-lock.json" -nt "$marker" ]]; then
+    log "installing dependencies (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Brings Kafka and Postgres up (or takes them from env) and exports their addresses.
+ensure_infrastructure() {
+  local line
+  while IFS= read -r line; do
+    [[ "$line" =~ ^([A-Z_]+)=(.*)$ ]] || continue
+    export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+  done < <(bash "$ROOT/scripts/infra.sh" up)
+  : "${KAFKA_BROKERS:?infra.sh did not report KAFKA_BROKERS}"
+  : "${DATABASE_URL:?infra.sh did not report DATABASE_URL}"
+}
+
+# Compiles apps and libs to dist/ with swc (path aliases rewritten).
+build_all() {
+  (cd "$ROOT" && rm -rf dist && npx --no-install swc apps libs -d dist --quiet)
+}
