@@ -29,5 +29,5 @@ ensure_infrastructure() {
 
 # Compiles apps and libs to dist/ with swc (path aliases rewritten).
 build_all() {
-  (cd "$ROOT" && rm -rf dist && npx --no-install swc apps libs -d dist --quiet)
+  (cd "$ROOT" && rm -rf dist && npx --no-install swc apps libs -d dist --copy-files --quiet)
 }
