@@ -5,3 +5,4 @@ export * from './kafka-probe';
 export * from './tcp-gate';
 export * from './service-process';
 export * from './platform';
+export * from './second-broker';
