@@ -35,6 +35,7 @@ describe('readiness of the six services', () => {
   afterAll(async () => {
     await platform?.stop();
     await gate?.close();
+    broker.down();
   }, 60_000);
 
   it('reports Postgres down for the services that use it, and recovers', async () => {
