@@ -26,7 +26,7 @@ export class SecondBroker {
   }
 
   private run(command: 'up' | 'down'): void {
-    const env = { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort) };
+    const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort) };
     delete env.KAFKA_BROKERS;
     // Postgres is not this broker's business: keep the script away from it.
     env.DATABASE_URL = env.DATABASE_URL || 'postgres://unused';
