@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Topics } from '@hookstream/contracts';
+import { DELIVERY_TOPICS, DeliveryPipelineModule } from '@hookstream/delivery-pipeline';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { ServiceRuntimeModule } from '@hookstream/service-runtime';
-import type { DeliveryConfig } from './config';
+import { DeliveryConfig, deliverySettings } from './config';
 
 @Module({})
 export class DeliveryModule {
@@ -16,8 +16,9 @@ export class DeliveryModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'delivery',
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [Topics.deliveryJobs, Topics.deliveryOutcomes, Topics.deliveryDeadLetter, Topics.endpointDisabled, Topics.deliveryRejected],
+          topics: DELIVERY_TOPICS,
         }),
+        DeliveryPipelineModule.forRoot(deliverySettings(config)),
       ],
     };
   }

@@ -1,11 +1,70 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
+import { EgressPolicy } from '@hookstream/delivery-http';
+import type { DeliverySettings } from '@hookstream/delivery-pipeline';
+
+const allowlist = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .superRefine((entries, ctx) => {
+    try {
+      new EgressPolicy(entries);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+const percentage = (fallback: number) => z.coerce.number().min(1).max(100).default(fallback);
 
 export const DeliveryEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend({
     PORT: port(3004),
+    /** Base of the public API (the gateway), for links inside Checkout-format bodies. */
+    PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+    /** Multiplies every retry delay; tests and demos use e.g. 0.001. */
+    RETRY_TIME_SCALE: positiveNumber(1),
+    /** Hostnames, IPs or CIDRs exempt from the SSRF block (e.g. 127.0.0.1,localhost,::1 for local development). */
+    DELIVERY_ALLOWED_HOSTS: allowlist,
+    DELIVERY_GROUP_ID: z.string().min(1).default('delivery'),
+    DELIVERY_CONCURRENCY: positiveInt(256),
+    DELIVERY_CONCURRENCY_PER_ENDPOINT: positiveInt(32),
+    DELIVERY_BATCH_PATIENCE_MS: positiveInt(500),
+    DELIVERY_RESPONSE_BODY_CAP_BYTES: positiveInt(4_096),
+    DELIVERY_PARTITIONS_CONCURRENCY: positiveInt(6),
+    DELIVERY_SESSION_TIMEOUT_MS: positiveInt(15_000),
+    BREAKER_VOLUME_THRESHOLD: positiveInt(10),
+    BREAKER_ERROR_PERCENTAGE: percentage(50),
+    BREAKER_RESET_TIMEOUT_MS: positiveInt(30_000),
+    BREAKER_WINDOW_MS: positiveInt(30_000),
+    BREAKER_WINDOW_BUCKETS: positiveInt(10),
+    BREAKER_MAX_ENDPOINTS: positiveInt(10_000),
+    BREAKER_IDLE_EVICTION_MS: positiveInt(600_000),
   });
 export type DeliveryConfig = z.infer<typeof DeliveryEnv>;
 
 export const loadDeliveryConfig = (): DeliveryConfig => loadConfigOrExit(DeliveryEnv);
+
+export function deliverySettings(config: DeliveryConfig): DeliverySettings {
+  return {
+    groupId: config.DELIVERY_GROUP_ID,
+    timeScale: config.RETRY_TIME_SCALE,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    allowedHosts: config.DELIVERY_ALLOWED_HOSTS,
+    concurrency: config.DELIVERY_CONCURRENCY,
+    concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+    batchPatienceMs: config.DELIVERY_BATCH_PATIENCE_MS,
+    responseBodyCapBytes: config.DELIVERY_RESPONSE_BODY_CAP_BYTES,
+    partitionsConcurrency: config.DELIVERY_PARTITIONS_CONCURRENCY,
+    sessionTimeoutMs: config.DELIVERY_SESSION_TIMEOUT_MS,
+    breaker: {
+      volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
+      errorThresholdPercentage: config.BREAKER_ERROR_PERCENTAGE,
+      resetTimeoutMs: config.BREAKER_RESET_TIMEOUT_MS,
+      rollingWindowMs: config.BREAKER_WINDOW_MS,
+      rollingBuckets: config.BREAKER_WINDOW_BUCKETS,
+      maxBreakers: config.BREAKER_MAX_ENDPOINTS,
+      idleEvictionMs: config.BREAKER_IDLE_EVICTION_MS,
+    },
+  };
+}

@@ -42,3 +42,25 @@ export type TopicId = keyof typeof Topics;
 export function topicName(spec: TopicSpec, prefix = ''): string {
   return `${prefix}${spec.name}`;
 }
+
+/** A retry delay topic: every message in it waits the same fixed time. */
+export interface DelayTierSpec extends TopicSpec {
+  readonly delayMs: number;
+}
+
+/**
+ * Delivery's retry ladder, shortest first. Each tier holds its messages
+ * (DeliveryJob values, key action id) for one fixed delay, so a partition's
+ * head is always the earliest due; a job due later than its tier's delay
+ * re-enters a further tier. Real time: RETRY_TIME_SCALE shrinks due times,
+ * never these delays.
+ */
+export const DelayTiers = [
+  { name: 'delivery.retry.1s.v1', key: 'action id', partitions: 6, delayMs: 1_000 },
+  { name: 'delivery.retry.5s.v1', key: 'action id', partitions: 6, delayMs: 5_000 },
+  { name: 'delivery.retry.30s.v1', key: 'action id', partitions: 6, delayMs: 30_000 },
+  { name: 'delivery.retry.2m.v1', key: 'action id', partitions: 6, delayMs: 120_000 },
+  { name: 'delivery.retry.10m.v1', key: 'action id', partitions: 6, delayMs: 600_000 },
+  { name: 'delivery.retry.1h.v1', key: 'action id', partitions: 6, delayMs: 3_600_000 },
+  { name: 'delivery.retry.4h.v1', key: 'action id', partitions: 6, delayMs: 14_400_000 },
+] as const satisfies readonly DelayTierSpec[];

@@ -55,7 +55,8 @@ export type ContractConsumerOptions<C extends MessageContract> = Omit<BatchConsu
  */
 export class BatchConsumer<T> {
   private consumer: Consumer | undefined;
-  private readonly holdTimers = new Set<NodeJS.Timeout>();
+  /** One pending resume per held topic-partition ("topic|partition"). */
+  private readonly holds = new Map<string, NodeJS.Timeout>();
   private joined: Promise<void>;
   private markJoined!: () => void;
   private assigned = new Map<string, number[]>();
@@ -85,9 +86,12 @@ export class BatchConsumer<T> {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.assigned = new Map(Object.entries(event.payload.memberAssignment));
+      this.releaseHoldsNotIn(consumer, this.assigned);
       this.markJoined();
     });
     consumer.on(consumer.events.CRASH, (event) => {
+      // A restart builds a new consumer group with nothing paused: old holds are void.
+      this.clearHolds();
       this.crashed = event.payload.restart ? undefined : event.payload.error;
       this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
     });
@@ -120,8 +124,7 @@ export class BatchConsumer<T> {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.holdTimers) clearTimeout(timer);
-    this.holdTimers.clear();
+    this.clearHolds();
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
@@ -150,18 +153,45 @@ export class BatchConsumer<T> {
     const next = hold ? hold.offset : (BigInt(batch.lastOffset()) + 1n).toString();
     if (BigInt(next) > BigInt(batch.firstOffset() ?? next)) payload.resolveOffset((BigInt(next) - 1n).toString());
     await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-    if (hold) this.pauseUntil(consumer, batch.topic, batch.partition, hold.offset, hold.untilMs);
+    if (hold) this.pauseUntil(consumer, batch.topic, batch.partition, hold.untilMs);
   }
 
-  private pauseUntil(consumer: Consumer, topic: string, partition: number, offset: string, untilMs: number): void {
+  // No seek: the resolved and committed offsets already point at the held
+  // message. A seek would outlive a rebalance that takes the partition away
+  // (kafkajs keeps pending seeks per partition) and rewind it, should it come
+  // back, to an offset another member has since processed past.
+  private pauseUntil(consumer: Consumer, topic: string, partition: number, untilMs: number): void {
+    const key = `${topic}|${partition}`;
+    clearTimeout(this.holds.get(key));
     consumer.pause([{ topic, partitions: [partition] }]);
-    consumer.seek({ topic, partition, offset });
     const timer = setTimeout(() => {
-      this.holdTimers.delete(timer);
+      this.holds.delete(key);
       // Stopped meanwhile: nothing to resume.
-      if (this.consumer === consumer) consumer.resume([{ topic, partitions: [partition] }]);
+      if (this.consumer === consumer) resumeQuietly(consumer, topic, partition);
     }, Math.max(0, untilMs - Date.now()));
-    this.holdTimers.add(timer);
+    this.holds.set(key, timer);
+  }
+
+  /**
+   * kafkajs keeps a partition's pause across rebalances, even while another
+   * member owns it. A held partition this member lost is resumed at once, so
+   * that if it comes back it is read afresh from its committed offset (where
+   * the held message is re-judged) instead of staying paused on a stale timer.
+   * Holds on partitions kept stay as they are: the offset is still right.
+   */
+  private releaseHoldsNotIn(consumer: Consumer, assignment: ReadonlyMap<string, number[]>): void {
+    for (const [key, timer] of this.holds) {
+      const [topic, partition] = splitKey(key);
+      if (assignment.get(topic)?.includes(partition)) continue;
+      clearTimeout(timer);
+      this.holds.delete(key);
+      resumeQuietly(consumer, topic, partition);
+    }
+  }
+
+  private clearHolds(): void {
+    for (const timer of this.holds.values()) clearTimeout(timer);
+    this.holds.clear();
   }
 
   private decode(topic: string, partition: number, messages: KafkaMessage[]) {
@@ -179,6 +209,20 @@ export class BatchConsumer<T> {
       else rejected.push(deadLetterMessage({ topic, partition, offset: m.offset, key: m.key, value: m.value, headers }, decoded.reason));
     }
     return { valid, rejected };
+  }
+}
+
+function splitKey(key: string): [string, number] {
+  const at = key.lastIndexOf('|');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
+}
+
+/** Between a crash and its restart kafkajs has no consumer group and throws. */
+function resumeQuietly(consumer: Consumer, topic: string, partition: number): void {
+  try {
+    consumer.resume([{ topic, partitions: [partition] }]);
+  } catch {
+    /* nothing is paused in a group that does not exist */
   }
 }
 

@@ -1,0 +1,105 @@
+import type { DeliveryJob } from '@hookstream/contracts';
+import { cafPayload } from './caf.payload';
+import { checkoutPayload } from './checkout.payload';
+import { binaryCloudEventHeaders, CLOUDEVENTS_JSON, structuredCloudEvent } from './cloudevents.payload';
+import { myCashflowPayload } from './mycashflow.payload';
+import { hmacSha256Hex, standardWebhookSignature } from './signatures';
+
+export interface WebhookRequest {
+  /** Exactly the bytes sent and signed. */
+  body: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  /** Headers whose values are secrets (the action's custom headers): masked in outcomes. */
+  secretHeaders: string[];
+}
+
+export interface RequestContext {
+  /** When this attempt is sent: webhook-timestamp, CAF's data.date. */
+  sentAt: Date;
+  /** Base of the public API, for Checkout's _links. */
+  publicBaseUrl: string;
+}
+
+export const USER_AGENT = 'hookstream-webhooks/1.0';
+export const MYCASHFLOW_SUBSCRIPTION_HEADER = 'x-mycashflow-subscription';
+export const MYCASHFLOW_TOPIC_HEADER = 'x-mycashflow-topic';
+
+// Headers the platform sets: an action's custom headers cannot replace them.
+const RESERVED = new Set([
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'host',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'cko-signature',
+  'x-caf-signature',
+  MYCASHFLOW_SUBSCRIPTION_HEADER,
+  MYCASHFLOW_TOPIC_HEADER,
+]);
+
+/**
+ * One attempt's HTTP request: the body in the action's format, the action's
+ * custom headers verbatim, the format's own signature header, and Standard
+ * Webhooks headers signed with every signing secret. `webhook-id` is the
+ * invocation id: the same on every retry and reflow of one event+action.
+ */
+export function buildWebhookRequest(job: DeliveryJob, context: RequestContext): WebhookRequest {
+  const { action } = job;
+  const custom: Record<string, string> = {};
+  for (const [name, value] of Object.entries(action.headers)) {
+    const lower = name.toLowerCase();
+    if (!RESERVED.has(lower) && !lower.startsWith('ce-')) custom[lower] = value;
+  }
+
+  let body: string;
+  let formatHeaders: Record<string, string>;
+  switch (action.format) {
+    case 'checkout':
+      body = JSON.stringify(checkoutPayload(job, context.publicBaseUrl));
+      formatHeaders = { 'content-type': 'application/json', ...signed('cko-signature', action.signature?.key, body) };
+      break;
+    case 'cloudevents':
+      if (action.cloudevents_mode === 'binary') {
+        body = JSON.stringify(job.event.data);
+        formatHeaders = binaryCloudEventHeaders(job);
+      } else {
+        body = JSON.stringify(structuredCloudEvent(job));
+        formatHeaders = { 'content-type': CLOUDEVENTS_JSON };
+      }
+      formatHeaders = { ...formatHeaders, ...signed('x-caf-signature', action.signature?.key, body) };
+      break;
+    case 'caf':
+      body = JSON.stringify(cafPayload(job, context.sentAt));
+      formatHeaders = { 'content-type': CLOUDEVENTS_JSON, ...signed('x-caf-signature', action.signature?.key, body) };
+      break;
+    case 'mycashflow':
+      body = JSON.stringify(myCashflowPayload(job));
+      formatHeaders = {
+        'content-type': 'application/json',
+        ...(job.subscription ? { [MYCASHFLOW_SUBSCRIPTION_HEADER]: job.subscription.uuid, [MYCASHFLOW_TOPIC_HEADER]: job.subscription.topic } : {}),
+      };
+      break;
+  }
+
+  const timestamp = Math.floor(context.sentAt.getTime() / 1000);
+  return {
+    body,
+    headers: {
+      'user-agent': USER_AGENT,
+      ...custom,
+      ...formatHeaders,
+      'webhook-id': job.invocation_id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': standardWebhookSignature(action.signing_secrets, job.invocation_id, timestamp, body),
+    },
+    secretHeaders: Object.keys(custom).filter((name) => name !== 'user-agent'),
+  };
+}
+
+function signed(header: string, key: string | undefined, body: string): Record<string, string> {
+  return key ? { [header]: hmacSha256Hex(key, body) } : {};
+}

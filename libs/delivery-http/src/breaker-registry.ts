@@ -1,0 +1,146 @@
+import { EventEmitter } from 'node:events';
+import CircuitBreaker from 'opossum';
+
+export interface BreakerSettings {
+  /** Attempts within the window before the error rate may open a breaker. */
+  volumeThreshold: number;
+  errorThresholdPercentage: number;
+  /** Open -> half-open after this long; one probe then decides. */
+  resetTimeoutMs: number;
+  rollingWindowMs: number;
+  rollingBuckets: number;
+  /** At most this many breakers; the least recently used is shut down first. */
+  maxBreakers: number;
+  /** A breaker unused this long is shut down and forgotten. */
+  idleEvictionMs: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export type Guarded<T> = { shortCircuited: true } | { shortCircuited: false; value: T };
+
+/** Carries a result the breaker must count as a failure (5xx, timeout…) through opossum. */
+class CountedFailure<T> {
+  constructor(readonly value: T) {}
+}
+
+interface Entry {
+  breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  lastUsedMs: number;
+}
+
+/**
+ * One opossum breaker per endpoint origin. Bounded: an LRU of at most
+ * maxBreakers, idle ones evicted and shut down (their timers stop). All of
+ * them rotate their rolling-window buckets on one shared timer, and none
+ * takes snapshots: thousands of endpoints cost no timers each.
+ */
+export class BreakerRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly rotation = new EventEmitter();
+  private readonly rotationTimer: NodeJS.Timeout;
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly settings: BreakerSettings,
+    private readonly onStateChange: (origin: string, state: BreakerState) => void = () => undefined,
+  ) {
+    this.rotation.setMaxListeners(0);
+    this.rotationTimer = setInterval(() => this.rotation.emit('rotate'), Math.max(1, Math.floor(settings.rollingWindowMs / settings.rollingBuckets)));
+    this.rotationTimer.unref();
+    this.sweepTimer = setInterval(() => this.evictIdle(), Math.max(1_000, Math.min(settings.idleEvictionMs, 60_000)));
+    this.sweepTimer.unref();
+  }
+
+  /**
+   * Runs `action` through the origin's breaker. `isFailure` says which
+   * results count against it. While it is open (or half-open with its one
+   * probe in flight) the action does not run: short-circuited.
+   */
+  async run<T>(origin: string, action: () => Promise<T>, isFailure: (value: T) => boolean): Promise<Guarded<T>> {
+    const breaker = this.breakerFor(origin);
+    try {
+      const value = (await breaker.fire(async () => {
+        const result = await action();
+        if (isFailure(result)) throw new CountedFailure(result);
+        return result;
+      })) as T;
+      return { shortCircuited: false, value };
+    } catch (err) {
+      if (err instanceof CountedFailure) return { shortCircuited: false, value: err.value as T };
+      if ((err as { code?: string }).code === 'EOPENBREAKER') return { shortCircuited: true };
+      throw err;
+    }
+  }
+
+  state(origin: string): BreakerState {
+    const breaker = this.entries.get(origin)?.breaker;
+    if (!breaker || breaker.closed) return 'closed';
+    return breaker.halfOpen ? 'half_open' : 'open';
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Origins with a breaker, least recently used first. */
+  origins(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Breakers not closed now, by origin. */
+  notClosed(): string[] {
+    return [...this.entries].filter(([, e]) => !e.breaker.closed).map(([origin]) => origin);
+  }
+
+  shutdown(): void {
+    clearInterval(this.rotationTimer);
+    clearInterval(this.sweepTimer);
+    for (const origin of [...this.entries.keys()]) this.evict(origin);
+  }
+
+  private breakerFor(origin: string): Entry['breaker'] {
+    const now = Date.now();
+    const existing = this.entries.get(origin);
+    if (existing) {
+      existing.lastUsedMs = now;
+      // Re-insert: Map order is recency order, oldest first.
+      this.entries.delete(origin);
+      this.entries.set(origin, existing);
+      return existing.breaker;
+    }
+    const breaker = new CircuitBreaker((attempt: () => Promise<unknown>) => attempt(), {
+      name: origin,
+      timeout: false,
+      volumeThreshold: this.settings.volumeThreshold,
+      errorThresholdPercentage: this.settings.errorThresholdPercentage,
+      resetTimeout: this.settings.resetTimeoutMs,
+      rollingCountTimeout: this.settings.rollingWindowMs,
+      rollingCountBuckets: this.settings.rollingBuckets,
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
+      rotateBucketController: this.rotation,
+    });
+    breaker.on('open', () => this.onStateChange(origin, 'open'));
+    breaker.on('halfOpen', () => this.onStateChange(origin, 'half_open'));
+    breaker.on('close', () => this.onStateChange(origin, 'closed'));
+    this.entries.set(origin, { breaker, lastUsedMs: now });
+    while (this.entries.size > this.settings.maxBreakers) this.evict(this.entries.keys().next().value as string);
+    return breaker;
+  }
+
+  private evictIdle(): void {
+    const cutoff = Date.now() - this.settings.idleEvictionMs;
+    for (const [origin, entry] of this.entries) {
+      if (entry.lastUsedMs >= cutoff) break;
+      this.evict(origin);
+    }
+  }
+
+  private evict(origin: string): void {
+    const entry = this.entries.get(origin);
+    if (!entry) return;
+    this.entries.delete(origin);
+    entry.breaker.shutdown();
+  }
+}

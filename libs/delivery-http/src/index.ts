@@ -1,0 +1,4 @@
+export * from './egress-policy';
+export * from './guarded-connector';
+export * from './webhook-client';
+export * from './breaker-registry';

@@ -1,0 +1,115 @@
+import { DelayTiers, Topics, TopicSpec } from '@hookstream/contracts';
+import { BreakerRegistry, EgressPolicy, WebhookClient } from '@hookstream/delivery-http';
+import type { Logger } from '@hookstream/logging';
+import type { KafkaConnection } from '@hookstream/messaging';
+import type { Metrics } from '@hookstream/service-runtime';
+import { AttemptExecutor } from './attempt-executor';
+import { BatchDelivery, DeliveryObserver } from './batch-delivery';
+import { ConcurrencyGate } from './concurrency-gate';
+import { DeliverySettings, HANDOFF_MARGIN_MS } from './delivery-settings';
+import { HandoffLedger } from './handoff-ledger';
+import { JobConsumer } from './job.consumer';
+import { RetryTierConsumer } from './retry-tier.consumer';
+
+/** Every topic delivery reads or writes; created at boot if missing. */
+export const DELIVERY_TOPICS: readonly TopicSpec[] = [
+  Topics.deliveryJobs,
+  Topics.deliveryOutcomes,
+  Topics.deliveryDeadLetter,
+  Topics.endpointDisabled,
+  Topics.deliveryRejected,
+  ...DelayTiers,
+];
+
+/** Longest a shutdown waits for handed-off attempts to finish and publish. */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
+/**
+ * The delivery service's working parts, wired: the HTTP client with its
+ * egress guard, one breaker per endpoint, the concurrency gate, and the two
+ * lanes (jobs topic, delay tiers) sharing them.
+ */
+export class DeliveryPipeline {
+  private readonly breakers: BreakerRegistry;
+  private readonly client: WebhookClient;
+  private readonly delivery: BatchDelivery;
+  private readonly jobs: JobConsumer;
+  private readonly tiers: RetryTierConsumer;
+  private startFailure: Error | undefined;
+
+  constructor(
+    connection: KafkaConnection,
+    settings: DeliverySettings,
+    private readonly logger: Logger,
+    metrics?: Metrics,
+  ) {
+    const observe = metrics ? deliveryMetrics(metrics) : undefined;
+    this.client = new WebhookClient({
+      egress: new EgressPolicy(settings.allowedHosts),
+      connectionsPerOrigin: settings.concurrencyPerEndpoint,
+      responseBodyCapBytes: settings.responseBodyCapBytes,
+    });
+    this.breakers = new BreakerRegistry(settings.breaker, (origin, state) => {
+      observe?.breaker(state);
+      logger.warn({ endpoint: origin, state }, 'circuit breaker changed state');
+    });
+    const executor = new AttemptExecutor(this.client, this.breakers, { timeScale: settings.timeScale, publicBaseUrl: settings.publicBaseUrl });
+    const gate = new ConcurrencyGate(settings.concurrency, settings.concurrencyPerEndpoint);
+    // Long enough to outlive any safety copy: the longest attempt plus slack, then generous room for lateness.
+    const ledger = new HandoffLedger(60_000 + HANDOFF_MARGIN_MS + 10 * 60_000);
+    this.delivery = new BatchDelivery(executor, gate, ledger, connection.publisher, logger, settings.batchPatienceMs, observe);
+    const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs };
+    this.jobs = new JobConsumer(connection, this.delivery, { ...lane, groupId: settings.groupId });
+    this.tiers = new RetryTierConsumer(connection, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());
+  }
+
+  async start(): Promise<void> {
+    try {
+      await Promise.all([this.jobs.consumer.start(), this.tiers.consumer.start()]);
+    } catch (err) {
+      this.startFailure = err as Error;
+      throw err;
+    }
+  }
+
+  /** Ready once both lanes have joined their groups and neither crashed for good. */
+  async check(): Promise<void> {
+    if (this.startFailure) throw this.startFailure;
+    for (const consumer of [this.jobs.consumer, this.tiers.consumer]) {
+      const error = consumer.healthError();
+      if (error) throw error;
+    }
+    await Promise.all([this.jobs.consumer.whenJoined(), this.tiers.consumer.whenJoined()]);
+  }
+
+  /** Stop taking work, let handed-off attempts publish, then release the client and breakers. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.jobs.consumer.stop(), this.tiers.consumer.stop()]);
+    if (this.delivery.inBackground > 0) {
+      this.logger.info({ attempts: this.delivery.inBackground }, 'waiting for handed-off attempts');
+      await this.delivery.drain(SHUTDOWN_DRAIN_MS);
+    }
+    this.breakers.shutdown();
+    await this.client.close();
+  }
+}
+
+function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: string): void; copyDropped(): void } {
+  const attempts = metrics.counter('delivery_attempts_total', 'Delivery attempts by result', ['result']);
+  const duration = metrics.histogram('delivery_attempt_duration_seconds', 'Duration of attempts that reached the network', [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  const handoffs = metrics.counter('delivery_handoffs_total', 'Attempts still running when their batch stopped waiting');
+  const deferrals = metrics.counter('delivery_deferrals_total', 'Jobs put back because their endpoint had no free slot');
+  const breakers = metrics.counter('delivery_breaker_transitions_total', 'Circuit breaker state changes', ['state']);
+  const copies = metrics.counter('delivery_handoff_copies_dropped_total', 'Safety copies dropped because their attempt had settled');
+  return {
+    attempted(record) {
+      const result = record.verdict.succeeded ? 'succeeded' : (record.verdict.errorKind ?? 'failed');
+      attempts.inc({ result });
+      if (record.result.kind === 'response' || record.result.failure === 'timeout' || record.result.failure === 'network') duration.observe(record.durationMs / 1000);
+    },
+    handedOff: () => handoffs.inc(),
+    deferred: () => deferrals.inc(),
+    breaker: (state) => breakers.inc({ state }),
+    copyDropped: () => copies.inc(),
+  };
+}

@@ -1,0 +1,37 @@
+import type { BreakerSettings } from '@hookstream/delivery-http';
+
+/** Everything the delivery pipeline is tuned by; apps/delivery/src/config.ts fills it from the env. */
+export interface DeliverySettings {
+  /** Consumer group of the jobs topic; the retry tiers use `${groupId}.retry`. */
+  groupId: string;
+  /** RETRY_TIME_SCALE: multiplies every retry delay (tests and demos shrink it). */
+  timeScale: number;
+  /** Base URL of the public API, for the links inside Checkout-format bodies. */
+  publicBaseUrl: string;
+  /** DELIVERY_ALLOWED_HOSTS: hostnames, IPs and CIDRs exempt from the SSRF block. */
+  allowedHosts: string[];
+  /** Attempts in flight at once, in all. */
+  concurrency: number;
+  /** Attempts in flight at once to one endpoint origin (also its keep-alive pool size). */
+  concurrencyPerEndpoint: number;
+  /** Longest a batch waits for its attempts before handing the stragglers off. */
+  batchPatienceMs: number;
+  /** Bytes of each response body kept in the outcome. */
+  responseBodyCapBytes: number;
+  /** Kafka partitions processed at once, per consumer. */
+  partitionsConcurrency: number;
+  sessionTimeoutMs: number;
+  breaker: BreakerSettings;
+}
+
+/** Slack after a handed-off attempt's deadline before its safety copy is due. */
+export const HANDOFF_MARGIN_MS = 2_000;
+/** How long a job that found no free slot waits before it is tried again. */
+export const DEFERRAL_DELAY_MS = 1_000;
+/** Headers on delay-tier messages. */
+export const TierHeaders = {
+  /** `${invocation_id}#${attempt}` of an attempt still running in the process that handed it off. */
+  handoff: 'delivery-handoff',
+  /** Why the job is in a tier: retry, handoff, deferred, scheduled. */
+  reason: 'delivery-tier-reason',
+} as const;

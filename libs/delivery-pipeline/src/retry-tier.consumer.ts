@@ -1,0 +1,84 @@
+import { DelayTiers, DelayTierSpec, DeliveryJob, Topics } from '@hookstream/contracts';
+import { decideTierMessage } from '@hookstream/delivery-domain';
+import type { BatchConsumer, BatchScope, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
+import { BatchDelivery } from './batch-delivery';
+import { TierHeaders } from './delivery-settings';
+import { enqueueDelayed, TierReason, tierContracts } from './follow-ups';
+import { HandoffLedger } from './handoff-ledger';
+import type { LaneOptions } from './job.consumer';
+import { Outbox } from './outbox';
+
+/** How long a due safety copy waits for its attempt, still running here, to settle. */
+const IN_FLIGHT_RECHECK_MS = 500;
+
+/**
+ * The delay tiers. Each partition is read in order and each message is
+ * released when its tier's delay since it was enqueued is over (or at its
+ * own due time, if earlier): the first message not yet released pauses the
+ * partition until then (BatchConsumer.holdFrom), so nothing sleeps and
+ * nothing is attempted early. Released messages are attempted if due, moved
+ * to the next tier if not. Holds are derived from the messages alone, so a
+ * restart or a rebalance simply re-reads and re-holds.
+ */
+export class RetryTierConsumer {
+  readonly consumer: BatchConsumer<DeliveryJob>;
+  private readonly tiersByTopic: Map<string, DelayTierSpec>;
+
+  constructor(
+    private readonly connection: KafkaConnection,
+    private readonly delivery: BatchDelivery,
+    private readonly ledger: HandoffLedger,
+    options: LaneOptions,
+    private readonly onSettledCopyDropped: () => void = () => undefined,
+  ) {
+    this.tiersByTopic = new Map(DelayTiers.map((tier) => [connection.topic(tier), tier]));
+    const [first] = tierContracts.values();
+    this.consumer = connection.consumer<DeliveryJob>({
+      groupId: options.groupId,
+      topics: DelayTiers,
+      contract: first,
+      deadLetter: Topics.deliveryRejected,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: options.partitionsConcurrency,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      handle: (messages, scope) => this.handle(messages, scope),
+    });
+  }
+
+  private async handle(messages: ConsumedMessage<DeliveryJob>[], scope: BatchScope): Promise<void> {
+    const tier = this.tiersByTopic.get(scope.topic);
+    if (!tier) throw new Error(`not a delay tier: ${scope.topic}`);
+    const nowMs = Date.now();
+    const outbox = new Outbox();
+    const due: DeliveryJob[] = [];
+    for (const message of messages) {
+      const job = message.value;
+      const dueAtMs = job.due_at ? Date.parse(job.due_at) : message.timestamp;
+      const decision = decideTierMessage(tier, { enqueuedAtMs: message.timestamp, dueAtMs }, nowMs);
+      if (decision.kind === 'hold') {
+        scope.holdFrom(message.offset, decision.untilMs);
+        break;
+      }
+      const handoff = message.headers[TierHeaders.handoff];
+      if (decision.kind === 'reroute') {
+        const reason = (message.headers[TierHeaders.reason] as TierReason | undefined) ?? 'retry';
+        enqueueDelayed(outbox, job, nowMs, reason, handoff ? { [TierHeaders.handoff]: handoff } : {});
+        continue;
+      }
+      if (handoff) {
+        const state = this.ledger.state(handoff);
+        if (state === 'settled') {
+          this.onSettledCopyDropped();
+          continue;
+        }
+        if (state === 'in_flight') {
+          scope.holdFrom(message.offset, nowMs + IN_FLIGHT_RECHECK_MS);
+          break;
+        }
+      }
+      due.push(job);
+    }
+    await this.delivery.deliver(due, outbox);
+    await outbox.publish(this.connection.publisher);
+  }
+}
