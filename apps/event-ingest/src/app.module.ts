@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
+import { IngestPipelineModule, ProducerEventLedgerMigrations } from '@hookstream/ingest-pipeline';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { ServiceRuntimeModule } from '@hookstream/service-runtime';
-import type { EventIngestConfig } from './config';
+import { EventIngestConfig, ingestSettings } from './config';
 
 @Module({})
 export class EventIngestModule {
@@ -23,8 +24,9 @@ export class EventIngestModule {
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}event_ingest`,
           entities: [],
-          migrations: [],
+          migrations: ProducerEventLedgerMigrations,
         }),
+        IngestPipelineModule.forRoot(ingestSettings(config)),
       ],
     };
   }

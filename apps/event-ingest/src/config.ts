@@ -1,12 +1,33 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
+import { Topics, TopicSpec } from '@hookstream/contracts';
+import type { IngestSettings } from '@hookstream/ingest-pipeline';
 
-export const EventIngestEnv = CommonEnv
-  .extend(KafkaEnv.shape)
+export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
     PORT: port(3002),
+    /** Inbound topics, comma-separated; KAFKA_TOPIC_PREFIX applies to them too. */
+    INGEST_TOPICS: z
+      .string()
+      .default(Topics.producerEvents.name)
+      .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-zA-Z0-9._-]+$/, 'topic names: letters, digits, . _ -')).min(1, 'needs at least one topic')),
+    INGEST_DEFAULT_TENANT: z.string().min(1).optional(),
+    INGEST_DEDUP_WINDOW_HOURS: positiveInt(72),
+    INGEST_HTTP_BATCH_LIMIT: positiveInt(500),
+    INGEST_GROUP_ID: z.string().min(1).default('event-ingest'),
   });
 export type EventIngestConfig = z.infer<typeof EventIngestEnv>;
 
 export const loadEventIngestConfig = (): EventIngestConfig => loadConfigOrExit(EventIngestEnv);
+
+export function ingestSettings(config: EventIngestConfig): IngestSettings {
+  return {
+    inboundTopics: config.INGEST_TOPICS.map((name): TopicSpec => ({ name, key: 'subject id', partitions: Topics.producerEvents.partitions })),
+    defaultTenantId: config.INGEST_DEFAULT_TENANT,
+    dedupWindowHours: config.INGEST_DEDUP_WINDOW_HOURS,
+    httpBatchLimit: config.INGEST_HTTP_BATCH_LIMIT,
+    groupId: config.INGEST_GROUP_ID,
+  };
+}

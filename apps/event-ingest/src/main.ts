@@ -3,4 +3,4 @@ import { runService } from '@hookstream/service-runtime';
 import { EventIngestModule } from './app.module';
 import { loadEventIngestConfig } from './config';
 
-runService({ service: 'event-ingest', loadConfig: loadEventIngestConfig, module: (config, logger) => EventIngestModule.register(config, logger) });
+runService({ service: 'event-ingest', loadConfig: loadEventIngestConfig, module: (config, logger) => EventIngestModule.register(config, logger), bodyLimit: '5mb' });

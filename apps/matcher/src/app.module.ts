@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
+import { MatchingPipelineModule } from '@hookstream/matching-pipeline';
 import { MessagingModule } from '@hookstream/messaging';
 import { ServiceRuntimeModule } from '@hookstream/service-runtime';
 import type { MatcherConfig } from './config';
@@ -18,6 +19,7 @@ export class MatcherModule {
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           topics: [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter],
         }),
+        MatchingPipelineModule.forRoot({ groupId: config.MATCHER_GROUP_ID }),
       ],
     };
   }

@@ -5,6 +5,7 @@ export const MatcherEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend({
     PORT: port(3003),
+    MATCHER_GROUP_ID: z.string().min(1).default('matcher'),
   });
 export type MatcherConfig = z.infer<typeof MatcherEnv>;
 

@@ -19,6 +19,8 @@ export interface BatchScope {
   readonly partition: number;
   heartbeat(): Promise<void>;
   isRunning(): boolean;
+  /** This batch ends at the partition's high watermark: the reader has caught up. */
+  readonly reachesEnd: boolean;
   /**
    * Leaves the messages from `offset` on for later: they stay uncommitted,
    * the partition is paused (not slept on), and it is resumed and re-read
@@ -142,6 +144,7 @@ export class BatchConsumer<T> {
       partition: batch.partition,
       heartbeat: payload.heartbeat,
       isRunning: payload.isRunning,
+      reachesEnd: batch.offsetLag() === '0',
       holdFrom: (offset, untilMs) => {
         if (!hold || BigInt(offset) < BigInt(hold.offset)) hold = { offset, untilMs };
       },

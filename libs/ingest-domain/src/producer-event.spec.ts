@@ -1,0 +1,89 @@
+import { readProducerBytes, readProducerEvent, toCanonicalEvent } from './producer-event';
+
+const envelope = {
+  id: 'prod-1',
+  source: 'gateway',
+  type: 'payment_approved',
+  tenant: 'ten_a',
+  subject_id: 'pay_mbabizu24mvu3mela5njyhpit4',
+  entity_id: 'ent_xyfdshfudosfdshfdiosfds',
+  processing_channel_id: 'pc_1',
+  timestamp: '2026-11-22T10:00:00Z',
+  version: '1.0.1',
+  data: { amount: 100 },
+  metadata: { webhookUrl: 'https://merchant.example/cb', region: 'eu' },
+};
+
+describe('readProducerEvent', () => {
+  it('reads the producer envelope and builds the canonical event', () => {
+    const result = readProducerEvent(envelope);
+    if (!result.ok) throw new Error(result.reason);
+    const event = toCanonicalEvent(result.event, 'evt_aaaaaaaaaaaaaaaaaaaaaaaaaa', new Date('2026-11-22T10:00:01Z'));
+    expect(event).toEqual({
+      id: 'evt_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+      tenant_id: 'ten_a',
+      source: 'gateway',
+      type: 'payment_approved',
+      subject_id: 'pay_mbabizu24mvu3mela5njyhpit4',
+      entity_id: 'ent_xyfdshfudosfdshfdiosfds',
+      processing_channel_id: 'pc_1',
+      timestamp: '2026-11-22T10:00:00Z',
+      version: '1.0.1',
+      data: { amount: 100 },
+      metadata: { region: 'eu', webhook_url: 'https://merchant.example/cb', producer_id: 'prod-1' },
+      received_at: '2026-11-22T10:00:01.000Z',
+    });
+  });
+
+  it('takes the authenticated tenant over the body, and a default tenant when none is sent', () => {
+    const asCaller = readProducerEvent(envelope, { tenantId: 'ten_http' });
+    expect(asCaller.ok && asCaller.event.tenantId).toBe('ten_http');
+    const { tenant: _omit, ...noTenant } = envelope;
+    expect(readProducerEvent(noTenant)).toMatchObject({ ok: false, codes: ['tenant_required'] });
+    const defaulted = readProducerEvent(noTenant, { defaultTenantId: 'ten_default' });
+    expect(defaulted.ok && defaulted.event.tenantId).toBe('ten_default');
+  });
+
+  it('names each missing or malformed field', () => {
+    const result = readProducerEvent({ source: 'gateway', timestamp: 'yesterday', metadata: { webhookUrl: 'not a url' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.codes).toEqual(expect.arrayContaining(['type_required', 'subject_id_required', 'timestamp_invalid', 'metadata_webhook_url_invalid']));
+    expect(result.reason).toMatch(/subject_id/);
+  });
+
+  it('reads a CloudEvents 1.0 envelope (CAF example) with the transaction as subject', () => {
+    const result = readProducerEvent({
+      specversion: '1.0',
+      id: 'c0ffee',
+      source: 'caf',
+      type: 'TransactionFinished',
+      time: '2026-11-22T10:00:00Z',
+      tenant: 'ten_caf',
+      data: { transactionId: 'txn_1', status: 'APPROVED', metadata: { webhookUrl: 'https://client.example/caf' } },
+    });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.event).toMatchObject({
+      producerId: 'c0ffee',
+      tenantId: 'ten_caf',
+      source: 'caf',
+      type: 'TransactionFinished',
+      subjectId: 'txn_1',
+      webhookUrl: 'https://client.example/caf',
+    });
+  });
+
+  it('says what a CloudEvent lacks', () => {
+    expect(readProducerEvent({ specversion: '1.0', id: 'x', source: 's', type: 't', tenant: 'ten_a' })).toMatchObject({
+      ok: false,
+      codes: ['subject_id_required'],
+    });
+    expect(readProducerEvent({ specversion: '0.3', id: 'x', source: 's', type: 't' })).toMatchObject({ ok: false, codes: ['specversion_invalid'] });
+  });
+
+  it('rejects bytes that are not a JSON object', () => {
+    expect(readProducerBytes(Buffer.from('{oops'))).toMatchObject({ ok: false, reason: expect.stringMatching(/invalid JSON/) });
+    expect(readProducerBytes(Buffer.from('[1]'))).toMatchObject({ ok: false, codes: ['body_invalid'] });
+    expect(readProducerBytes(null)).toMatchObject({ ok: false, reason: 'empty message' });
+  });
+});

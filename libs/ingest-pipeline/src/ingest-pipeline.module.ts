@@ -1,0 +1,47 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '@hookstream/logging';
+import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { EventIngestor } from './event-ingestor';
+import { IngestController } from './ingest.controller';
+import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
+import { ProducerEventLedger } from './producer-event-ledger';
+import { ProducerTopicsConsumer } from './producer-topics.consumer';
+
+const PURGE_EVERY_MS = 10 * 60_000;
+
+@Injectable()
+class LedgerRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ledger: ProducerEventLedger,
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.ledger
+        .purgeExpired(this.settings.dedupWindowHours)
+        .then((n) => n > 0 && this.logger.info({ purged: n }, 'purged expired producer ids'))
+        .catch((err: unknown) => this.logger.warn({ err }, 'producer id purge failed'));
+    }, PURGE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** event-ingest's work: producer topics and internal HTTP in, canonical events out. */
+@Module({})
+export class IngestPipelineModule {
+  static forRoot(settings: IngestSettings): DynamicModule {
+    return {
+      module: IngestPipelineModule,
+      controllers: [IngestController],
+      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, ProducerEventLedger, EventIngestor, ProducerTopicsConsumer, LedgerRetention],
+    };
+  }
+}

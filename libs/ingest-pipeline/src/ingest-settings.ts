@@ -1,0 +1,15 @@
+import type { TopicSpec } from '@hookstream/contracts';
+
+export interface IngestSettings {
+  /** Inbound producer topics (names before KAFKA_TOPIC_PREFIX). */
+  inboundTopics: TopicSpec[];
+  /** Tenant for Kafka producers that send none; unset means such messages are dead letters. */
+  defaultTenantId?: string;
+  /** A producer id seen again within this window is a duplicate. */
+  dedupWindowHours: number;
+  /** Most events one HTTP batch may carry. */
+  httpBatchLimit: number;
+  groupId: string;
+}
+
+export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');

@@ -1,0 +1,2 @@
+export * from './workflow-index';
+export * from './delivery-jobs';

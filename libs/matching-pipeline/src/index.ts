@@ -1,0 +1,2 @@
+export * from './matching-pipeline.module';
+export * from './matching-settings';

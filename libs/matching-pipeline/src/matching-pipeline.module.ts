@@ -1,0 +1,15 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventMatcherConsumer } from './event-matcher.consumer';
+import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
+import { WorkflowIndexLoader } from './workflow-index.loader';
+
+/** The matcher's work: the workflow index, and events/reflows matched into jobs. */
+@Module({})
+export class MatchingPipelineModule {
+  static forRoot(settings: MatchingSettings): DynamicModule {
+    return {
+      module: MatchingPipelineModule,
+      providers: [{ provide: MATCHING_SETTINGS, useValue: settings }, WorkflowIndexLoader, EventMatcherConsumer],
+    };
+  }
+}
