@@ -53,7 +53,7 @@ export default [
     files: ['**/*.ts'],
     rules: {
       ...boundaries(depConstraints),
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }]
     }
   },
   {
