@@ -3,8 +3,9 @@ import { Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
+import { ProjectionMigrations, ProjectionStoreModule } from '@hookstream/projection-store';
 import { ServiceRuntimeModule } from '@hookstream/service-runtime';
-import type { ProjectionConfig } from './config';
+import { ProjectionConfig, projectionSchema, projectionSettings } from './config';
 
 @Module({})
 export class ProjectionModule {
@@ -19,12 +20,8 @@ export class ProjectionModule {
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           topics: [Topics.events, Topics.deliveryOutcomes, Topics.projectionDeadLetter],
         }),
-        PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
-          schema: `${config.DATABASE_SCHEMA_PREFIX}projection`,
-          entities: [],
-          migrations: [],
-        }),
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations }),
+        ProjectionStoreModule.forRoot(projectionSettings(config)),
       ],
     };
   }

@@ -1,12 +1,25 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
+import type { ProjectionSettings } from '@hookstream/projection-store';
 
-export const ProjectionEnv = CommonEnv
-  .extend(KafkaEnv.shape)
+export const ProjectionEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
     PORT: port(3005),
+    PROJECTION_GROUP_ID: z.string().min(1).default('projection'),
+    PROJECTION_RETENTION_DAYS: positiveInt(30),
+    PROJECTION_PURGE_EVERY_MINUTES: positiveNumber(60),
   });
 export type ProjectionConfig = z.infer<typeof ProjectionEnv>;
 
 export const loadProjectionConfig = (): ProjectionConfig => loadConfigOrExit(ProjectionEnv);
+
+export function projectionSettings(config: ProjectionConfig): ProjectionSettings {
+  return {
+    groupId: config.PROJECTION_GROUP_ID,
+    retentionDays: config.PROJECTION_RETENTION_DAYS,
+    purgeEveryMs: config.PROJECTION_PURGE_EVERY_MINUTES * 60_000,
+  };
+}
+
+export const projectionSchema = (config: ProjectionConfig) => `${config.DATABASE_SCHEMA_PREFIX}projection`;

@@ -113,6 +113,13 @@ export class KafkaConnection {
     this.connected = false;
   }
 
+  /** Forgets consumer groups' committed offsets (their members must be stopped). */
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    const existing = new Set((await this.admin.listGroups()).groups.map((g) => g.groupId));
+    const present = groupIds.filter((g) => existing.has(g));
+    if (present.length > 0) await this.admin.deleteGroups(present);
+  }
+
   /** Newest offset per partition; lets a consumer know when it has caught up. */
   async latestOffsets(spec: TopicSpec): Promise<Map<number, string>> {
     const offsets = await this.admin.fetchTopicOffsets(this.topic(spec));

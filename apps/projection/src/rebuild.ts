@@ -1,0 +1,28 @@
+// Rebuilds the read models from the topics: stop projection, run this
+// (npm run projection:rebuild), start projection; it replays from the start.
+import 'reflect-metadata';
+import { createLogger } from '@hookstream/logging';
+import { KafkaConnection } from '@hookstream/messaging';
+import { openServiceDataSource } from '@hookstream/persistence';
+import { ProjectionMigrations, ReadModelRebuild } from '@hookstream/projection-store';
+import { loadProjectionConfig, projectionSchema } from './config';
+
+async function main(): Promise<void> {
+  const config = loadProjectionConfig();
+  const logger = createLogger({ service: 'projection-rebuild', level: config.LOG_LEVEL });
+  const db = await openServiceDataSource({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations });
+  const kafka = new KafkaConnection({ brokers: config.KAFKA_BROKERS, clientId: 'projection-rebuild', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
+  await kafka.connect();
+  try {
+    await new ReadModelRebuild(db, kafka, config.PROJECTION_GROUP_ID).run();
+    logger.info('read models cleared and offsets forgotten: start projection to replay the topics');
+  } finally {
+    await kafka.disconnect();
+    await db.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`rebuild failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export * from './invocation-status';
+export * from './subject-cursor';
+export * from './resource-links';

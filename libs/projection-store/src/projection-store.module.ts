@@ -1,0 +1,50 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '@hookstream/logging';
+import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { ProjectionController } from './projection.controller';
+import { PROJECTION_SETTINGS, ProjectionSettings } from './projection-settings';
+import { ReadModelConsumers } from './read-model.consumers';
+import { ReadModelQueries } from './read-model-queries';
+import { ReadModelWriter } from './read-model-writer';
+
+@Injectable()
+class ReadModelRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly writer: ReadModelWriter,
+    @Inject(PROJECTION_SETTINGS) private readonly settings: ProjectionSettings,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.purge(), this.settings.purgeEveryMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async purge(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.settings.retentionDays * 86_400_000);
+    try {
+      const purged = await this.writer.purgeOlderThan(cutoff);
+      if (purged > 0) this.logger.info({ purged, cutoff }, 'purged read models past retention');
+    } catch (err) {
+      this.logger.warn({ err }, 'read model purge failed');
+    }
+  }
+}
+
+/** projection's work: read models written from Kafka, read over internal HTTP. */
+@Module({})
+export class ProjectionStoreModule {
+  static forRoot(settings: ProjectionSettings): DynamicModule {
+    return {
+      module: ProjectionStoreModule,
+      controllers: [ProjectionController],
+      providers: [{ provide: PROJECTION_SETTINGS, useValue: settings }, ReadModelWriter, ReadModelQueries, ReadModelConsumers, ReadModelRetention],
+    };
+  }
+}
