@@ -17,6 +17,19 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
     INGEST_DEDUP_WINDOW_HOURS: positiveInt(72),
     INGEST_HTTP_BATCH_LIMIT: positiveInt(500),
     INGEST_GROUP_ID: z.string().min(1).default('event-ingest'),
+    /** JSON object: CloudEvents source URI -> catalog source. CAF's own source maps to "transactions". */
+    INGEST_CLOUDEVENT_SOURCES: z
+      .string()
+      .default(JSON.stringify({ 'https://api.public.caf.io/v1/orchestrations': 'transactions' }))
+      .transform((s, ctx) => {
+        try {
+          return JSON.parse(s) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of strings' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string(), z.string())),
   });
 export type EventIngestConfig = z.infer<typeof EventIngestEnv>;
 
@@ -29,5 +42,6 @@ export function ingestSettings(config: EventIngestConfig): IngestSettings {
     dedupWindowHours: config.INGEST_DEDUP_WINDOW_HOURS,
     httpBatchLimit: config.INGEST_HTTP_BATCH_LIMIT,
     groupId: config.INGEST_GROUP_ID,
+    cloudEventSources: config.INGEST_CLOUDEVENT_SOURCES,
   };
 }

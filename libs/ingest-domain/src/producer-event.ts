@@ -31,6 +31,11 @@ export interface ReadOptions {
   tenantId?: string;
   /** Kafka producers that send no tenant get this one, when configured. */
   defaultTenantId?: string;
+  /**
+   * CloudEvents sources are URIs; workflow conditions name catalog sources.
+   * This maps one to the other (e.g. CAF's orchestrations URI -> "transactions").
+   */
+  cloudEventSources?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_VERSION = '1.0.0';
@@ -104,7 +109,7 @@ function readCloudEvent(input: object, options: ReadOptions): ProducerEventResul
     event: {
       producerId: ce.id,
       tenantId,
-      source: ce.source,
+      source: options.cloudEventSources?.[ce.source] ?? ce.source,
       type: ce.type,
       subjectId: subject,
       entityId: ce.entityid ?? null,
@@ -113,7 +118,7 @@ function readCloudEvent(input: object, options: ReadOptions): ProducerEventResul
       version: DEFAULT_VERSION,
       data,
       webhookUrl: webhookUrl ?? null,
-      extraMetadata: { cloudevents: true },
+      extraMetadata: { cloudevents_source: ce.source },
     },
   };
 }

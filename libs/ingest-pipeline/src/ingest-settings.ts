@@ -10,6 +10,8 @@ export interface IngestSettings {
   /** Most events one HTTP batch may carry. */
   httpBatchLimit: number;
   groupId: string;
+  /** CloudEvents source URI -> catalog source name. */
+  cloudEventSources: Record<string, string>;
 }
 
 export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');

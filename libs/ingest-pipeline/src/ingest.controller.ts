@@ -43,7 +43,7 @@ export class IngestController {
     const codes = new Set<string>();
     const details: string[] = [];
     bodies.forEach((body, i) => {
-      const result = readProducerEvent(body, { tenantId });
+      const result = readProducerEvent(body, { tenantId, cloudEventSources: this.settings.cloudEventSources });
       if (result.ok) accepted.push(result.event);
       else {
         result.codes.forEach((c) => codes.add(c));

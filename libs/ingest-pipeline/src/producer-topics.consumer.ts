@@ -28,7 +28,7 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
         const accepted: AcceptedProducerEvent[] = [];
         const rejected: ReturnType<typeof deadLetterMessage>[] = [];
         for (const m of messages) {
-          const result = readProducerBytes(m.value, { defaultTenantId: this.settings.defaultTenantId });
+          const result = readProducerBytes(m.value, { defaultTenantId: this.settings.defaultTenantId, cloudEventSources: this.settings.cloudEventSources });
           if (result.ok) accepted.push(result.event);
           else rejected.push(deadLetterMessage({ ...m, value: m.value }, result.reason));
         }
