@@ -50,16 +50,22 @@ export class ServiceProcess {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     this.child = child;
+    // A service that exits while starting fails the start at once, with its logs.
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${this.options.name} exited with ${code}`))));
+    exited.catch(() => undefined);
     try {
-      await waitFor(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
-          const res = await fetch(`${this.baseUrl}/health/ready`);
-          return res.status === 200;
-        },
-        { timeoutMs: readyTimeoutMs, intervalMs: 200, what: `${this.options.name} to be ready` },
-      );
+      await Promise.race([
+        exited,
+        waitFor(
+          async () => {
+            const res = await fetch(`${this.baseUrl}/health/ready`);
+            return res.status === 200;
+          },
+          { timeoutMs: readyTimeoutMs, intervalMs: 200, what: `${this.options.name} to be ready` },
+        ),
+      ]);
     } catch (err) {
+      child.kill('SIGKILL');
       throw new Error(`${(err as Error).message}\n--- ${this.options.name} logs ---\n${this.logs.slice(-4000)}`);
     }
     return this;

@@ -1,0 +1,164 @@
+import { HttpReceiver, TestPlatform, waitFor } from '@hookstream/testing';
+
+/**
+ * The whole pipeline through the public API: producer event in, webhook out,
+ * then what the events API says about it; test and every reflow form.
+ */
+describe('events API end to end', () => {
+  const receiver = new HttpReceiver();
+  // 0.001: Checkout's 5 min first retry becomes 300 ms.
+  const platform = new TestPlatform({ label: 'events', env: { RETRY_TIME_SCALE: '0.001' } });
+  let workflowId: string;
+  let flakyWorkflowId: string;
+
+  const createWorkflow = async (name: string, path: string, types: string[]) => {
+    const res = await platform.api('POST', '/workflows', {
+      name,
+      conditions: [{ type: 'event', events: { gateway: types } }],
+      actions: [{ type: 'webhook', url: receiver.url(path), signature: { method: 'HMACSHA256', key: 'public-signing-key' } }],
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+
+  const publish = async (type: string, subjectId: string): Promise<string> => {
+    const res = await platform.api('POST', '/events', { source: 'gateway', type, subject_id: subjectId, data: { amount: 100, currency: 'EUR' } });
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+
+  const bodiesOn = (path: string) => receiver.on(path).map((r) => JSON.parse(r.rawBody) as { id: string; data: Record<string, unknown> });
+
+  beforeAll(async () => {
+    await receiver.start();
+    await platform.start();
+    workflowId = await createWorkflow('approved', '/ok', ['payment_approved', 'payment_captured']);
+    flakyWorkflowId = await createWorkflow('flaky', '/flaky', ['payment_declined']);
+  }, 180_000);
+
+  afterAll(async () => {
+    await platform.stop();
+    await receiver.stop();
+  }, 60_000);
+
+  it('delivers a published event and shows it in the event, subject and invocation views', async () => {
+    // The matcher may still be loading the new workflows: publish until one is delivered.
+    const subject = 'pay_e2eviews0000000000000000';
+    const eventId = await waitFor(
+      async () => {
+        const id = await publish('payment_approved', subject);
+        return waitFor(() => bodiesOn('/ok').some((b) => b.id === id) && id, { timeoutMs: 3000 }).catch(() => undefined);
+      },
+      { timeoutMs: 30_000, what: 'the first delivery' },
+    );
+
+    const event = await waitFor(async () => {
+      const res = await platform.api('GET', `/workflows/events/${eventId}`);
+      return res.status === 200 && res.body.action_invocations?.[0]?.status === 'successful' ? res.body : undefined;
+    }, { what: 'the event view with a successful invocation' });
+    expect(event).toMatchObject({ id: eventId, source: 'gateway', type: 'payment_approved', data: { amount: 100 } });
+    expect(event.action_invocations[0]).toMatchObject({ workflow_id: workflowId, status: 'successful' });
+    expect(event._links.payment.href).toMatch(new RegExp(`/payments/${subject}$`));
+
+    const subjectView = await platform.api('GET', `/workflows/events/subject/${subject}`);
+    expect(subjectView.status).toBe(200);
+    expect(subjectView.body.data.map((e: { id: string }) => e.id)).toContain(eventId);
+
+    const actionId = event.action_invocations[0].workflow_action_id;
+    const invocation = await platform.api('GET', `/workflows/events/${eventId}/actions/${actionId}`);
+    expect(invocation.status).toBe(200);
+    expect(invocation.body).toMatchObject({ event_id: eventId, workflow_id: workflowId, action_type: 'webhook', status: 'successful' });
+    const [attempt] = invocation.body.action_invocations;
+    expect(attempt).toMatchObject({ retry: false, succeeded: true, final: true, result_details: { status_code: 200, url: receiver.url('/ok') } });
+    expect(Object.keys(attempt.result_details.headers).map((h) => h.toLowerCase())).toContain('webhook-id');
+    expect(JSON.stringify(attempt.result_details.headers)).not.toContain('public-signing-key');
+
+    expect((await platform.api('GET', '/workflows/events/evt_aaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
+    expect((await platform.api('GET', '/workflows/events/subject/pay_nobodyatall')).status).toBe(404);
+  }, 60_000);
+
+  it('records retry and final flags for a receiver that fails twice, then succeeds', async () => {
+    receiver.script('/flaky', { status: 500 }, { status: 503 }, { status: 200 });
+    const eventId = await publish('payment_declined', 'pay_e2eflaky000000000000000');
+    const invocation = await waitFor(async () => {
+      const event = await platform.api('GET', `/workflows/events/${eventId}`);
+      const actionId = event.body.action_invocations?.[0]?.workflow_action_id;
+      if (!actionId) return undefined;
+      const res = await platform.api('GET', `/workflows/events/${eventId}/actions/${actionId}`);
+      return res.body.status === 'successful' ? res.body : undefined;
+    }, { timeoutMs: 30_000, what: 'the flaky invocation to succeed' });
+    expect(invocation.workflow_id).toBe(flakyWorkflowId);
+    const attempts = invocation.action_invocations as { retry: boolean; succeeded: boolean; final: boolean; result_details: { status_code: number } }[];
+    expect(attempts.map((a) => a.result_details.status_code)).toEqual([500, 503, 200]);
+    expect(attempts.map((a) => a.retry)).toEqual([false, true, true]);
+    expect(attempts.map((a) => a.succeeded)).toEqual([false, false, true]);
+    expect(attempts.map((a) => a.final)).toEqual([false, false, true]);
+  }, 60_000);
+
+  it('sends a flagged sample through the workflow on test, and refuses types it does not listen to', async () => {
+    const before = receiver.on('/ok').length;
+    expect((await platform.api('POST', `/workflows/${workflowId}/test`, { event_types: ['payment_captured'] })).status).toBe(204);
+    await waitFor(() => receiver.on('/ok').length > before, { what: 'the test delivery' });
+    const sample = bodiesOn('/ok').at(-1)!;
+    expect(sample).toMatchObject({ type: 'payment_captured', data: { test: true } });
+
+    const wrong = await platform.api('POST', `/workflows/${workflowId}/test`, { event_types: ['dispute_won'] });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error_codes).toContain('event_types_invalid');
+    expect((await platform.api('POST', '/workflows/wf_aaaaaaaaaaaaaaaaaaaaaaaaaa/test', { event_types: ['payment_approved'] })).status).toBe(404);
+  }, 60_000);
+
+  it('delivers again for every reflow form, as new attempts of the same invocation', async () => {
+    const subject = 'pay_e2ereflow00000000000000';
+    const eventId = await publish('payment_approved', subject);
+    await waitFor(() => bodiesOn('/ok').some((b) => b.id === eventId), { what: 'the original delivery' });
+    const deliveries = () => receiver.on('/ok').filter((r) => (JSON.parse(r.rawBody) as { id: string }).id === eventId);
+    const webhookId = deliveries()[0].headers['webhook-id'];
+
+    const forms: [string, string, unknown?][] = [
+      ['POST', '/workflows/events/reflow', { events: [eventId] }],
+      ['POST', '/workflows/events/reflow', { subjects: [subject], workflows: [workflowId] }],
+      ['POST', `/workflows/events/${eventId}/reflow`],
+      ['POST', `/workflows/events/${eventId}/workflow/${workflowId}/reflow`],
+      ['POST', `/workflows/events/subject/${subject}/reflow`],
+      ['POST', `/workflows/events/subject/${subject}/workflow/${workflowId}/reflow`],
+    ];
+    for (const [method, path, body] of forms) {
+      const count = deliveries().length;
+      const res = await platform.api(method, path, body);
+      expect({ path, status: res.status }).toEqual({ path, status: 202 });
+      await waitFor(() => deliveries().length > count, { what: `a delivery after ${path}` });
+    }
+    expect(new Set(deliveries().map((d) => d.headers['webhook-id']))).toEqual(new Set([webhookId]));
+
+    const actionId = (await platform.api('GET', `/workflows/events/${eventId}`)).body.action_invocations[0].workflow_action_id;
+    await waitFor(async () => (await platform.api('GET', `/workflows/events/${eventId}/actions/${actionId}`)).body.action_invocations?.length === 1 + forms.length, {
+      what: 'every reflow attempt in the invocation',
+    });
+  }, 120_000);
+
+  it('answers 404 when there is nothing to reflow and 422 for malformed ids', async () => {
+    expect((await platform.api('POST', '/workflows/events/evt_aaaaaaaaaaaaaaaaaaaaaaaaaa/reflow')).status).toBe(404);
+    expect((await platform.api('POST', '/workflows/events/subject/pay_nothinghere/reflow')).status).toBe(404);
+    const badEvents = await platform.api('POST', '/workflows/events/reflow', { events: ['not-an-event'] });
+    expect(badEvents.status).toBe(422);
+    expect(badEvents.body.error_codes).toContain('event_ids_invalid');
+    const badWorkflows = await platform.api('POST', '/workflows/events/reflow', { events: ['evt_aaaaaaaaaaaaaaaaaaaaaaaaaa'], workflows: ['nope'] });
+    expect(badWorkflows.body.error_codes).toContain('workflow_ids_invalid');
+    const badSubject = await platform.api('POST', '/workflows/events/subject/bad%20subject/reflow');
+    expect(badSubject.status).toBe(422);
+    expect(badSubject.body.error_codes).toContain('subject_id_invalid');
+  });
+
+  it('hides another tenant’s events', async () => {
+    const other = await fetch(`${platform.url('gateway')}/admin/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'other' }),
+    });
+    const { api_key: otherKey } = (await other.json()) as { api_key: string };
+    const eventId = bodiesOn('/ok')[0].id;
+    const res = await platform.api('GET', `/workflows/events/${eventId}`, undefined, { authorization: `Bearer ${otherKey}` });
+    expect(res.status).toBe(404);
+  });
+});
