@@ -13,5 +13,9 @@ log "linting (module boundaries included)"
 NX_DAEMON=false npx --no-install nx run-many -t lint --output-style=static
 log "building"
 build_all
-log "running jest"
-exec npx --no-install jest --ci --maxWorkers=2 "$@"
+# Unit tests in parallel; the tiers with real services one file at a time,
+# since each starts its own services on this machine's two cores.
+log "running jest: unit"
+npx --no-install jest --ci --selectProjects unit --maxWorkers=2 "$@"
+log "running jest: integration and e2e"
+npx --no-install jest --ci --selectProjects integration e2e --runInBand "$@"

@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
+import { GatewayAuthEntities, GatewayAuthMigrations, GatewayAuthModule } from '@hookstream/gateway-auth';
+import { GatewayEventsModule } from '@hookstream/gateway-events';
+import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
@@ -22,8 +25,20 @@ export class GatewayModule {
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}gateway`,
-          entities: [],
-          migrations: [],
+          entities: [...GatewayAuthEntities],
+          migrations: [...GatewayAuthMigrations],
+        }),
+        GatewayAuthModule.forRoot({
+          bootstrapTenantId: config.BOOTSTRAP_TENANT_ID,
+          bootstrapApiKey: config.BOOTSTRAP_API_KEY,
+          adminApiKey: config.ADMIN_API_KEY,
+        }),
+        // Feature modules of the public API: add new ones here.
+        GatewayWorkflowsModule.forRoot({ workflowConfigUrl: config.WORKFLOW_CONFIG_URL, eventIngestUrl: config.EVENT_INGEST_URL }),
+        GatewayEventsModule.forRoot({
+          projectionUrl: config.PROJECTION_URL,
+          workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
         }),
       ],
     };

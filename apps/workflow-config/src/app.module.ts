@@ -4,6 +4,7 @@ import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { WorkflowStoreEntities, WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-store';
 import type { WorkflowConfigConfig } from './config';
 
 @Module({})
@@ -22,8 +23,13 @@ export class WorkflowConfigModule {
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}workflow_config`,
-          entities: [],
-          migrations: [],
+          entities: WorkflowStoreEntities,
+          migrations: WorkflowStoreMigrations,
+        }),
+        WorkflowStoreModule.forRoot({
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+          relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
+          relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,
         }),
       ],
     };
