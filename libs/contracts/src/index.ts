@@ -4,3 +4,4 @@ export * from './contract';
 export * from './messages/event';
 export * from './messages/workflow';
 export * from './messages/delivery';
+export * from './internal-api/projection-api';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CanonicalEvent, Contracts, IdPrefix, newId, ReflowRequest, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, Contracts, IdPrefix, newId, ReflowRequest, StoredEventPage, WorkflowState } from '@hookstream/contracts';
 import { ApiError, InternalHttpClient } from '@hookstream/gateway-auth';
 import { KafkaConnection } from '@hookstream/messaging';
 import { PROJECTION_CLIENT, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
@@ -44,7 +44,7 @@ export class EventReflowService {
       let cursor: string | null = null;
       do {
         const query: string = `limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`;
-        const res = await this.projection.request<{ events: CanonicalEvent[]; next_cursor: string | null }>(
+        const res = await this.projection.request<StoredEventPage>(
           'GET',
           `/internal/subjects/${encodeURIComponent(subjectId)}/events?${query}`,
           { tenantId },

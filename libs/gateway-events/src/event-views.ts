@@ -1,26 +1,4 @@
-import { CanonicalEvent, deterministicId } from '@hookstream/contracts';
-
-/** What projection's internal API answers. */
-export interface StoredInvocation {
-  invocation_id: string;
-  workflow_id: string;
-  action_id: string;
-  status: 'pending' | 'successful' | 'failed';
-}
-
-export interface StoredAttempt {
-  attempt: number;
-  timestamp: string;
-  retry: boolean;
-  succeeded: boolean;
-  final: boolean;
-  status_code: number | null;
-  error_kind: string | null;
-  error_message: string | null;
-  url: string;
-  request_headers: Record<string, string>;
-  response_received_at: string | null;
-}
+import { CanonicalEvent, deterministicId, StoredAttempt, StoredInvocation } from '@hookstream/contracts';
 
 const SUBJECT_LINKS: [prefix: string, rel: string, path: string][] = [
   ['pay_', 'payment', 'payments'],

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CanonicalEvent, isId } from '@hookstream/contracts';
+import { isId, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
 import { ApiError, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { EventReflowService } from './event-reflow.service';
-import { eventView, invocationView, StoredAttempt, StoredInvocation, subjectEventsView } from './event-views';
+import { eventView, invocationView, subjectEventsView } from './event-views';
 import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT } from './gateway-events-settings';
 import { ReflowRequestDto, SUBJECT_ID, TestWorkflowDto } from './reflow.dto';
 
@@ -46,7 +46,7 @@ export class WorkflowEventsController {
   ) {
     const size = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
     const query = `limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const res = await this.projection.call<{ events: CanonicalEvent[]; next_cursor: string | null }>(
+    const res = await this.projection.call<StoredEventPage>(
       'GET',
       `/internal/subjects/${encodeURIComponent(subjectId(subject))}/events?${query}`,
       { tenantId: tenant.id },
@@ -57,7 +57,7 @@ export class WorkflowEventsController {
   @Get('events/:eventId')
   @ApiOperation({ summary: 'An event, with the status of each action it invoked' })
   async event(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string) {
-    const res = await this.projection.call<{ event: CanonicalEvent; invocations: StoredInvocation[] }>('GET', `/internal/events/${eventId(id)}`, {
+    const res = await this.projection.call<StoredEventWithInvocations>('GET', `/internal/events/${eventId(id)}`, {
       tenantId: tenant.id,
     });
     return eventView(this.settings.publicBaseUrl, res.body.event, res.body.invocations);
@@ -67,7 +67,7 @@ export class WorkflowEventsController {
   @ApiOperation({ summary: "An action's invocation for an event, with every attempt" })
   async invocation(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string, @Param('workflowActionId') actionId: string) {
     if (!isId('wfa', actionId)) throw notFound();
-    const res = await this.projection.call<{ invocation: StoredInvocation; attempts: StoredAttempt[] }>(
+    const res = await this.projection.call<StoredInvocationWithAttempts>(
       'GET',
       `/internal/events/${eventId(id)}/actions/${actionId}`,
       { tenantId: tenant.id },

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@hookstream/logging';
-import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { runPeriodically, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { EventIngestor } from './event-ingestor';
 import { IngestController } from './ingest.controller';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
@@ -11,7 +11,7 @@ const PURGE_EVERY_MS = 10 * 60_000;
 
 @Injectable()
 class LedgerRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
+  private stop = () => undefined as void;
 
   constructor(
     private readonly ledger: ProducerEventLedger,
@@ -20,17 +20,14 @@ class LedgerRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.ledger
-        .purgeExpired(this.settings.dedupWindowHours)
-        .then((n) => n > 0 && this.logger.info({ purged: n }, 'purged expired producer ids'))
-        .catch((err: unknown) => this.logger.warn({ err }, 'producer id purge failed'));
-    }, PURGE_EVERY_MS);
-    this.timer.unref();
+    this.stop = runPeriodically('producer-id purge', PURGE_EVERY_MS, async () => {
+      const purged = await this.ledger.purgeExpired(this.settings.dedupWindowHours);
+      if (purged > 0) this.logger.info({ purged }, 'purged expired producer ids');
+    }, this.logger);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@hookstream/logging';
-import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { runPeriodically, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { ProjectionController } from './projection.controller';
 import { PROJECTION_SETTINGS, ProjectionSettings } from './projection-settings';
 import { ReadModelConsumers } from './read-model.consumers';
@@ -9,7 +9,7 @@ import { ReadModelWriter } from './read-model-writer';
 
 @Injectable()
 class ReadModelRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
+  private stop = () => undefined as void;
 
   constructor(
     private readonly writer: ReadModelWriter,
@@ -18,22 +18,15 @@ class ReadModelRetention implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purge(), this.settings.purgeEveryMs);
-    this.timer.unref();
+    this.stop = runPeriodically('read model purge', this.settings.purgeEveryMs, async () => {
+      const cutoff = new Date(Date.now() - this.settings.retentionDays * 86_400_000);
+      const purged = await this.writer.purgeOlderThan(cutoff);
+      if (purged > 0) this.logger.info({ purged, cutoff }, 'purged read models past retention');
+    }, this.logger);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  async purge(): Promise<void> {
-    const cutoff = new Date(Date.now() - this.settings.retentionDays * 86_400_000);
-    try {
-      const purged = await this.writer.purgeOlderThan(cutoff);
-      if (purged > 0) this.logger.info({ purged, cutoff }, 'purged read models past retention');
-    } catch (err) {
-      this.logger.warn({ err }, 'read model purge failed');
-    }
+    this.stop();
   }
 }
 

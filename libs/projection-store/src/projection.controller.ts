@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Headers, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { CanonicalEvent } from '@hookstream/contracts';
-import { AttemptRow, InvocationSummary, ReadModelQueries } from './read-model-queries';
+import type { CanonicalEvent, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
+import { ReadModelQueries } from './read-model-queries';
 
 export const TENANT_HEADER = 'x-hookstream-tenant';
 const MAX_PAGE = 500;
@@ -17,7 +17,7 @@ export class ProjectionController {
   constructor(private readonly queries: ReadModelQueries) {}
 
   @Get('events/:eventId')
-  async event(@Headers(TENANT_HEADER) tenant: string | undefined, @Param('eventId') eventId: string): Promise<{ event: CanonicalEvent; invocations: InvocationSummary[] }> {
+  async event(@Headers(TENANT_HEADER) tenant: string | undefined, @Param('eventId') eventId: string): Promise<StoredEventWithInvocations> {
     const tenantId = requireTenant(tenant);
     const event = await this.queries.event(tenantId, eventId);
     if (!event) throw new NotFoundException({ error_type: 'not_found' });
@@ -29,7 +29,7 @@ export class ProjectionController {
     @Headers(TENANT_HEADER) tenant: string | undefined,
     @Param('eventId') eventId: string,
     @Param('actionId') actionId: string,
-  ): Promise<{ invocation: InvocationSummary; attempts: AttemptRow[] }> {
+  ): Promise<StoredInvocationWithAttempts> {
     const tenantId = requireTenant(tenant);
     const invocation = (await this.queries.invocationsOf(tenantId, eventId)).find((i) => i.action_id === actionId);
     if (!invocation) throw new NotFoundException({ error_type: 'not_found' });

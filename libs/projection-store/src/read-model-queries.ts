@@ -1,35 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CanonicalEvent } from '@hookstream/contracts';
-import { decodeCursor, encodeCursor, InvocationStatus } from '@hookstream/projection-domain';
-
-export interface InvocationSummary {
-  invocation_id: string;
-  workflow_id: string;
-  action_id: string;
-  status: InvocationStatus;
-}
-
-export interface AttemptRow {
-  attempt: number;
-  timestamp: string;
-  retry: boolean;
-  succeeded: boolean;
-  final: boolean;
-  status_code: number | null;
-  error_kind: string | null;
-  error_message: string | null;
-  url: string;
-  request_headers: Record<string, string>;
-  response_body: string | null;
-  response_received_at: string | null;
-  duration_ms: number;
-}
-
-export interface EventPage {
-  events: CanonicalEvent[];
-  next_cursor: string | null;
-}
+import type { CanonicalEvent, StoredAttempt, StoredEventPage, StoredInvocation } from '@hookstream/contracts';
+import { decodeCursor, encodeCursor } from '@hookstream/projection-domain';
 
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const EVENT_COLUMNS = `id, tenant_id, source, type, subject_id, entity_id, processing_channel_id, ${ISO('timestamp')} AS timestamp,
@@ -45,14 +17,14 @@ export class ReadModelQueries {
     return row;
   }
 
-  async invocationsOf(tenantId: string, eventId: string): Promise<InvocationSummary[]> {
+  async invocationsOf(tenantId: string, eventId: string): Promise<StoredInvocation[]> {
     return this.db.query(
       `SELECT invocation_id, workflow_id, action_id, status FROM invocations WHERE tenant_id = $1 AND event_id = $2 ORDER BY workflow_id, action_id`,
       [tenantId, eventId],
     );
   }
 
-  async attemptsOf(invocationId: string): Promise<AttemptRow[]> {
+  async attemptsOf(invocationId: string): Promise<StoredAttempt[]> {
     return this.db.query(
       `SELECT attempt, ${ISO('timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
               response_body, ${ISO('response_received_at')} AS response_received_at, duration_ms
@@ -67,7 +39,7 @@ export class ReadModelQueries {
   }
 
   /** A subject's events, newest first, a page at a time; `cursor` is the last page's next_cursor. */
-  async subjectEvents(tenantId: string, subjectId: string, limit: number, cursor?: string): Promise<EventPage | 'bad_cursor'> {
+  async subjectEvents(tenantId: string, subjectId: string, limit: number, cursor?: string): Promise<StoredEventPage | 'bad_cursor'> {
     const after = cursor ? decodeCursor(cursor) : undefined;
     if (cursor && !after) return 'bad_cursor';
     const rows: CanonicalEvent[] = await this.db.query(

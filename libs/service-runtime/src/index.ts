@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './service-runtime.module';
 export * from './bootstrap';
 export * from './nest-logger';
+export * from './periodic-task';
