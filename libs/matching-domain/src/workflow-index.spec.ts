@@ -1,60 +1,14 @@
-import { CanonicalEvent, newId, WorkflowCondition, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, newId, WorkflowState } from '@hookstream/contracts';
+import { ConditionBody, sampleAction, sampleCanonicalEvent, sampleWorkflowState } from '@hookstream/testing';
 import { deliveryJobsFor } from './delivery-jobs';
 import { conditionsHold, WorkflowIndex } from './workflow-index';
 
 const now = '2026-11-22T10:00:00.000Z';
-
-function action(overrides: Partial<WorkflowState['actions'][number]> = {}): WorkflowState['actions'][number] {
-  return {
-    id: newId('wfa'),
-    type: 'webhook',
-    url: 'https://example.com/hook',
-    headers: {},
-    format: 'checkout',
-    cloudevents_mode: 'structured',
-    retry_policy: 'checkout',
-    timeout_ms: 10_000,
-    signing_secrets: ['whsec_c2VjcmV0'],
-    disabled_at: null,
-    disabled_reason: null,
-    ...overrides,
-  };
-}
-
-type ConditionBody = WorkflowCondition extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
-
-function workflow(conditions: ConditionBody[], overrides: Partial<WorkflowState> = {}): WorkflowState {
-  return {
-    id: newId('wf'),
-    tenant_id: 'ten_a',
-    name: 'w',
-    active: true,
-    version: 1,
-    conditions: conditions.map((c) => ({ ...c, id: newId('wfc') }) as WorkflowCondition),
-    actions: [action()],
-    subscription: null,
-    updated_at: now,
-    ...overrides,
-  };
-}
-
-function event(overrides: Partial<CanonicalEvent> = {}): CanonicalEvent {
-  return {
-    id: newId('evt'),
-    tenant_id: 'ten_a',
-    source: 'gateway',
-    type: 'payment_approved',
-    subject_id: 'pay_1',
-    entity_id: 'ent_1',
-    processing_channel_id: 'pc_1',
-    timestamp: now,
-    version: '1.0.0',
-    data: {},
-    metadata: {},
-    received_at: now,
-    ...overrides,
-  };
-}
+const action = sampleAction;
+const workflow = (conditionBodies: ConditionBody[], overrides: Partial<WorkflowState> = {}) =>
+  sampleWorkflowState({ tenant_id: 'ten_a', conditionBodies, ...overrides });
+const event = (overrides: Partial<CanonicalEvent> = {}) =>
+  sampleCanonicalEvent({ tenant_id: 'ten_a', subject_id: 'pay_1', entity_id: 'ent_1', processing_channel_id: 'pc_1', ...overrides });
 
 const onApproved = { type: 'event' as const, events: { gateway: ['payment_approved', 'payment_declined'] } };
 
@@ -146,7 +100,7 @@ describe('deliveryJobsFor', () => {
     const w = workflow([onApproved], { actions: [action(), action({ disabled_at: now }), action({ url: 'https://b.example/x' })] });
     const e = event();
     const jobs = deliveryJobsFor(e, [w], { now: new Date(now) });
-    expect(jobs.map((j) => j.target_url)).toEqual(['https://example.com/hook', 'https://b.example/x']);
+    expect(jobs.map((j) => j.target_url)).toEqual(['https://merchant.example/webhooks', 'https://b.example/x']);
     expect(jobs[0].invocation_id).toMatch(/^ivc_[a-z2-7]{26}$/);
     expect(deliveryJobsFor(e, [w], { now: new Date() })[0].invocation_id).toBe(jobs[0].invocation_id);
     expect(jobs[0]).toMatchObject({ attempt: 1, workflow_id: w.id, workflow_version: 1, tenant_id: 'ten_a' });

@@ -1,38 +1,11 @@
 import { CanonicalEvent, Contracts, DeliveryJob, newId, Topics, WorkflowState } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { DeadLetterHeaders } from '@hookstream/messaging';
-import { TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+import { sampleWorkflowState, TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_e2e';
 
-function workflowState(overrides: Partial<WorkflowState> = {}): WorkflowState {
-  return {
-    id: newId('wf'),
-    tenant_id: TENANT,
-    name: 'approved payments',
-    active: true,
-    version: 1,
-    conditions: [{ id: newId('wfc'), type: 'event', events: { gateway: ['payment_approved'] } }],
-    actions: [
-      {
-        id: newId('wfa'),
-        type: 'webhook',
-        url: 'https://merchant.example/webhooks',
-        headers: {},
-        format: 'checkout',
-        cloudevents_mode: 'structured',
-        retry_policy: 'checkout',
-        timeout_ms: 10_000,
-        signing_secrets: ['whsec_c2VjcmV0c2VjcmV0c2VjcmV0'],
-        disabled_at: null,
-        disabled_reason: null,
-      },
-    ],
-    subscription: null,
-    updated_at: new Date().toISOString(),
-    ...overrides,
-  };
-}
+const workflowState = (overrides: Parameters<typeof sampleWorkflowState>[0] = {}) => sampleWorkflowState({ tenant_id: TENANT, ...overrides });
 
 describe('event-ingest and matcher against the real broker and Postgres', () => {
   const platform = new TestPlatform({ label: 'match', services: ['event-ingest', 'matcher'], env: { INGEST_DEFAULT_TENANT: TENANT } });

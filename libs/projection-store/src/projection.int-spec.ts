@@ -1,28 +1,11 @@
 import { Client } from 'pg';
-import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, newId, Topics } from '@hookstream/contracts';
+import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
-import { TestPlatform, testLogger, waitFor } from '@hookstream/testing';
+import { sampleCanonicalEvent, TestPlatform, testLogger, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_e2e';
 
-function canonicalEvent(subjectId: string, overrides: Partial<CanonicalEvent> = {}): CanonicalEvent {
-  const now = new Date().toISOString();
-  return {
-    id: newId('evt'),
-    tenant_id: TENANT,
-    source: 'gateway',
-    type: 'payment_approved',
-    subject_id: subjectId,
-    entity_id: null,
-    processing_channel_id: null,
-    timestamp: now,
-    version: '1.0.0',
-    data: { amount: 5 },
-    metadata: {},
-    received_at: now,
-    ...overrides,
-  };
-}
+const canonicalEvent = (subjectId: string, overrides: Partial<CanonicalEvent> = {}) => sampleCanonicalEvent({ tenant_id: TENANT, subject_id: subjectId, ...overrides });
 
 function outcome(event: CanonicalEvent, attempt: number, minuteOffset: number, result: { succeeded: boolean; final: boolean }): DeliveryOutcome {
   const workflowId = 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa';

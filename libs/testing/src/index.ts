@@ -6,3 +6,4 @@ export * from './tcp-gate';
 export * from './service-process';
 export * from './platform';
 export * from './second-broker';
+export * from './fixtures';

@@ -1,0 +1,57 @@
+import { CanonicalEvent, newId, WebhookAction, WorkflowCondition, WorkflowState } from '@hookstream/contracts';
+
+/** A condition as a test writes it: the id is filled in. */
+export type ConditionBody = WorkflowCondition extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
+
+export function sampleAction(overrides: Partial<WebhookAction> = {}): WebhookAction {
+  return {
+    id: newId('wfa'),
+    type: 'webhook',
+    url: 'https://merchant.example/webhooks',
+    headers: {},
+    format: 'checkout',
+    cloudevents_mode: 'structured',
+    retry_policy: 'checkout',
+    timeout_ms: 10_000,
+    signing_secrets: ['whsec_c2VjcmV0c2VjcmV0c2VjcmV0'],
+    disabled_at: null,
+    disabled_reason: null,
+    ...overrides,
+  };
+}
+
+/** An active workflow of one tenant, listening to gateway payment_approved unless told otherwise. */
+export function sampleWorkflowState(overrides: Partial<WorkflowState> & { conditionBodies?: ConditionBody[] } = {}): WorkflowState {
+  const { conditionBodies, ...rest } = overrides;
+  return {
+    id: newId('wf'),
+    tenant_id: 'ten_e2e',
+    name: 'approved payments',
+    active: true,
+    version: 1,
+    conditions: (conditionBodies ?? [{ type: 'event', events: { gateway: ['payment_approved'] } }]).map((c) => ({ ...c, id: newId('wfc') }) as WorkflowCondition),
+    actions: [sampleAction()],
+    subscription: null,
+    updated_at: new Date().toISOString(),
+    ...rest,
+  };
+}
+
+export function sampleCanonicalEvent(overrides: Partial<CanonicalEvent> = {}): CanonicalEvent {
+  const now = new Date().toISOString();
+  return {
+    id: newId('evt'),
+    tenant_id: 'ten_e2e',
+    source: 'gateway',
+    type: 'payment_approved',
+    subject_id: 'pay_sample',
+    entity_id: null,
+    processing_channel_id: null,
+    timestamp: now,
+    version: '1.0.0',
+    data: { amount: 5 },
+    metadata: {},
+    received_at: now,
+    ...overrides,
+  };
+}
