@@ -42,6 +42,7 @@ describe('projection read models against the real broker and Postgres', () => {
 
   const api = async (path: string, tenant = TENANT) => {
     const res = await fetch(`${platform.url('projection')}/internal${path}`, { headers: { 'x-hookstream-tenant': tenant } });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
     return { status: res.status, body: (await res.json()) as any };
   };
   const publishEvents = (events: CanonicalEvent[]) => kafka.publisher.publish(Contracts.events, events.map((e) => ({ key: e.subject_id, value: e })));
