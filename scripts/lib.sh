@@ -7,12 +7,14 @@ SERVICES=(gateway workflow-config event-ingest matcher delivery projection)
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 
-# npm ci when node_modules is missing or older than the lock file.
+# Installs the locked versions when node_modules is missing or older than the
+# lock file. `npm install` rather than `npm ci`: the lock lacks the optional
+# native packages of other platforms (swc, unrs), which npm ci refuses.
 ensure_dependencies() {
   local marker="$ROOT/node_modules/.package-lock.json"
   if [[ ! -f "$marker" || "$ROOT/package-lock.json" -nt "$marker" ]]; then
-    log "installing dependencies (npm ci)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    log "installing dependencies (npm install, from package-lock.json)"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
   fi
 }
 
