@@ -1,0 +1,43 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AdminController } from './admin.controller';
+import { ApiExceptionFilter } from './api-exception.filter';
+import { RequestIdMiddleware } from './request-id.middleware';
+import { AdminGuard, TenantAuthGuard } from './tenant-auth.guard';
+import { ApiKeyEntity, TenantEntity } from './tenant.entity';
+import { CreateTenants1732300000000 } from './tenants.migration';
+import { GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
+import { createValidationPipe } from './validation';
+
+/** For the gateway's PersistenceModule.forRoot. */
+export const GatewayAuthEntities = [TenantEntity, ApiKeyEntity];
+export const GatewayAuthMigrations = [CreateTenants1732300000000];
+
+/**
+ * The gateway's edge: tenants and keys, TenantAuthGuard, request ids, the
+ * validation pipe and the error filter. Global, so feature libs only import
+ * the guard and decorators.
+ */
+@Global()
+@Module({})
+export class GatewayAuthModule implements NestModule {
+  static forRoot(settings: GatewayAuthSettings): DynamicModule {
+    return {
+      module: GatewayAuthModule,
+      controllers: [AdminController],
+      providers: [
+        { provide: GATEWAY_AUTH_SETTINGS, useValue: settings },
+        TenantService,
+        TenantAuthGuard,
+        AdminGuard,
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [TenantService, TenantAuthGuard],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestIdMiddleware).forRoutes('*');
+  }
+}

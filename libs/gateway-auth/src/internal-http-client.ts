@@ -1,0 +1,64 @@
+import { Pool } from 'undici';
+import { ServiceUnreachableError, UpstreamError } from './api-error';
+
+export const TENANT_HEADER = 'x-hookstream-tenant';
+
+export interface InternalResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Calls an internal service on the private network, passing the
+ * authenticated tenant in x-hookstream-tenant (which internal services trust).
+ */
+export class InternalHttpClient {
+  private readonly pool: Pool;
+
+  constructor(
+    baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {
+    this.pool = new Pool(baseUrl, { connections: 32, connectTimeout: 2_000 });
+  }
+
+  /** Any answer; unreachable -> ServiceUnreachableError. */
+  async request<T = unknown>(method: string, path: string, options: { tenantId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
+    const headers: Record<string, string> = {};
+    if (options.tenantId) headers[TENANT_HEADER] = options.tenantId;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const res = await this.pool.request({
+        method: method as 'GET',
+        path,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      const text = await res.body.text();
+      let body: unknown = undefined;
+      if (text) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text;
+        }
+      }
+      return { status: res.statusCode, body: body as T };
+    } catch (err) {
+      throw new ServiceUnreachableError(`${method} ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Success answers only: an error status passes through as UpstreamError. */
+  async call<T = unknown>(method: string, path: string, options: { tenantId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
+    const res = await this.request<T>(method, path, options);
+    if (res.status >= 400) throw new UpstreamError(res.status, res.body);
+    return res;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,61 @@
+import { timingSafeEqual } from 'node:crypto';
+import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { requestContext } from '@hookstream/logging';
+import { ApiError } from './api-error';
+import { GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
+
+export interface AuthenticatedTenant {
+  id: string;
+}
+type TenantRequest = Request & { tenant?: AuthenticatedTenant };
+
+/** `Authorization: sk_…` or `Authorization: Bearer sk_…`. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
+  return token.length > 0 ? token : undefined;
+}
+
+const unauthorized = () => new ApiError(401, 'unauthorized');
+
+/** Secret API key -> tenant; anything else answers 401. */
+@Injectable()
+export class TenantAuthGuard implements CanActivate {
+  constructor(private readonly tenants: TenantService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<TenantRequest>();
+    const key = bearerToken(req.headers.authorization);
+    if (!key || !key.startsWith('sk_')) throw unauthorized();
+    const tenantId = await this.tenants.tenantOf(key);
+    if (!tenantId) throw unauthorized();
+    req.tenant = { id: tenantId };
+    const log = requestContext.current();
+    if (log) log.tenantId = tenantId;
+    return true;
+  }
+}
+
+/** The tenant TenantAuthGuard authenticated. */
+export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedTenant => {
+  const tenant = context.switchToHttp().getRequest<TenantRequest>().tenant;
+  if (!tenant) throw unauthorized();
+  return tenant;
+});
+
+/** `Authorization: Bearer <ADMIN_API_KEY>`; no admin key configured means no admin access. */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  constructor(@Inject(GATEWAY_AUTH_SETTINGS) private readonly settings: GatewayAuthSettings) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const expected = this.settings.adminApiKey;
+    const given = bearerToken(context.switchToHttp().getRequest<Request>().headers.authorization);
+    if (!expected || !given) throw unauthorized();
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw unauthorized();
+    return true;
+  }
+}

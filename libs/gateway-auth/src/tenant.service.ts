@@ -1,0 +1,65 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { newId } from '@hookstream/contracts';
+import type { Logger } from '@hookstream/logging';
+import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { ApiKeyEntity, TenantEntity } from './tenant.entity';
+
+export interface GatewayAuthSettings {
+  /** Tenant and key ensured at boot, for local use and tests. */
+  bootstrapTenantId?: string;
+  bootstrapApiKey?: string;
+  /** Enables the /admin endpoints; without it they answer 401. */
+  adminApiKey?: string;
+}
+export const GATEWAY_AUTH_SETTINGS = Symbol('GATEWAY_AUTH_SETTINGS');
+
+export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+const newApiKey = (): string => `sk_${randomBytes(24).toString('base64url')}`;
+
+/** Tenants and their API keys, in the gateway's own schema. */
+@Injectable()
+export class TenantService implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(GATEWAY_AUTH_SETTINGS) private readonly settings: GatewayAuthSettings,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { bootstrapTenantId: tenantId, bootstrapApiKey: key } = this.settings;
+    if (!tenantId || !key) return;
+    await this.dataSource.query(`INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING`, [tenantId]);
+    await this.dataSource.query(`INSERT INTO api_keys (id, tenant_id, key_hash) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING`, [
+      newId('key'),
+      tenantId,
+      hashApiKey(key),
+    ]);
+    this.logger.info({ tenantId }, 'bootstrap tenant ensured');
+  }
+
+  /** The tenant a key belongs to, or undefined for an unknown key. */
+  async tenantOf(key: string): Promise<string | undefined> {
+    const row = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(key) });
+    return row?.tenantId;
+  }
+
+  async createTenant(name: string): Promise<{ id: string; api_key: string }> {
+    const id = newId('ten');
+    await this.dataSource.getRepository(TenantEntity).insert({ id, name });
+    return { id, api_key: await this.insertKey(id) };
+  }
+
+  /** undefined when the tenant does not exist. */
+  async createKey(tenantId: string): Promise<string | undefined> {
+    if (!(await this.dataSource.getRepository(TenantEntity).existsBy({ id: tenantId }))) return undefined;
+    return this.insertKey(tenantId);
+  }
+
+  private async insertKey(tenantId: string): Promise<string> {
+    const key = newApiKey();
+    await this.dataSource.getRepository(ApiKeyEntity).insert({ id: newId('key'), tenantId, keyHash: hashApiKey(key) });
+    return key;
+  }
+}

@@ -1,0 +1,35 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { InternalHttpClient } from '@hookstream/gateway-auth';
+import { EVENT_INGEST_CLIENT, WORKFLOW_CONFIG_CLIENT } from './internal-clients';
+import { ProducerEventsController } from './producer-events.controller';
+import { SubscriptionsController } from './subscriptions.controller';
+import { WorkflowsController } from './workflows.controller';
+
+export interface GatewayWorkflowsSettings {
+  workflowConfigUrl: string;
+  eventIngestUrl: string;
+}
+
+/** The public configuration API and producer ingest, forwarded to internal services. */
+@Module({})
+export class GatewayWorkflowsModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient,
+    @Inject(EVENT_INGEST_CLIENT) private readonly ingest: InternalHttpClient,
+  ) {}
+
+  static forRoot(settings: GatewayWorkflowsSettings): DynamicModule {
+    return {
+      module: GatewayWorkflowsModule,
+      controllers: [WorkflowsController, SubscriptionsController, ProducerEventsController],
+      providers: [
+        { provide: WORKFLOW_CONFIG_CLIENT, useFactory: () => new InternalHttpClient(settings.workflowConfigUrl) },
+        { provide: EVENT_INGEST_CLIENT, useFactory: () => new InternalHttpClient(settings.eventIngestUrl) },
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.config.close(), this.ingest.close()]);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './gateway-workflows.module';
+export * from './workflow.dto';

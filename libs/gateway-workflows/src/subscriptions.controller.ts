@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
+import { SubscriptionDto } from './workflow.dto';
+
+/** MyCashflow-style subscriptions (REFERENCE.md §3): a workflow with one event condition underneath. */
+@ApiTags('mycashflow webhooks')
+@ApiSecurity('api-key')
+@UseGuards(TenantAuthGuard)
+@Controller('api/v1/webhooks')
+export class SubscriptionsController {
+  constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Subscribe a URL to a topic; the answer carries the signing secret, once' })
+  async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: SubscriptionDto) {
+    return (await this.config.call('POST', '/internal/api/webhooks', { tenantId: tenant.id, body })).body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List subscriptions' })
+  async list(@CurrentTenant() tenant: AuthenticatedTenant) {
+    return (await this.config.call('GET', '/internal/api/webhooks', { tenantId: tenant.id })).body;
+  }
+
+  @Get(':uuid')
+  @ApiOperation({ summary: 'Get a subscription' })
+  async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string) {
+    return (await this.config.call('GET', `/internal/api/webhooks/${encodeURIComponent(uuid)}`, { tenantId: tenant.id })).body;
+  }
+
+  @Delete(':uuid')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a subscription' })
+  async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string): Promise<void> {
+    await this.config.call('DELETE', `/internal/api/webhooks/${encodeURIComponent(uuid)}`, { tenantId: tenant.id });
+  }
+}

@@ -1,0 +1,116 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
+import { ActionDto, ConditionDto, PatchWorkflowDto, WorkflowDto } from './workflow.dto';
+
+const path = (...parts: string[]) => `/internal/api/workflows${parts.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
+
+/** Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to workflow-config. */
+@ApiTags('workflows')
+@ApiSecurity('api-key')
+@ApiResponse({ status: 401, description: 'Missing or unknown API key' })
+@UseGuards(TenantAuthGuard)
+@Controller('workflows')
+export class WorkflowsController {
+  constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}
+
+  private async send(tenant: AuthenticatedTenant, method: string, to: string, body?: unknown): Promise<unknown> {
+    return (await this.config.call(method, to, { tenantId: tenant.id, body })).body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List workflows' })
+  list(@CurrentTenant() tenant: AuthenticatedTenant) {
+    return this.send(tenant, 'GET', path());
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a workflow' })
+  @ApiResponse({ status: 422, description: 'request_invalid with error_codes' })
+  create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: WorkflowDto) {
+    return this.send(tenant, 'POST', path(), body);
+  }
+
+  // Before :workflowId, so "event-types" is not taken for an id.
+  @Get('event-types')
+  @ApiOperation({ summary: 'Event types of the catalog, by source' })
+  eventTypes(@CurrentTenant() tenant: AuthenticatedTenant) {
+    return this.send(tenant, 'GET', '/internal/event-types');
+  }
+
+  @Get(':workflowId')
+  @ApiOperation({ summary: 'Get a workflow (secrets masked)' })
+  @ApiResponse({ status: 404 })
+  get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string) {
+    return this.send(tenant, 'GET', path(id));
+  }
+
+  @Patch(':workflowId')
+  @ApiOperation({ summary: 'Update name/active (or replace conditions/actions)' })
+  patch(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: PatchWorkflowDto) {
+    return this.send(tenant, 'PATCH', path(id), body);
+  }
+
+  @Delete(':workflowId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a workflow' })
+  async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string): Promise<void> {
+    await this.send(tenant, 'DELETE', path(id));
+  }
+
+  @Post(':workflowId/actions')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add an action' })
+  addAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: ActionDto) {
+    return this.send(tenant, 'POST', path(id, 'actions'), body);
+  }
+
+  @Put(':workflowId/actions/:workflowActionId')
+  @ApiOperation({ summary: 'Update an action' })
+  replaceAction(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('workflowId') id: string,
+    @Param('workflowActionId') actionId: string,
+    @Body() body: ActionDto,
+  ) {
+    return this.send(tenant, 'PUT', path(id, 'actions', actionId), body);
+  }
+
+  @Delete(':workflowId/actions/:workflowActionId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an action (a workflow keeps at least one: 422 actions_required)' })
+  async removeAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Param('workflowActionId') actionId: string) {
+    await this.send(tenant, 'DELETE', path(id, 'actions', actionId));
+  }
+
+  @Post(':workflowId/conditions')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a condition (one per type)' })
+  addCondition(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: ConditionDto) {
+    return this.send(tenant, 'POST', path(id, 'conditions'), body);
+  }
+
+  @Put(':workflowId/conditions/:workflowConditionId')
+  @ApiOperation({ summary: 'Update a condition' })
+  replaceCondition(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('workflowId') id: string,
+    @Param('workflowConditionId') conditionId: string,
+    @Body() body: ConditionDto,
+  ) {
+    return this.send(tenant, 'PUT', path(id, 'conditions', conditionId), body);
+  }
+
+  @Delete(':workflowId/conditions/:workflowConditionId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a condition' })
+  async removeCondition(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('workflowId') id: string,
+    @Param('workflowConditionId') conditionId: string,
+  ) {
+    await this.send(tenant, 'DELETE', path(id, 'conditions', conditionId));
+  }
+}

@@ -1,0 +1,5 @@
+export * from './workflow-input';
+export * from './workflow-changes';
+export * from './workflow-view';
+export * from './event-type-catalog';
+export * from './subscription';

@@ -1,0 +1,6 @@
+export * from './workflow.entity';
+export * from './workflow.store';
+export * from './event-type.store';
+export * from './outbox.relay';
+export * from './workflow-store.settings';
+export * from './workflow-store.module';

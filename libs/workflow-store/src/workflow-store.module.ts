@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
+import { EventTypeStore } from './event-type.store';
+import { OutboxRelay } from './outbox.relay';
+import { CreateWorkflowConfig1732300000001 } from './workflow-config.migration';
+import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
+import { WorkflowStore } from './workflow.store';
+import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+import { WorkflowsInternalController } from './workflows.internal.controller';
+
+/** For workflow-config's PersistenceModule.forRoot. */
+export const WorkflowStoreEntities = [WorkflowEntity, ConfigOutboxEntity, EventTypeEntity];
+export const WorkflowStoreMigrations = [CreateWorkflowConfig1732300000001];
+
+/** Workflows in Postgres, the config outbox and its relay, the internal API, the 410 consumer. */
+@Module({})
+export class WorkflowStoreModule {
+  static forRoot(settings: WorkflowStoreSettings): DynamicModule {
+    return {
+      module: WorkflowStoreModule,
+      controllers: [WorkflowsInternalController],
+      providers: [{ provide: WORKFLOW_STORE_SETTINGS, useValue: settings }, WorkflowStore, EventTypeStore, OutboxRelay, EndpointDisabledConsumer],
+      exports: [WorkflowStore],
+    };
+  }
+}

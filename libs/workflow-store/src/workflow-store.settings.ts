@@ -1,0 +1,7 @@
+export interface WorkflowStoreSettings {
+  /** The gateway's public base URL, for _links.self. */
+  publicBaseUrl: string;
+  relayIntervalMs: number;
+  relayBatchSize: number;
+}
+export const WORKFLOW_STORE_SETTINGS = Symbol('WORKFLOW_STORE_SETTINGS');

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { WorkflowState } from '@hookstream/contracts';
+import { ConfigOutboxEntity, WorkflowEntity } from './workflow.entity';
+
+export type WorkflowUpdate<R> = (state: WorkflowState) => { state?: WorkflowState; result: R };
+
+/**
+ * Workflows and the config outbox. Every change writes the new state and an
+ * outbox row in one transaction, so the topic never misses a committed change.
+ */
+@Injectable()
+export class WorkflowStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(tenantId: string): Promise<WorkflowState[]> {
+    const rows = await this.dataSource.getRepository(WorkflowEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map((r) => r.state);
+  }
+
+  async listSubscriptions(tenantId: string): Promise<WorkflowState[]> {
+    return (await this.list(tenantId)).filter((s) => s.subscription !== null);
+  }
+
+  /** A tenant sees only its own workflows; no tenant means an internal caller. */
+  async get(id: string, tenantId?: string): Promise<WorkflowState | undefined> {
+    const row = await this.dataSource.getRepository(WorkflowEntity).findOneBy(tenantId ? { id, tenantId } : { id });
+    return row?.state;
+  }
+
+  async findBySubscription(tenantId: string, uuid: string): Promise<WorkflowState | undefined> {
+    const row = await this.dataSource.getRepository(WorkflowEntity).findOneBy({ tenantId, subscriptionUuid: uuid });
+    return row?.state;
+  }
+
+  async create(state: WorkflowState): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(WorkflowEntity).insert({
+        id: state.id,
+        tenantId: state.tenant_id,
+        subscriptionUuid: state.subscription?.uuid ?? null,
+        state,
+      });
+      await appendOutbox(m, state.id, state);
+    });
+  }
+
+  /**
+   * Reads the workflow under a row lock, applies the change and, if it gives a
+   * new state, saves it with its outbox row. undefined: no such workflow.
+   */
+  async update<R>(id: string, tenantId: string | undefined, change: WorkflowUpdate<R>): Promise<R | undefined> {
+    return this.dataSource.transaction(async (m) => {
+      const row = await m
+        .getRepository(WorkflowEntity)
+        .createQueryBuilder('w')
+        .setLock('pessimistic_write')
+        .where(tenantId ? 'w.id = :id AND w.tenant_id = :tenantId' : 'w.id = :id', { id, tenantId })
+        .getOne();
+      if (!row) return undefined;
+      const { state, result } = change(row.state);
+      if (state) {
+        await m.getRepository(WorkflowEntity).update({ id }, { state });
+        await appendOutbox(m, id, state);
+      }
+      return result;
+    });
+  }
+
+  /** false: no such workflow for this tenant. Publishes a tombstone. */
+  async delete(id: string, tenantId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const result = await m.getRepository(WorkflowEntity).delete({ id, tenantId });
+      if (!result.affected) return false;
+      await appendOutbox(m, id, null);
+      return true;
+    });
+  }
+}
+
+/** The outbox row of one change, in the caller's transaction. */
+export async function appendOutbox(manager: EntityManager, workflowId: string, state: WorkflowState | null): Promise<void> {
+  await manager.getRepository(ConfigOutboxEntity).insert({ workflowId, state });
+}

@@ -1,0 +1,251 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpException, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { WorkflowState } from '@hookstream/contracts';
+import { maskSecret } from '@hookstream/logging';
+import {
+  actionLinks,
+  actionView,
+  addAction,
+  addCondition,
+  ChangeContext,
+  ChangeResult,
+  conditionLinks,
+  conditionView,
+  createWorkflow,
+  eventTypeCatalogView,
+  patchWorkflow,
+  readActionInput,
+  readConditionInput,
+  ReadResult,
+  readSubscriptionInput,
+  readWorkflowInput,
+  readWorkflowPatch,
+  removeAction,
+  removeCondition,
+  replaceAction,
+  replaceCondition,
+  subscriptionView,
+  subscriptionWorkflow,
+  ViewOptions,
+  workflowLinks,
+  workflowSummary,
+  workflowView,
+} from '@hookstream/workflow-definition';
+import { EventTypeStore } from './event-type.store';
+import { WorkflowStore } from './workflow.store';
+import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+
+export const TENANT_HEADER = 'x-hookstream-tenant';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const invalid = (codes: string[]) => new HttpException({ error_type: 'request_invalid', error_codes: codes }, 422);
+const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
+
+function requireTenant(tenantId: string | undefined): string {
+  if (!tenantId) throw new HttpException({ error_type: 'request_invalid', error_codes: ['tenant_required'] }, 400);
+  return tenantId;
+}
+
+function accept<T>(read: ReadResult<T>): T {
+  if (!read.ok) throw invalid(read.codes);
+  return read.value;
+}
+
+/** The change's new state, or the 404/422 it earned. */
+function applied(change: ChangeResult): { state: WorkflowState; result: ChangeResult & { ok: true } } {
+  if (!change.ok) throw change.status === 404 ? notFound() : invalid(change.codes);
+  return { state: change.state, result: change };
+}
+
+/**
+ * workflow-config's HTTP API. Internal network only: it trusts the tenant the
+ * gateway passes in x-hookstream-tenant and is never exposed publicly.
+ * /internal/api/* answers in the public shapes (secrets masked) for the gateway.
+ */
+@ApiExcludeController()
+@Controller('internal')
+export class WorkflowsInternalController {
+  private readonly view: ViewOptions;
+
+  constructor(
+    private readonly store: WorkflowStore,
+    private readonly eventTypes: EventTypeStore,
+    @Inject(WORKFLOW_STORE_SETTINGS) settings: WorkflowStoreSettings,
+  ) {
+    this.view = { baseUrl: settings.publicBaseUrl, mask: maskSecret };
+  }
+
+  private ctx(): ChangeContext {
+    return { now: new Date() };
+  }
+
+  @Get('event-types')
+  async eventTypeCatalog() {
+    return eventTypeCatalogView(await this.eventTypes.rows());
+  }
+
+  /** Full state with secrets, for internal callers (e.g. the test endpoint). */
+  @Get('workflows/:id')
+  async fullState(@Param('id') id: string, @Headers(TENANT_HEADER) tenantId: string | undefined): Promise<WorkflowState> {
+    const state = await this.store.get(id, tenantId);
+    if (!state) throw notFound();
+    return state;
+  }
+
+  @Get('api/workflows/event-types')
+  async publicEventTypes() {
+    return this.eventTypeCatalog();
+  }
+
+  @Get('api/workflows')
+  async list(@Headers(TENANT_HEADER) tenantId: string | undefined) {
+    const states = await this.store.list(requireTenant(tenantId));
+    return { data: states.map((s) => workflowSummary(s, this.view)) };
+  }
+
+  @Post('api/workflows')
+  @HttpCode(201)
+  async create(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown) {
+    const tenant = requireTenant(tenantId);
+    const input = accept(readWorkflowInput(body));
+    const unknown = (await this.eventTypes.catalog()).check(input.conditions);
+    if (unknown.length > 0) throw invalid(unknown);
+    const state = createWorkflow(tenant, input, this.ctx());
+    await this.store.create(state);
+    return { id: state.id, _links: workflowLinks(this.view, state.id) };
+  }
+
+  @Get('api/workflows/:id')
+  async get(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string) {
+    const state = await this.store.get(id, requireTenant(tenantId));
+    if (!state) throw notFound();
+    return workflowView(state, this.view);
+  }
+
+  @Patch('api/workflows/:id')
+  async patch(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    const tenant = requireTenant(tenantId);
+    const patch = accept(readWorkflowPatch(body));
+    const unknown = (await this.eventTypes.catalog()).check(patch.conditions ?? []);
+    if (unknown.length > 0) throw invalid(unknown);
+    const state = await this.change(id, tenant, (s) => patchWorkflow(s, patch, this.ctx()));
+    return workflowView(state.state, this.view);
+  }
+
+  @Delete('api/workflows/:id')
+  @HttpCode(204)
+  async remove(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string): Promise<void> {
+    if (!(await this.store.delete(id, requireTenant(tenantId)))) throw notFound();
+  }
+
+  @Post('api/workflows/:id/actions')
+  @HttpCode(201)
+  async addAction(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    const input = accept(readActionInput(body));
+    const { result } = await this.change(id, requireTenant(tenantId), (s) => addAction(s, input, this.ctx()));
+    return { id: result.id, _links: actionLinks(this.view, id, result.id ?? '') };
+  }
+
+  @Put('api/workflows/:id/actions/:actionId')
+  async replaceAction(
+    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Param('id') id: string,
+    @Param('actionId') actionId: string,
+    @Body() body: unknown,
+  ) {
+    const input = accept(readActionInput(body));
+    const { state } = await this.change(id, requireTenant(tenantId), (s) => replaceAction(s, actionId, input, this.ctx()));
+    const action = state.actions.find((a) => a.id === actionId);
+    return { ...(action ? actionView(action, this.view) : {}), _links: actionLinks(this.view, id, actionId) };
+  }
+
+  @Delete('api/workflows/:id/actions/:actionId')
+  @HttpCode(204)
+  async removeAction(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Param('actionId') actionId: string): Promise<void> {
+    await this.change(id, requireTenant(tenantId), (s) => removeAction(s, actionId, this.ctx()));
+  }
+
+  @Post('api/workflows/:id/conditions')
+  @HttpCode(201)
+  async addCondition(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+    const input = await this.checkedCondition(body);
+    const { result } = await this.change(id, requireTenant(tenantId), (s) => addCondition(s, input, this.ctx()));
+    return { id: result.id, _links: conditionLinks(this.view, id, result.id ?? '') };
+  }
+
+  @Put('api/workflows/:id/conditions/:conditionId')
+  async replaceCondition(
+    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Param('id') id: string,
+    @Param('conditionId') conditionId: string,
+    @Body() body: unknown,
+  ) {
+    const input = await this.checkedCondition(body);
+    const { state } = await this.change(id, requireTenant(tenantId), (s) => replaceCondition(s, conditionId, input, this.ctx()));
+    const condition = state.conditions.find((c) => c.id === conditionId);
+    return { ...(condition ? conditionView(condition) : {}), _links: conditionLinks(this.view, id, conditionId) };
+  }
+
+  @Delete('api/workflows/:id/conditions/:conditionId')
+  @HttpCode(204)
+  async removeCondition(
+    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Param('id') id: string,
+    @Param('conditionId') conditionId: string,
+  ): Promise<void> {
+    await this.change(id, requireTenant(tenantId), (s) => removeCondition(s, conditionId, this.ctx()));
+  }
+
+  @Post('api/webhooks')
+  @HttpCode(201)
+  async subscribe(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown) {
+    const tenant = requireTenant(tenantId);
+    const input = accept(readSubscriptionInput(body));
+    const planned = subscriptionWorkflow(input, await this.eventTypes.catalog());
+    if (!planned.ok) throw invalid(planned.codes);
+    const state = createWorkflow(tenant, planned.workflow, this.ctx(), { uuid: planned.uuid, topic: input.topic, expands: input.expands });
+    await this.store.create(state);
+    return { data: subscriptionView(state, true) };
+  }
+
+  @Get('api/webhooks')
+  async subscriptions(@Headers(TENANT_HEADER) tenantId: string | undefined) {
+    const states = await this.store.listSubscriptions(requireTenant(tenantId));
+    return { data: states.map((s) => subscriptionView(s)) };
+  }
+
+  @Get('api/webhooks/:uuid')
+  async subscription(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('uuid') uuid: string) {
+    return { data: subscriptionView(await this.findSubscription(requireTenant(tenantId), uuid)) };
+  }
+
+  @Delete('api/webhooks/:uuid')
+  @HttpCode(204)
+  async unsubscribe(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('uuid') uuid: string): Promise<void> {
+    const tenant = requireTenant(tenantId);
+    const state = await this.findSubscription(tenant, uuid);
+    if (!(await this.store.delete(state.id, tenant))) throw notFound();
+  }
+
+  private async findSubscription(tenantId: string, uuid: string): Promise<WorkflowState> {
+    const state = UUID.test(uuid) ? await this.store.findBySubscription(tenantId, uuid) : undefined;
+    if (!state) throw notFound();
+    return state;
+  }
+
+  private async checkedCondition(body: unknown) {
+    const input = accept(readConditionInput(body));
+    const unknown = (await this.eventTypes.catalog()).check([input]);
+    if (unknown.length > 0) throw invalid(unknown);
+    return input;
+  }
+
+  private async change(id: string, tenantId: string, change: (state: WorkflowState) => ChangeResult) {
+    const outcome = await this.store.update(id, tenantId, (s) => {
+      const r = applied(change(s));
+      return { state: r.state, result: r };
+    });
+    if (!outcome) throw notFound();
+    return outcome;
+  }
+}
