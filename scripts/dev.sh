@@ -12,6 +12,10 @@ export NODE_ENV="${NODE_ENV:-development}"
 # Local development reaches receivers on this machine (the SSRF guard blocks
 # loopback otherwise).
 export DELIVERY_ALLOWED_HOSTS="${DELIVERY_ALLOWED_HOSTS:-127.0.0.1,localhost,::1}"
+# A local tenant and keys (change them anywhere but on your own machine).
+export BOOTSTRAP_TENANT_ID="${BOOTSTRAP_TENANT_ID:-ten_local}"
+export BOOTSTRAP_API_KEY="${BOOTSTRAP_API_KEY:-sk_local_dev_key_0000000000000000}"
+export ADMIN_API_KEY="${ADMIN_API_KEY:-adm_local_dev_key_00000000000000}"
 commands=()
 for name in "${SERVICES[@]}"; do
   commands+=("node -r ./tools/ts-register.js apps/$name/src/main.ts")
