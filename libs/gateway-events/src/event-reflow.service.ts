@@ -43,10 +43,9 @@ export class EventReflowService {
     for (const subjectId of subjectIds) {
       let cursor: string | null = null;
       do {
-        const query: string = `limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`;
-        const res = await this.projection.request<StoredEventPage>(
+        const res: { status: number; body: StoredEventPage } = await this.projection.request<StoredEventPage>(
           'GET',
-          `/internal/subjects/${encodeURIComponent(subjectId)}/events?${query}`,
+          `/internal/subjects/${encodeURIComponent(subjectId)}/events?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`,
           { tenantId },
         );
         if (res.status === 404) break;
