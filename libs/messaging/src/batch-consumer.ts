@@ -50,6 +50,8 @@ export interface BatchConsumerOptions<T> {
 /** A contract-typed consumer: handlers get validated values. */
 export type ContractConsumerOptions<C extends MessageContract> = Omit<BatchConsumerOptions<MessageOf<C>>, 'contract'> & { contract: C };
 
+const RESTART_AFTER_CRASH_MS = 3000;
+
 /**
  * eachBatch with manual commits: a batch's offsets are committed only after
  * its handler resolved, so a crash before that re-delivers the batch
@@ -63,6 +65,8 @@ export class BatchConsumer<T> {
   private markJoined!: () => void;
   private assigned = new Map<string, number[]>();
   private crashed: Error | undefined;
+  private stopped = false;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -89,6 +93,7 @@ export class BatchConsumer<T> {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.assigned = new Map(Object.entries(event.payload.memberAssignment));
       this.releaseHoldsNotIn(consumer, this.assigned);
+      this.crashed = undefined;
       this.markJoined();
     });
     consumer.on(consumer.events.CRASH, (event) => {
@@ -96,12 +101,18 @@ export class BatchConsumer<T> {
       this.clearHolds();
       this.crashed = event.payload.restart ? undefined : event.payload.error;
       this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
+      // kafkajs gives up on errors it deems fatal (a broker gone too long):
+      // start afresh, so the service heals when Kafka is back.
+      if (!event.payload.restart && this.consumer === consumer) this.scheduleRestart(consumer);
     });
     await consumer.connect();
-    await consumer.subscribe({
-      topics: this.options.topics.map((t) => this.connection.topic(t)),
-      fromBeginning: this.options.fromBeginning ?? false,
-    });
+    // Subscribing reads topic metadata, which a young broker may not have settled yet.
+    await this.connection.withRetries('subscribing', () =>
+      consumer.subscribe({
+        topics: this.options.topics.map((t) => this.connection.topic(t)),
+        fromBeginning: this.options.fromBeginning ?? false,
+      }),
+    );
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -126,9 +137,28 @@ export class BatchConsumer<T> {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
     this.clearHolds();
     await this.consumer?.disconnect();
     this.consumer = undefined;
+  }
+
+  private scheduleRestart(crashed: Consumer): void {
+    this.restartTimer = setTimeout(() => {
+      void (async () => {
+        if (this.stopped || this.consumer !== crashed) return;
+        this.consumer = undefined;
+        await crashed.disconnect().catch(() => undefined);
+        try {
+          await this.start();
+        } catch (err) {
+          this.crashed = err as Error;
+          this.connection.logger.error({ err, groupId: this.options.groupId }, 'consumer restart failed; trying again');
+          if (this.consumer) this.scheduleRestart(this.consumer);
+        }
+      })();
+    }, RESTART_AFTER_CRASH_MS);
   }
 
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {

@@ -76,8 +76,29 @@ export class KafkaConnection {
     this.connected = true;
   }
 
-  /** Creates the topics that do not exist yet; existing ones are left alone. */
+  /**
+   * Creates the topics that do not exist yet; existing ones are left alone.
+   * Several services create the same topics at boot, and a young broker may
+   * not know a topic's leader yet: both races are retried.
+   */
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    await this.withRetries('creating topics', () => this.createMissingTopics(specs));
+  }
+
+  /** Admin calls at boot meet leader elections on a young or restarted broker: retry them. */
+  async withRetries<T>(what: string, call: () => Promise<T>, attempts = 8): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        this.options.logger.warn({ err, attempt }, `${what} failed; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
+  }
+
+  private async createMissingTopics(specs: readonly TopicSpec[]): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
     const missing = specs.filter((s) => !existing.has(this.topic(s)));
     if (missing.length === 0) return;
@@ -122,7 +143,7 @@ export class KafkaConnection {
 
   /** Newest offset per partition; lets a consumer know when it has caught up. */
   async latestOffsets(spec: TopicSpec): Promise<Map<number, string>> {
-    const offsets = await this.admin.fetchTopicOffsets(this.topic(spec));
+    const offsets = await this.withRetries('reading topic offsets', () => this.admin.fetchTopicOffsets(this.topic(spec)));
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
 }
