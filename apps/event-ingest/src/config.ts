@@ -7,7 +7,10 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
     PORT: port(3002),
-    /** Inbound topics, comma-separated; KAFKA_TOPIC_PREFIX applies to them too. */
+    /**
+     * Inbound topics, comma-separated; replaces the default (list it too to keep it).
+     * KAFKA_TOPIC_PREFIX applies to every name, as to every other topic.
+     */
     INGEST_TOPICS: z
       .string()
       .default(Topics.producerEvents.name)
@@ -16,6 +19,8 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
     INGEST_DEFAULT_TENANT: z.string().min(1).optional(),
     INGEST_DEDUP_WINDOW_HOURS: positiveInt(72),
     INGEST_HTTP_BATCH_LIMIT: positiveInt(500),
+    /** Largest canonical event in JSON bytes; a delivery job (event + action) must stay under Kafka's 1 MiB. */
+    INGEST_MAX_EVENT_BYTES: positiveInt(512 * 1024),
     INGEST_GROUP_ID: z.string().min(1).default('event-ingest'),
     /** JSON object: CloudEvents source URI -> catalog source. CAF's own source maps to "transactions". */
     INGEST_CLOUDEVENT_SOURCES: z
@@ -41,6 +46,7 @@ export function ingestSettings(config: EventIngestConfig): IngestSettings {
     defaultTenantId: config.INGEST_DEFAULT_TENANT,
     dedupWindowHours: config.INGEST_DEDUP_WINDOW_HOURS,
     httpBatchLimit: config.INGEST_HTTP_BATCH_LIMIT,
+    maxEventBytes: config.INGEST_MAX_EVENT_BYTES,
     groupId: config.INGEST_GROUP_ID,
     cloudEventSources: config.INGEST_CLOUDEVENT_SOURCES,
   };

@@ -3,4 +3,15 @@ import { runService } from '@hookstream/service-runtime';
 import { EventIngestModule } from './app.module';
 import { loadEventIngestConfig } from './config';
 
-runService({ service: 'event-ingest', loadConfig: loadEventIngestConfig, module: (config, logger) => EventIngestModule.register(config, logger), bodyLimit: '5mb' });
+const BODY_LIMIT = '5mb';
+
+runService({
+  service: 'event-ingest',
+  loadConfig: loadEventIngestConfig,
+  module: (config, logger) => EventIngestModule.register(config, logger),
+  bodyLimit: BODY_LIMIT,
+  // Structured-mode CloudEvents arrive with their own media types.
+  configure: (app) => {
+    app.useBodyParser('json', { type: ['application/cloudevents+json', 'application/cloudevents-batch+json'], limit: BODY_LIMIT });
+  },
+});

@@ -34,7 +34,11 @@ export class GatewayModule {
           adminApiKey: config.ADMIN_API_KEY,
         }),
         // Feature modules of the public API: add new ones here.
-        GatewayWorkflowsModule.forRoot({ workflowConfigUrl: config.WORKFLOW_CONFIG_URL, eventIngestUrl: config.EVENT_INGEST_URL }),
+        GatewayWorkflowsModule.forRoot({
+          workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
+          eventIngestUrl: config.EVENT_INGEST_URL,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+        }),
         GatewayEventsModule.forRoot({
           projectionUrl: config.PROJECTION_URL,
           workflowConfigUrl: config.WORKFLOW_CONFIG_URL,

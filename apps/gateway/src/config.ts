@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
 
-const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+const optional = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
+// The guard only looks up keys that start with sk_: any other bootstrap key could never authenticate.
+const secretKey = z.preprocess(unsetIfEmpty, z.string().regex(/^sk_[A-Za-z0-9_-]{16,}$/, 'must be sk_ and at least 16 letters, digits, _ or -').optional());
 
 export const GatewayEnv = CommonEnv
   .extend(KafkaEnv.shape)
@@ -15,11 +18,15 @@ export const GatewayEnv = CommonEnv
     PROJECTION_URL: z.string().url().default('http://127.0.0.1:3005'),
     /** A tenant and secret key (sk_…) ensured at boot, for local use. */
     BOOTSTRAP_TENANT_ID: optional,
-    BOOTSTRAP_API_KEY: optional,
-    /** Enables POST /admin/tenants and /admin/tenants/{id}/keys (Authorization: Bearer <key>). */
-    ADMIN_API_KEY: optional,
+    BOOTSTRAP_API_KEY: secretKey,
+    /** Enables POST /admin/tenants, /admin/tenants/{id}/keys and /admin/event-types (Authorization: Bearer <key>). */
+    ADMIN_API_KEY: z.preprocess(unsetIfEmpty, z.string().min(16, 'must have at least 16 characters').optional()),
     /** Largest request body; larger answers 413. */
     BODY_LIMIT: z.string().default('1mb'),
+  })
+  .refine((c) => (c.BOOTSTRAP_TENANT_ID === undefined) === (c.BOOTSTRAP_API_KEY === undefined), {
+    message: 'set both BOOTSTRAP_TENANT_ID and BOOTSTRAP_API_KEY, or neither',
+    path: ['BOOTSTRAP_API_KEY'],
   });
 export type GatewayConfig = z.infer<typeof GatewayEnv>;
 

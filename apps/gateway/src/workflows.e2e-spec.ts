@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
-import { newId, Topics, WorkflowState } from '@hookstream/contracts';
-import { TestPlatform, testInfra, TopicRecorder, waitFor } from '@hookstream/testing';
+import { Contracts, Topics, WorkflowState } from '@hookstream/contracts';
+import { KafkaConnection } from '@hookstream/messaging';
+import { TestPlatform, testInfra, testLogger, TopicRecorder, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
 
 // The seed documents' own bodies (checkout-workflows-guide.txt, mycashflow-webhooks.txt).
 const guideWorkflow = {
@@ -58,16 +61,23 @@ const mycashflowSubscription = { topic: 'order.created', expands: ['payments', '
 describe('gateway Workflows API against workflow-config, Postgres and Kafka', () => {
   let platform: TestPlatform;
   let topic: TopicRecorder;
+  let kafka: KafkaConnection;
 
   beforeAll(async () => {
     platform = await new TestPlatform({ label: 'wfapi', services: ['gateway', 'workflow-config'] }).start();
     topic = await new TopicRecorder(platform.prefix, Topics.workflowConfig).start();
+    // Stands in for delivery, which reports receivers that answered 410.
+    kafka = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId: 'wfapi-delivery', topicPrefix: platform.prefix, logger: testLogger() });
+    await kafka.connect();
   }, 180_000);
 
   afterAll(async () => {
+    await kafka?.disconnect();
     await topic?.stop();
     await platform?.stop();
   }, 60_000);
+
+  const admin = () => ({ authorization: `Bearer ${platform.adminKey}` });
 
   /** The newest value the config topic holds for a workflow (undefined: none yet). */
   const latest = (id: string) => {
@@ -84,6 +94,12 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     const id: string = created.body.id;
     expect(id).toMatch(/^wf_[a-z2-7]{26}$/);
     expect(created.body._links.self.href).toBe(`${platform.url('gateway')}/workflows/${id}`);
+
+    // workflow-config links to the base URL the gateway passes, whatever its own PUBLIC_BASE_URL.
+    const direct = await fetch(`${platform.url('workflow-config')}/internal/api/workflows/${id}`, {
+      headers: { 'x-hookstream-tenant': platform.tenantId, 'x-hookstream-base-url': 'https://hooks.example.com' },
+    });
+    expect(((await direct.json()) as { _links: unknown })._links).toEqual({ self: { href: `https://hooks.example.com/workflows/${id}` } });
 
     const list = await platform.api('GET', '/workflows');
     expect(list.status).toBe(200);
@@ -115,6 +131,18 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect((await platform.api('PATCH', `/workflows/${id}`, guidePatch)).body).toMatchObject(guidePatch);
     await awaitState(id, (m) => m?.value?.version === 3, 'patched state on the topic');
     expect(latest(id)!.value).toMatchObject({ name: 'Webhooks workflow', active: true, version: 3 });
+    // Nothing to change: the same workflow, no new version.
+    const unchanged = await platform.api('PATCH', `/workflows/${id}`, {});
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body).toEqual((await platform.api('GET', `/workflows/${id}`)).body);
+    expect((await internalState(id)).version).toBe(3);
+
+    // The request id of an answer is in the gateway's log lines of that request, with the tenant.
+    const requestId = unchanged.headers.get('cko-request-id');
+    await waitFor(async () => logLines('gateway').some((l) => l.requestId === requestId), { timeoutMs: 5000, what: 'the request in the gateway log' });
+    expect(logLines('gateway').filter((l) => l.requestId === requestId)).toContainEqual(
+      expect.objectContaining({ msg: 'request handled', method: 'PATCH', status: 200, tenantId: platform.tenantId }),
+    );
 
     expect((await platform.api('DELETE', `/workflows/${id}`)).status).toBe(204);
     await awaitState(id, (m) => m !== undefined && m.value === null, 'tombstone on the topic');
@@ -153,15 +181,44 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect(duplicate.status).toBe(422);
     expect(duplicate.body.error_codes).toEqual(['condition_type_duplicate']);
 
-    // 1 create + 6 changes: the topic's latest state is version 7 with every change in it.
-    await awaitState(id, (m) => m?.value?.version === 7, 'version 7 on the topic');
+    // Each sub-resource's own errors; none of them changes the workflow.
+    const errors: [string, string, unknown, number, string[]?][] = [
+      ['PUT', `/workflows/${id}/conditions/${eventCondition.id}`, { type: 'event', events: { gateway: ['payment_teleported'] } }, 422, ['event_type_unknown']],
+      ['PATCH', `/workflows/${id}`, { conditions: [{ type: 'event', events: { orders: ['order.teleported'] } }] }, 422, ['event_type_unknown']],
+      ['PUT', `/workflows/${id}/actions/${original.actions[0].id}`, { type: 'webhook', url: 'example.com/no-scheme' }, 422, ['url_invalid']],
+      ['POST', `/workflows/${id}/actions`, { type: 'webhook', url: 'https://example.com', timeout_ms: 0 }, 422, ['timeout_ms_invalid']],
+      ['PUT', `/workflows/${id}/actions/wfa_aaaaaaaaaaaaaaaaaaaaaaaaaa`, guideActionUpdate, 404],
+      ['DELETE', `/workflows/${id}/conditions/wfc_aaaaaaaaaaaaaaaaaaaaaaaaaa`, undefined, 404],
+      ['POST', `/workflows/wf_aaaaaaaaaaaaaaaaaaaaaaaaaa/actions`, guideActionUpdate, 404],
+    ];
+    for (const [method, path, body, status, codes] of errors) {
+      const res = await platform.api(method, path, body);
+      expect({ method, path, status: res.status }).toEqual({ method, path, status });
+      if (codes) expect(res.body.error_codes).toEqual(codes);
+    }
+    const processingChannel = original.conditions.find((c: { type: string }) => c.type === 'processing_channel');
+    expect((await platform.api('DELETE', `/workflows/${id}/conditions/${processingChannel.id}`)).status).toBe(204);
+    expect((await platform.api('DELETE', `/workflows/${id}/conditions/${addedCondition.body.id}`)).status).toBe(204);
+    const lastCondition = await platform.api('DELETE', `/workflows/${id}/conditions/${eventCondition.id}`);
+    expect(lastCondition.status).toBe(422);
+    expect(lastCondition.body.error_codes).toEqual(['conditions_required']);
+
+    // 1 create + 8 changes: the topic's latest state is version 9 with every change in it.
+    await awaitState(id, (m) => m?.value?.version === 9, 'version 9 on the topic');
     const state = latest(id)!.value!;
     expect(state.actions).toHaveLength(1);
     expect(state.actions[0]).toMatchObject({ url: 'https://example.com/webhooks/checkout', signature: { key: 'public-signing-key' } });
     expect(state.actions[0].signing_secrets).toEqual((await internalState(id)).actions[0].signing_secrets);
-    expect(state.conditions.find((c) => c.type === 'event')).toMatchObject({ events: guideConditionUpdate.events });
-    expect(state.conditions.find((c) => c.type === 'entity')).toMatchObject({ id: addedCondition.body.id });
+    expect(state.conditions).toEqual([{ id: eventCondition.id, type: 'event', events: guideConditionUpdate.events }]);
   }, 60_000);
+
+  /** A service's JSON log lines. */
+  const logLines = (service: 'gateway' | 'workflow-config'): Record<string, unknown>[] =>
+    platform
+      .service(service)
+      .logs.split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   async function internalState(id: string): Promise<WorkflowState> {
     const res = await fetch(`${platform.url('workflow-config')}/internal/workflows/${id}`, { headers: { 'x-hookstream-tenant': platform.tenantId } });
@@ -204,6 +261,55 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect(unknown.status).toBe(422);
     expect(unknown.body.error_codes).toEqual(['event_type_unknown']);
   }, 60_000);
+
+  it('disables an action whose receiver answered 410, shows it, and publishes the new version', async () => {
+    const id: string = (await platform.api('POST', '/workflows', guideWorkflow)).body.id;
+    const action = (await internalState(id)).actions[0];
+    const gone = { tenant_id: platform.tenantId, workflow_id: id, action_id: action.id, url: action.url, reason: 'receiver answered 410 Gone', disabled_at: '2026-11-22T10:00:00.000Z' };
+    // A notice about a URL the action no longer has changes nothing.
+    await kafka.publisher.publish(Contracts.endpointDisabled, [{ key: id, value: { ...gone, url: 'https://example.com/old' } }, { key: id, value: gone }]);
+
+    await waitFor(async () => (await platform.api('GET', `/workflows/${id}`)).body.actions[0].disabled_at !== null, { timeoutMs: 20_000, what: 'the action disabled' });
+    expect((await platform.api('GET', `/workflows/${id}`)).body.actions[0]).toMatchObject({ disabled_at: gone.disabled_at, disabled_reason: gone.reason });
+    await awaitState(id, (m) => m?.value?.version === 2, 'the disabled action on the topic');
+    expect(latest(id)!.value!.actions[0]).toMatchObject({ disabled_at: gone.disabled_at, disabled_reason: gone.reason });
+  }, 60_000);
+
+  it('lets an operator extend the event-type catalog without code changes', async () => {
+    const billing = { id: 'billing', display_name: 'Billing', events: [{ id: 'invoice.paid', display_name: 'Invoice paid' }] };
+    const wantsBilling = { ...guideWorkflow, conditions: [{ type: 'event', events: { billing: ['invoice.paid'] } }] };
+    expect((await platform.api('POST', '/workflows', wantsBilling)).body.error_codes).toEqual(['event_type_unknown']);
+
+    expect((await platform.api('POST', '/admin/event-types', billing)).status).toBe(401);
+    const invalid = await platform.api('POST', '/admin/event-types', { id: 'billing', events: [] }, admin());
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error_codes).toEqual(['events_required']);
+    const added = await platform.api('POST', '/admin/event-types', billing, admin());
+    expect(added.status).toBe(201);
+    expect(added.body).toEqual({ id: 'billing', display_name: 'Billing', description: '', events: [{ id: 'invoice.paid', display_name: 'Invoice paid', description: '' }] });
+
+    expect((await platform.api('GET', '/workflows/event-types')).body).toContainEqual(added.body);
+    expect((await platform.api('POST', '/workflows', wantsBilling)).status).toBe(201);
+    const subscribed = await platform.api('POST', '/api/v1/webhooks', { topic: 'invoice.paid', url: 'https://www.example.com/billing' });
+    expect(subscribed.status).toBe(201);
+    expect(subscribed.body.data).toMatchObject({ topic: 'invoice.paid', expands: [] });
+  });
+
+  it('forwards producer events to event-ingest, answering 503 while it cannot be reached', async () => {
+    const event = { source: 'gateway', type: 'payment_approved', subject_id: 'pay_mbabizu24mvu3mela5njyhpit4', data: { amount: 100 } };
+    for (const [path, body] of [['/events', event], ['/events/batch', [event]]] as const) {
+      const res = await platform.api('POST', path, body);
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ request_id: res.headers.get('cko-request-id'), error_type: 'service_unavailable' });
+      expect((await platform.api('POST', path, body, { authorization: '' })).status).toBe(401);
+    }
+  });
+
+  it('serves its OpenAPI document, the same as the committed docs/openapi.json (regenerate: node -r ./tools/ts-register.js apps/gateway/src/openapi.ts)', async () => {
+    const served = await fetch(`${platform.url('gateway')}/docs-json`);
+    expect(served.status).toBe(200);
+    expect(await served.json()).toEqual(JSON.parse(readFileSync(path.join(WORKSPACE_ROOT, 'docs/openapi.json'), 'utf8')));
+  });
 
   const withCondition = (condition: unknown) => ({ ...guideWorkflow, conditions: [condition] });
   const withAction = (action: unknown) => ({ ...guideWorkflow, actions: [action] });
@@ -259,10 +365,26 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     const otherKey = { authorization: other.body.api_key };
 
     const mine = (await platform.api('POST', '/workflows', guideWorkflow)).body.id;
-    expect((await platform.api('GET', `/workflows/${mine}`, undefined, otherKey)).status).toBe(404);
-    expect((await platform.api('PATCH', `/workflows/${mine}`, guidePatch, otherKey)).status).toBe(404);
-    expect((await platform.api('DELETE', `/workflows/${mine}`, undefined, otherKey)).status).toBe(404);
+    const myAction = (await platform.api('GET', `/workflows/${mine}`)).body.actions[0].id;
+    const mySubscription = (await platform.api('POST', '/api/v1/webhooks', mycashflowSubscription)).body.data.uuid;
+    const theirs: [string, string, unknown?][] = [
+      ['GET', `/workflows/${mine}`],
+      ['PATCH', `/workflows/${mine}`, guidePatch],
+      ['DELETE', `/workflows/${mine}`],
+      ['POST', `/workflows/${mine}/actions`, guideActionUpdate],
+      ['PUT', `/workflows/${mine}/actions/${myAction}`, guideActionUpdate],
+      ['POST', `/workflows/${mine}/conditions`, guideConditionUpdate],
+      ['GET', `/api/v1/webhooks/${mySubscription}`],
+      ['DELETE', `/api/v1/webhooks/${mySubscription}`],
+    ];
+    for (const [method, path, body] of theirs) {
+      const res = await platform.api(method, path, body, otherKey);
+      // Exactly as if it did not exist.
+      expect({ method, path, status: res.status, body: res.body }).toEqual({ method, path, status: 404, body: { request_id: res.headers.get('cko-request-id'), error_type: 'not_found' } });
+    }
     expect((await platform.api('GET', '/workflows', undefined, otherKey)).body.data).toEqual([]);
+    expect((await platform.api('GET', '/api/v1/webhooks', undefined, otherKey)).body.data).toEqual([]);
+    expect((await platform.api('GET', `/workflows/${mine}`)).body.actions[0].url).toBe(guideWorkflow.actions[0].url);
 
     const secondKey = await platform.api('POST', `/admin/tenants/${other.body.id}/keys`, undefined, { authorization: `Bearer ${platform.adminKey}` });
     expect(secondKey.status).toBe(201);
@@ -270,35 +392,30 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
   });
 
   it('publishes a change committed before a crash once workflow-config is back', async () => {
-    const config = platform.service('workflow-config');
-    await config.kill();
-    // A change committed by the store, whose relay never ran: the outbox row is all that remains.
-    const id = newId('wf');
-    const state: WorkflowState = {
-      id,
-      tenant_id: platform.tenantId,
-      name: 'committed before the crash',
-      active: true,
-      version: 1,
-      conditions: [{ id: newId('wfc'), type: 'event', events: { gateway: ['payment_approved'] } }],
-      actions: [],
-      subscription: null,
-      updated_at: new Date().toISOString(),
-    };
+    const id: string = (await platform.api('POST', '/workflows', guideWorkflow)).body.id;
+    await awaitState(id, (m) => m?.value?.version === 1, 'the created workflow on the topic');
+
+    // Holding this schema's relay lock (RELAY_LOCK_CLASS of libs/workflow-store's outbox relay)
+    // keeps the relay from publishing: a change commits, then the service dies before it is published.
     const db = new Client({ connectionString: testInfra().databaseUrl });
     await db.connect();
-    const schema = `${platform.prefix.toLowerCase()}workflow_config`;
+    const relayLock = [72_300_001, `${platform.prefix.toLowerCase()}workflow_config`];
+    const config = platform.service('workflow-config');
     try {
-      await db.query('BEGIN');
-      await db.query(`INSERT INTO "${schema}".workflows (id, tenant_id, state) VALUES ($1, $2, $3)`, [id, platform.tenantId, state]);
-      await db.query(`INSERT INTO "${schema}".config_outbox (workflow_id, state) VALUES ($1, $2)`, [id, state]);
-      await db.query('COMMIT');
+      await db.query('SELECT pg_advisory_lock($1, hashtext($2))', relayLock);
+      const patched = await platform.api('PATCH', `/workflows/${id}`, { name: 'committed before the crash' });
+      expect(patched.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(latest(id)!.value!.version).toBe(1);
+      await config.kill();
     } finally {
+      await db.query('SELECT pg_advisory_unlock($1, hashtext($2))', relayLock);
       await db.end();
     }
-    expect(latest(id)).toBeUndefined();
+
     await config.start();
-    await awaitState(id, (m) => m?.value?.name === 'committed before the crash', 'outbox published after restart');
+    await awaitState(id, (m) => m?.value?.version === 2, 'the committed change published after the restart');
+    expect(latest(id)!.value!.name).toBe('committed before the crash');
     expect((await platform.api('GET', `/workflows/${id}`)).body.name).toBe('committed before the crash');
   }, 120_000);
 });

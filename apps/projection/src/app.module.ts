@@ -18,7 +18,7 @@ export class ProjectionModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? 'projection',
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [Topics.events, Topics.deliveryOutcomes, Topics.projectionDeadLetter],
+          topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter],
         }),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations }),
         ProjectionStoreModule.forRoot(projectionSettings(config)),

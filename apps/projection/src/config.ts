@@ -6,9 +6,11 @@ export const ProjectionEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
     PORT: port(3005),
+    /** Base of the consumer groups: <id>-events, <id>-outcomes, <id>-test-events. */
     PROJECTION_GROUP_ID: z.string().min(1).default('projection'),
     PROJECTION_RETENTION_DAYS: positiveInt(30),
     PROJECTION_PURGE_EVERY_MINUTES: positiveNumber(60),
+    PROJECTION_PURGE_BATCH_SIZE: positiveInt(5000),
   });
 export type ProjectionConfig = z.infer<typeof ProjectionEnv>;
 
@@ -19,6 +21,7 @@ export function projectionSettings(config: ProjectionConfig): ProjectionSettings
     groupId: config.PROJECTION_GROUP_ID,
     retentionDays: config.PROJECTION_RETENTION_DAYS,
     purgeEveryMs: config.PROJECTION_PURGE_EVERY_MINUTES * 60_000,
+    purgeBatchSize: config.PROJECTION_PURGE_BATCH_SIZE,
   };
 }
 

@@ -1,5 +1,7 @@
-// Rebuilds the read models from the topics: stop projection, run this
-// (npm run projection:rebuild), start projection; it replays from the start.
+// Rebuilds the read models from the topics: stop every projection replica,
+// run this (npm run projection:rebuild, or scripts/run-service.sh projection
+// --rebuild), then start projection: it replays the topics from their start.
+// It refuses, clearing nothing, while a projection consumer is still running.
 import 'reflect-metadata';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '@hookstream/messaging';

@@ -30,6 +30,8 @@ export class WorkflowConfigModule {
           publicBaseUrl: config.PUBLIC_BASE_URL,
           relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
           relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,
+          // A side-by-side deployment (or test run) on the same cluster gets its own group.
+          groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONFIG_GROUP_ID}`,
         }),
       ],
     };

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { ApiError } from './api-error';
+import { ApiError, ApiErrorBody } from './api-error';
 import { AdminGuard } from './tenant-auth.guard';
 import { TenantService } from './tenant.service';
 import { code } from './validation';
@@ -14,9 +14,20 @@ export class CreateTenantDto {
   name!: string;
 }
 
+export class CreatedApiKey {
+  @ApiProperty({ example: 'sk_Xq3…', description: 'Shown once: only its SHA-256 is stored' })
+  api_key!: string;
+}
+
+export class CreatedTenant extends CreatedApiKey {
+  @ApiProperty({ example: 'ten_2ldw3kbfz5tuhblc2p5ztqu4xq' })
+  id!: string;
+}
+
 /** Operator endpoints, authenticated with ADMIN_API_KEY. Keys are shown once, here. */
 @ApiTags('admin')
 @ApiBearerAuth('admin')
+@ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Not Bearer ADMIN_API_KEY (or ADMIN_API_KEY unset)' })
 @UseGuards(AdminGuard)
 @Controller('admin/tenants')
 export class AdminController {
@@ -24,12 +35,17 @@ export class AdminController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Create a tenant and its first secret key' })
+  @ApiCreatedResponse({ type: CreatedTenant })
   createTenant(@Body() body: CreateTenantDto): Promise<{ id: string; api_key: string }> {
     return this.tenants.createTenant(body.name);
   }
 
   @Post(':tenantId/keys')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Create another secret key for a tenant' })
+  @ApiCreatedResponse({ type: CreatedApiKey })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
   async createKey(@Param('tenantId') tenantId: string): Promise<{ api_key: string }> {
     const key = await this.tenants.createKey(tenantId);
     if (!key) throw new ApiError(404, 'not_found');

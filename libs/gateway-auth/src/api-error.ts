@@ -1,4 +1,17 @@
 import { HttpException } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Every error answer (OpenAPI model). */
+export class ApiErrorBody {
+  @ApiProperty({ description: 'Also in the Cko-Request-Id header', example: '0b0f3c52-4f57-4d8e-9a37-5c2f4b0f9d1e' })
+  request_id!: string;
+
+  @ApiProperty({ example: 'request_invalid', description: 'request_invalid | unauthorized | not_found | request_malformed | request_too_large | service_unavailable | …' })
+  error_type!: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['url_invalid'], description: 'With request_invalid: what is wrong' })
+  error_codes?: string[];
+}
 
 /** An answer with a Checkout.com-style error body; the filter adds request_id. */
 export class ApiError extends HttpException {

@@ -26,7 +26,8 @@ function errorType(status: number): string {
 /** The body and status of any error, in the public error shape. */
 export function errorResponse(err: unknown): { status: number; body: Record<string, unknown> } {
   if (err instanceof UpstreamError) {
-    const body = typeof err.body === 'object' && err.body !== null ? (err.body as Record<string, unknown>) : {};
+    // The internal service's own request id would hide the gateway's.
+    const { request_id: _, ...body } = typeof err.body === 'object' && err.body !== null && !Array.isArray(err.body) ? (err.body as Record<string, unknown>) : {};
     return { status: err.status, body: { error_type: errorType(err.status), ...body } };
   }
   if (err instanceof ServiceUnreachableError) return { status: 503, body: { error_type: 'service_unavailable' } };

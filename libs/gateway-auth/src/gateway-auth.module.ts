@@ -16,7 +16,7 @@ export const GatewayAuthMigrations = [CreateTenants1732300000000];
 /**
  * The gateway's edge: tenants and keys, TenantAuthGuard, request ids, the
  * validation pipe and the error filter. Global, so feature libs only import
- * the guard and decorators.
+ * the guards (TenantAuthGuard, AdminGuard) and @CurrentTenant().
  */
 @Global()
 @Module({})
@@ -33,7 +33,7 @@ export class GatewayAuthModule implements NestModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [TenantService, TenantAuthGuard],
+      exports: [TenantService, TenantAuthGuard, AdminGuard, GATEWAY_AUTH_SETTINGS],
     };
   }
 

@@ -1,7 +1,10 @@
 import { Pool } from 'undici';
+import { requestContext } from '@hookstream/logging';
 import { ServiceUnreachableError, UpstreamError } from './api-error';
 
 export const TENANT_HEADER = 'x-hookstream-tenant';
+/** The public request's id, so the internal service's log lines carry it too. */
+export const INTERNAL_REQUEST_ID_HEADER = 'x-request-id';
 
 export interface InternalResponse<T = unknown> {
   status: number;
@@ -10,7 +13,8 @@ export interface InternalResponse<T = unknown> {
 
 /**
  * Calls an internal service on the private network, passing the
- * authenticated tenant in x-hookstream-tenant (which internal services trust).
+ * authenticated tenant in x-hookstream-tenant (which internal services trust)
+ * and the request id in x-request-id.
  */
 export class InternalHttpClient {
   private readonly pool: Pool;
@@ -18,14 +22,18 @@ export class InternalHttpClient {
   constructor(
     baseUrl: string,
     private readonly timeoutMs = 10_000,
+    /** Sent on every call, e.g. the gateway's public base URL for the links an internal service builds. */
+    private readonly defaultHeaders: Record<string, string> = {},
   ) {
     this.pool = new Pool(baseUrl, { connections: 32, connectTimeout: 2_000 });
   }
 
   /** Any answer; unreachable -> ServiceUnreachableError. */
   async request<T = unknown>(method: string, path: string, options: { tenantId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.defaultHeaders };
     if (options.tenantId) headers[TENANT_HEADER] = options.tenantId;
+    const requestId = requestContext.current()?.requestId;
+    if (requestId) headers[INTERNAL_REQUEST_ID_HEADER] = requestId;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     try {
       const res = await this.pool.request({

@@ -10,10 +10,10 @@ export interface AuthenticatedTenant {
 }
 type TenantRequest = Request & { tenant?: AuthenticatedTenant };
 
-/** `Authorization: sk_…` or `Authorization: Bearer sk_…`. */
+/** `Authorization: sk_…` or `Authorization: Bearer sk_…` (the scheme in any case, as HTTP allows). */
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
+  const token = header.trim().replace(/^bearer(\s+|$)/i, '').trim();
   return token.length > 0 ? token : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { CanonicalEvent, deterministicId, StoredAttempt, StoredInvocation } from '@hookstream/contracts';
 
+/** The resource a subject id names, by its prefix, as Checkout.com links it from an event. */
 const SUBJECT_LINKS: [prefix: string, rel: string, path: string][] = [
   ['pay_', 'payment', 'payments'],
   ['dsp_', 'dispute', 'disputes'],
@@ -65,12 +66,14 @@ export function invocationView(base: string, eventId: string, invocation: Stored
 }
 
 /** GET /workflows/events/subject/{subjectId}: newest first, with a next link while more remain. */
-export function subjectEventsView(base: string, subjectId: string, events: CanonicalEvent[], nextCursor: string | null, limit: number) {
+export function subjectEventsView(base: string, subjectId: string, events: CanonicalEvent[], nextCursor: string | null, limit?: string) {
+  const subjectPath = `/workflows/events/subject/${encodeURIComponent(subjectId)}`;
+  const next = new URLSearchParams({ ...(limit !== undefined ? { limit } : {}), cursor: nextCursor ?? '' });
   return {
     data: events.map((e) => ({ id: e.id, type: e.type, timestamp: e.timestamp, _links: { self: href(base, `/workflows/events/${e.id}`) } })),
     _links: {
-      self: href(base, `/workflows/events/subject/${subjectId}`),
-      ...(nextCursor ? { next: href(base, `/workflows/events/subject/${subjectId}?limit=${limit}&cursor=${nextCursor}`) } : {}),
+      self: href(base, subjectPath),
+      ...(nextCursor ? { next: href(base, `${subjectPath}?${next}`) } : {}),
     },
   };
 }

@@ -63,6 +63,20 @@ describe('events API end to end', () => {
     const subjectView = await platform.api('GET', `/workflows/events/subject/${subject}`);
     expect(subjectView.status).toBe(200);
     expect(subjectView.body.data.map((e: { id: string }) => e.id)).toContain(eventId);
+    expect(subjectView.body.data[0]).toMatchObject({ type: 'payment_approved', _links: { self: { href: expect.stringMatching(/\/workflows\/events\/evt_/) } } });
+
+    // Newest first, a page at a time.
+    const later = await publish('payment_captured', subject);
+    const firstPage = await waitFor(async () => {
+      const res = await platform.api('GET', `/workflows/events/subject/${subject}?limit=1`);
+      return res.body.data?.[0]?.id === later ? res.body : undefined;
+    }, { what: 'the later event first in the subject' });
+    expect(firstPage.data).toHaveLength(1);
+    const next = await platform.api('GET', new URL(firstPage._links.next.href).pathname + new URL(firstPage._links.next.href).search);
+    expect(next.status).toBe(200);
+    expect(next.body.data).toHaveLength(1);
+    expect(next.body.data[0].id).not.toBe(later);
+    expect((await platform.api('GET', `/workflows/events/subject/${subject}?cursor=nonsense`)).status).toBe(422);
 
     const actionId = event.action_invocations[0].workflow_action_id;
     const invocation = await platform.api('GET', `/workflows/events/${eventId}/actions/${actionId}`);
@@ -95,46 +109,102 @@ describe('events API end to end', () => {
     expect(attempts.map((a) => a.final)).toEqual([false, false, true]);
   }, 60_000);
 
-  it('sends a flagged sample through the workflow on test, and refuses types it does not listen to', async () => {
-    const before = receiver.on('/ok').length;
+  it('sends a flagged sample through the workflow on test, shows its delivery, and refuses types it does not listen to', async () => {
     expect((await platform.api('POST', `/workflows/${workflowId}/test`, { event_types: ['payment_captured'] })).status).toBe(204);
-    await waitFor(() => receiver.on('/ok').length > before, { what: 'the test delivery' });
-    const sample = bodiesOn('/ok').at(-1)!;
+    const sample = await waitFor(() => bodiesOn('/ok').find((b) => b.data.test === true), { what: 'the test delivery' });
     expect(sample).toMatchObject({ type: 'payment_captured', data: { test: true } });
+    const stored = await waitFor(async () => {
+      const res = await platform.api('GET', `/workflows/events/${sample.id}`);
+      return res.body.action_invocations?.[0]?.status === 'successful' ? res.body : undefined;
+    }, { what: 'the test sample in the events API' });
+    expect(stored).toMatchObject({ id: sample.id, type: 'payment_captured', data: { test: true } });
+    expect(stored.action_invocations).toEqual([expect.objectContaining({ workflow_id: workflowId })]);
 
     const wrong = await platform.api('POST', `/workflows/${workflowId}/test`, { event_types: ['dispute_won'] });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error_codes).toContain('event_types_invalid');
+    const unknown = await platform.api('POST', `/workflows/${workflowId}/test`, { event_types: ['payment_captured', 'no_such_type'] });
+    expect(unknown.body.error_codes).toEqual(['event_types_invalid']);
     expect((await platform.api('POST', '/workflows/wf_aaaaaaaaaaaaaaaaaaaaaaaaaa/test', { event_types: ['payment_approved'] })).status).toBe(404);
   }, 60_000);
 
-  it('delivers again for every reflow form, as new attempts of the same invocation', async () => {
+  it('shapes test samples to pass the workflow’s entity and processing channel conditions', async () => {
+    const res = await platform.api('POST', '/workflows', {
+      name: 'one entity, one channel',
+      conditions: [
+        { type: 'event', events: { gateway: ['payment_refunded'] } },
+        { type: 'entity', entities: ['ent_e2etestentity'] },
+        { type: 'processing_channel', processing_channels: ['pc_e2etestchannel'] },
+      ],
+      actions: [{ type: 'webhook', url: receiver.url('/narrow') }],
+    });
+    expect(res.status).toBe(201);
+    // The matcher learns of the new workflow from the config topic: test until it has.
+    await waitFor(
+      async () => {
+        expect((await platform.api('POST', `/workflows/${res.body.id}/test`, { event_types: ['payment_refunded'] })).status).toBe(204);
+        return waitFor(() => receiver.on('/narrow').length > 0, { timeoutMs: 3000 }).catch(() => undefined);
+      },
+      { timeoutMs: 30_000, what: 'a test delivery to the narrow workflow' },
+    );
+    expect(bodiesOn('/narrow')[0]).toMatchObject({ type: 'payment_refunded', data: { test: true } });
+  }, 60_000);
+
+  it('delivers again for every reflow form, as new attempts of the same invocation, through every matching workflow or the named one only', async () => {
+    // A second workflow for the same type: reflows without workflow ids reach it too.
+    const alsoWorkflowId = await createWorkflow('also approved', '/also', ['payment_approved']);
+    await waitFor(
+      async () => {
+        const id = await publish('payment_approved', 'pay_e2ewarmup0000000000000');
+        return waitFor(() => bodiesOn('/also').some((b) => b.id === id), { timeoutMs: 3000 }).catch(() => undefined);
+      },
+      { timeoutMs: 30_000, what: 'the matcher to know the second workflow' },
+    );
     const subject = 'pay_e2ereflow00000000000000';
     const eventId = await publish('payment_approved', subject);
-    await waitFor(() => bodiesOn('/ok').some((b) => b.id === eventId), { what: 'the original delivery' });
-    const deliveries = () => receiver.on('/ok').filter((r) => (JSON.parse(r.rawBody) as { id: string }).id === eventId);
-    const webhookId = deliveries()[0].headers['webhook-id'];
+    const deliveries = (path: string) => receiver.on(path).filter((r) => (JSON.parse(r.rawBody) as { id: string }).id === eventId);
+    await waitFor(() => deliveries('/ok').length === 1 && deliveries('/also').length === 1, { what: 'the original deliveries' });
+    const webhookId = deliveries('/ok')[0].headers['webhook-id'];
 
-    const forms: [string, string, unknown?][] = [
-      ['POST', '/workflows/events/reflow', { events: [eventId] }],
-      ['POST', '/workflows/events/reflow', { subjects: [subject], workflows: [workflowId] }],
-      ['POST', `/workflows/events/${eventId}/reflow`],
-      ['POST', `/workflows/events/${eventId}/workflow/${workflowId}/reflow`],
-      ['POST', `/workflows/events/subject/${subject}/reflow`],
-      ['POST', `/workflows/events/subject/${subject}/workflow/${workflowId}/reflow`],
+    const forms: [path: string, body: unknown, onlyNamed: boolean][] = [
+      ['/workflows/events/reflow', { events: [eventId] }, false],
+      ['/workflows/events/reflow', { subjects: [subject], workflows: [workflowId] }, true],
+      [`/workflows/events/${eventId}/reflow`, undefined, false],
+      [`/workflows/events/${eventId}/workflow/${workflowId}/reflow`, undefined, true],
+      [`/workflows/events/subject/${subject}/reflow`, undefined, false],
+      [`/workflows/events/subject/${subject}/workflow/${workflowId}/reflow`, undefined, true],
     ];
-    for (const [method, path, body] of forms) {
-      const count = deliveries().length;
-      const res = await platform.api(method, path, body);
+    for (const [path, body, onlyNamed] of forms) {
+      const [ok, also] = [deliveries('/ok').length, deliveries('/also').length];
+      const res = await platform.api('POST', path, body);
       expect({ path, status: res.status }).toEqual({ path, status: 202 });
-      await waitFor(() => deliveries().length > count, { what: `a delivery after ${path}` });
+      await waitFor(() => deliveries('/ok').length === ok + 1, { what: `a delivery after ${path}` });
+      if (onlyNamed) {
+        // Both jobs would come from one matcher batch: a second would have arrived by now.
+        await new Promise((r) => setTimeout(r, 500));
+        expect({ path, also: deliveries('/also').length }).toEqual({ path, also });
+      } else {
+        await waitFor(() => deliveries('/also').length === also + 1, { what: `a delivery to the other workflow after ${path}` });
+      }
     }
-    expect(new Set(deliveries().map((d) => d.headers['webhook-id']))).toEqual(new Set([webhookId]));
+    expect(new Set(deliveries('/ok').map((d) => d.headers['webhook-id']))).toEqual(new Set([webhookId]));
 
-    const actionId = (await platform.api('GET', `/workflows/events/${eventId}`)).body.action_invocations[0].workflow_action_id;
-    await waitFor(async () => (await platform.api('GET', `/workflows/events/${eventId}/actions/${actionId}`)).body.action_invocations?.length === 1 + forms.length, {
-      what: 'every reflow attempt in the invocation',
+    const event = await waitFor(async () => {
+      const res = await platform.api('GET', `/workflows/events/${eventId}`);
+      return res.body.action_invocations?.length === 2 ? res.body : undefined;
+    }, { what: 'both invocations in the event' });
+    const attemptsOf = async (wf: string) => {
+      const actionId = event.action_invocations.find((i: { workflow_id: string }) => i.workflow_id === wf).workflow_action_id;
+      return (await platform.api('GET', `/workflows/events/${eventId}/actions/${actionId}`)).body;
+    };
+    await waitFor(async () => (await attemptsOf(workflowId)).action_invocations?.length === 1 + forms.length, { what: 'every reflow attempt in the invocation' });
+    await waitFor(async () => (await attemptsOf(alsoWorkflowId)).action_invocations?.length === 1 + forms.filter(([, , only]) => !only).length, {
+      what: 'the unfiltered reflows in the other invocation',
     });
+    const invocation = await attemptsOf(workflowId);
+    expect(invocation.status).toBe('successful');
+    expect(invocation.action_invocations.map((a: { retry: boolean }) => a.retry)).toEqual([false, ...forms.map(() => true)]);
+    expect(new Set(invocation.action_invocations.map((a: { invocation_id: string }) => a.invocation_id)).size).toBe(1 + forms.length);
   }, 120_000);
 
   it('answers 404 when there is nothing to reflow and 422 for malformed ids', async () => {
@@ -145,6 +215,10 @@ describe('events API end to end', () => {
     expect(badEvents.body.error_codes).toContain('event_ids_invalid');
     const badWorkflows = await platform.api('POST', '/workflows/events/reflow', { events: ['evt_aaaaaaaaaaaaaaaaaaaaaaaaaa'], workflows: ['nope'] });
     expect(badWorkflows.body.error_codes).toContain('workflow_ids_invalid');
+    const known = bodiesOn('/ok')[0].id;
+    expect((await platform.api('POST', `/workflows/events/${known}/workflow/wf_aaaaaaaaaaaaaaaaaaaaaaaaaa/reflow`)).status).toBe(404);
+    expect((await platform.api('POST', '/workflows/events/reflow', { events: [known], workflows: ['wf_aaaaaaaaaaaaaaaaaaaaaaaaaa'] })).status).toBe(404);
+    expect((await platform.api('POST', '/workflows/events/reflow', { events: [known], subjects: ['pay_x'] })).body.error_codes).toEqual(['events_or_subjects_required']);
     const badSubject = await platform.api('POST', '/workflows/events/subject/bad%20subject/reflow');
     expect(badSubject.status).toBe(422);
     expect(badSubject.body.error_codes).toContain('subject_id_invalid');

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { idPattern } from '@hookstream/contracts';
 import { code } from '@hookstream/gateway-auth';
@@ -7,7 +7,7 @@ export const SUBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 export const MAX_REFLOW_IDS = 1000;
 
 export class ReflowRequestDto {
-  @ApiPropertyOptional({ type: [String], example: ['evt_lzmo6p2yq6ijqcfi7qgvyh3ptm'] })
+  @ApiPropertyOptional({ type: [String], example: ['evt_lzmo6p2yq6ijqcfi7qgvyh3ptm'], description: 'Either events or subjects' })
   @IsOptional()
   @IsArray({ context: code('event_ids_invalid') })
   @ArrayMinSize(1, { context: code('event_ids_invalid') })
@@ -18,14 +18,14 @@ export class ReflowRequestDto {
 
   @ApiPropertyOptional({ type: [String], example: ['pay_mbabizu24mvu3mela5njyhpit4'] })
   @IsOptional()
-  @IsArray({ context: code('subject_ids_invalid') })
-  @ArrayMinSize(1, { context: code('subject_ids_invalid') })
-  @ArrayMaxSize(MAX_REFLOW_IDS, { context: code('subject_ids_invalid') })
+  @IsArray({ context: code('subject_id_invalid') })
+  @ArrayMinSize(1, { context: code('subject_id_invalid') })
+  @ArrayMaxSize(MAX_REFLOW_IDS, { context: code('subject_id_invalid') })
   @IsString({ each: true, context: code('subject_id_invalid') })
   @Matches(SUBJECT_ID, { each: true, context: code('subject_id_invalid') })
   subjects?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Only these workflows; absent means every matching workflow.' })
+  @ApiPropertyOptional({ type: [String], description: 'Only these workflows; absent (or empty) means every matching workflow.' })
   @IsOptional()
   @IsArray({ context: code('workflow_ids_invalid') })
   @ArrayMaxSize(MAX_REFLOW_IDS, { context: code('workflow_ids_invalid') })
@@ -35,7 +35,7 @@ export class ReflowRequestDto {
 }
 
 export class TestWorkflowDto {
-  @ApiPropertyOptional({ type: [String], example: ['payment_approved'] })
+  @ApiProperty({ type: [String], example: ['payment_approved'], description: 'Types of the workflow’s event condition, from the catalog' })
   @IsArray({ context: code('event_types_invalid') })
   @ArrayMinSize(1, { context: code('event_types_invalid') })
   @ArrayMaxSize(100, { context: code('event_types_invalid') })

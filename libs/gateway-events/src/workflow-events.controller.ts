@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { isId, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
-import { ApiError, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { ApiError, ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { EventReflowService } from './event-reflow.service';
 import { eventView, invocationView, subjectEventsView } from './event-views';
 import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT } from './gateway-events-settings';
@@ -9,6 +9,7 @@ import { ReflowRequestDto, SUBJECT_ID, TestWorkflowDto } from './reflow.dto';
 
 const notFound = () => new ApiError(404, 'not_found');
 
+/** A malformed id names nothing: 404, as Checkout.com answers for these reads. */
 function eventId(value: string): string {
   if (!isId('evt', value)) throw notFound();
   return value;
@@ -27,6 +28,7 @@ function workflowId(value: string): string {
 /** What happened to events (Checkout.com rows 14-21) and workflow tests (row 12). */
 @ApiTags('Workflow events')
 @ApiBearerAuth()
+@ApiResponse({ status: 401, type: ApiErrorBody })
 @UseGuards(TenantAuthGuard)
 @Controller('workflows')
 export class WorkflowEventsController {
@@ -37,58 +39,62 @@ export class WorkflowEventsController {
   ) {}
 
   @Get('events/subject/:subjectId')
-  @ApiOperation({ summary: "A subject's events, newest first (cursor paging)" })
+  @ApiOperation({ summary: "A subject's events, newest first", description: 'Pages with `limit` (1-500, default 50); `_links.next` carries the cursor of the next page.' })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false, type: String })
+  @ApiResponse({ status: 404, type: ApiErrorBody, description: 'No event of this subject' })
   async subjectEvents(
     @CurrentTenant() tenant: AuthenticatedTenant,
     @Param('subjectId') subject: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ) {
-    const size = Math.min(Math.max(Number(limit ?? 50) || 50, 1), 500);
-    const query = `limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const res = await this.projection.call<StoredEventPage>(
-      'GET',
-      `/internal/subjects/${encodeURIComponent(subjectId(subject))}/events?${query}`,
-      { tenantId: tenant.id },
-    );
-    return subjectEventsView(this.settings.publicBaseUrl, subject, res.body.events, res.body.next_cursor, size);
+    const query = new URLSearchParams({ ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { cursor } : {}) });
+    // projection validates limit and cursor; its 422 passes through.
+    const res = await this.projection.call<StoredEventPage>('GET', `/internal/subjects/${encodeURIComponent(subjectId(subject))}/events?${query}`, {
+      tenantId: tenant.id,
+    });
+    return subjectEventsView(this.settings.publicBaseUrl, subject, res.body.events, res.body.next_cursor, limit);
   }
 
   @Get('events/:eventId')
   @ApiOperation({ summary: 'An event, with the status of each action it invoked' })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
   async event(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string) {
-    const res = await this.projection.call<StoredEventWithInvocations>('GET', `/internal/events/${eventId(id)}`, {
-      tenantId: tenant.id,
-    });
+    const res = await this.projection.call<StoredEventWithInvocations>('GET', `/internal/events/${eventId(id)}`, { tenantId: tenant.id });
     return eventView(this.settings.publicBaseUrl, res.body.event, res.body.invocations);
   }
 
   @Get('events/:eventId/actions/:workflowActionId')
   @ApiOperation({ summary: "An action's invocation for an event, with every attempt" })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
   async invocation(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string, @Param('workflowActionId') actionId: string) {
     if (!isId('wfa', actionId)) throw notFound();
-    const res = await this.projection.call<StoredInvocationWithAttempts>(
-      'GET',
-      `/internal/events/${eventId(id)}/actions/${actionId}`,
-      { tenantId: tenant.id },
-    );
+    const res = await this.projection.call<StoredInvocationWithAttempts>('GET', `/internal/events/${eventId(id)}/actions/${actionId}`, {
+      tenantId: tenant.id,
+    });
     return invocationView(this.settings.publicBaseUrl, id, res.body.invocation, res.body.attempts);
   }
 
   @Post('events/reflow')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Reflow events by ids or by subjects, optionally through given workflows only' })
+  @ApiOperation({ summary: 'Reflow events by ids, or by subjects, through every matching workflow or the named ones' })
+  @ApiResponse({ status: 404, type: ApiErrorBody, description: 'Nothing to reflow, or a named workflow does not exist' })
+  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'event_ids_invalid, subject_id_invalid, workflow_ids_invalid, events_or_subjects_required' })
   async reflowMany(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: ReflowRequestDto): Promise<void> {
     if (!body.events === !body.subjects) throw ApiError.invalid(['events_or_subjects_required']);
+    const workflows = body.workflows?.length ? body.workflows : undefined;
+    await this.reflow.requireWorkflows(tenant.id, workflows);
     const sent = body.events
-      ? await this.reflow.reflowEvents(tenant.id, body.events, body.workflows)
-      : await this.reflow.reflowSubjects(tenant.id, body.subjects ?? [], body.workflows);
+      ? await this.reflow.reflowEvents(tenant.id, body.events, workflows)
+      : await this.reflow.reflowSubjects(tenant.id, body.subjects ?? [], workflows);
     if (sent === 0) throw notFound();
   }
 
   @Post('events/:eventId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: 'Reflow one event through every matching workflow' })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
   async reflowEvent(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string): Promise<void> {
     if ((await this.reflow.reflowEvents(tenant.id, [eventId(id)])) === 0) throw notFound();
   }
@@ -96,13 +102,18 @@ export class WorkflowEventsController {
   @Post('events/:eventId/workflow/:workflowId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: 'Reflow one event through one workflow' })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
   async reflowEventThrough(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string, @Param('workflowId') wf: string): Promise<void> {
-    if ((await this.reflow.reflowEvents(tenant.id, [eventId(id)], [workflowId(wf)])) === 0) throw notFound();
+    const event = eventId(id);
+    await this.reflow.requireWorkflows(tenant.id, [workflowId(wf)]);
+    if ((await this.reflow.reflowEvents(tenant.id, [event], [wf])) === 0) throw notFound();
   }
 
   @Post('events/subject/:subjectId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: "Reflow a subject's events through every matching workflow" })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'subject_id_invalid' })
   async reflowSubject(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string): Promise<void> {
     if ((await this.reflow.reflowSubjects(tenant.id, [subjectId(subject)])) === 0) throw notFound();
   }
@@ -110,13 +121,19 @@ export class WorkflowEventsController {
   @Post('events/subject/:subjectId/workflow/:workflowId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: "Reflow a subject's events through one workflow" })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'subject_id_invalid, workflow_ids_invalid' })
   async reflowSubjectThrough(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string, @Param('workflowId') wf: string): Promise<void> {
-    if ((await this.reflow.reflowSubjects(tenant.id, [subjectId(subject)], [workflowId(wf)])) === 0) throw notFound();
+    const subjectIdValue = subjectId(subject);
+    await this.reflow.requireWorkflows(tenant.id, [workflowId(wf)]);
+    if ((await this.reflow.reflowSubjects(tenant.id, [subjectIdValue], [wf])) === 0) throw notFound();
   }
 
   @Post(':workflowId/test')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Send a sample event of each listed type through this workflow' })
+  @ApiOperation({ summary: 'Send a sample event of each listed type through this workflow', description: 'Samples carry `data.test` and `metadata.test` = true.' })
+  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'event_types_invalid' })
   async test(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') wf: string, @Body() body: TestWorkflowDto): Promise<void> {
     if (!isId('wf', wf)) throw notFound();
     await this.reflow.test(tenant.id, wf, body.event_types);

@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InternalHttpClient } from '@hookstream/gateway-auth';
+import { EventTypesAdminController } from './event-types-admin.controller';
 import { EVENT_INGEST_CLIENT, WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { ProducerEventsController } from './producer-events.controller';
 import { SubscriptionsController } from './subscriptions.controller';
@@ -8,9 +9,11 @@ import { WorkflowsController } from './workflows.controller';
 export interface GatewayWorkflowsSettings {
   workflowConfigUrl: string;
   eventIngestUrl: string;
+  /** Base of the _links.self hrefs that workflow-config builds. */
+  publicBaseUrl: string;
 }
 
-/** The public configuration API and producer ingest, forwarded to internal services. */
+/** The public configuration API, the catalog's admin endpoint and producer ingest, forwarded to internal services. */
 @Module({})
 export class GatewayWorkflowsModule implements OnApplicationShutdown {
   constructor(
@@ -21,9 +24,12 @@ export class GatewayWorkflowsModule implements OnApplicationShutdown {
   static forRoot(settings: GatewayWorkflowsSettings): DynamicModule {
     return {
       module: GatewayWorkflowsModule,
-      controllers: [WorkflowsController, SubscriptionsController, ProducerEventsController],
+      controllers: [WorkflowsController, SubscriptionsController, ProducerEventsController, EventTypesAdminController],
       providers: [
-        { provide: WORKFLOW_CONFIG_CLIENT, useFactory: () => new InternalHttpClient(settings.workflowConfigUrl) },
+        {
+          provide: WORKFLOW_CONFIG_CLIENT,
+          useFactory: () => new InternalHttpClient(settings.workflowConfigUrl, undefined, { 'x-hookstream-base-url': settings.publicBaseUrl }),
+        },
         { provide: EVENT_INGEST_CLIENT, useFactory: () => new InternalHttpClient(settings.eventIngestUrl) },
       ],
     };

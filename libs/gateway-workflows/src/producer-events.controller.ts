@@ -1,29 +1,55 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOperation,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { EVENT_INGEST_CLIENT } from './internal-clients';
+import { AcceptedEvents } from './workflow.responses';
 
-/** Producers publish events over HTTP; event-ingest validates them. */
+/**
+ * Producers publish events over HTTP. event-ingest owns the producer
+ * contract: its status and body pass through (errors in the gateway's shape;
+ * 503 when it cannot be reached).
+ */
 @ApiTags('producer events')
 @ApiSecurity('api-key')
+@ApiUnauthorizedResponse({ type: ApiErrorBody })
+@ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'error_codes name what is wrong; details says where' })
+@ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'event-ingest unreachable' })
 @UseGuards(TenantAuthGuard)
 @Controller('events')
 export class ProducerEventsController {
   constructor(@Inject(EVENT_INGEST_CLIENT) private readonly ingest: InternalHttpClient) {}
 
+  private async forward(path: string, tenant: AuthenticatedTenant, body: unknown, res: Response): Promise<unknown> {
+    const answer = await this.ingest.call('POST', `/internal/events${path}`, { tenantId: tenant.id, body });
+    res.status(answer.status);
+    return answer.body;
+  }
+
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Publish one event' })
   @ApiBody({ schema: { type: 'object' } })
-  async publish(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
-    return (await this.ingest.call('POST', '/internal/events', { tenantId: tenant.id, body })).body;
+  @ApiAcceptedResponse({ type: AcceptedEvents })
+  publish(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.forward('', tenant, body, res);
   }
 
   @Post('batch')
   @HttpCode(202)
   @ApiOperation({ summary: 'Publish a batch of events (all or nothing)' })
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
-  async publishBatch(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
-    return (await this.ingest.call('POST', '/internal/events/batch', { tenantId: tenant.id, body })).body;
+  @ApiAcceptedResponse({ type: AcceptedEvents })
+  publishBatch(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.forward('/batch', tenant, body, res);
   }
 }

@@ -207,3 +207,52 @@ export class SubscriptionDto {
   @IsUrl(URL_OPTIONS, { context: code('url_invalid') })
   url!: string;
 }
+
+// Catalog ids: `gateway`, `payment_approved`, `order.created`, `TransactionFinished`.
+const CATALOG_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
+export class EventTypeDto {
+  @ApiProperty({ example: 'invoice.paid' })
+  @IsString({ context: code('event_type_id_invalid') })
+  @Matches(CATALOG_ID, { context: code('event_type_id_invalid') })
+  id!: string;
+
+  @ApiPropertyOptional({ example: 'Invoice paid', description: 'Defaults to the id' })
+  @IsOptional()
+  @IsString({ context: code('display_text_invalid') })
+  @MaxLength(500, { context: code('display_text_invalid') })
+  display_name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString({ context: code('display_text_invalid') })
+  @MaxLength(500, { context: code('display_text_invalid') })
+  description?: string;
+}
+
+/** An operator's addition to the event-type catalog: a source and event types of it. */
+export class EventSourceDto {
+  @ApiProperty({ example: 'billing', description: 'A new or existing source' })
+  @IsString({ context: code('source_id_invalid') })
+  @Matches(CATALOG_ID, { context: code('source_id_invalid') })
+  id!: string;
+
+  @ApiPropertyOptional({ example: 'Billing', description: 'Defaults to the id' })
+  @IsOptional()
+  @IsString({ context: code('display_text_invalid') })
+  @MaxLength(500, { context: code('display_text_invalid') })
+  display_name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString({ context: code('display_text_invalid') })
+  @MaxLength(500, { context: code('display_text_invalid') })
+  description?: string;
+
+  @ApiProperty({ type: [EventTypeDto], minItems: 1 })
+  @IsArray({ context: code('events_required') })
+  @ArrayMinSize(1, { context: code('events_required') })
+  @ValidateNested({ each: true, context: code('event_type_invalid') })
+  @Type(() => EventTypeDto)
+  events!: EventTypeDto[];
+}

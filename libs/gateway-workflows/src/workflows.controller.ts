@@ -1,15 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { ActionDto, ConditionDto, PatchWorkflowDto, WorkflowDto } from './workflow.dto';
+import { ActionWithLinks, ConditionWithLinks, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
 
 const path = (...parts: string[]) => `/internal/api/workflows${parts.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
 
 /** Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to workflow-config. */
 @ApiTags('workflows')
 @ApiSecurity('api-key')
-@ApiResponse({ status: 401, description: 'Missing or unknown API key' })
+@ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' })
 @UseGuards(TenantAuthGuard)
 @Controller('workflows')
 export class WorkflowsController {
@@ -21,6 +32,7 @@ export class WorkflowsController {
 
   @Get()
   @ApiOperation({ summary: 'List workflows' })
+  @ApiOkResponse({ type: WorkflowList })
   list(@CurrentTenant() tenant: AuthenticatedTenant) {
     return this.send(tenant, 'GET', path());
   }
@@ -28,7 +40,8 @@ export class WorkflowsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a workflow' })
-  @ApiResponse({ status: 422, description: 'request_invalid with error_codes' })
+  @ApiCreatedResponse({ type: CreatedResource })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'request_invalid with error_codes' })
   create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: WorkflowDto) {
     return this.send(tenant, 'POST', path(), body);
   }
@@ -36,19 +49,24 @@ export class WorkflowsController {
   // Before :workflowId, so "event-types" is not taken for an id.
   @Get('event-types')
   @ApiOperation({ summary: 'Event types of the catalog, by source' })
+  @ApiOkResponse({ type: [EventSourceView] })
   eventTypes(@CurrentTenant() tenant: AuthenticatedTenant) {
     return this.send(tenant, 'GET', '/internal/event-types');
   }
 
   @Get(':workflowId')
   @ApiOperation({ summary: 'Get a workflow (secrets masked)' })
-  @ApiResponse({ status: 404 })
+  @ApiOkResponse({ type: WorkflowView })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
   get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string) {
     return this.send(tenant, 'GET', path(id));
   }
 
   @Patch(':workflowId')
   @ApiOperation({ summary: 'Update name/active (or replace conditions/actions)' })
+  @ApiOkResponse({ type: WorkflowView })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   patch(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: PatchWorkflowDto) {
     return this.send(tenant, 'PATCH', path(id), body);
   }
@@ -56,6 +74,8 @@ export class WorkflowsController {
   @Delete(':workflowId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a workflow' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorBody })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string): Promise<void> {
     await this.send(tenant, 'DELETE', path(id));
   }
@@ -63,12 +83,18 @@ export class WorkflowsController {
   @Post(':workflowId/actions')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add an action' })
+  @ApiCreatedResponse({ type: CreatedResource })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   addAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: ActionDto) {
     return this.send(tenant, 'POST', path(id, 'actions'), body);
   }
 
   @Put(':workflowId/actions/:workflowActionId')
   @ApiOperation({ summary: 'Update an action' })
+  @ApiOkResponse({ type: ActionWithLinks })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   replaceAction(
     @CurrentTenant() tenant: AuthenticatedTenant,
     @Param('workflowId') id: string,
@@ -81,6 +107,9 @@ export class WorkflowsController {
   @Delete(':workflowId/actions/:workflowActionId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an action (a workflow keeps at least one: 422 actions_required)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   async removeAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Param('workflowActionId') actionId: string) {
     await this.send(tenant, 'DELETE', path(id, 'actions', actionId));
   }
@@ -88,12 +117,18 @@ export class WorkflowsController {
   @Post(':workflowId/conditions')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a condition (one per type)' })
+  @ApiCreatedResponse({ type: CreatedResource })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   addCondition(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: ConditionDto) {
     return this.send(tenant, 'POST', path(id, 'conditions'), body);
   }
 
   @Put(':workflowId/conditions/:workflowConditionId')
   @ApiOperation({ summary: 'Update a condition' })
+  @ApiOkResponse({ type: ConditionWithLinks })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   replaceCondition(
     @CurrentTenant() tenant: AuthenticatedTenant,
     @Param('workflowId') id: string,
@@ -105,7 +140,10 @@ export class WorkflowsController {
 
   @Delete(':workflowId/conditions/:workflowConditionId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a condition' })
+  @ApiOperation({ summary: 'Remove a condition (a workflow keeps at least one: 422 conditions_required)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   async removeCondition(
     @CurrentTenant() tenant: AuthenticatedTenant,
     @Param('workflowId') id: string,

@@ -1,1 +1,2 @@
 export * from './producer-event';
+export * from './emission-plan';

@@ -91,6 +91,62 @@ describe('readProducerEvent', () => {
     expect(readProducerEvent({ specversion: '0.3', id: 'x', source: 's', type: 't' })).toMatchObject({ ok: false, codes: ['specversion_invalid'] });
   });
 
+  it('keeps the metadata keys the platform sets for itself', () => {
+    const forged = readProducerEvent({ ...envelope, metadata: { test: true, webhook_url: 'https://x.example/' } });
+    expect(forged).toMatchObject({ ok: false, codes: ['metadata_webhook_url_reserved', 'metadata_test_reserved'] });
+    expect(!forged.ok && forged.reason).toMatch(/metadata\.webhookUrl/);
+  });
+
+  it('rejects an event too large to be produced, naming its size', () => {
+    const big = { ...envelope, data: { blob: 'x'.repeat(2000) } };
+    expect(readProducerEvent(big, { maxEventBytes: 1000 })).toMatchObject({ ok: false, codes: ['event_too_large'], reason: expect.stringMatching(/at most 1000/) });
+    const accepted = readProducerEvent(big, { maxEventBytes: 4000 });
+    if (!accepted.ok) throw new Error(accepted.reason);
+    const canonical = toCanonicalEvent(accepted.event, 'evt_aaaaaaaaaaaaaaaaaaaaaaaaaa', new Date());
+    expect(accepted.event.canonicalBytes).toBe(Buffer.byteLength(JSON.stringify(canonical)));
+  });
+
+  it('maps every CloudEvents attribute of the producer contract', () => {
+    const result = readProducerEvent({
+      specversion: '1.0',
+      id: 'ce-1',
+      source: 'https://caf.io/orchestrations',
+      type: 'TransactionFinished',
+      subject: 'txn_9',
+      time: '2026-11-22T10:00:00+01:00',
+      tenant: '',
+      entityid: 'ent_1',
+      processingchannelid: 'pc_1',
+      webhookurl: 'https://client.example/ce',
+      data_base64: 'AAEC',
+    }, { defaultTenantId: 'ten_default' });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.event).toMatchObject({
+      producerId: 'ce-1',
+      tenantId: 'ten_default',
+      source: 'https://caf.io/orchestrations',
+      subjectId: 'txn_9',
+      entityId: 'ent_1',
+      processingChannelId: 'pc_1',
+      timestamp: '2026-11-22T10:00:00+01:00',
+      webhookUrl: 'https://client.example/ce',
+      data: { data_base64: 'AAEC' },
+    });
+    expect(readProducerEvent({ specversion: '1.0', id: 'x', source: 's', type: 't', subject: 'p', tenant: 'ten_a', webhookurl: 'nope' })).toMatchObject({
+      ok: false,
+      codes: ['webhookurl_invalid'],
+    });
+    expect(readProducerEvent({ specversion: '1.0', id: 'x', source: 's', type: 't', tenant: 'ten_a', data: { transactionId: 't', metadata: { webhookUrl: '/relative' } } })).toMatchObject({
+      ok: false,
+      codes: ['metadata_webhook_url_invalid'],
+    });
+  });
+
+  it('dead-letters a Kafka event without a tenant when no default is configured', () => {
+    const { tenant: _omit, ...noTenant } = envelope;
+    expect(readProducerBytes(Buffer.from(JSON.stringify(noTenant)))).toMatchObject({ ok: false, reason: expect.stringMatching(/^tenant missing/) });
+  });
+
   it('rejects bytes that are not a JSON object', () => {
     expect(readProducerBytes(Buffer.from('{oops'))).toMatchObject({ ok: false, reason: expect.stringMatching(/invalid JSON/) });
     expect(readProducerBytes(Buffer.from('[1]'))).toMatchObject({ ok: false, codes: ['body_invalid'] });

@@ -15,6 +15,8 @@ export interface AcceptedProducerEvent {
   data: Record<string, unknown>;
   webhookUrl: string | null;
   extraMetadata: Record<string, unknown>;
+  /** Size of its canonical event as JSON: lets the pipeline bound each Kafka send. */
+  canonicalBytes: number;
 }
 
 export interface RejectedProducerEvent {
@@ -34,21 +36,36 @@ export interface ReadOptions {
   /**
    * CloudEvents sources are URIs; workflow conditions name catalog sources.
    * This maps one to the other (e.g. CAF's orchestrations URI -> "transactions").
+   * Sources not listed are kept as they are.
    */
   cloudEventSources?: Readonly<Record<string, string>>;
+  /**
+   * Largest canonical event accepted, in bytes of JSON. A delivery job carries
+   * the event plus its action, and Kafka refuses records past its
+   * message.max.bytes (1 MiB by default): an event that could never be
+   * produced is a rejection, not a partition blocked by retries.
+   */
+  maxEventBytes?: number;
 }
 
+export const DEFAULT_MAX_EVENT_BYTES = 512 * 1024;
 const DEFAULT_VERSION = '1.0.0';
+
+/**
+ * Metadata keys the platform sets itself: a producer may not forge a test
+ * flag, a producer id or the original CloudEvents source, and the URL
+ * override is spelled `metadata.webhookUrl` on the way in.
+ */
+const RESERVED_METADATA = ['webhook_url', 'producer_id', 'test', 'cloudevents_source'] as const;
 
 /**
  * Reads a producer envelope or a CloudEvents 1.0 envelope (told apart by
  * `specversion`) into one shape, or says precisely what is wrong with it.
  */
 export function readProducerEvent(input: unknown, options: ReadOptions = {}): ProducerEventResult {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return reject(['body_invalid'], 'the event must be a JSON object');
-  }
-  return 'specversion' in input ? readCloudEvent(input, options) : readEnvelope(input, options);
+  if (!isRecord(input)) return reject(['body_invalid'], 'the event must be a JSON object');
+  const result = 'specversion' in input ? readCloudEvent(input, options) : readEnvelope(input, options);
+  return result.ok ? withinSizeLimit(result.event, options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES) : result;
 }
 
 /** JSON bytes from Kafka: invalid JSON is a reason too. */
@@ -63,13 +80,22 @@ export function readProducerBytes(bytes: Buffer | null, options: ReadOptions = {
   return readProducerEvent(json, options);
 }
 
-function readEnvelope(input: object, options: ReadOptions): ProducerEventResult {
+type Mapped = { ok: true; event: Omit<AcceptedProducerEvent, 'canonicalBytes'> } | ({ ok: false } & RejectedProducerEvent);
+
+function readEnvelope(input: object, options: ReadOptions): Mapped {
   const parsed = ProducerEvent.safeParse(input);
   if (!parsed.success) return fromIssues(parsed.error);
   const e = parsed.data;
-  const tenantId = options.tenantId ?? e.tenant ?? options.defaultTenantId;
+  const tenantId = options.tenantId || e.tenant || options.defaultTenantId;
   if (!tenantId) return reject(['tenant_required'], 'tenant missing: set `tenant` or configure INGEST_DEFAULT_TENANT');
   const { webhookUrl, ...extraMetadata } = e.metadata ?? {};
+  const reserved = RESERVED_METADATA.filter((key) => key in extraMetadata);
+  if (reserved.length > 0) {
+    return reject(
+      reserved.map((key) => `metadata_${key}_reserved`),
+      `metadata.${reserved.join(', metadata.')}: set by the platform${reserved.includes('webhook_url') ? ' (the URL override is metadata.webhookUrl)' : ''}`,
+    );
+  }
   return {
     ok: true,
     event: {
@@ -89,20 +115,21 @@ function readEnvelope(input: object, options: ReadOptions): ProducerEventResult 
   };
 }
 
-function readCloudEvent(input: object, options: ReadOptions): ProducerEventResult {
+function readCloudEvent(input: object, options: ReadOptions): Mapped {
   const parsed = CloudEventEnvelope.safeParse(input);
   if (!parsed.success) return fromIssues(parsed.error);
   const ce = parsed.data;
-  const tenantId = options.tenantId ?? ce.tenant ?? options.defaultTenantId;
+  const tenantId = options.tenantId || ce.tenant || options.defaultTenantId;
   if (!tenantId) return reject(['tenant_required'], 'tenant missing: set the `tenant` extension attribute or configure INGEST_DEFAULT_TENANT');
-  const data = ce.data === undefined ? {} : isRecord(ce.data) ? ce.data : { value: ce.data };
+  const data = cloudEventData(ce);
   // CAF puts the per-transaction callback in data.metadata.webhookUrl; the extension attribute works too.
   const nestedUrl = isRecord(data.metadata) && typeof data.metadata.webhookUrl === 'string' ? data.metadata.webhookUrl : undefined;
   const webhookUrl = ce.webhookurl ?? nestedUrl;
   if (webhookUrl !== undefined && !z.string().url().safeParse(webhookUrl).success) {
-    return reject(['webhook_url_invalid'], 'metadata.webhookUrl: must be an absolute URL');
+    return reject(['metadata_webhook_url_invalid'], 'data.metadata.webhookUrl: must be an absolute URL');
   }
-  const subject = ce.subject ?? (typeof data.transactionId === 'string' ? data.transactionId : undefined);
+  // CAF's events carry no `subject`: the transaction is what they are about.
+  const subject = ce.subject ?? (typeof data.transactionId === 'string' && data.transactionId !== '' ? data.transactionId : undefined);
   if (!subject) return reject(['subject_id_required'], 'subject: required (or data.transactionId)');
   return {
     ok: true,
@@ -112,8 +139,8 @@ function readCloudEvent(input: object, options: ReadOptions): ProducerEventResul
       source: options.cloudEventSources?.[ce.source] ?? ce.source,
       type: ce.type,
       subjectId: subject,
-      entityId: ce.entityid ?? null,
-      processingChannelId: ce.processingchannelid ?? null,
+      entityId: ce.entityid || null,
+      processingChannelId: ce.processingchannelid || null,
       timestamp: ce.time ?? null,
       version: DEFAULT_VERSION,
       data,
@@ -123,8 +150,14 @@ function readCloudEvent(input: object, options: ReadOptions): ProducerEventResul
   };
 }
 
+/** Canonical data is an object: other JSON values and binary data are wrapped. */
+function cloudEventData(ce: CloudEventEnvelope): Record<string, unknown> {
+  if (ce.data === undefined) return typeof ce.data_base64 === 'string' ? { data_base64: ce.data_base64 } : {};
+  return isRecord(ce.data) ? ce.data : { value: ce.data };
+}
+
 /** The canonical event the rest of the platform sees. */
-export function toCanonicalEvent(event: AcceptedProducerEvent, id: string, receivedAt: Date): CanonicalEvent {
+export function toCanonicalEvent(event: Omit<AcceptedProducerEvent, 'canonicalBytes'>, id: string, receivedAt: Date): CanonicalEvent {
   return {
     id,
     tenant_id: event.tenantId,
@@ -145,7 +178,17 @@ export function toCanonicalEvent(event: AcceptedProducerEvent, id: string, recei
   };
 }
 
-function fromIssues(error: z.ZodError): ProducerEventResult {
+// Same lengths as the real id and receipt time, so the measured size is exact.
+const SIZING_ID = `evt_${'a'.repeat(26)}`;
+const SIZING_TIME = new Date(0);
+
+function withinSizeLimit(event: Omit<AcceptedProducerEvent, 'canonicalBytes'>, maxBytes: number): ProducerEventResult {
+  const canonicalBytes = Buffer.byteLength(JSON.stringify(toCanonicalEvent(event, SIZING_ID, SIZING_TIME)));
+  if (canonicalBytes > maxBytes) return reject(['event_too_large'], `the event is ${canonicalBytes} bytes as JSON; at most ${maxBytes} are accepted`);
+  return { ok: true, event: { ...event, canonicalBytes } };
+}
+
+function fromIssues(error: z.ZodError): { ok: false } & RejectedProducerEvent {
   const codes = new Set<string>();
   const reasons: string[] = [];
   for (const issue of error.issues) {
@@ -157,7 +200,7 @@ function fromIssues(error: z.ZodError): ProducerEventResult {
   return reject([...codes], reasons.join('; '));
 }
 
-function reject(codes: string[], reason: string): ProducerEventResult {
+function reject(codes: string[], reason: string): { ok: false } & RejectedProducerEvent {
   return { ok: false, codes, reason };
 }
 

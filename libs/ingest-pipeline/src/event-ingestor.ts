@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CanonicalEvent, Contracts, newId } from '@hookstream/contracts';
-import { AcceptedProducerEvent, toCanonicalEvent } from '@hookstream/ingest-domain';
+import { Contracts, newId } from '@hookstream/contracts';
+import { AcceptedProducerEvent, planEmission, producerKeysOf, toCanonicalEvent } from '@hookstream/ingest-domain';
 import { KafkaConnection } from '@hookstream/messaging';
 import { Metrics } from '@hookstream/service-runtime';
+import { sendBounded } from './bounded-sends';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
-import { Claim, ProducerEventLedger, ProducerKey } from './producer-event-ledger';
-
-const keyOf = (e: AcceptedProducerEvent) => `${e.tenantId}\u0000${e.source}\u0000${e.producerId}`;
+import { ProducerEventLedger } from './producer-event-ledger';
 
 /**
  * Turns accepted producer events into canonical events on the events topic,
@@ -28,51 +27,19 @@ export class EventIngestor {
 
   /** The evt id of each input, in order (a duplicate answers the original id). */
   async ingest(events: AcceptedProducerEvent[]): Promise<string[]> {
+    const claims = await this.ledger.claim(producerKeysOf(events), () => newId('evt'), this.settings.dedupWindowHours);
+    const plan = planEmission(events, claims, () => newId('evt'));
     const now = new Date();
-    const ids: string[] = new Array(events.length);
-    const toEmit: CanonicalEvent[] = [];
-    const claimed: ProducerKey[] = [];
-
-    // The first occurrence of a producer id in this batch claims it; later ones repeat its answer.
-    const firstIndex = new Map<string, number>();
-    const keyed: number[] = [];
-    events.forEach((e, i) => {
-      if (e.producerId === null) {
-        ids[i] = newId('evt');
-        toEmit.push(toCanonicalEvent(e, ids[i], now));
-      } else if (!firstIndex.has(keyOf(e))) {
-        firstIndex.set(keyOf(e), i);
-        keyed.push(i);
-      }
-    });
-    const keys = keyed.map((i) => ({ tenantId: events[i].tenantId, source: events[i].source, producerId: events[i].producerId ?? '' }));
-    const claims: Claim[] = await this.ledger.claim(
-      keys,
-      keyed.map(() => newId('evt')),
-      this.settings.dedupWindowHours,
+    // Sequential sends keep the input order of each subject's events.
+    await sendBounded(
+      plan.emit,
+      (e) => e.event.canonicalBytes,
+      (chunk) => this.kafka.publisher.publish(Contracts.events, chunk.map(({ event, eventId }) => ({ key: event.subjectId, value: toCanonicalEvent(event, eventId, now) }))),
     );
-    claims.forEach((claim, n) => {
-      const i = keyed[n];
-      ids[i] = claim.eventId;
-      if (claim.kind === 'duplicate') return;
-      toEmit.push(toCanonicalEvent(events[i], claim.eventId, now));
-      claimed.push(keys[n]);
-    });
-    let duplicates = 0;
-    events.forEach((e, i) => {
-      if (ids[i] !== undefined) return;
-      ids[i] = ids[firstIndex.get(keyOf(e)) ?? i];
-      duplicates++;
-    });
-
-    await this.kafka.publisher.publish(
-      Contracts.events,
-      toEmit.map((event) => ({ key: event.subject_id, value: event })),
-    );
-    await this.ledger.markPublished(claimed);
-    this.outcomes.inc({ outcome: 'accepted' }, toEmit.length);
-    this.outcomes.inc({ outcome: 'duplicate' }, duplicates + claims.filter((c) => c.kind === 'duplicate').length);
-    return ids;
+    await this.ledger.markPublished(plan.claimed);
+    this.outcomes.inc({ outcome: 'accepted' }, plan.emit.length);
+    this.outcomes.inc({ outcome: 'duplicate' }, plan.duplicates);
+    return plan.ids;
   }
 
   countRejected(n: number): void {

@@ -1,3 +1,3 @@
 export * from './ingest-pipeline.module';
 export * from './ingest-settings';
-export { ProducerEventLedgerMigrations } from './producer-event-ledger';
+export { ProducerEventLedgerMigrations } from './producer-event-ids.migration';

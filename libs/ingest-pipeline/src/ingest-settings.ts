@@ -9,6 +9,8 @@ export interface IngestSettings {
   dedupWindowHours: number;
   /** Most events one HTTP batch may carry. */
   httpBatchLimit: number;
+  /** Largest canonical event (JSON bytes) accepted; larger ones are rejected. */
+  maxEventBytes: number;
   groupId: string;
   /** CloudEvents source URI -> catalog source name. */
   cloudEventSources: Record<string, string>;

@@ -5,6 +5,8 @@ import { EventIngestor } from './event-ingestor';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
 export const TENANT_HEADER = 'x-hookstream-tenant';
+/** The gateway's request id, echoed in error bodies so a 422 can be traced. */
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /**
  * Internal HTTP ingest. The gateway authenticates the caller and passes the
@@ -20,30 +22,38 @@ export class IngestController {
 
   @Post()
   @HttpCode(202)
-  async one(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown): Promise<{ id: string; ids: string[] }> {
-    const [event] = this.read([body], requireTenant(tenantId));
+  async one(
+    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Headers(REQUEST_ID_HEADER) requestId: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ id: string; ids: string[] }> {
+    const [event] = this.read([body], requireTenant(tenantId), requestId);
     const ids = await this.ingestor.ingest([event]);
     return { id: ids[0], ids };
   }
 
   @Post('batch')
   @HttpCode(202)
-  async batch(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown): Promise<{ ids: string[] }> {
+  async batch(
+    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Headers(REQUEST_ID_HEADER) requestId: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ ids: string[] }> {
     const tenant = requireTenant(tenantId);
-    if (!Array.isArray(body) || body.length === 0) throw invalid(['events_required'], 'the body must be a non-empty array of events');
+    if (!Array.isArray(body) || body.length === 0) throw invalid(requestId, ['events_required'], 'the body must be a non-empty array of events');
     if (body.length > this.settings.httpBatchLimit) {
-      throw invalid(['batch_too_large'], `at most ${this.settings.httpBatchLimit} events per batch`);
+      throw invalid(requestId, ['batch_too_large'], `at most ${this.settings.httpBatchLimit} events per batch`);
     }
-    return { ids: await this.ingestor.ingest(this.read(body, tenant)) };
+    return { ids: await this.ingestor.ingest(this.read(body, tenant, requestId)) };
   }
 
   /** All or nothing: one invalid event rejects the request, naming each problem by index. */
-  private read(bodies: unknown[], tenantId: string): AcceptedProducerEvent[] {
+  private read(bodies: unknown[], tenantId: string, requestId: string | undefined): AcceptedProducerEvent[] {
     const accepted: AcceptedProducerEvent[] = [];
     const codes = new Set<string>();
     const details: string[] = [];
     bodies.forEach((body, i) => {
-      const result = readProducerEvent(body, { tenantId, cloudEventSources: this.settings.cloudEventSources });
+      const result = readProducerEvent(body, { tenantId, cloudEventSources: this.settings.cloudEventSources, maxEventBytes: this.settings.maxEventBytes });
       if (result.ok) accepted.push(result.event);
       else {
         result.codes.forEach((c) => codes.add(c));
@@ -52,7 +62,7 @@ export class IngestController {
     });
     if (details.length > 0) {
       this.ingestor.countRejected(details.length);
-      throw invalid([...codes], details.join('; '));
+      throw invalid(requestId, [...codes], details.join('; '));
     }
     return accepted;
   }
@@ -63,6 +73,6 @@ function requireTenant(tenantId: string | undefined): string {
   return tenantId;
 }
 
-function invalid(codes: string[], details: string): UnprocessableEntityException {
-  return new UnprocessableEntityException({ error_type: 'request_invalid', error_codes: codes, details });
+function invalid(requestId: string | undefined, codes: string[], details: string): UnprocessableEntityException {
+  return new UnprocessableEntityException({ ...(requestId ? { request_id: requestId } : {}), error_type: 'request_invalid', error_codes: codes, details });
 }

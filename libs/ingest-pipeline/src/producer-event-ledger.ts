@@ -1,46 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MigrationInterface, QueryRunner, DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { Claim, ProducerKey, producerKeyString } from '@hookstream/ingest-domain';
 
-export class CreateProducerEventLedger1763800000000 implements MigrationInterface {
-  name = 'CreateProducerEventLedger1763800000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE producer_event_ids (
-        tenant_id   text        NOT NULL,
-        source      text        NOT NULL,
-        producer_id text        NOT NULL,
-        event_id    text        NOT NULL,
-        published   boolean     NOT NULL DEFAULT false,
-        created_at  timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (tenant_id, source, producer_id)
-      )`);
-    await q.query(`CREATE INDEX producer_event_ids_created_at ON producer_event_ids (created_at)`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE producer_event_ids`);
-  }
-}
-
-export const ProducerEventLedgerMigrations = [CreateProducerEventLedger1763800000000];
-
-export interface ProducerKey {
-  tenantId: string;
+interface LedgerRow {
+  tenant_id: string;
   source: string;
-  producerId: string;
+  producer_id: string;
+  event_id: string;
+  published: boolean;
+  renewed: boolean;
 }
 
-/** What the ledger decided for one producer id. */
-export type Claim =
-  /** First time (or the window passed): emit with this new id. */
-  | { kind: 'new'; eventId: string }
-  /** Claimed before but never acknowledged by Kafka (a crash): emit again, same id. */
-  | { kind: 'unpublished'; eventId: string }
-  /** Already emitted within the window: answer its id, emit nothing. */
-  | { kind: 'duplicate'; eventId: string };
-
-const keyOf = (k: ProducerKey) => `${k.tenantId}\u0000${k.source}\u0000${k.producerId}`;
+const rowKey = (r: { tenant_id: string; source: string; producer_id: string }) =>
+  producerKeyString({ tenantId: r.tenant_id, source: r.source, producerId: r.producer_id });
 
 /**
  * Remembers producer ids per (tenant, source) so the same id yields one
@@ -52,60 +24,91 @@ const keyOf = (k: ProducerKey) => `${k.tenantId}\u0000${k.source}\u0000${k.produ
 export class ProducerEventLedger {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  /** One round trip for a whole batch; `proposed` gives each key its new id if it is new. */
-  async claim(keys: ProducerKey[], proposed: string[], windowHours: number): Promise<Claim[]> {
-    if (keys.length === 0) return [];
-    const inserted = new Set<string>(
-      (
-        (await this.db.query(
-          `INSERT INTO producer_event_ids (tenant_id, source, producer_id, event_id)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           ON CONFLICT DO NOTHING
-           RETURNING tenant_id, source, producer_id`,
-          [keys.map((k) => k.tenantId), keys.map((k) => k.source), keys.map((k) => k.producerId), proposed],
-        )) as { tenant_id: string; source: string; producer_id: string }[]
-      ).map((r) => keyOf({ tenantId: r.tenant_id, source: r.source, producerId: r.producer_id })),
-    );
-    const others = keys.filter((k) => !inserted.has(keyOf(k)));
-    const existing = new Map<string, { event_id: string; published: boolean; expired: boolean }>();
-    if (others.length > 0) {
-      // Rows past the window are claimed anew (the purge may not have run yet).
-      const rows = updatedRows<{ tenant_id: string; source: string; producer_id: string; event_id: string; published: boolean; expired: boolean }>(await this.db.query(
-        `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(tenant_id, source, producer_id, event_id))
-         UPDATE producer_event_ids p
-            SET event_id = CASE WHEN p.created_at < now() - make_interval(hours => $5) THEN w.event_id ELSE p.event_id END,
-                published = CASE WHEN p.created_at < now() - make_interval(hours => $5) THEN false ELSE p.published END,
-                created_at = CASE WHEN p.created_at < now() - make_interval(hours => $5) THEN now() ELSE p.created_at END
-           FROM wanted w
-          WHERE p.tenant_id = w.tenant_id AND p.source = w.source AND p.producer_id = w.producer_id
-         RETURNING p.tenant_id, p.source, p.producer_id, p.event_id, p.published, (p.event_id = w.event_id) AS expired`,
-        [
-          others.map((k) => k.tenantId),
-          others.map((k) => k.source),
-          others.map((k) => k.producerId),
-          others.map((k) => proposed[keys.indexOf(k)]),
-          windowHours,
-        ],
-      ));
-      for (const r of rows) existing.set(keyOf({ tenantId: r.tenant_id, source: r.source, producerId: r.producer_id }), r);
+  /**
+   * Claims a batch's keys: one INSERT for all of them, and one more query
+   * only for those already present. `proposeId` gives a key its id if new.
+   */
+  async claim(keys: readonly ProducerKey[], proposeId: () => string, windowHours: number): Promise<Map<string, Claim>> {
+    const claims = new Map<string, Claim>();
+    let pending = [...keys];
+    // A row purged or renewed by someone else between our two statements is
+    // in neither answer: claiming it again settles it on the next round.
+    for (let round = 1; pending.length > 0; round++) {
+      if (round > 3) throw new Error(`could not claim ${pending.length} producer ids`);
+      const proposed = new Map(pending.map((k) => [producerKeyString(k), proposeId()]));
+      for (const key of await this.insertNew(pending, proposed)) claims.set(key, { kind: 'new', eventId: proposed.get(key) ?? '' });
+      const present = pending.filter((k) => !claims.has(producerKeyString(k)));
+      for (const row of await this.readPresent(present, proposed, windowHours)) {
+        const eventId = row.event_id;
+        claims.set(rowKey(row), row.renewed ? { kind: 'new', eventId } : { kind: row.published ? 'duplicate' : 'unpublished', eventId });
+      }
+      pending = present.filter((k) => !claims.has(producerKeyString(k)));
     }
-    return keys.map((k, i) => {
-      const key = keyOf(k);
-      if (inserted.has(key)) return { kind: 'new', eventId: proposed[i] };
-      const row = existing.get(key);
-      if (!row) return { kind: 'new', eventId: proposed[i] };
-      if (row.expired) return { kind: 'new', eventId: row.event_id };
-      return { kind: row.published ? 'duplicate' : 'unpublished', eventId: row.event_id };
-    });
+    return claims;
   }
 
-  async markPublished(keys: ProducerKey[]): Promise<void> {
+  /** Keys sorted, so that concurrent claims lock rows in one order and cannot deadlock. */
+  private async insertNew(keys: readonly ProducerKey[], proposed: ReadonlyMap<string, string>): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = (await this.db.query(
+      `INSERT INTO producer_event_ids (tenant_id, source, producer_id, event_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(tenant_id, source, producer_id, event_id)
+        ORDER BY tenant_id, source, producer_id
+       ON CONFLICT DO NOTHING
+       RETURNING tenant_id, source, producer_id`,
+      [...columns(keys), keys.map((k) => proposed.get(producerKeyString(k)))],
+    )) as Pick<LedgerRow, 'tenant_id' | 'source' | 'producer_id'>[];
+    return rows.map(rowKey);
+  }
+
+  /**
+   * Rows already there: within the window they answer their id; past it
+   * (the purge may not have run yet) they are claimed anew with the
+   * proposed id. Only expired rows are written, locked in key order.
+   */
+  private async readPresent(keys: readonly ProducerKey[], proposed: ReadonlyMap<string, string>, windowHours: number): Promise<LedgerRow[]> {
+    if (keys.length === 0) return [];
+    return (await this.db.query(
+      `WITH wanted AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(tenant_id, source, producer_id, event_id)
+       ), expired AS (
+         SELECT p.tenant_id, p.source, p.producer_id, w.event_id
+           FROM producer_event_ids p JOIN wanted w USING (tenant_id, source, producer_id)
+          WHERE p.created_at < now() - make_interval(hours => $5)
+          ORDER BY p.tenant_id, p.source, p.producer_id
+            FOR UPDATE OF p
+       ), renewed AS (
+         UPDATE producer_event_ids p
+            SET event_id = e.event_id, published = false, created_at = now()
+           FROM expired e
+          WHERE p.tenant_id = e.tenant_id AND p.source = e.source AND p.producer_id = e.producer_id
+         RETURNING p.tenant_id, p.source, p.producer_id, p.event_id, p.published
+       )
+       SELECT tenant_id, source, producer_id, event_id, published, true AS renewed FROM renewed
+       UNION ALL
+       SELECT p.tenant_id, p.source, p.producer_id, p.event_id, p.published, false AS renewed
+         FROM producer_event_ids p JOIN wanted w USING (tenant_id, source, producer_id)
+        WHERE p.created_at >= now() - make_interval(hours => $5)`,
+      [...columns(keys), keys.map((k) => proposed.get(producerKeyString(k))), windowHours],
+    )) as LedgerRow[];
+  }
+
+  /** Rows locked in key order first, as in insertNew, so concurrent marks cannot deadlock. */
+  async markPublished(keys: readonly ProducerKey[]): Promise<void> {
     if (keys.length === 0) return;
     await this.db.query(
-      `UPDATE producer_event_ids p SET published = true
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS w(tenant_id, source, producer_id)
-        WHERE p.tenant_id = w.tenant_id AND p.source = w.source AND p.producer_id = w.producer_id AND NOT p.published`,
-      [keys.map((k) => k.tenantId), keys.map((k) => k.source), keys.map((k) => k.producerId)],
+      `WITH locked AS (
+         SELECT p.tenant_id, p.source, p.producer_id
+           FROM producer_event_ids p
+           JOIN unnest($1::text[], $2::text[], $3::text[]) AS w(tenant_id, source, producer_id) USING (tenant_id, source, producer_id)
+          WHERE NOT p.published
+          ORDER BY p.tenant_id, p.source, p.producer_id
+            FOR UPDATE OF p
+       )
+       UPDATE producer_event_ids p SET published = true
+         FROM locked l
+        WHERE p.tenant_id = l.tenant_id AND p.source = l.source AND p.producer_id = l.producer_id`,
+      columns(keys),
     );
   }
 
@@ -125,7 +128,6 @@ export class ProducerEventLedger {
   }
 }
 
-/** TypeORM answers an UPDATE … RETURNING with [rows, affected], other queries with rows. */
-function updatedRows<R>(result: unknown): R[] {
-  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as R[];
+function columns(keys: readonly ProducerKey[]): [string[], string[], string[]] {
+  return [keys.map((k) => k.tenantId), keys.map((k) => k.source), keys.map((k) => k.producerId)];
 }

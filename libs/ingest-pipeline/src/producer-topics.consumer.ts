@@ -1,7 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
 import { AcceptedProducerEvent, readProducerBytes } from '@hookstream/ingest-domain';
-import { deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
+import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
+import { ReadinessRegistry } from '@hookstream/service-runtime';
+import { MAX_SEND_BYTES, sendBounded } from './bounded-sends';
 import { EventIngestor } from './event-ingestor';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
@@ -12,31 +14,60 @@ import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
  */
 @Injectable()
 export class ProducerTopicsConsumer implements OnApplicationBootstrap {
+  private consumer: BatchConsumer<Buffer | null> | undefined;
+
   constructor(
     private readonly kafka: KafkaConnection,
     private readonly ingestor: EventIngestor,
+    private readonly readiness: ReadinessRegistry,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.readiness.register('producer-topics-consumer', async () => {
+      const error = this.consumer?.healthError();
+      if (error) throw error;
+    });
     await this.kafka.ensureTopics(this.settings.inboundTopics);
-    const consumer = this.kafka.consumer<Buffer | null>({
+    const options = {
+      defaultTenantId: this.settings.defaultTenantId,
+      cloudEventSources: this.settings.cloudEventSources,
+      maxEventBytes: this.settings.maxEventBytes,
+    };
+    this.consumer = this.kafka.consumer<Buffer | null>({
       groupId: this.settings.groupId,
       topics: this.settings.inboundTopics,
       partitionsConsumedConcurrently: 3,
       handle: async (messages) => {
         const accepted: AcceptedProducerEvent[] = [];
-        const rejected: ReturnType<typeof deadLetterMessage>[] = [];
+        const rejected: DeadLetter[] = [];
         for (const m of messages) {
-          const result = readProducerBytes(m.value, { defaultTenantId: this.settings.defaultTenantId, cloudEventSources: this.settings.cloudEventSources });
+          const result = readProducerBytes(m.value, options);
           if (result.ok) accepted.push(result.event);
-          else rejected.push(deadLetterMessage({ ...m, value: m.value }, result.reason));
+          else rejected.push(deadLetterOf(m, result.reason));
         }
-        await this.kafka.publisher.publishEncoded(Topics.ingestDeadLetter, rejected);
+        await sendBounded(rejected, letterBytes, (chunk) => this.kafka.publisher.publishEncoded(Topics.ingestDeadLetter, chunk));
         this.ingestor.countRejected(rejected.length);
         if (accepted.length > 0) await this.ingestor.ingest(accepted);
       },
     });
-    await consumer.start();
+    await this.consumer.start();
   }
 }
+
+type DeadLetter = ReturnType<typeof deadLetterMessage>;
+
+/** Room for the key and the dead-letter headers beside the original bytes. */
+const LETTER_OVERHEAD = 4096;
+
+/**
+ * The original bytes with the reason; an original too big to be produced
+ * again with headers keeps only its coordinates (topic, partition, offset).
+ */
+function deadLetterOf(m: ConsumedMessage<Buffer | null>, reason: string): DeadLetter {
+  const size = m.value?.length ?? 0;
+  if (size + LETTER_OVERHEAD <= MAX_SEND_BYTES) return deadLetterMessage(m, reason);
+  return deadLetterMessage({ ...m, value: null }, `${reason} (original of ${size} bytes not copied: read it at the offset given)`);
+}
+
+const letterBytes = (letter: DeadLetter) => (letter.value?.length ?? 0) + LETTER_OVERHEAD;

@@ -85,13 +85,97 @@ describe('WorkflowIndex', () => {
     expect(index.match(event())).toEqual([]);
   });
 
-  it('restricts to the given workflow ids (reflow)', () => {
+  it('restricts to the given workflow ids (reflow), still of the event tenant and with conditions holding', () => {
     const index = new WorkflowIndex();
     const a = workflow([onApproved]);
     const b = workflow([onApproved]);
-    index.apply(a.id, a);
-    index.apply(b.id, b);
-    expect(index.match(event(), new Set([b.id])).map((w) => w.id)).toEqual([b.id]);
+    const otherTenant = workflow([onApproved], { tenant_id: 'ten_b' });
+    const otherType = workflow([{ type: 'event', events: { gateway: ['payment_captured'] } }]);
+    for (const w of [a, b, otherTenant, otherType]) index.apply(w.id, w);
+    expect(index.match(event(), { workflowIds: [b.id] }).map((w) => w.id)).toEqual([b.id]);
+    expect(index.match(event(), { workflowIds: [otherTenant.id, otherType.id, 'wf_unknown'] })).toEqual([]);
+  });
+
+  it('files workflows by entity: an event meets only its own entity, and workflows with no entity condition', () => {
+    const index = new WorkflowIndex();
+    const perEntity = Array.from({ length: 50 }, (_, i) => workflow([onApproved, { type: 'entity', entities: [`ent_${i}`, 'ent_shared'] }]));
+    const anyEntity = workflow([onApproved]);
+    for (const w of [...perEntity, anyEntity]) index.apply(w.id, w);
+    expect(index.match(event({ entity_id: 'ent_7' })).map((w) => w.id).sort()).toEqual([perEntity[7].id, anyEntity.id].sort());
+    expect(index.match(event({ entity_id: 'ent_shared' }))).toHaveLength(51);
+    expect(index.match(event({ entity_id: null })).map((w) => w.id)).toEqual([anyEntity.id]);
+    index.apply(perEntity[7].id, null);
+    expect(index.match(event({ entity_id: 'ent_7' })).map((w) => w.id)).toEqual([anyEntity.id]);
+  });
+
+  it('still matches exactly when a workflow names too many (type, entity) pairs to file them all', () => {
+    const index = new WorkflowIndex();
+    const types = Array.from({ length: 40 }, (_, i) => `type_${i}`);
+    const entities = Array.from({ length: 40 }, (_, i) => `ent_${i}`);
+    const wide = workflow([{ type: 'event', events: { gateway: types } }, { type: 'entity', entities }]);
+    index.apply(wide.id, wide);
+    expect(index.match(event({ type: 'type_3', entity_id: 'ent_39' }))).toHaveLength(1);
+    expect(index.match(event({ type: 'type_3', entity_id: 'ent_40' }))).toEqual([]);
+    index.apply(wide.id, null);
+    expect(index.size).toBe(0);
+    expect(index.match(event({ type: 'type_3', entity_id: 'ent_39' }))).toEqual([]);
+  });
+
+  it('lets a test sample through the entity and channel conditions of the named workflow, not its event condition', () => {
+    const index = new WorkflowIndex();
+    const narrow = workflow([onApproved, { type: 'entity', entities: ['ent_1'] }, { type: 'processing_channel', processing_channels: ['pc_1'] }]);
+    index.apply(narrow.id, narrow);
+    const sample = event({ entity_id: null, processing_channel_id: null, metadata: { test: true } });
+    expect(index.match(sample)).toEqual([]);
+    expect(index.match(sample, { workflowIds: [narrow.id], sample: true })).toEqual([narrow]);
+    expect(index.match(sample, { sample: true })).toEqual([narrow]);
+    expect(index.match({ ...sample, type: 'dispute_won' }, { workflowIds: [narrow.id], sample: true })).toEqual([]);
+  });
+
+  it('finds exactly what a scan of every workflow finds (random workflows, changes and events)', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const some = <T,>(items: readonly T[]): T[] => items.filter(() => random() < 0.4).concat(pick(items));
+    const [tenants, sources, types, entities, channels] = [['ten_a', 'ten_b'], ['gateway', 'dispute'], ['t1', 't2', 't3'], ['ent_1', 'ent_2', 'ent_3'], ['pc_1', 'pc_2']];
+    const randomWorkflow = (id?: string): WorkflowState => {
+      const conditions: ConditionBody[] = [];
+      if (random() < 0.8) conditions.push({ type: 'event', events: Object.fromEntries(some(sources).map((src) => [src, some(types)])) });
+      if (random() < 0.5) conditions.push({ type: 'entity', entities: some(entities) });
+      if (random() < 0.3) conditions.push({ type: 'processing_channel', processing_channels: some(channels) });
+      const w = sampleWorkflowState({ tenant_id: pick(tenants), active: random() < 0.85, conditionBodies: conditions });
+      return id ? { ...w, id } : w;
+    };
+    const index = new WorkflowIndex();
+    const current = new Map<string, WorkflowState | null>();
+    for (let i = 0; i < 400; i++) {
+      const id = i < 300 || current.size === 0 ? newId('wf') : pick([...current.keys()]);
+      const state = random() < 0.1 ? null : randomWorkflow(id);
+      index.apply(id, state);
+      current.set(id, state);
+    }
+    const live = [...current.values()].filter((w): w is WorkflowState => w !== null && w.active);
+    expect(index.size).toBe(live.length);
+    for (let i = 0; i < 300; i++) {
+      const e = event({ tenant_id: pick(tenants), source: pick(sources), type: pick(types), entity_id: random() < 0.2 ? null : pick(entities), processing_channel_id: pick([...channels, null]) });
+      const sample = random() < 0.2;
+      const expected = live.filter((w) => w.tenant_id === e.tenant_id && conditionsHold(w, e, sample)).map((w) => w.id).sort();
+      expect(index.match(e, { sample }).map((w) => w.id).sort()).toEqual(expected);
+    }
+  });
+
+  it('fingerprints what it holds, whatever the order it was told', () => {
+    const a = workflow([onApproved]);
+    const b = workflow([{ type: 'entity', entities: ['ent_1'] }]);
+    const one = new WorkflowIndex();
+    const two = new WorkflowIndex();
+    one.apply(a.id, a);
+    one.apply(b.id, b);
+    two.apply(b.id, { ...b, version: 2 });
+    two.apply(a.id, a);
+    expect(two.fingerprint()).not.toBe(one.fingerprint());
+    two.apply(b.id, b);
+    expect(two.fingerprint()).toBe(one.fingerprint());
   });
 });
 

@@ -1,19 +1,28 @@
+import { createHash } from 'node:crypto';
 import type { CanonicalEvent, WorkflowState } from '@hookstream/contracts';
 
-const ANY_EVENT = '\u0000any';
+export interface MatchOptions {
+  /** Only these workflows (reflow and test requests name them). */
+  workflowIds?: Iterable<string>;
+  /**
+   * A synthetic test sample (POST /workflows/{id}/test): it has no entity or
+   * processing channel of its own, so only the event condition applies.
+   */
+  sample?: boolean;
+}
 
 /** Does every condition of the workflow hold for the event? Absent condition types do not restrict. */
-export function conditionsHold(workflow: WorkflowState, event: CanonicalEvent): boolean {
+export function conditionsHold(workflow: WorkflowState, event: CanonicalEvent, sample = false): boolean {
   for (const condition of workflow.conditions) {
     switch (condition.type) {
       case 'event':
         if (!(condition.events[event.source] ?? []).includes(event.type)) return false;
         break;
       case 'entity':
-        if (event.entity_id === null || !condition.entities.includes(event.entity_id)) return false;
+        if (!sample && (event.entity_id === null || !condition.entities.includes(event.entity_id))) return false;
         break;
       case 'processing_channel':
-        if (event.processing_channel_id === null || !condition.processing_channels.includes(event.processing_channel_id)) return false;
+        if (!sample && (event.processing_channel_id === null || !condition.processing_channels.includes(event.processing_channel_id))) return false;
         break;
     }
   }
@@ -25,20 +34,29 @@ export function isDeliverable(workflow: WorkflowState): boolean {
   return workflow.active && workflow.actions.some((a) => a.disabled_at === null);
 }
 
-function eventKey(source: string, type: string): string {
-  return `${source}\u0000${type}`;
-}
+/** Stands for "no condition of this kind": the workflow takes every value. */
+const ANY = '\u0000any';
+/**
+ * A workflow is filed under every (event type, entity) pair it names; past
+ * this many pairs it is filed under its event types alone, and its entity
+ * condition is checked on lookup instead.
+ */
+const MAX_PAIRS_PER_WORKFLOW = 1024;
+
+const eventKey = (source: string, type: string) => `${source}\u0000${type}`;
+
+type EntityBuckets = Map<string, Set<string>>;
 
 /**
- * The matcher's in-memory view of every deliverable workflow, indexed by
- * tenant and (source, type), so that an event only meets the workflows that
- * name its type (plus the few with no event condition): the cost of a match
- * does not grow with the workflows that cannot match.
+ * The matcher's in-memory view of every deliverable workflow, filed by
+ * tenant, then (source, type), then entity, so that an event meets only the
+ * workflows that name its type and its entity (or that leave either open):
+ * the cost of a match does not grow with the workflows that cannot match.
  */
 export class WorkflowIndex {
   private readonly workflows = new Map<string, WorkflowState>();
-  /** tenant -> event key (or ANY_EVENT) -> workflow ids */
-  private readonly byTenant = new Map<string, Map<string, Set<string>>>();
+  /** tenant -> event key (or ANY) -> entity (or ANY) -> workflow ids */
+  private readonly byTenant = new Map<string, Map<string, EntityBuckets>>();
 
   get size(): number {
     return this.workflows.size;
@@ -48,53 +66,88 @@ export class WorkflowIndex {
     return this.workflows.get(workflowId);
   }
 
-  /** The config topic's latest state for a workflow: replaces what was indexed. */
+  /** The config topic's latest state for a workflow (null: deleted) replaces what was indexed. */
   apply(workflowId: string, state: WorkflowState | null): void {
     this.remove(workflowId);
     if (state === null || !isDeliverable(state)) return;
     this.workflows.set(workflowId, state);
-    for (const key of this.keysOf(state)) this.bucket(state.tenant_id, key).add(workflowId);
+    const events = this.byTenantOf(state.tenant_id);
+    for (const [event, entity] of filingOf(state)) {
+      let entities = events.get(event);
+      if (!entities) events.set(event, (entities = new Map()));
+      let ids = entities.get(entity);
+      if (!ids) entities.set(entity, (ids = new Set()));
+      ids.add(workflowId);
+    }
   }
 
-  /** Workflows whose conditions all hold, optionally only among the given ids. */
-  match(event: CanonicalEvent, onlyWorkflowIds?: ReadonlySet<string>): WorkflowState[] {
-    const buckets = this.byTenant.get(event.tenant_id);
-    if (!buckets) return [];
-    const matched: WorkflowState[] = [];
-    for (const key of [eventKey(event.source, event.type), ANY_EVENT]) {
-      for (const id of buckets.get(key) ?? []) {
-        if (onlyWorkflowIds && !onlyWorkflowIds.has(id)) continue;
-        const workflow = this.workflows.get(id);
-        if (workflow && conditionsHold(workflow, event)) matched.push(workflow);
+  /** Workflows whose conditions all hold for the event, each once. */
+  match(event: CanonicalEvent, options: MatchOptions = {}): WorkflowState[] {
+    const sample = options.sample ?? false;
+    if (options.workflowIds) {
+      const named = [...new Set(options.workflowIds)].map((id) => this.workflows.get(id));
+      return named.filter((w): w is WorkflowState => w !== undefined && w.tenant_id === event.tenant_id && conditionsHold(w, event, sample));
+    }
+    const events = this.byTenant.get(event.tenant_id);
+    if (!events) return [];
+    const matched = new Set<WorkflowState>();
+    for (const key of [eventKey(event.source, event.type), ANY]) {
+      const entities = events.get(key);
+      if (!entities) continue;
+      // A sample has no entity: every entity's workflows are candidates.
+      const buckets = sample ? [...entities.values()] : [entities.get(ANY), event.entity_id === null ? undefined : entities.get(event.entity_id)];
+      for (const ids of buckets) {
+        for (const id of ids ?? []) {
+          const workflow = this.workflows.get(id);
+          if (workflow && conditionsHold(workflow, event, sample)) matched.add(workflow);
+        }
       }
     }
-    return matched;
+    return [...matched];
+  }
+
+  /**
+   * A digest of what is indexed (each workflow's id and version): two
+   * matchers that read the same config topic agree on it.
+   */
+  fingerprint(): string {
+    const hash = createHash('sha256');
+    for (const id of [...this.workflows.keys()].sort()) hash.update(`${id}:${this.workflows.get(id)?.version}\n`);
+    return hash.digest('hex').slice(0, 16);
   }
 
   private remove(workflowId: string): void {
     const previous = this.workflows.get(workflowId);
     if (!previous) return;
     this.workflows.delete(workflowId);
-    const buckets = this.byTenant.get(previous.tenant_id);
-    for (const key of this.keysOf(previous)) {
-      const bucket = buckets?.get(key);
-      bucket?.delete(workflowId);
-      if (bucket?.size === 0) buckets?.delete(key);
+    const events = this.byTenant.get(previous.tenant_id);
+    if (!events) return;
+    for (const [event, entity] of filingOf(previous)) {
+      const entities = events.get(event);
+      const ids = entities?.get(entity);
+      ids?.delete(workflowId);
+      if (ids?.size === 0) entities?.delete(entity);
+      if (entities?.size === 0) events.delete(event);
     }
-    if (buckets?.size === 0) this.byTenant.delete(previous.tenant_id);
+    if (events.size === 0) this.byTenant.delete(previous.tenant_id);
   }
 
-  private keysOf(state: WorkflowState): string[] {
-    const condition = state.conditions.find((c) => c.type === 'event');
-    if (!condition || condition.type !== 'event') return [ANY_EVENT];
-    return Object.entries(condition.events).flatMap(([source, types]) => types.map((type) => eventKey(source, type)));
+  private byTenantOf(tenantId: string): Map<string, EntityBuckets> {
+    let events = this.byTenant.get(tenantId);
+    if (!events) this.byTenant.set(tenantId, (events = new Map()));
+    return events;
   }
+}
 
-  private bucket(tenantId: string, key: string): Set<string> {
-    let buckets = this.byTenant.get(tenantId);
-    if (!buckets) this.byTenant.set(tenantId, (buckets = new Map()));
-    let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, (bucket = new Set()));
-    return bucket;
-  }
+/** The (event key, entity) pairs a workflow is filed under. */
+function filingOf(state: WorkflowState): [string, string][] {
+  const eventCondition = state.conditions.find((c) => c.type === 'event');
+  const entityCondition = state.conditions.find((c) => c.type === 'entity');
+  const events =
+    eventCondition?.type === 'event'
+      ? [...new Set(Object.entries(eventCondition.events).flatMap(([source, types]) => types.map((type) => eventKey(source, type))))]
+      : [ANY];
+  let entities = entityCondition?.type === 'entity' ? [...new Set(entityCondition.entities)] : [ANY];
+  if (events.length * entities.length > MAX_PAIRS_PER_WORKFLOW) entities = [ANY];
+  return events.flatMap((event) => entities.map((entity): [string, string] => [event, entity]));
 }

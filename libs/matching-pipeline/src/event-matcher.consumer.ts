@@ -1,73 +1,126 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { CanonicalEvent, Contracts, ReflowRequest, Topics } from '@hookstream/contracts';
-import { deliveryJobsFor } from '@hookstream/matching-domain';
-import { KafkaConnection } from '@hookstream/messaging';
-import { Metrics } from '@hookstream/service-runtime';
+import { CanonicalEvent, Contracts, DeliveryJob, ReflowRequest, Topics, WebhookAction } from '@hookstream/contracts';
+import type { Logger } from '@hookstream/logging';
+import { deliveryJobsFor, MatchOptions } from '@hookstream/matching-domain';
+import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
+import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { sendBounded } from './bounded-sends';
 import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
 import { WorkflowIndexLoader } from './workflow-index.loader';
 
+interface MatchRequest {
+  event: CanonicalEvent;
+  options: MatchOptions;
+}
+
+/** A job is its event and its action plus ids, URLs and timestamps. */
+const JOB_OVERHEAD_BYTES = 4096;
+
 /**
  * Canonical events and reflow requests in, delivery jobs out: a batch's jobs
- * are produced in one send, before the batch is committed. Consumption starts
+ * are produced (acks=all) before the batch is committed. Consumption starts
  * only once the index has caught up, so no event meets a half-loaded index.
  */
 @Injectable()
 export class EventMatcherConsumer implements OnApplicationBootstrap {
+  private readonly consumers: BatchConsumer<unknown>[] = [];
+  private startError: Error | undefined;
   private readonly jobsCounter;
   private readonly matchSeconds;
+  /** Serialised size of each action snapshot; the index keeps the same objects while they are current. */
+  private readonly actionBytes = new WeakMap<WebhookAction, number>();
 
   constructor(
     private readonly kafka: KafkaConnection,
     private readonly loader: WorkflowIndexLoader,
+    private readonly readiness: ReadinessRegistry,
     @Inject(MATCHING_SETTINGS) private readonly settings: MatchingSettings,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: Metrics,
   ) {
     this.jobsCounter = metrics.counter('matcher_jobs_total', 'Delivery jobs produced', ['kind']);
     this.matchSeconds = metrics.histogram('matcher_match_batch_seconds', 'Time to match one batch of events', [], [0.0001, 0.001, 0.01, 0.1, 1]);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    this.readiness.register('event-consumers', async () => {
+      const error = this.startError ?? this.consumers.map((c) => c.healthError()).find(Boolean);
+      if (error) throw error;
+    });
     // Not awaited: Nest would otherwise hold the HTTP server (and readiness) until the index loads.
-    void this.loader.caughtUp.then(() => this.startConsumers());
+    void this.loader.caughtUp
+      .then(() => this.startConsumers())
+      .catch((err: unknown) => {
+        this.startError = err instanceof Error ? err : new Error(String(err));
+        this.logger.error({ err }, 'event consumers failed to start');
+      });
   }
 
   private async startConsumers(): Promise<void> {
-    await this.kafka
-      .consumer<CanonicalEvent>({
-        groupId: this.settings.groupId,
-        topics: [Topics.events],
-        contract: Contracts.events,
-        deadLetter: Topics.matcherDeadLetter,
-        partitionsConsumedConcurrently: 3,
-        handle: async (messages) => this.publishJobs(messages.map((m) => ({ event: m.value })), 'live'),
-      })
-      .start();
-    await this.kafka
-      .consumer<ReflowRequest>({
-        groupId: `${this.settings.groupId}-reflow`,
-        topics: [Topics.reflowRequests],
-        contract: Contracts.reflowRequests,
-        deadLetter: Topics.matcherDeadLetter,
-        handle: async (messages) =>
-          this.publishJobs(
-            messages.map((m) => ({ event: m.value.event, onlyWorkflowIds: m.value.workflow_ids ? new Set(m.value.workflow_ids) : undefined })),
-            'reflow',
-          ),
-      })
-      .start();
+    const live = this.kafka.consumer<CanonicalEvent>({
+      groupId: this.settings.groupId,
+      topics: [Topics.events],
+      contract: Contracts.events,
+      deadLetter: Topics.matcherDeadLetter,
+      partitionsConsumedConcurrently: 3,
+      handle: (messages) => this.publishJobs(messages.map((m) => ({ event: m.value, options: {} })), 'live'),
+    });
+    const reflow = this.kafka.consumer<ReflowRequest>({
+      groupId: `${this.settings.groupId}-reflow`,
+      topics: [Topics.reflowRequests],
+      contract: Contracts.reflowRequests,
+      deadLetter: Topics.matcherDeadLetter,
+      handle: (messages) => this.reflow(messages),
+    });
+    this.consumers.push(live as BatchConsumer<unknown>, reflow as BatchConsumer<unknown>);
+    await live.start();
+    await reflow.start();
   }
 
-  private async publishJobs(requests: { event: CanonicalEvent; onlyWorkflowIds?: ReadonlySet<string> }[], kind: 'live' | 'reflow'): Promise<void> {
+  /**
+   * Stored or synthetic events matched again against the current index, as
+   * of the event's own tenant, optionally only for the workflows named. A
+   * test sample (metadata.test) is matched on its event condition alone.
+   */
+  private async reflow(messages: ConsumedMessage<ReflowRequest>[]): Promise<void> {
+    const requests: MatchRequest[] = [];
+    const rejected: ReturnType<typeof deadLetterMessage>[] = [];
+    for (const m of messages) {
+      const { event, tenant_id, workflow_ids } = m.value;
+      if (tenant_id !== event.tenant_id) {
+        // Decoded values only: the original bytes are re-encoded (same JSON, known fields).
+        rejected.push(deadLetterMessage({ ...m, value: Buffer.from(JSON.stringify(m.value)) }, `tenant_id ${tenant_id} is not the event's tenant ${event.tenant_id}`));
+        continue;
+      }
+      requests.push({ event, options: { workflowIds: workflow_ids, sample: event.metadata.test === true } });
+    }
+    await this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, rejected);
+    await this.publishJobs(requests, 'reflow');
+  }
+
+  private async publishJobs(requests: MatchRequest[], kind: 'live' | 'reflow'): Promise<void> {
     const stop = this.matchSeconds.startTimer();
     const now = new Date();
-    const jobs = requests.flatMap(({ event, onlyWorkflowIds }) =>
-      deliveryJobsFor(event, this.loader.index.match(event, onlyWorkflowIds), { now, reflow: kind === 'reflow' }),
-    );
+    const jobs: { job: DeliveryJob; bytes: number }[] = [];
+    for (const { event, options } of requests) {
+      const matched = this.loader.index.match(event, options);
+      if (matched.length === 0) continue;
+      const eventBytes = Buffer.byteLength(JSON.stringify(event));
+      for (const job of deliveryJobsFor(event, matched, { now, reflow: kind === 'reflow' })) {
+        jobs.push({ job, bytes: eventBytes + this.sizeOf(job.action) + JOB_OVERHEAD_BYTES });
+      }
+    }
     stop();
-    await this.kafka.publisher.publish(
-      Contracts.deliveryJobs,
-      jobs.map((job) => ({ key: job.action.id, value: job })),
+    // One send per batch unless the fan-out makes it too big for the broker.
+    await sendBounded(jobs, (j) => j.bytes, (chunk) =>
+      this.kafka.publisher.publish(Contracts.deliveryJobs, chunk.map(({ job }) => ({ key: job.action.id, value: job }))),
     );
     this.jobsCounter.inc({ kind }, jobs.length);
+  }
+
+  private sizeOf(action: WebhookAction): number {
+    let bytes = this.actionBytes.get(action);
+    if (bytes === undefined) this.actionBytes.set(action, (bytes = Buffer.byteLength(JSON.stringify(action))));
+    return bytes;
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventMatcherConsumer } from './event-matcher.consumer';
 import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
+import { WorkflowIndexController } from './workflow-index.controller';
 import { WorkflowIndexLoader } from './workflow-index.loader';
 
 /** The matcher's work: the workflow index, and events/reflows matched into jobs. */
@@ -9,6 +10,7 @@ export class MatchingPipelineModule {
   static forRoot(settings: MatchingSettings): DynamicModule {
     return {
       module: MatchingPipelineModule,
+      controllers: [WorkflowIndexController],
       providers: [{ provide: MATCHING_SETTINGS, useValue: settings }, WorkflowIndexLoader, EventMatcherConsumer],
     };
   }

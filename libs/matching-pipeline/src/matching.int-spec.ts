@@ -1,24 +1,41 @@
-import { CanonicalEvent, Contracts, DeliveryJob, newId, Topics, WorkflowState } from '@hookstream/contracts';
-import { KafkaConnection } from '@hookstream/messaging';
-import { DeadLetterHeaders } from '@hookstream/messaging';
-import { sampleWorkflowState, TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+import { CanonicalEvent, Contracts, DeliveryJob, deterministicId, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
+import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
+import { sampleAction, sampleWorkflowState, TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
 
-const TENANT = 'ten_e2e';
+const TENANT = 'ten_match';
 
 const workflowState = (overrides: Parameters<typeof sampleWorkflowState>[0] = {}) => sampleWorkflowState({ tenant_id: TENANT, ...overrides });
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('event-ingest and matcher against the real broker and Postgres', () => {
   const platform = new TestPlatform({ label: 'match', services: ['event-ingest', 'matcher'], env: { INGEST_DEFAULT_TENANT: TENANT } });
   let kafka: KafkaConnection;
   let jobs: TopicRecorder;
   let events: TopicRecorder;
-  let rejected: TopicRecorder;
-  const approved = workflowState();
+  let ingestRejected: TopicRecorder;
+  let matcherRejected: TopicRecorder;
 
-  const jobsFor = (subjectId: string) => jobs.json<DeliveryJob>().filter((j) => j.value?.event.subject_id === subjectId).map((j) => j.value as DeliveryJob);
+  // Seeded on the config topic before the matcher first starts: it must load them.
+  const approved = workflowState({
+    subscription: { uuid: '3f1c2a4e-8b7d-4c1a-9e2f-5a6b7c8d9e0f', topic: 'payment_approved', expands: [] },
+    actions: [sampleAction(), sampleAction({ url: 'https://second.example/hook' }), sampleAction({ disabled_at: new Date().toISOString(), disabled_reason: '410 Gone' })],
+  });
+  const forEntity = workflowState({ conditionBodies: [{ type: 'event', events: { gateway: ['payment_approved'] } }, { type: 'entity', entities: ['ent_one'] }] });
+  const forChannel = workflowState({ conditionBodies: [{ type: 'processing_channel', processing_channels: ['pc_other'] }] });
+  const inactive = workflowState({ active: false });
+  const otherTenant = sampleWorkflowState({ tenant_id: 'ten_other' });
+  const declined = workflowState({ conditionBodies: [{ type: 'event', events: { gateway: ['payment_declined'] } }] });
+
+  const jobsFor = (subjectId: string) =>
+    jobs
+      .json<DeliveryJob>()
+      .filter((j) => j.value?.event.subject_id === subjectId)
+      .map((j) => ({ ...(j.value as DeliveryJob), key: j.key }));
   const eventsFor = (subjectId: string) => events.json<CanonicalEvent>().filter((e) => e.value?.subject_id === subjectId);
+  const pairs = (list: DeliveryJob[]) => list.map((j) => `${j.workflow_id}/${j.action.id}`).sort();
+  const indexState = async () => (await (await fetch(`${platform.url('matcher')}/internal/workflow-index`)).json()) as { loaded: boolean; workflows: number; fingerprint: string };
 
-  async function produce(value: unknown, key = 'pay_x'): Promise<void> {
+  async function produce(value: unknown, key: string): Promise<void> {
     await kafka.publisher.publishEncoded(Topics.producerEvents, [{ key, value: typeof value === 'string' ? value : JSON.stringify(value) }]);
   }
 
@@ -26,38 +43,73 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
     await kafka.publisher.publish(Contracts.workflowConfig, [{ key: id, value: state }]);
   }
 
+  /** Sends fresh events until `holds` is true for one of them; answers how long the change took to show. */
+  async function untilNextEvent(label: string, send: (subject: string) => Promise<void>, holds: (subject: string) => boolean): Promise<number> {
+    const started = Date.now();
+    await waitFor(
+      async () => {
+        const subject = `${label}${Date.now()}`;
+        await send(subject);
+        await waitFor(() => eventsFor(subject).length === 1);
+        // Jobs follow their event within milliseconds; give them a moment before judging.
+        await pause(300);
+        return holds(subject);
+      },
+      { timeoutMs: 20_000, what: label },
+    );
+    return Date.now() - started;
+  }
+
   beforeAll(async () => {
     kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'match-test', topicPrefix: platform.prefix, logger: testLogger() });
     await kafka.connect();
-    await kafka.ensureTopics([Topics.workflowConfig, Topics.producerEvents, Topics.events, Topics.deliveryJobs, Topics.ingestDeadLetter]);
-    // The config topic holds a workflow before the matcher first starts: it must load it.
-    await setWorkflow(approved.id, approved);
+    await kafka.ensureTopics([Topics.workflowConfig, Topics.producerEvents, Topics.events, Topics.deliveryJobs, Topics.ingestDeadLetter, Topics.matcherDeadLetter, Topics.reflowRequests]);
+    for (const w of [approved, forEntity, forChannel, inactive, otherTenant, declined]) await setWorkflow(w.id, w);
     jobs = await new TopicRecorder(platform.prefix, Topics.deliveryJobs).start();
     events = await new TopicRecorder(platform.prefix, Topics.events).start();
-    rejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
+    ingestRejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
+    matcherRejected = await new TopicRecorder(platform.prefix, Topics.matcherDeadLetter).start();
     await platform.start();
   }, 120_000);
 
   afterAll(async () => {
     await platform.stop();
-    await Promise.all([jobs?.stop(), events?.stop(), rejected?.stop(), kafka?.disconnect()]);
+    await Promise.all([jobs?.stop(), events?.stop(), ingestRejected?.stop(), matcherRejected?.stop(), kafka?.disconnect()]);
   }, 60_000);
 
-  it('turns a producer event from Kafka into exactly one job per matching action', async () => {
-    await produce({ id: 'kafka-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_kafka1', data: { amount: 10 } }, 'pay_kafka1');
-    await produce({ id: 'kafka-2', source: 'gateway', type: 'payment_declined', subject_id: 'pay_kafka2' }, 'pay_kafka2');
-    await waitFor(() => jobsFor('pay_kafka1').length === 1, { what: 'the job for pay_kafka1' });
-    await waitFor(() => eventsFor('pay_kafka2').length === 1, { what: 'the declined event' });
-    const [job] = jobsFor('pay_kafka1');
-    expect(job).toMatchObject({ tenant_id: TENANT, workflow_id: approved.id, attempt: 1, target_url: 'https://merchant.example/webhooks' });
-    expect(job.action.id).toBe(approved.actions[0].id);
-    expect(job.event).toMatchObject({ source: 'gateway', type: 'payment_approved', data: { amount: 10 }, metadata: { producer_id: 'kafka-1' } });
-    expect(job.event.id).toMatch(/^evt_/);
-    // The declined event matched nothing: an event, no job.
+  it('loads the config topic before it is ready', async () => {
+    // Every deliverable workflow, of every tenant: all seeded but the inactive one.
+    expect(await indexState()).toMatchObject({ loaded: true, workflows: 5 });
+  });
+
+  it('turns a producer event from Kafka into exactly one job per enabled action of each matching workflow', async () => {
+    await produce({ id: 'kafka-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_kafka1', entity_id: 'ent_one', data: { amount: 10 } }, 'pay_kafka1');
+    await produce({ id: 'kafka-2', source: 'gateway', type: 'payment_refunded', subject_id: 'pay_kafka2' }, 'pay_kafka2');
+    await waitFor(() => jobsFor('pay_kafka1').length >= 3, { what: 'the jobs for pay_kafka1' });
+    await waitFor(() => eventsFor('pay_kafka2').length === 1, { what: 'the refunded event' });
+    await pause(300);
+    const got = jobsFor('pay_kafka1');
+    expect(pairs(got)).toEqual(
+      [`${approved.id}/${approved.actions[0].id}`, `${approved.id}/${approved.actions[1].id}`, `${forEntity.id}/${forEntity.actions[0].id}`].sort(),
+    );
+    const first = got.find((j) => j.action.id === approved.actions[0].id)!;
+    expect(first).toMatchObject({
+      key: approved.actions[0].id,
+      invocation_id: deterministicId('ivc', first.event.id, approved.id, approved.actions[0].id),
+      tenant_id: TENANT,
+      workflow_version: approved.version,
+      subscription: approved.subscription,
+      target_url: approved.actions[0].url,
+      attempt: 1,
+    });
+    expect(first.reflow).toBeUndefined();
+    expect(first.event).toMatchObject({ source: 'gateway', type: 'payment_approved', entity_id: 'ent_one', data: { amount: 10 }, metadata: { producer_id: 'kafka-1' } });
+    expect(got.find((j) => j.action.id === approved.actions[1].id)?.target_url).toBe('https://second.example/hook');
+    // The refunded event matched nothing: an event, no job.
     expect(jobsFor('pay_kafka2')).toEqual([]);
   });
 
-  it('ingests over HTTP, and a duplicate producer id yields the same event and no second job, also after a restart', async () => {
+  it('ingests over HTTP with a per-event URL override, and a duplicate producer id yields no second event or job', async () => {
     const body = { id: 'http-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_http1', metadata: { webhookUrl: 'https://caf.example/cb' } };
     const post = () =>
       fetch(`${platform.url('event-ingest')}/internal/events`, {
@@ -68,96 +120,98 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
     const first = await post();
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: string };
-    await waitFor(() => jobsFor('pay_http1').length === 1, { what: 'the HTTP event job' });
-    expect(jobsFor('pay_http1')[0].target_url).toBe('https://caf.example/cb');
+    await waitFor(() => jobsFor('pay_http1').length === 2, { what: 'the HTTP event jobs' });
+    expect(jobsFor('pay_http1').map((j) => j.target_url)).toEqual(['https://caf.example/cb', 'https://caf.example/cb']);
+    expect(jobsFor('pay_http1')[0].event.id).toBe(id);
 
-    const again = await post();
-    expect(await again.json()).toMatchObject({ id });
-    await platform.service('event-ingest').stop();
-    await platform.service('event-ingest').start();
+    expect(await (await post()).json()).toMatchObject({ id });
     await produce({ ...body }, 'pay_http1');
-    const afterRestart = await post();
-    expect(await afterRestart.json()).toMatchObject({ id });
-
-    // A later event proves the pipeline moved past the duplicates.
-    await produce({ id: 'http-2', source: 'gateway', type: 'payment_approved', subject_id: 'pay_http2' }, 'pay_http2');
-    await waitFor(() => jobsFor('pay_http2').length === 1, { what: 'the event after the duplicates' });
-    expect(eventsFor('pay_http1')).toHaveLength(1);
-    expect(jobsFor('pay_http1')).toHaveLength(1);
-  }, 90_000);
-
-  it('answers 422 with error codes for an invalid HTTP event', async () => {
-    const res = await fetch(`${platform.url('event-ingest')}/internal/events/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hookstream-tenant': TENANT },
-      body: JSON.stringify([{ source: 'gateway', type: 'payment_approved', subject_id: 'pay_ok' }, { source: 'gateway', timestamp: 'noon' }]),
-    });
-    expect(res.status).toBe(422);
-    expect(await res.json()).toMatchObject({ error_type: 'request_invalid', error_codes: expect.arrayContaining(['type_required', 'subject_id_required', 'timestamp_invalid']) });
+    // A later event on the same subject proves the duplicates went through the pipeline.
+    await produce({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_http1' }, 'pay_http1');
+    await waitFor(() => jobsFor('pay_http1').length === 4, { what: 'the event after the duplicates' });
+    await pause(300);
+    expect(eventsFor('pay_http1')).toHaveLength(2);
+    expect(jobsFor('pay_http1').filter((j) => j.event.id === id)).toHaveLength(2);
   });
 
-  it('dead-letters an invalid Kafka event with its reason and original bytes, and processes the next', async () => {
+  it('dead-letters an invalid producer event with its reason, and matches the next', async () => {
     await produce('{"source": "gateway", "type": 42}', 'pay_bad');
     await produce({ id: 'after-bad', source: 'gateway', type: 'payment_approved', subject_id: 'pay_afterbad' }, 'pay_afterbad');
-    await waitFor(() => jobsFor('pay_afterbad').length === 1, { what: 'the event after the bad one' });
-    await waitFor(() => rejected.messages.find((m) => m.key === 'pay_bad'), { what: 'the dead letter' });
-    const letter = rejected.messages.find((m) => m.key === 'pay_bad')!;
+    await waitFor(() => jobsFor('pay_afterbad').length === 2, { what: 'the jobs after the bad one' });
+    await waitFor(() => ingestRejected.messages.find((m) => m.key === 'pay_bad'), { what: 'the dead letter' });
+    const letter = ingestRejected.messages.find((m) => m.key === 'pay_bad')!;
     expect(String(letter.value)).toBe('{"source": "gateway", "type": 42}');
     expect(letter.headers[DeadLetterHeaders.reason]).toMatch(/type/);
     expect(letter.headers[DeadLetterHeaders.reason]).toMatch(/subject_id/);
   });
 
-  it('follows workflow changes and deletions on the config topic', async () => {
-    const changing = workflowState({ conditions: [{ id: newId('wfc'), type: 'event', events: { dispute: ['dispute_won'] } }] });
+  it('follows workflow creation, change, deactivation and deletion on the config topic for the next event', async () => {
+    const changing = workflowState({ conditionBodies: [{ type: 'event', events: { dispute: ['dispute_won'] } }] });
+    const send = (type: string) => async (subject: string) => produce({ source: 'dispute', type, subject_id: subject }, subject);
+    const jobsOf = (subject: string) => jobsFor(subject).filter((j) => j.workflow_id === changing.id);
+
     await setWorkflow(changing.id, changing);
-    const send = async (subject: string) => produce({ source: 'dispute', type: 'dispute_won', subject_id: subject }, subject);
-
-    const t0 = Date.now();
-    await waitFor(
-      async () => {
-        const subject = `dsp_created${Date.now()}`;
-        await send(subject);
-        return waitFor(() => jobsFor(subject).length === 1, { timeoutMs: 2000 }).then(() => true, () => false);
-      },
-      { timeoutMs: 20_000, what: 'the created workflow to match' },
-    );
-    process.stdout.write(`workflow created -> matching jobs after ${Date.now() - t0} ms\n`);
-
-    await setWorkflow(changing.id, { ...changing, version: 2, active: false });
-    await waitFor(
-      async () => {
-        const subject = `dsp_inactive${Date.now()}`;
-        await send(subject);
-        await waitFor(() => eventsFor(subject).length === 1);
-        await new Promise((r) => setTimeout(r, 300));
-        return jobsFor(subject).length === 0;
-      },
-      { timeoutMs: 20_000, what: 'the deactivated workflow to stop matching' },
-    );
-
-    await setWorkflow(changing.id, { ...changing, version: 3 });
+    const created = await untilNextEvent('dsp_created', send('dispute_won'), (s) => jobsOf(s).length === 1);
+    await setWorkflow(changing.id, { ...changing, version: 2, conditions: [{ id: newId('wfc'), type: 'event', events: { dispute: ['dispute_lost'] } }] });
+    const changed = await untilNextEvent('dsp_changed', send('dispute_lost'), (s) => jobsOf(s).length === 1 && jobsOf(s)[0].workflow_version === 2);
+    await setWorkflow(changing.id, { ...changing, version: 3, active: false });
+    const deactivated = await untilNextEvent('dsp_inactive', send('dispute_won'), (s) => jobsFor(s).length === 0);
+    await setWorkflow(changing.id, { ...changing, version: 4 });
     await setWorkflow(changing.id, null);
-    await waitFor(
-      async () => {
-        const subject = `dsp_deleted${Date.now()}`;
-        await send(subject);
-        await waitFor(() => eventsFor(subject).length === 1);
-        await new Promise((r) => setTimeout(r, 300));
-        return jobsFor(subject).length === 0;
-      },
-      { timeoutMs: 20_000, what: 'the deleted workflow to stop matching' },
-    );
+    const deleted = await untilNextEvent('dsp_deleted', send('dispute_won'), (s) => jobsFor(s).length === 0);
+    process.stdout.write(`config change -> next event's jobs: created ${created} ms, changed ${changed} ms, deactivated ${deactivated} ms, deleted ${deleted} ms (each includes a 300 ms settle)\n`);
+  }, 90_000);
+
+  it('re-matches reflow requests (named workflows only) and test samples, with the invocation ids of the live jobs', async () => {
+    await produce({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_reflow', entity_id: 'ent_one' }, 'pay_reflow');
+    await waitFor(() => jobsFor('pay_reflow').length === 3, { what: 'the live jobs' });
+    const live = jobsFor('pay_reflow');
+    const request = (event: CanonicalEvent, workflowIds?: string[]): ReflowRequest => ({
+      request_id: newId('cmd'),
+      tenant_id: event.tenant_id,
+      event,
+      ...(workflowIds ? { workflow_ids: workflowIds } : {}),
+      requested_at: new Date().toISOString(),
+    });
+    await kafka.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_reflow', value: request(live[0].event, [forEntity.id]) }]);
+    await waitFor(() => jobsFor('pay_reflow').length === 4, { what: 'the reflowed job' });
+    const reflowed = jobsFor('pay_reflow')[3];
+    expect(reflowed).toMatchObject({ reflow: true, workflow_id: forEntity.id, attempt: 1 });
+    expect(reflowed.invocation_id).toBe(live.find((j) => j.workflow_id === forEntity.id)?.invocation_id);
+
+    // A test sample has no entity: the named workflow's entity condition does not stop it.
+    const sample: CanonicalEvent = { ...live[0].event, id: newId('evt'), subject_id: 'pay_sample', entity_id: null, metadata: { test: true } };
+    await kafka.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_sample', value: request(sample, [forEntity.id]) }]);
+    await waitFor(() => jobsFor('pay_sample').length === 1, { what: 'the test job' });
+    expect(jobsFor('pay_sample')[0]).toMatchObject({ workflow_id: forEntity.id, reflow: true });
+  });
+
+  it("dead-letters an unreadable config message, and takes its workflow out of the index rather than keep a stale state", async () => {
+    const broken = workflowState({ conditionBodies: [{ type: 'event', events: { dispute: ['dispute_accepted'] } }] });
+    await setWorkflow(broken.id, broken);
+    await untilNextEvent('dsp_broken_before', (s) => produce({ source: 'dispute', type: 'dispute_accepted', subject_id: s }, s), (s) => jobsFor(s).length === 1);
+    const garbage = JSON.stringify({ ...broken, version: 2, conditions: [{ id: newId('wfc'), type: 'amount_over', amount: 100 }] });
+    await kafka.publisher.publishEncoded(Topics.workflowConfig, [{ key: broken.id, value: garbage }]);
+    await untilNextEvent('dsp_broken_after', (s) => produce({ source: 'dispute', type: 'dispute_accepted', subject_id: s }, s), (s) => jobsFor(s).length === 0);
+    const letter = matcherRejected.messages.find((m) => m.key === broken.id);
+    expect(String(letter?.value)).toBe(garbage);
+    expect(letter?.headers[DeadLetterHeaders.reason]).toMatch(/conditions/);
+    // Fixed by the next change.
+    await setWorkflow(broken.id, { ...broken, version: 3 });
+    await untilNextEvent('dsp_broken_fixed', (s) => produce({ source: 'dispute', type: 'dispute_accepted', subject_id: s }, s), (s) => jobsFor(s).length === 1);
   }, 90_000);
 
   it('rebuilds the same index when the matcher restarts from nothing', async () => {
+    const before = await indexState();
     await platform.service('matcher').kill();
     await platform.service('matcher').start();
-    await produce({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_rebuilt' }, 'pay_rebuilt');
+    expect(await indexState()).toEqual(before);
+    await produce({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_rebuilt', entity_id: 'ent_one' }, 'pay_rebuilt');
     await produce({ source: 'dispute', type: 'dispute_won', subject_id: 'dsp_rebuilt' }, 'dsp_rebuilt');
-    await waitFor(() => jobsFor('pay_rebuilt').length >= 1, { timeoutMs: 30_000, what: 'a job after the restart' });
+    await waitFor(() => jobsFor('pay_rebuilt').length === 3, { timeoutMs: 30_000, what: 'the jobs after the restart' });
     await waitFor(() => eventsFor('dsp_rebuilt').length === 1);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(jobsFor('pay_rebuilt')[0].workflow_id).toBe(approved.id);
+    await pause(500);
+    expect(pairs(jobsFor('pay_rebuilt'))).toEqual(pairs(jobsFor('pay_kafka1')));
     expect(jobsFor('dsp_rebuilt')).toEqual([]);
   }, 90_000);
 });

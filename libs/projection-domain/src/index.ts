@@ -1,3 +1,2 @@
 export * from './invocation-status';
 export * from './subject-cursor';
-export * from './resource-links';

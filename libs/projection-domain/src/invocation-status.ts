@@ -21,5 +21,6 @@ export function invocationStatus(attempts: readonly AttemptSummary[]): Invocatio
 }
 
 function byTime(a: AttemptSummary, b: AttemptSummary): number {
-  return a.timestamp === b.timestamp ? a.attempt - b.attempt : a.timestamp < b.timestamp ? -1 : 1;
+  const delta = Date.parse(a.timestamp) - Date.parse(b.timestamp);
+  return delta !== 0 ? delta : a.attempt - b.attempt;
 }

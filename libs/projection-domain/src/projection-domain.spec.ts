@@ -1,57 +1,65 @@
-import { invocationStatus } from './invocation-status';
-import { subjectLink } from './resource-links';
+import { AttemptSummary, invocationStatus } from './invocation-status';
 import { decodeCursor, encodeCursor } from './subject-cursor';
 
 const at = (minute: number) => `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`;
+const attempt = (n: number, minute: number, result: 'failed' | 'final failure' | 'succeeded'): AttemptSummary => ({
+  attempt: n,
+  timestamp: at(minute),
+  succeeded: result === 'succeeded',
+  final: result !== 'failed',
+});
+
+/** Every arrival order of the attempts gives the same status. */
+function everyOrder(attempts: AttemptSummary[]): AttemptSummary[][] {
+  if (attempts.length <= 1) return [attempts];
+  return attempts.flatMap((first, i) => everyOrder(attempts.filter((_, j) => j !== i)).map((rest) => [first, ...rest]));
+}
 
 describe('invocationStatus', () => {
   it('is pending with no attempts or only non-final failures', () => {
     expect(invocationStatus([])).toBe('pending');
-    expect(invocationStatus([{ attempt: 1, timestamp: at(1), succeeded: false, final: false }])).toBe('pending');
+    for (const order of everyOrder([attempt(1, 1, 'failed'), attempt(2, 2, 'failed')])) expect(invocationStatus(order)).toBe('pending');
   });
 
   it('is successful once any attempt succeeded, whatever the arrival order', () => {
-    const attempts = [
-      { attempt: 3, timestamp: at(3), succeeded: true, final: true },
-      { attempt: 1, timestamp: at(1), succeeded: false, final: false },
-      { attempt: 2, timestamp: at(2), succeeded: false, final: false },
-    ];
-    expect(invocationStatus(attempts)).toBe('successful');
-    expect(invocationStatus([...attempts].reverse())).toBe('successful');
+    for (const order of everyOrder([attempt(1, 1, 'failed'), attempt(2, 2, 'failed'), attempt(3, 3, 'succeeded')])) {
+      expect(invocationStatus(order)).toBe('successful');
+    }
   });
 
   it('is failed when the latest attempt is final and failed, even if it arrived first', () => {
-    expect(
-      invocationStatus([
-        { attempt: 9, timestamp: at(9), succeeded: false, final: true },
-        { attempt: 1, timestamp: at(1), succeeded: false, final: false },
-      ]),
-    ).toBe('failed');
+    for (const order of everyOrder([attempt(1, 1, 'failed'), attempt(2, 2, 'failed'), attempt(9, 9, 'final failure')])) {
+      expect(invocationStatus(order)).toBe('failed');
+    }
   });
 
-  it('is pending again when a reflow starts after a failure', () => {
-    expect(
-      invocationStatus([
-        { attempt: 2, timestamp: at(2), succeeded: false, final: true },
-        { attempt: 1, timestamp: at(5), succeeded: false, final: false },
-      ]),
-    ).toBe('pending');
+  it('is pending again while a reflow runs after a failure, and follows the reflow to its end', () => {
+    const failedRun = [attempt(1, 1, 'failed'), attempt(2, 2, 'final failure')];
+    // A reflow numbers its attempts from 1 again: time, not the number, orders the runs.
+    for (const order of everyOrder([...failedRun, attempt(1, 5, 'failed')])) expect(invocationStatus(order)).toBe('pending');
+    for (const order of everyOrder([...failedRun, attempt(1, 5, 'failed'), attempt(2, 6, 'final failure')])) {
+      expect(invocationStatus(order)).toBe('failed');
+    }
+    for (const order of everyOrder([...failedRun, attempt(1, 5, 'succeeded')])) expect(invocationStatus(order)).toBe('successful');
+  });
+
+  it('breaks a tie in time by the attempt number', () => {
+    expect(invocationStatus([attempt(2, 1, 'failed'), attempt(1, 1, 'final failure')])).toBe('pending');
+    expect(invocationStatus([attempt(1, 1, 'failed'), attempt(2, 1, 'final failure')])).toBe('failed');
   });
 });
 
-describe('cursor', () => {
-  it('round-trips and refuses what it did not issue', () => {
-    const cursor = { timestamp: at(1), id: 'evt_abc' };
+describe('subject cursor', () => {
+  it('round-trips, microseconds included', () => {
+    const cursor = { timestamp: '2026-11-22T10:00:00.123456Z', id: 'evt_abc' };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-    expect(decodeCursor('garbage')).toBeUndefined();
-    expect(decodeCursor(Buffer.from('x|y').toString('base64url'))).toBeUndefined();
   });
-});
 
-describe('subjectLink', () => {
-  it('links payments and disputes by prefix', () => {
-    expect(subjectLink('https://api', 'pay_1')).toEqual({ rel: 'payment', href: 'https://api/payments/pay_1' });
-    expect(subjectLink('https://api', 'dsp_1')).toEqual({ rel: 'dispute', href: 'https://api/disputes/dsp_1' });
-    expect(subjectLink('https://api', 'zzz')).toBeUndefined();
+  it('refuses what it did not issue', () => {
+    expect(decodeCursor('garbage')).toBeUndefined();
+    expect(decodeCursor('')).toBeUndefined();
+    expect(decodeCursor(Buffer.from('x|y').toString('base64url'))).toBeUndefined();
+    expect(decodeCursor(Buffer.from(`${at(1)}|pay_1`).toString('base64url'))).toBeUndefined();
+    expect(decodeCursor(Buffer.from(`${at(1)}|evt_1|extra`).toString('base64url'))).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from '@hookstream/logging';
 import { runPeriodically, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { ProjectionController } from './projection.controller';
@@ -8,7 +8,7 @@ import { ReadModelQueries } from './read-model-queries';
 import { ReadModelWriter } from './read-model-writer';
 
 @Injectable()
-class ReadModelRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+class ReadModelRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stop = () => undefined as void;
 
   constructor(
@@ -20,12 +20,12 @@ class ReadModelRetention implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     this.stop = runPeriodically('read model purge', this.settings.purgeEveryMs, async () => {
       const cutoff = new Date(Date.now() - this.settings.retentionDays * 86_400_000);
-      const purged = await this.writer.purgeOlderThan(cutoff);
+      const purged = await this.writer.purgeOlderThan(cutoff, this.settings.purgeBatchSize);
       if (purged > 0) this.logger.info({ purged, cutoff }, 'purged read models past retention');
     }, this.logger);
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.stop();
   }
 }

@@ -1,25 +1,29 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, Topics } from '@hookstream/contracts';
+import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, newId, ReflowRequest, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
-import { sampleCanonicalEvent, TestPlatform, testLogger, waitFor } from '@hookstream/testing';
+import { sampleCanonicalEvent, TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_e2e';
+const WORKFLOW = 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa';
+const ACTION = 'wfa_aaaaaaaaaaaaaaaaaaaaaaaaaa';
+// Inside the retention window whenever the test runs.
+const BASE = Date.now() - 3_600_000;
 
 const canonicalEvent = (subjectId: string, overrides: Partial<CanonicalEvent> = {}) => sampleCanonicalEvent({ tenant_id: TENANT, subject_id: subjectId, ...overrides });
 
-function outcome(event: CanonicalEvent, attempt: number, minuteOffset: number, result: { succeeded: boolean; final: boolean }): DeliveryOutcome {
-  const workflowId = 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa';
-  const actionId = 'wfa_aaaaaaaaaaaaaaaaaaaaaaaaaa';
-  const timestamp = new Date(Date.parse('2026-11-22T10:00:00Z') + minuteOffset * 60_000).toISOString();
+function outcome(event: CanonicalEvent, attempt: number, at: number, result: { succeeded: boolean; final: boolean; retry?: boolean }): DeliveryOutcome {
+  const timestamp = new Date(at).toISOString();
   return {
-    invocation_id: deterministicId('ivc', event.id, workflowId, actionId),
-    tenant_id: TENANT,
+    invocation_id: deterministicId('ivc', event.id, WORKFLOW, ACTION),
+    tenant_id: event.tenant_id,
     event_id: event.id,
-    workflow_id: workflowId,
-    action_id: actionId,
+    workflow_id: WORKFLOW,
+    action_id: ACTION,
     attempt,
     timestamp,
-    retry: attempt > 1,
+    retry: result.retry ?? attempt > 1,
     succeeded: result.succeeded,
     final: result.final,
     status_code: result.succeeded ? 200 : 500,
@@ -33,11 +37,13 @@ function outcome(event: CanonicalEvent, attempt: number, minuteOffset: number, r
     next_attempt_at: null,
   };
 }
+const minute = (n: number) => BASE + n * 60_000;
 
 describe('projection read models against the real broker and Postgres', () => {
-  const platform = new TestPlatform({ label: 'proj', services: ['projection'], env: { PROJECTION_PURGE_EVERY_MINUTES: '0.01' } });
+  const platform = new TestPlatform({ label: 'proj', services: ['projection'], env: { PROJECTION_PURGE_EVERY_MINUTES: '0.01', PROJECTION_PURGE_BATCH_SIZE: '2' } });
   let kafka: KafkaConnection;
   let db: Client;
+  let deadLetters: TopicRecorder;
   const schema = () => `${platform.prefix.toLowerCase()}projection`;
 
   const api = async (path: string, tenant = TENANT) => {
@@ -47,6 +53,20 @@ describe('projection read models against the real broker and Postgres', () => {
   };
   const publishEvents = (events: CanonicalEvent[]) => kafka.publisher.publish(Contracts.events, events.map((e) => ({ key: e.subject_id, value: e })));
   const publishOutcomes = (outcomes: DeliveryOutcome[]) => kafka.publisher.publish(Contracts.deliveryOutcomes, outcomes.map((o) => ({ key: o.event_id, value: o })));
+  const publishReflows = (events: CanonicalEvent[]) =>
+    kafka.publisher.publish(
+      Contracts.reflowRequests,
+      events.map((event) => {
+        const request: ReflowRequest = { request_id: newId('cmd'), tenant_id: event.tenant_id, event, requested_at: new Date().toISOString() };
+        return { key: event.subject_id, value: request };
+      }),
+    );
+  /** Messages written so far, per kind, from the service's own counter. */
+  const written = async (kind: 'event' | 'outcome' | 'test_event'): Promise<number> => {
+    const text = await (await fetch(`${platform.url('projection')}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('projection_messages_total{') && l.includes(`kind="${kind}"`));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  };
   const dump = async () => ({
     events: (await db.query(`SELECT * FROM ${schema()}.events ORDER BY id`)).rows,
     invocations: (await db.query(`SELECT * FROM ${schema()}.invocations ORDER BY invocation_id`)).rows,
@@ -56,7 +76,8 @@ describe('projection read models against the real broker and Postgres', () => {
   beforeAll(async () => {
     kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'proj-test', topicPrefix: platform.prefix, logger: testLogger() });
     await kafka.connect();
-    await kafka.ensureTopics([Topics.events, Topics.deliveryOutcomes]);
+    await kafka.ensureTopics([Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
+    deadLetters = await new TopicRecorder(platform.prefix, Topics.projectionDeadLetter).start();
     await platform.start();
     db = new Client({ connectionString: platform.env().DATABASE_URL });
     await db.connect();
@@ -65,45 +86,87 @@ describe('projection read models against the real broker and Postgres', () => {
   afterAll(async () => {
     await platform.stop();
     await db?.end();
+    await deadLetters?.stop();
     await kafka?.disconnect();
   }, 60_000);
 
-  it('ends in the right state when outcomes arrive before their event and out of order, and replays change nothing', async () => {
+  it('ends in the right state when outcomes arrive before their event and out of order', async () => {
     const event = canonicalEvent('pay_ooo');
-    const attempts = [
-      outcome(event, 3, 3, { succeeded: true, final: true }),
-      outcome(event, 1, 1, { succeeded: false, final: false }),
-      outcome(event, 2, 2, { succeeded: false, final: false }),
-    ];
-    await publishOutcomes(attempts);
-    await publishEvents([event]);
-    await publishOutcomes(attempts); // the same batch again
+    await publishOutcomes([
+      outcome(event, 3, minute(3), { succeeded: true, final: true }),
+      outcome(event, 1, minute(1), { succeeded: false, final: false }),
+    ]);
+    await publishOutcomes([outcome(event, 2, minute(2), { succeeded: false, final: false })]);
     await publishEvents([event]);
 
     const invocation = await waitFor(async () => {
-      const res = await api(`/events/${event.id}/actions/wfa_aaaaaaaaaaaaaaaaaaaaaaaaaa`);
+      const res = await api(`/events/${event.id}/actions/${ACTION}`);
       return res.status === 200 && res.body.attempts.length === 3 ? res.body : undefined;
     }, { what: 'the invocation with three attempts' });
     expect(invocation.invocation.status).toBe('successful');
     expect(invocation.attempts.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3]);
     expect(invocation.attempts.map((a: { retry: boolean }) => a.retry)).toEqual([false, true, true]);
     const got = await api(`/events/${event.id}`);
-    expect(got.body.event).toMatchObject({ id: event.id, subject_id: 'pay_ooo', data: { amount: 5 } });
-    expect(got.body.invocations).toEqual([expect.objectContaining({ status: 'successful' })]);
+    expect(got.body.event).toEqual({ ...event, received_at: event.received_at, timestamp: event.timestamp });
+    expect(got.body.invocations).toEqual([{ invocation_id: invocation.invocation.invocation_id, workflow_id: WORKFLOW, action_id: ACTION, status: 'successful' }]);
   });
 
-  it('marks an invocation failed when its last attempt is final, and hides other tenants', async () => {
-    const event = canonicalEvent('pay_failed');
+  it('writes the same rows when the same batches come again', async () => {
+    const event = canonicalEvent('pay_twice');
+    const outcomes = [outcome(event, 1, minute(1), { succeeded: false, final: false }), outcome(event, 2, minute(2), { succeeded: false, final: true })];
+    const [events0, outcomes0] = [await written('event'), await written('outcome')];
     await publishEvents([event]);
-    await publishOutcomes([outcome(event, 2, 2, { succeeded: false, final: true }), outcome(event, 1, 1, { succeeded: false, final: false })]);
-    await waitFor(async () => (await api(`/events/${event.id}`)).body.invocations?.[0]?.status === 'failed', { what: 'failed status' });
-    expect((await api(`/events/${event.id}`, 'ten_other')).status).toBe(404);
-    expect((await api(`/subjects/pay_failed/events`, 'ten_other')).status).toBe(404);
+    await publishOutcomes(outcomes);
+    await waitFor(async () => (await written('event')) >= events0 + 1 && (await written('outcome')) >= outcomes0 + 2, { what: 'the first delivery of the batches' });
+    const before = await dump();
+    expect(before.invocations.find((i) => i.event_id === event.id)).toMatchObject({ status: 'failed' });
+
+    await publishEvents([event]);
+    await publishOutcomes(outcomes);
+    await waitFor(async () => (await written('event')) >= events0 + 2 && (await written('outcome')) >= outcomes0 + 4, { what: 'the second delivery of the batches' });
+    expect(await dump()).toEqual(before);
   });
 
-  it('pages a subject newest first with a cursor', async () => {
+  it('follows a reflow: pending again while its new run (numbered from 1) goes on, then its result', async () => {
+    const event = canonicalEvent('pay_reflowed');
+    await publishEvents([event]);
+    await publishOutcomes([outcome(event, 1, minute(1), { succeeded: false, final: false }), outcome(event, 2, minute(2), { succeeded: false, final: true })]);
+    await waitFor(async () => (await api(`/events/${event.id}`)).body.invocations?.[0]?.status === 'failed', { what: 'failed status' });
+
+    await publishOutcomes([outcome(event, 1, minute(10), { succeeded: false, final: false, retry: true })]);
+    await waitFor(async () => (await api(`/events/${event.id}/actions/${ACTION}`)).body.attempts?.length === 3, { what: 'the reflow attempt' });
+    expect((await api(`/events/${event.id}`)).body.invocations[0].status).toBe('pending');
+
+    await publishOutcomes([outcome(event, 2, minute(11), { succeeded: true, final: true })]);
+    const res = await waitFor(async () => {
+      const got = await api(`/events/${event.id}/actions/${ACTION}`);
+      return got.body.attempts?.length === 4 && got.body;
+    }, { what: 'the reflow success' });
+    expect(res.invocation.status).toBe('successful');
+    expect(res.attempts.map((a: { attempt: number; succeeded: boolean }) => [a.attempt, a.succeeded])).toEqual([
+      [1, false],
+      [2, false],
+      [1, false],
+      [2, true],
+    ]);
+  });
+
+  it('hides other tenants’ events, subjects and invocations', async () => {
+    const event = canonicalEvent('pay_private');
+    await publishEvents([event]);
+    await publishOutcomes([outcome(event, 1, minute(1), { succeeded: true, final: true })]);
+    await waitFor(async () => (await api(`/events/${event.id}/actions/${ACTION}`)).status === 200, { what: 'the invocation' });
+    expect((await api(`/events/${event.id}`, 'ten_other')).status).toBe(404);
+    expect((await api(`/events/${event.id}/actions/${ACTION}`, 'ten_other')).status).toBe(404);
+    expect((await api(`/subjects/pay_private/events`, 'ten_other')).status).toBe(404);
+    expect((await api(`/events?ids=${event.id}`, 'ten_other')).body.events).toEqual([]);
+    expect((await api(`/events?ids=${event.id}`)).body.events.map((e: CanonicalEvent) => e.id)).toEqual([event.id]);
+  });
+
+  it('pages a subject newest first with a cursor, events of one millisecond included', async () => {
     const base = Date.parse('2026-11-01T00:00:00Z');
-    const events = Array.from({ length: 5 }, (_, i) => canonicalEvent('pay_paged', { timestamp: new Date(base + i * 1000).toISOString() }));
+    const times = ['.000001', '.000002', '.000003', '.001', '.002'].map((fraction) => new Date(base).toISOString().replace('.000', fraction));
+    const events = times.map((timestamp) => canonicalEvent('pay_paged', { timestamp }));
     await publishEvents(events);
     await waitFor(async () => (await api(`/subjects/pay_paged/events?limit=10`)).body.events?.length === 5, { what: 'five subject events' });
     const first = (await api(`/subjects/pay_paged/events?limit=2`)).body;
@@ -113,30 +176,73 @@ describe('projection read models against the real broker and Postgres', () => {
     expect(ids).toEqual([...events].reverse().map((e) => e.id));
     expect(third.next_cursor).toBeNull();
     expect((await api(`/subjects/pay_nobody/events`)).status).toBe(404);
+    expect((await api(`/subjects/pay_paged/events?cursor=garbage`)).body).toEqual({ error_type: 'request_invalid', error_codes: ['cursor_invalid'] });
+    expect((await api(`/subjects/pay_paged/events?limit=0`)).status).toBe(422);
+    expect((await api(`/subjects/pay_paged/events?limit=501`)).status).toBe(422);
+  });
+
+  it('stores test samples from reflow requests, and leaves reflows of stored events alone', async () => {
+    // One subject, one partition: once the sample is stored, the plain reflow before it was read.
+    const unstored = canonicalEvent('pay_samples');
+    const sample = canonicalEvent('pay_samples', { metadata: { test: true }, data: { test: true } });
+    await publishReflows([unstored, sample]);
+    const stored = await waitFor(async () => {
+      const res = await api(`/events/${sample.id}`);
+      return res.status === 200 && res.body.event;
+    }, { what: 'the test sample' });
+    expect(stored).toMatchObject({ metadata: { test: true }, data: { test: true } });
+    expect((await api(`/events/${unstored.id}`)).status).toBe(404);
+  });
+
+  it('dead-letters what fails the contract, and reads on', async () => {
+    const event = canonicalEvent('pay_after_garbage');
+    await kafka.publisher.publishEncoded(Topics.events, [{ key: 'pay_after_garbage', value: '{"id":"not an event"}' }]);
+    await publishEvents([event]);
+    await waitFor(async () => (await api(`/events/${event.id}`)).status === 200, { what: 'the event after the bad one' });
+    await waitFor(() => deadLetters.messages.some((m) => String(m.value) === '{"id":"not an event"}'), { what: 'the dead letter' });
   });
 
   it('rebuilt from the start of its topics, yields identical rows', async () => {
-    await waitFor(async () => (await dump()).attempts.length >= 5, { what: 'rows to compare' });
     const before = await dump();
+    expect(before.events.length).toBeGreaterThanOrEqual(8);
+    expect(before.attempts.length).toBeGreaterThanOrEqual(10);
     await platform.service('projection').stop();
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('bash', ['scripts/run-service.sh', 'projection', '--rebuild'], { env: { ...process.env, ...platform.env() }, stdio: 'ignore' });
-    expect((await dump()).events).toEqual([]);
+    await promisify(execFile)('bash', ['scripts/run-service.sh', 'projection', '--rebuild'], { env: { ...process.env, ...platform.env() } });
+    expect(await dump()).toEqual({ events: [], invocations: [], attempts: [] });
     await platform.service('projection').start();
     await waitFor(async () => {
       const after = await dump();
-      return after.events.length === before.events.length && after.attempts.length === before.attempts.length;
+      return after.events.length === before.events.length && after.attempts.length === before.attempts.length && after.invocations.length === before.invocations.length;
     }, { timeoutMs: 60_000, what: 'the replay to finish' });
     expect(await dump()).toEqual(before);
   }, 120_000);
 
-  it('purges events past the retention age and keeps recent ones', async () => {
-    // Same subject, same partition: once the recent event is stored, the old one was written before it.
-    const old = canonicalEvent('pay_aging', { received_at: '2020-01-01T00:00:00.000Z' });
+  it('refuses to rebuild while projection runs, and clears nothing', async () => {
+    const before = await dump();
+    const rebuild = promisify(execFile)('bash', ['scripts/run-service.sh', 'projection', '--rebuild'], { env: { ...process.env, ...platform.env() } });
+    await expect(rebuild).rejects.toThrow(/still running/);
+    expect((await dump()).events.length).toBe(before.events.length);
+  }, 60_000);
+
+  it('purges events, invocations and attempts past the retention age, in batches, and keeps recent ones', async () => {
+    // Same subject, same partition: once the recent event is stored, the old ones were written before it.
+    const old = Array.from({ length: 5 }, () => canonicalEvent('pay_aging', { received_at: '2020-01-01T00:00:00.000Z' }));
     const recent = canonicalEvent('pay_aging');
-    await publishEvents([old, recent]);
+    const keptBefore = (await dump()).events.length;
+    await publishOutcomes(old.map((e) => outcome(e, 1, Date.parse('2020-01-01T00:00:00Z'), { succeeded: true, final: true })));
+    await publishEvents([...old, recent]);
     await waitFor(async () => (await api(`/events/${recent.id}`)).status === 200, { what: 'the recent event' });
-    await waitFor(async () => (await api(`/events/${old.id}`)).status === 404, { timeoutMs: 20_000, what: 'the old event to be purged' });
+    const oldIds = old.map((e) => e.id);
+    await waitFor(async () => {
+      const left = await db.query(
+        `SELECT (SELECT count(*) FROM ${schema()}.events WHERE id = ANY($1)) + (SELECT count(*) FROM ${schema()}.invocations WHERE event_id = ANY($1)) AS n`,
+        [oldIds],
+      );
+      return Number(left.rows[0].n) === 0;
+    }, { timeoutMs: 20_000, what: 'the old rows to be purged' });
+    const oldAttempts = await db.query(`SELECT count(*) AS n FROM ${schema()}.attempts WHERE timestamp < '2021-01-01'`);
+    expect(Number(oldAttempts.rows[0].n)).toBe(0);
     expect((await api(`/events/${recent.id}`)).status).toBe(200);
-  });
+    expect((await dump()).events.length).toBe(keptBefore + 1);
+  }, 60_000);
 });

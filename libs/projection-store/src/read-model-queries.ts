@@ -3,9 +3,11 @@ import { DataSource } from 'typeorm';
 import type { CanonicalEvent, StoredAttempt, StoredEventPage, StoredInvocation } from '@hookstream/contracts';
 import { decodeCursor, encodeCursor } from '@hookstream/projection-domain';
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const EVENT_COLUMNS = `id, tenant_id, source, type, subject_id, entity_id, processing_channel_id, ${ISO('timestamp')} AS timestamp,
-  version, data, metadata, ${ISO('received_at')} AS received_at`;
+const iso = (column: string, fraction: 'MS' | 'US' = 'MS') => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.${fraction}"Z"')`;
+// Output columns named like table columns shadow them in ORDER BY: queries
+// that sort by time qualify the column (events e ... ORDER BY e.timestamp).
+const EVENT_COLUMNS = `id, tenant_id, source, type, subject_id, entity_id, processing_channel_id, ${iso('timestamp')} AS timestamp,
+  version, data, metadata, ${iso('received_at')} AS received_at`;
 
 /** Reads for the events API; every query is scoped to one tenant. */
 @Injectable()
@@ -24,36 +26,40 @@ export class ReadModelQueries {
     );
   }
 
+  /** In the order they were made: a reflow's attempts after the earlier run's. */
   async attemptsOf(invocationId: string): Promise<StoredAttempt[]> {
     return this.db.query(
-      `SELECT attempt, ${ISO('timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
-              response_body, ${ISO('response_received_at')} AS response_received_at, duration_ms
-         FROM attempts WHERE invocation_id = $1 ORDER BY timestamp, attempt`,
+      `SELECT attempt, ${iso('timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
+              response_body, ${iso('response_received_at')} AS response_received_at, duration_ms
+         FROM attempts a WHERE invocation_id = $1 ORDER BY a.timestamp, a.attempt`,
       [invocationId],
     );
   }
 
-  async hasSubject(tenantId: string, subjectId: string): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM events WHERE tenant_id = $1 AND subject_id = $2 LIMIT 1`, [tenantId, subjectId]);
-    return rows.length > 0;
-  }
-
-  /** A subject's events, newest first, a page at a time; `cursor` is the last page's next_cursor. */
+  /**
+   * A subject's events, newest first, a page at a time; `cursor` is the last
+   * page's next_cursor. Keyset paging on the subject index: each page costs
+   * the same however deep, and events written meanwhile never shift a page.
+   */
   async subjectEvents(tenantId: string, subjectId: string, limit: number, cursor?: string): Promise<StoredEventPage | 'bad_cursor'> {
     const after = cursor ? decodeCursor(cursor) : undefined;
     if (cursor && !after) return 'bad_cursor';
-    const rows: CanonicalEvent[] = await this.db.query(
-      `SELECT ${EVENT_COLUMNS} FROM events
-        WHERE tenant_id = $1 AND subject_id = $2 AND ($3::timestamptz IS NULL OR (timestamp, id) < ($3::timestamptz, $4::text))
-        ORDER BY timestamp DESC, id DESC LIMIT $5`,
+    // The cursor keeps microseconds: events of one subject may share a millisecond.
+    const rows: (CanonicalEvent & { cursor_ts: string })[] = await this.db.query(
+      `SELECT ${EVENT_COLUMNS}, ${iso('timestamp', 'US')} AS cursor_ts FROM events e
+        WHERE tenant_id = $1 AND subject_id = $2 AND ($3::timestamptz IS NULL OR (e.timestamp, e.id) < ($3::timestamptz, $4::text))
+        ORDER BY e.timestamp DESC, e.id DESC LIMIT $5`,
       [tenantId, subjectId, after?.timestamp ?? null, after?.id ?? '', limit + 1],
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { events: page, next_cursor: rows.length > limit && last ? encodeCursor({ timestamp: last.timestamp, id: last.id }) : null };
+    return {
+      events: page.map(({ cursor_ts: _, ...event }) => event),
+      next_cursor: rows.length > limit && last ? encodeCursor({ timestamp: last.cursor_ts, id: last.id }) : null,
+    };
   }
 
-  async eventsByIds(tenantId: string, ids: string[]): Promise<CanonicalEvent[]> {
-    return this.db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY timestamp, id`, [tenantId, ids]);
+  async eventsByIds(tenantId: string, ids: readonly string[]): Promise<CanonicalEvent[]> {
+    return this.db.query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY e.timestamp, e.id`, [tenantId, ids]);
   }
 }

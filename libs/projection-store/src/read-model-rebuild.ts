@@ -1,10 +1,13 @@
 import { DataSource } from 'typeorm';
 import type { KafkaConnection } from '@hookstream/messaging';
+import { projectionGroupIds } from './projection-settings';
 
 /**
  * Drops the read models' rows and forgets the projection's consumer offsets,
  * so that the next start replays the topics from the beginning (as far as
- * their retention reaches). Run it with the projection service stopped.
+ * their retention reaches). Offsets go first: Kafka refuses to forget a group
+ * with live members, so a projection still running stops the rebuild before
+ * anything is cleared.
  */
 export class ReadModelRebuild {
   constructor(
@@ -14,7 +17,11 @@ export class ReadModelRebuild {
   ) {}
 
   async run(): Promise<void> {
-    await this.kafka.deleteGroups([`${this.groupId}-events`, `${this.groupId}-outcomes`]);
+    try {
+      await this.kafka.deleteGroups(Object.values(projectionGroupIds(this.groupId)));
+    } catch (err) {
+      throw new Error(`could not forget the consumer groups; is projection still running? Stop it first (${(err as Error).message})`);
+    }
     await this.db.query('TRUNCATE attempts, invocations, events');
   }
 }

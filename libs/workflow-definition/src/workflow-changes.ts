@@ -120,11 +120,25 @@ export function removeCondition(state: WorkflowState, conditionId: string, ctx: 
   return { ok: true, state: next(state, ctx, { conditions: state.conditions.filter((c) => c.id !== conditionId) }) };
 }
 
-/** The receiver answered 410: the action gets no more jobs. Unknown action: nothing changes. */
-export function disableAction(state: WorkflowState, actionId: string, reason: string, disabledAt: string, ctx: ChangeContext): WorkflowState | undefined {
-  const action = state.actions.find((a) => a.id === actionId);
-  if (!action || action.disabled_at !== null) return undefined;
+/** What delivery reports when a receiver answers 410 (an EndpointDisabled message). */
+export interface EndpointGone {
+  action_id: string;
+  /** The URL that answered 410. */
+  url: string;
+  reason: string;
+  disabled_at: string;
+}
+
+/**
+ * The receiver answered 410: the action gets no more jobs. undefined (no
+ * change) for an unknown or already disabled action, or one whose URL has
+ * since changed: a new URL is a new endpoint, so a late or replayed notice
+ * about the old one leaves it alone.
+ */
+export function disableAction(state: WorkflowState, gone: EndpointGone, ctx: ChangeContext): WorkflowState | undefined {
+  const action = state.actions.find((a) => a.id === gone.action_id);
+  if (!action || action.disabled_at !== null || action.url !== gone.url) return undefined;
   return next(state, ctx, {
-    actions: state.actions.map((a) => (a.id === actionId ? { ...a, disabled_at: disabledAt, disabled_reason: reason } : a)),
+    actions: state.actions.map((a) => (a.id === gone.action_id ? { ...a, disabled_at: gone.disabled_at, disabled_reason: gone.reason } : a)),
   });
 }

@@ -5,7 +5,9 @@ import {
   disableAction,
   EventTypeCatalog,
   eventTypeCatalogView,
+  eventSourceRows,
   readActionInput,
+  readEventSourceInput,
   readWorkflowInput,
   removeAction,
   replaceAction,
@@ -103,12 +105,22 @@ describe('workflow changes', () => {
     expect(addCondition(state, { type: 'entity', entities: ['ent_a'] }, ctx)).toEqual({ ok: false, status: 422, codes: ['condition_type_duplicate'] });
   });
 
-  it('disables an action once', () => {
+  it('disables an action once, and only while its URL is the one that answered 410', () => {
     const state = created();
-    const disabled = disableAction(state, state.actions[0].id, 'gone', '2024-01-02T00:00:00.000Z', ctx);
+    const [action] = state.actions;
+    const gone = { action_id: action.id, url: action.url, reason: 'gone', disabled_at: '2024-01-02T00:00:00.000Z' };
+    const disabled = disableAction(state, gone, ctx);
     expect(disabled?.actions[0]).toMatchObject({ disabled_at: '2024-01-02T00:00:00.000Z', disabled_reason: 'gone' });
     expect(disabled?.version).toBe(2);
-    expect(disableAction(disabled!, state.actions[0].id, 'gone', '2024-01-03T00:00:00.000Z', ctx)).toBeUndefined();
+    expect(disableAction(disabled!, { ...gone, disabled_at: '2024-01-03T00:00:00.000Z' }, ctx)).toBeUndefined();
+    expect(disableAction(state, { ...gone, url: 'https://old.example.com/hook' }, ctx)).toBeUndefined();
+    expect(disableAction(state, { ...gone, action_id: 'wfa_unknown' }, ctx)).toBeUndefined();
+
+    // A new URL is a new endpoint: it starts enabled.
+    const moved = readActionInput({ type: 'webhook', url: 'https://example.com/new' });
+    if (!moved.ok) throw new Error('invalid');
+    const replaced = replaceAction(disabled!, action.id, moved.value, ctx);
+    expect(replaced.ok && replaced.state.actions[0]).toMatchObject({ disabled_at: null, disabled_reason: null });
   });
 });
 
@@ -138,5 +150,41 @@ describe('subscriptionWorkflow', () => {
       workflow: { conditions: [{ type: 'event', events: { orders: ['order.created'] } }], actions: [{ format: 'mycashflow', retry_policy: 'mycashflow' }] },
     });
     expect(subscriptionWorkflow({ topic: 'order.teleported', expands: [], url: 'https://e.com' }, catalog)).toEqual({ ok: false, codes: ['event_type_unknown'] });
+  });
+});
+
+describe('readEventSourceInput', () => {
+  it("reads an operator's source, defaulting display names to the ids", () => {
+    const read = readEventSourceInput({ id: 'billing', events: [{ id: 'invoice.paid', description: 'An invoice was paid' }, { id: 'InvoiceVoided', display_name: 'Invoice voided' }] });
+    expect(read).toEqual({
+      ok: true,
+      value: {
+        id: 'billing',
+        display_name: 'billing',
+        description: '',
+        events: [
+          { id: 'invoice.paid', display_name: 'invoice.paid', description: 'An invoice was paid' },
+          { id: 'InvoiceVoided', display_name: 'Invoice voided', description: '' },
+        ],
+      },
+    });
+    if (read.ok) {
+      const extended = new EventTypeCatalog([...seedEventTypeRows(), ...eventSourceRows(read.value)]);
+      expect(extended.check([{ type: 'event', events: { billing: ['invoice.paid'] } }])).toEqual([]);
+      expect(extended.sourceOf('InvoiceVoided')).toBe('billing');
+    }
+  });
+
+  it.each([
+    [{ id: 'bad id', events: [{ id: 'x' }] }, 'source_id_invalid'],
+    [{ id: 'billing', events: [] }, 'events_required'],
+    [{ id: 'billing', events: [{ id: 'has space' }] }, 'event_type_id_invalid'],
+    [{ id: 'billing', events: [{ id: 'a' }, { id: 'a' }] }, 'event_type_duplicate'],
+    [{ id: 'billing', events: [{ id: 'a', colour: 'red' }] }, 'field_unknown'],
+    [{ id: 'billing', display_name: 7, events: [{ id: 'a' }] }, 'display_text_invalid'],
+  ])('rejects %j with %s', (body, code) => {
+    const read = readEventSourceInput(body);
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.codes).toContain(code);
   });
 });

@@ -1,11 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventTypeCatalog, EventTypeRow, seedEventTypeRows } from '@hookstream/workflow-definition';
+import { EventSourceView, eventSourceRows, EventTypeCatalog, eventTypeCatalogView, EventTypeRow, seedEventTypeRows } from '@hookstream/workflow-definition';
 import { EventTypeEntity } from './workflow.entity';
 
 /**
  * The event-type catalog lives in the event_types table: the seed is
- * inserted at boot (missing rows only), operators add their own rows.
+ * inserted at boot (missing rows only, so an operator's edits stay), and
+ * operators add their own rows with POST /admin/event-types or plain SQL.
  */
 @Injectable()
 export class EventTypeStore implements OnModuleInit {
@@ -24,7 +25,26 @@ export class EventTypeStore implements OnModuleInit {
     return new EventTypeCatalog(await this.rows());
   }
 
-  async add(rows: EventTypeRow[]): Promise<void> {
-    await this.dataSource.getRepository(EventTypeEntity).createQueryBuilder().insert().values(rows).orIgnore().execute();
+  /** Adds a source's event types (new ones go after the seed) and updates the texts of existing ones. */
+  async upsert(source: EventSourceView): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m
+        .getRepository(EventTypeEntity)
+        .createQueryBuilder()
+        .insert()
+        .values(eventSourceRows(source))
+        .orUpdate(['source_display_name', 'source_description', 'display_name', 'description'], ['source_id', 'event_id'])
+        .execute();
+      // One source, one display name: older rows of the source follow the newest text.
+      await m
+        .getRepository(EventTypeEntity)
+        .update({ source_id: source.id }, { source_display_name: source.display_name, source_description: source.description });
+    });
+  }
+
+  /** One source as GET /workflows/event-types shows it. */
+  async source(sourceId: string): Promise<EventSourceView | undefined> {
+    const rows = await this.dataSource.getRepository(EventTypeEntity).find({ where: { source_id: sourceId }, order: { position: 'ASC', event_id: 'ASC' } });
+    return eventTypeCatalogView(rows)[0];
   }
 }

@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
 import { EventTypeStore } from './event-type.store';
 import { OutboxRelay } from './outbox.relay';
+import { InternalRequestContextMiddleware } from './request-context.middleware';
 import { CreateWorkflowConfig1732300000001 } from './workflow-config.migration';
 import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
@@ -14,7 +15,7 @@ export const WorkflowStoreMigrations = [CreateWorkflowConfig1732300000001];
 
 /** Workflows in Postgres, the config outbox and its relay, the internal API, the 410 consumer. */
 @Module({})
-export class WorkflowStoreModule {
+export class WorkflowStoreModule implements NestModule {
   static forRoot(settings: WorkflowStoreSettings): DynamicModule {
     return {
       module: WorkflowStoreModule,
@@ -22,5 +23,9 @@ export class WorkflowStoreModule {
       providers: [{ provide: WORKFLOW_STORE_SETTINGS, useValue: settings }, WorkflowStore, EventTypeStore, OutboxRelay, EndpointDisabledConsumer],
       exports: [WorkflowStore],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(InternalRequestContextMiddleware).forRoutes(WorkflowsInternalController);
   }
 }

@@ -3,5 +3,7 @@ export interface WorkflowStoreSettings {
   publicBaseUrl: string;
   relayIntervalMs: number;
   relayBatchSize: number;
+  /** Consumer group of the endpoint-disabled topic. */
+  groupId: string;
 }
 export const WORKFLOW_STORE_SETTINGS = Symbol('WORKFLOW_STORE_SETTINGS');

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpException, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, createParamDecorator, Delete, ExecutionContext, Get, Headers, HttpCode, HttpException, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { WorkflowState } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
@@ -16,6 +17,7 @@ import {
   patchWorkflow,
   readActionInput,
   readConditionInput,
+  readEventSourceInput,
   ReadResult,
   readSubscriptionInput,
   readWorkflowInput,
@@ -36,10 +38,18 @@ import { WorkflowStore } from './workflow.store';
 import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
 
 export const TENANT_HEADER = 'x-hookstream-tenant';
+/** The gateway's PUBLIC_BASE_URL, so _links point where clients call (this service's own setting is the fallback). */
+export const BASE_URL_HEADER = 'x-hookstream-base-url';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (codes: string[]) => new HttpException({ error_type: 'request_invalid', error_codes: codes }, 422);
 const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
+
+/** The base URL the gateway passed, if it is one. */
+const LinkBase = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
+  const value = context.switchToHttp().getRequest<Request>().header(BASE_URL_HEADER);
+  return value && /^https?:\/\/[^\s]+$/.test(value) ? value : undefined;
+});
 
 function requireTenant(tenantId: string | undefined): string {
   if (!tenantId) throw new HttpException({ error_type: 'request_invalid', error_codes: ['tenant_required'] }, 400);
@@ -65,14 +75,14 @@ function applied(change: ChangeResult): { state: WorkflowState; result: ChangeRe
 @ApiExcludeController()
 @Controller('internal')
 export class WorkflowsInternalController {
-  private readonly view: ViewOptions;
-
   constructor(
     private readonly store: WorkflowStore,
     private readonly eventTypes: EventTypeStore,
-    @Inject(WORKFLOW_STORE_SETTINGS) settings: WorkflowStoreSettings,
-  ) {
-    this.view = { baseUrl: settings.publicBaseUrl, mask: maskSecret };
+    @Inject(WORKFLOW_STORE_SETTINGS) private readonly settings: WorkflowStoreSettings,
+  ) {}
+
+  private view(base: string | undefined): ViewOptions {
+    return { baseUrl: base ?? this.settings.publicBaseUrl, mask: maskSecret };
   }
 
   private ctx(): ChangeContext {
@@ -84,6 +94,15 @@ export class WorkflowsInternalController {
     return eventTypeCatalogView(await this.eventTypes.rows());
   }
 
+  /** The operator's catalog extension (the gateway's POST /admin/event-types): the catalog is shared by every tenant. */
+  @Post('event-types')
+  @HttpCode(201)
+  async addEventTypes(@Body() body: unknown) {
+    const source = accept(readEventSourceInput(body));
+    await this.eventTypes.upsert(source);
+    return this.eventTypes.source(source.id);
+  }
+
   /** Full state with secrets, for internal callers (e.g. the test endpoint). */
   @Get('workflows/:id')
   async fullState(@Param('id') id: string, @Headers(TENANT_HEADER) tenantId: string | undefined): Promise<WorkflowState> {
@@ -92,44 +111,41 @@ export class WorkflowsInternalController {
     return state;
   }
 
-  @Get('api/workflows/event-types')
-  async publicEventTypes() {
-    return this.eventTypeCatalog();
-  }
-
   @Get('api/workflows')
-  async list(@Headers(TENANT_HEADER) tenantId: string | undefined) {
+  async list(@Headers(TENANT_HEADER) tenantId: string | undefined, @LinkBase() base: string | undefined) {
     const states = await this.store.list(requireTenant(tenantId));
-    return { data: states.map((s) => workflowSummary(s, this.view)) };
+    return { data: states.map((s) => workflowSummary(s, this.view(base))) };
   }
 
   @Post('api/workflows')
   @HttpCode(201)
-  async create(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown) {
+  async create(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const tenant = requireTenant(tenantId);
     const input = accept(readWorkflowInput(body));
     const unknown = (await this.eventTypes.catalog()).check(input.conditions);
     if (unknown.length > 0) throw invalid(unknown);
     const state = createWorkflow(tenant, input, this.ctx());
     await this.store.create(state);
-    return { id: state.id, _links: workflowLinks(this.view, state.id) };
+    return { id: state.id, _links: workflowLinks(this.view(base), state.id) };
   }
 
   @Get('api/workflows/:id')
-  async get(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string) {
+  async get(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @LinkBase() base: string | undefined) {
     const state = await this.store.get(id, requireTenant(tenantId));
     if (!state) throw notFound();
-    return workflowView(state, this.view);
+    return workflowView(state, this.view(base));
   }
 
   @Patch('api/workflows/:id')
-  async patch(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  async patch(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const tenant = requireTenant(tenantId);
     const patch = accept(readWorkflowPatch(body));
+    // Nothing to change: no new version, nothing to publish.
+    if (Object.keys(patch).length === 0) return this.get(tenant, id, base);
     const unknown = (await this.eventTypes.catalog()).check(patch.conditions ?? []);
     if (unknown.length > 0) throw invalid(unknown);
     const state = await this.change(id, tenant, (s) => patchWorkflow(s, patch, this.ctx()));
-    return workflowView(state.state, this.view);
+    return workflowView(state.state, this.view(base));
   }
 
   @Delete('api/workflows/:id')
@@ -140,10 +156,10 @@ export class WorkflowsInternalController {
 
   @Post('api/workflows/:id/actions')
   @HttpCode(201)
-  async addAction(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  async addAction(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const input = accept(readActionInput(body));
     const { result } = await this.change(id, requireTenant(tenantId), (s) => addAction(s, input, this.ctx()));
-    return { id: result.id, _links: actionLinks(this.view, id, result.id ?? '') };
+    return { id: result.id, _links: actionLinks(this.view(base), id, result.id ?? '') };
   }
 
   @Put('api/workflows/:id/actions/:actionId')
@@ -152,11 +168,12 @@ export class WorkflowsInternalController {
     @Param('id') id: string,
     @Param('actionId') actionId: string,
     @Body() body: unknown,
+    @LinkBase() base: string | undefined,
   ) {
     const input = accept(readActionInput(body));
     const { state } = await this.change(id, requireTenant(tenantId), (s) => replaceAction(s, actionId, input, this.ctx()));
     const action = state.actions.find((a) => a.id === actionId);
-    return { ...(action ? actionView(action, this.view) : {}), _links: actionLinks(this.view, id, actionId) };
+    return { ...(action ? actionView(action, this.view(base)) : {}), _links: actionLinks(this.view(base), id, actionId) };
   }
 
   @Delete('api/workflows/:id/actions/:actionId')
@@ -167,10 +184,10 @@ export class WorkflowsInternalController {
 
   @Post('api/workflows/:id/conditions')
   @HttpCode(201)
-  async addCondition(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown) {
+  async addCondition(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const input = await this.checkedCondition(body);
     const { result } = await this.change(id, requireTenant(tenantId), (s) => addCondition(s, input, this.ctx()));
-    return { id: result.id, _links: conditionLinks(this.view, id, result.id ?? '') };
+    return { id: result.id, _links: conditionLinks(this.view(base), id, result.id ?? '') };
   }
 
   @Put('api/workflows/:id/conditions/:conditionId')
@@ -179,11 +196,12 @@ export class WorkflowsInternalController {
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
     @Body() body: unknown,
+    @LinkBase() base: string | undefined,
   ) {
     const input = await this.checkedCondition(body);
     const { state } = await this.change(id, requireTenant(tenantId), (s) => replaceCondition(s, conditionId, input, this.ctx()));
     const condition = state.conditions.find((c) => c.id === conditionId);
-    return { ...(condition ? conditionView(condition) : {}), _links: conditionLinks(this.view, id, conditionId) };
+    return { ...(condition ? conditionView(condition) : {}), _links: conditionLinks(this.view(base), id, conditionId) };
   }
 
   @Delete('api/workflows/:id/conditions/:conditionId')

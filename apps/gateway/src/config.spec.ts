@@ -1,0 +1,31 @@
+import { loadConfig } from '@hookstream/config';
+import { GatewayEnv } from './config';
+
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
+
+describe('gateway config', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig(GatewayEnv, base);
+    expect(config).toMatchObject({
+      PORT: 3000,
+      PUBLIC_BASE_URL: 'http://localhost:3000',
+      WORKFLOW_CONFIG_URL: 'http://127.0.0.1:3001',
+      EVENT_INGEST_URL: 'http://127.0.0.1:3002',
+      BODY_LIMIT: '1mb',
+    });
+    // No bootstrap tenant and no admin endpoints unless asked for.
+    expect([config.BOOTSTRAP_TENANT_ID, config.BOOTSTRAP_API_KEY, config.ADMIN_API_KEY]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('takes a bootstrap tenant with an sk_ key, and treats empty values as unset', () => {
+    const config = loadConfig(GatewayEnv, { ...base, BOOTSTRAP_TENANT_ID: 'ten_local', BOOTSTRAP_API_KEY: 'sk_local_dev_key_0000000000000000', ADMIN_API_KEY: '' });
+    expect(config).toMatchObject({ BOOTSTRAP_TENANT_ID: 'ten_local', BOOTSTRAP_API_KEY: 'sk_local_dev_key_0000000000000000' });
+    expect(config.ADMIN_API_KEY).toBeUndefined();
+  });
+
+  it('refuses a bootstrap key that could never authenticate, half a bootstrap, or a short admin key', () => {
+    expect(() => loadConfig(GatewayEnv, { ...base, BOOTSTRAP_TENANT_ID: 'ten_local', BOOTSTRAP_API_KEY: 'local-key-0000000000000' })).toThrow(/BOOTSTRAP_API_KEY: must be sk_/);
+    expect(() => loadConfig(GatewayEnv, { ...base, BOOTSTRAP_API_KEY: 'sk_local_dev_key_0000000000000000' })).toThrow(/set both BOOTSTRAP_TENANT_ID and BOOTSTRAP_API_KEY/);
+    expect(() => loadConfig(GatewayEnv, { ...base, ADMIN_API_KEY: 'admin' })).toThrow(/ADMIN_API_KEY/);
+  });
+});

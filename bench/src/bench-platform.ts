@@ -1,0 +1,168 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, SERVICE_NAMES, ServiceName, uniquePrefix } from '@hookstream/testing';
+import { BenchChild } from './child-process';
+import { sleep } from './stats';
+
+export const BENCH_TENANT = 'ten_bench';
+export const BENCH_API_KEY = 'sk_bench_bootstrap_key_000000000000';
+
+export interface PlatformOptions {
+  root: string;
+  runDir: string;
+  kafkaBrokers: string;
+  databaseUrl: string;
+  /** Profile this service with --cpu-prof; the profile lands in runDir/profiles. */
+  profile?: ServiceName;
+}
+
+/**
+ * The six services as production runs them (`node dist/apps/<name>/src/main.js`,
+ * NODE_ENV=production, LOG_LEVEL=warn), each its own process on a free port,
+ * with a topic, consumer-group and schema prefix no one else uses.
+ */
+export class BenchPlatform {
+  readonly prefix = uniquePrefix('bench');
+  readonly services = new Map<ServiceName, BenchChild>();
+  private readonly ports = new Map<ServiceName, number>();
+
+  constructor(private readonly options: PlatformOptions) {}
+
+  get schemaPrefix(): string {
+    return this.prefix.toLowerCase();
+  }
+
+  url(service: ServiceName): string {
+    return `http://127.0.0.1:${this.ports.get(service)}`;
+  }
+
+  pid(service: ServiceName): number | undefined {
+    return this.services.get(service)?.pid;
+  }
+
+  env(): Record<string, string> {
+    const group = (name: string) => `${this.prefix}${name}`;
+    return {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: this.options.kafkaBrokers,
+      DATABASE_URL: this.options.databaseUrl,
+      KAFKA_TOPIC_PREFIX: this.prefix,
+      DATABASE_SCHEMA_PREFIX: this.schemaPrefix,
+      // Consumer groups are not prefixed by default: a run of its own must not share them.
+      INGEST_GROUP_ID: group('event-ingest'),
+      MATCHER_GROUP_ID: group('matcher'),
+      DELIVERY_GROUP_ID: group('delivery'),
+      PROJECTION_GROUP_ID: group('projection'),
+      BOOTSTRAP_TENANT_ID: BENCH_TENANT,
+      BOOTSTRAP_API_KEY: BENCH_API_KEY,
+      WORKFLOW_CONFIG_URL: this.url('workflow-config'),
+      EVENT_INGEST_URL: this.url('event-ingest'),
+      PROJECTION_URL: this.url('projection'),
+      PUBLIC_BASE_URL: this.url('gateway'),
+      // The receiver is on loopback, which the SSRF guard refuses unless allowed.
+      DELIVERY_ALLOWED_HOSTS: '127.0.0.1',
+    };
+  }
+
+  async start(timeoutMs = 120_000): Promise<void> {
+    const { root, runDir, profile } = this.options;
+    for (const name of SERVICE_NAMES) {
+      const main = path.join(root, 'dist/apps', name, 'src/main.js');
+      if (!existsSync(main)) throw new Error(`${main} is missing: build first (bash scripts/bench.sh does)`);
+      this.ports.set(name, await freePort());
+    }
+    const profileDir = path.join(runDir, 'profiles');
+    if (profile) mkdirSync(profileDir, { recursive: true });
+    for (const name of SERVICE_NAMES) {
+      const profiling =
+        name === profile
+          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-r', path.join(root, 'bench/src/profile-exit.js')]
+          : [];
+      const child = new BenchChild({
+        name,
+        args: [...profiling, path.join(root, 'dist/apps', name, 'src/main.js')],
+        env: { ...this.env(), PORT: String(this.ports.get(name)) },
+        cwd: root,
+        logFile: path.join(runDir, `${name}.log`),
+      });
+      this.services.set(name, child.start());
+    }
+    await Promise.all(SERVICE_NAMES.map((name) => this.whenReady(name, timeoutMs)));
+  }
+
+  private async whenReady(name: ServiceName, timeoutMs: number): Promise<void> {
+    const child = this.services.get(name);
+    if (!child) throw new Error(`${name} was not started`);
+    const deadline = Date.now() + timeoutMs;
+    const exited = child.exited();
+    exited.catch(() => undefined);
+    const poll = async () => {
+      for (;;) {
+        try {
+          if ((await fetch(`${this.url(name)}/health/ready`)).status === 200) return;
+        } catch {
+          /* not listening yet */
+        }
+        if (Date.now() > deadline) throw new Error(`${name} not ready within ${timeoutMs} ms:\n${child.recentOutput.slice(-2000)}`);
+        await sleep(250);
+      }
+    };
+    await Promise.race([poll(), exited]);
+  }
+
+  /** What each service logged at error level since a time, for the report of a failed scenario. */
+  errorsSince(at: number): string[] {
+    return [...this.services].flatMap(([name, child]) => {
+      const errors = child.errorsSince(at);
+      return errors.length ? [`${name}: ${errors.slice(0, 2).join('; ')}`] : [];
+    });
+  }
+
+  /** The sum of a Prometheus metric's samples (all label sets), 0 when absent. */
+  async metric(service: ServiceName, name: string): Promise<number> {
+    const text = await (await fetch(`${this.url(service)}/metrics`)).text();
+    let total = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(name)) continue;
+      const rest = line.slice(name.length);
+      if (rest[0] !== ' ' && rest[0] !== '{') continue;
+      total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+    }
+    return total;
+  }
+
+  /** How many workflows the matcher's index holds, where the matcher tells (GET /internal/workflow-index). */
+  async indexedWorkflows(): Promise<number | undefined> {
+    try {
+      const res = await fetch(`${this.url('matcher')}/internal/workflow-index`);
+      if (!res.ok) return undefined;
+      const { workflows } = (await res.json()) as { workflows?: unknown };
+      return typeof workflows === 'number' ? workflows : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A request to the gateway's public API with the bench tenant's key. */
+  async api(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${this.url('gateway')}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${BENCH_API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+  }
+}

@@ -1,0 +1,193 @@
+// npm run bench [-- --quick] [--only=1,2,…] [--profile=<service>]
+//
+// One run of every scenario of issue 7 against the real platform: the six
+// services in production mode, a receiver in its own process, Kafka and
+// Postgres as the README sets them up. Writes bench/results/<timestamp>.json,
+// latest.md and latest.svg, and exits 1 when a scenario lost deliveries or
+// failed (missing a target is information, not a failure).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Topics } from '@hookstream/contracts';
+import { createLogger } from '@hookstream/logging';
+import { KafkaConnection } from '@hookstream/messaging';
+import { SERVICE_NAMES, ServiceName, testInfra } from '@hookstream/testing';
+import { BenchContext, FULL, QUICK } from './bench-context';
+import { BenchPlatform } from './bench-platform';
+import { summarizeProfile } from './cpu-profile';
+import { PlatformNotFunctional } from './workflow-setup';
+import { EventProducer } from './event-producer';
+import { ProcessSampler } from './process-sampler';
+import { ReceiverClient } from './receiver-client';
+import { formatFigure, RSS_TARGET_MB, writeReport } from './report';
+import type { BenchReport } from './results';
+import { bareLimit, endToEnd, fanOut, Infra, isolation, latency, matcherScaling, projectionLag } from './scenarios';
+
+interface Options {
+  quick: boolean;
+  only: Set<string> | undefined;
+  profile: ServiceName | undefined;
+  budgetSeconds: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const quick = argv.includes('--quick');
+  const profile = value('profile');
+  if (profile !== undefined && !(SERVICE_NAMES as readonly string[]).includes(profile)) throw new Error(`--profile: one of ${SERVICE_NAMES.join(', ')}`);
+  const unknown = argv.filter((a) => !/^--(quick|only=.+|profile=.+|budget=\d+)$/.test(a));
+  if (unknown.length > 0) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --only=1,2,…, --profile=<service>, --budget=<seconds>)`);
+  return {
+    quick,
+    only: value('only') ? new Set(value('only')?.split(',')) : undefined,
+    profile: profile as ServiceName | undefined,
+    // The whole run, setup included, must end within 10 minutes (1 in quick mode).
+    budgetSeconds: Number(value('budget') ?? (quick ? 120 : 540)),
+  };
+}
+
+function runId(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function gitCommit(root: string): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
+    return `${sha}${dirty}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The pid listening on the first broker's port when it runs on this machine, to charge Kafka its CPU too. */
+function kafkaPid(brokers: string): number | undefined {
+  const [host, port] = brokers.split(',')[0].split(':');
+  if (!['127.0.0.1', 'localhost'].includes(host)) return undefined;
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = Number(/pid=(\d+)/.exec(out)?.[1]);
+    return Number.isFinite(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const root = path.resolve(__dirname, '../..');
+  const id = runId();
+  const runDir = path.join(root, 'tmp/bench', id);
+  mkdirSync(runDir, { recursive: true });
+  const infraEnv = testInfra();
+  const infra: Infra = { root, runDir, kafkaBrokers: infraEnv.kafkaBrokers.join(','), databaseUrl: infraEnv.databaseUrl };
+  const sizes = options.quick ? QUICK : FULL;
+  const wanted = (scenario: string) => !options.only || options.only.has(scenario);
+  const started = new Date();
+
+  const sampler = new ProcessSampler();
+  const receiver = await new ReceiverClient(root, runDir).start();
+  sampler.track('receiver', () => receiver.child.pid);
+  sampler.track('bench (producer)', () => process.pid);
+  const broker = kafkaPid(infra.kafkaBrokers);
+  if (broker) sampler.track('kafka broker (shared)', () => broker, { external: true });
+  sampler.start();
+  const ctx = new BenchContext(id, sizes, receiver, sampler, options.budgetSeconds * 1000);
+  ctx.log('', `run ${id}, ${options.quick ? 'quick' : 'full'} mode, logs in ${path.relative(root, runDir)}/`);
+
+  let platform: BenchPlatform | undefined;
+  try {
+    if (wanted('1')) await bareLimit(ctx, infra);
+    if ([...'2345678'].some(wanted)) {
+      platform = new BenchPlatform({ root, runDir, kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, profile: options.profile });
+      for (const name of SERVICE_NAMES) sampler.track(name, () => platform?.pid(name));
+      ctx.log('', `starting the six services (production build, prefix ${platform.prefix})`);
+      const t = Date.now();
+      try {
+        await platform.start();
+        ctx.platform = platform;
+        ctx.kafka = new KafkaConnection({ brokers: infraEnv.kafkaBrokers, clientId: 'bench', topicPrefix: platform.prefix, logger: createLogger({ service: 'bench', level: 'warn' }) });
+        await ctx.kafka.connect();
+        await ctx.kafka.ensureTopics([Topics.producerEvents, Topics.workflowConfig]);
+        ctx.producer = new EventProducer(ctx.kafka, id);
+        ctx.log('', `services ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      } catch (err) {
+        ctx.platformDown = `services did not start: ${(err as Error).message.split('\n')[0]}`;
+        ctx.log('', ctx.platformDown);
+      }
+    }
+    if (wanted('2')) await endToEnd(ctx);
+    if (wanted('5')) await matcherScaling(ctx);
+    if (wanted('3')) await latency(ctx, infra);
+    if (wanted('7')) await projectionLag(ctx);
+    if (wanted('4')) await fanOut(ctx);
+    if (wanted('6')) await isolation(ctx);
+  } finally {
+    sampler.stop();
+    await ctx.kafka?.disconnect();
+  }
+  const resources = sampler.snapshot();
+  if (wanted('8')) {
+    await ctx.scenario('8', 'Peak RSS and CPU seconds of each service', { needsPlatform: false, minimumMs: 0 }, async (r) => {
+      if (!platform || !SERVICE_NAMES.some((name) => resources[name])) throw new PlatformNotFunctional(ctx.platformDown ?? 'services not started');
+      for (const name of SERVICE_NAMES) {
+        const usage = resources[name];
+        if (!usage) continue;
+        ctx.figure(r, { label: `${name}: peak RSS`, value: usage.peakRssMb, unit: 'MB', target: `< ${RSS_TARGET_MB} MB`, meets: usage.peakRssMb < RSS_TARGET_MB });
+        ctx.figure(r, { label: `${name}: CPU seconds`, value: usage.cpuSeconds, unit: 's' });
+      }
+    });
+  }
+  const timeline = await receiver.timeline(1000);
+  ctx.log('', 'stopping');
+  await platform?.stop();
+  await receiver.stop();
+
+  const report: BenchReport = {
+    runId: id,
+    mode: options.quick ? 'quick' : 'full',
+    startedAt: started.toISOString(),
+    durationSeconds: (Date.now() - started.getTime()) / 1000,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      commit: gitCommit(root),
+      kafkaBrokers: infra.kafkaBrokers,
+    },
+    topicPrefix: platform?.prefix ?? '',
+    scenarios: ctx.results.sort((a, b) => Number(a.id) - Number(b.id)),
+    resources,
+    timeline,
+    phases: ctx.phases,
+  };
+  if (options.profile) {
+    const dir = path.join(runDir, 'profiles');
+    const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+    if (file) {
+      report.profile = { service: options.profile, file: path.relative(root, path.join(dir, file)), ...summarizeProfile(path.join(dir, file)) };
+      ctx.log('', `profile of ${options.profile}: ${report.profile.file}`);
+    } else ctx.log('', `no profile was written for ${options.profile}`);
+  }
+  const files = writeReport(path.join(root, 'bench/results'), report);
+  process.stdout.write('\n');
+  for (const s of report.scenarios) {
+    process.stdout.write(`${s.id}. ${s.title}: ${s.status}${s.reason ? ` (${s.reason})` : ''}\n`);
+    for (const f of s.figures) process.stdout.write(`     ${f.label}: ${formatFigure(f)}${f.target ? `  [target ${f.target}: ${f.meets === undefined ? 'n/a' : f.meets ? 'met' : 'missed'}]` : ''}\n`);
+  }
+  process.stdout.write(`\nwrote ${path.relative(root, files.json)}, ${path.relative(root, files.md)}, ${path.relative(root, files.svg)}\n`);
+  return report.scenarios.some((s) => s.status === 'failed') ? 1 : 0;
+}
+
+// Ctrl-C: exit, which stops every process the bench started (see child-process.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

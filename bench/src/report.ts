@@ -1,0 +1,182 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TimelineBucket } from './receiver-api';
+import type { BenchReport, Figure, Phase } from './results';
+
+const SERVICE_ORDER = ['gateway', 'workflow-config', 'event-ingest', 'matcher', 'delivery', 'projection'];
+export const RSS_TARGET_MB = 300;
+
+function number(value: number, digits: number): string {
+  return value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+export function formatFigure(f: Pick<Figure, 'value' | 'unit'>): string {
+  const v = f.value;
+  if (v === null || !Number.isFinite(v)) return 'n/a';
+  switch (f.unit) {
+    case '/s':
+      return `${number(Math.round(v), 0)}/s`;
+    case 'ms':
+      return `${number(v, v < 10 ? 1 : 0)} ms`;
+    case '%':
+      return `${number(v, 0)}%`;
+    case '×':
+      return `${number(v, 2)}×`;
+    case 'µs/event':
+      return `${number(v, v < 10 ? 2 : 1)} µs/event`;
+    case 'MB':
+      return `${number(v, 0)} MB`;
+    case 's':
+      return `${number(v, 1)} s`;
+    default:
+      return `${number(v, 0)} ${f.unit}`;
+  }
+}
+
+/** Text that may hold | or line breaks, made safe for a table cell. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+
+const verdict = (f: Figure) => (f.meets === undefined ? '' : f.meets ? 'met' : '**missed**');
+
+export function markdown(report: BenchReport, svgName: string): string {
+  const m = report.machine;
+  const lines: string[] = [];
+  lines.push('# Benchmark: latest run', '');
+  lines.push(
+    `\`npm run bench${report.mode === 'quick' ? ' -- --quick' : ''}\` on ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.mode} mode, ` +
+      `${Math.round(report.durationSeconds)} s · ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB · Node ${m.node} · commit ${m.commit} · ` +
+      `Kafka ${m.kafkaBrokers} and Postgres shared with whatever else ran on the machine.`,
+    '',
+  );
+  lines.push('| # | scenario | figure | measured | target | |', '|---|---|---|---|---|---|');
+  for (const s of report.scenarios) {
+    if (s.status === 'not run') {
+      lines.push(`| ${s.id} | ${s.title} | not run: ${cell(s.reason ?? '')} | | | |`);
+      continue;
+    }
+    if (s.status === 'failed') lines.push(`| ${s.id} | ${s.title} | **FAILED**: ${cell(s.reason ?? '')} | | | |`);
+    s.figures.forEach((f, i) => {
+      const title = i === 0 && s.status !== 'failed' ? s.title : '';
+      lines.push(`| ${i === 0 && s.status !== 'failed' ? s.id : ''} | ${title} | ${f.label} | ${formatFigure(f)} | ${f.target ?? ''} | ${verdict(f)} |`);
+    });
+  }
+  const resources = Object.entries(report.resources).sort(([a], [b]) => order(a) - order(b));
+  lines.push('', '## 8. Memory and CPU of each process', '');
+  lines.push(`| process | peak RSS | target | CPU seconds, this run | CPU ms per 1,000 deliveries in scenario 2 |`, '|---|---|---|---|---|');
+  const s2 = report.scenarios.find((s) => s.id === '2');
+  const s2Deliveries = s2 ? Object.values(s2.checks).reduce((n, c) => n + c.delivered, 0) : 0;
+  for (const [name, usage] of resources) {
+    const service = SERVICE_ORDER.includes(name);
+    const perK = s2 && s2Deliveries > 0 && s2.cpuSeconds[name] !== undefined ? number((s2.cpuSeconds[name] * 1e6) / s2Deliveries, 0) : '';
+    lines.push(
+      `| ${name} | ${number(usage.peakRssMb, 0)} MB | ${service ? `< ${RSS_TARGET_MB} MB ${usage.peakRssMb < RSS_TARGET_MB ? 'met' : '**missed**'}` : ''} | ${number(usage.cpuSeconds, 1)} | ${perK} |`,
+    );
+  }
+  const ran = report.scenarios.filter((s) => s.status !== 'not run' && s.id !== '8' && Object.keys(s.cpuSeconds).length > 0);
+  if (ran.length > 0) {
+    lines.push('', '## CPU seconds by scenario', '');
+    lines.push(`| process | ${ran.map((s) => s.id).join(' | ')} |`, `|---|${ran.map(() => '---').join('|')}|`);
+    for (const [name] of resources) lines.push(`| ${name} | ${ran.map((s) => (s.cpuSeconds[name] === undefined ? '' : number(s.cpuSeconds[name], 1))).join(' | ')} |`);
+    lines.push('', `Wall time per scenario (s): ${ran.map((s) => `${s.id}: ${Math.round((s.endedAt - s.startedAt) / 1000)}`).join(', ')}.`);
+  }
+  lines.push('', '## Every expected delivery arrived?', '');
+  lines.push('| # | phase | expected | delivered | duplicates | lost |', '|---|---|---|---|---|---|');
+  for (const s of report.scenarios) {
+    for (const [label, c] of Object.entries(s.checks)) {
+      lines.push(`| ${s.id} | ${label} | ${number(c.expected, 0)} | ${number(c.delivered, 0)} | ${number(c.duplicates, 0)} | ${c.lost > 0 ? `**${number(c.lost, 0)}**` : '0'} |`);
+    }
+  }
+  if (report.profile) {
+    lines.push('', `## Where ${report.profile.service}'s CPU time goes (\`--profile=${report.profile.service}\`, share of the sampled time)`, '');
+    lines.push('| package (its own code and the Node internals it called) | share |', '|---|---|');
+    for (const p of report.profile.byPackage.slice(0, 10)) lines.push(`| ${p.name} | ${number(p.share, 1)}% |`);
+    lines.push('', '| function (self time) | share |', '|---|---|');
+    for (const p of report.profile.top.slice(0, 12)) lines.push(`| \`${p.name}\` | ${number(p.share, 1)}% |`);
+  }
+  lines.push('', `Deliveries per second and p99 latency (producer timestamp to receiver) over the run:`, '', `![throughput and p99 over time](${svgName})`, '');
+  lines.push('Figures at "max rate" come from events produced as fast as the broker takes them, so their latency is mostly queueing. Raw numbers: `bench/results/<timestamp>.json` (not committed).', '');
+  return lines.join('\n');
+}
+
+function order(name: string): number {
+  const i = SERVICE_ORDER.indexOf(name);
+  return i >= 0 ? i : SERVICE_ORDER.length;
+}
+
+/** Two panels over time: deliveries per second, and p99 latency on a log scale; scenario phases shaded. */
+export function svgChart(timeline: TimelineBucket[], phases: Phase[]): string {
+  const W = 900;
+  const H = 440;
+  const left = 60;
+  const right = 20;
+  const panelH = 150;
+  const top1 = 58;
+  const top2 = top1 + panelH + 50;
+  if (timeline.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="60"><text x="10" y="30" font-family="sans-serif" font-size="13">no deliveries recorded</text></svg>`;
+  const t0 = timeline[0].t;
+  const t1 = timeline[timeline.length - 1].t + 1000;
+  const x = (t: number) => left + ((t - t0) / (t1 - t0)) * (W - left - right);
+  const maxRate = Math.max(...timeline.map((b) => b.count));
+  const y1 = (v: number) => top1 + panelH - (v / maxRate) * panelH;
+  const finite = timeline.filter((b) => Number.isFinite(b.p99) && b.p99 > 0);
+  const maxP99 = Math.max(10, ...finite.map((b) => b.p99));
+  const decades = Math.ceil(Math.log10(maxP99));
+  const y2 = (ms: number) => top2 + panelH - (Math.log10(Math.max(1, ms)) / decades) * panelH;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`);
+  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  phases.forEach((p, i) => {
+    if (!Number.isFinite(p.from) || !Number.isFinite(p.to)) return;
+    const a = x(Math.max(t0, p.from));
+    const b = x(Math.min(t1, p.to));
+    out.push(`<rect x="${a.toFixed(1)}" y="${top1 - 30}" width="${Math.max(1, b - a).toFixed(1)}" height="${top2 + panelH - top1 + 30}" fill="${i % 2 ? '#eef3fb' : '#f6f6f6'}"/>`);
+    out.push(`<text x="${(a + 2).toFixed(1)}" y="${top1 - 18 + (i % 2) * 12}" fill="#555">${escape(p.label)}</text>`);
+  });
+  out.push(`<text x="${left}" y="16" font-size="13" font-weight="bold">deliveries per second (max ${Math.round(maxRate).toLocaleString('en')})</text>`);
+  out.push(`<text x="${left}" y="${top2 - 22}" font-size="13" font-weight="bold">p99 latency per second, producer to receiver (log scale)</text>`);
+  out.push(axis(left, top1, W - right, panelH));
+  out.push(axis(left, top2, W - right, panelH));
+  out.push(`<text x="${left - 6}" y="${top1 + 4}" text-anchor="end">${Math.round(maxRate).toLocaleString('en')}</text><text x="${left - 6}" y="${top1 + panelH}" text-anchor="end">0</text>`);
+  for (let d = 0; d <= decades; d++) {
+    const label = 10 ** d >= 1000 ? `${10 ** d / 1000} s` : `${10 ** d} ms`;
+    out.push(`<text x="${left - 6}" y="${(y2(10 ** d) + 4).toFixed(1)}" text-anchor="end">${label}</text>`);
+    out.push(`<line x1="${left}" x2="${W - right}" y1="${y2(10 ** d).toFixed(1)}" y2="${y2(10 ** d).toFixed(1)}" stroke="#ddd"/>`);
+  }
+  // Seconds without deliveries are zero throughput, and breaks in the latency line.
+  const byT = new Map(timeline.map((b) => [b.t, b]));
+  const rates: string[] = [];
+  const latencyRuns: string[][] = [[]];
+  for (let t = t0; t < t1; t += 1000) {
+    const b = byT.get(t);
+    rates.push(`${x(t + 500).toFixed(1)},${y1(b?.count ?? 0).toFixed(1)}`);
+    if (b && Number.isFinite(b.p99) && b.p99 > 0) latencyRuns[latencyRuns.length - 1].push(`${x(t + 500).toFixed(1)},${y2(b.p99).toFixed(1)}`);
+    else if (latencyRuns[latencyRuns.length - 1].length > 0) latencyRuns.push([]);
+  }
+  out.push(`<polyline fill="none" stroke="#1f6fd1" stroke-width="1.5" points="${rates.join(' ')}"/>`);
+  for (const run of latencyRuns.filter((r) => r.length > 0)) out.push(`<polyline fill="none" stroke="#d1421f" stroke-width="1.5" points="${run.join(' ')}"/>`);
+  const seconds = Math.round((t1 - t0) / 1000);
+  const step = seconds > 300 ? 60 : seconds > 60 ? 30 : 10;
+  for (let s = 0; s <= seconds; s += step) out.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="${top2 + panelH + 16}" text-anchor="middle">${s} s</text>`);
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+function axis(x0: number, y0: number, x1: number, h: number): string {
+  return `<line x1="${x0}" y1="${y0 + h}" x2="${x1}" y2="${y0 + h}" stroke="#888"/><line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y0 + h}" stroke="#888"/>`;
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}
+
+/** bench/results/<timestamp>.json (ignored by git), latest.md and latest.svg (committed). */
+export function writeReport(resultsDir: string, report: BenchReport): { json: string; md: string; svg: string } {
+  mkdirSync(resultsDir, { recursive: true });
+  const json = path.join(resultsDir, `${report.runId}.json`);
+  const md = path.join(resultsDir, 'latest.md');
+  const svg = path.join(resultsDir, 'latest.svg');
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(svg, `${svgChart(report.timeline, report.phases)}\n`);
+  writeFileSync(md, markdown(report, 'latest.svg'));
+  return { json, md, svg };
+}

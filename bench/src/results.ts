@@ -1,0 +1,58 @@
+import type { TimelineBucket } from './receiver-api';
+import type { ProcessUsage } from './process-sampler';
+
+/** One measured figure, and the target it is read against where the issue sets one. */
+export interface Figure {
+  label: string;
+  value: number | null;
+  unit: string;
+  target?: string;
+  /** Whether the value meets the target; absent when there is none. */
+  meets?: boolean;
+}
+
+/** Every expected delivery arrived, or how many did not. */
+export interface DeliveryCheck {
+  expected: number;
+  delivered: number;
+  /** Repeated arrivals of one webhook-id (at-least-once): allowed, but counted. */
+  duplicates: number;
+  lost: number;
+}
+
+export type ScenarioStatus = 'ok' | 'failed' | 'not run';
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  status: ScenarioStatus;
+  reason?: string;
+  figures: Figure[];
+  checks: Record<string, DeliveryCheck>;
+  /** CPU seconds each process spent during the scenario. */
+  cpuSeconds: Record<string, number>;
+  startedAt: number;
+  endedAt: number;
+  details?: Record<string, unknown>;
+}
+
+export interface Phase {
+  label: string;
+  from: number;
+  to: number;
+}
+
+export interface BenchReport {
+  runId: string;
+  mode: 'full' | 'quick';
+  startedAt: string;
+  durationSeconds: number;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; commit: string; kafkaBrokers: string };
+  topicPrefix: string;
+  scenarios: ScenarioResult[];
+  /** Per process: CPU seconds over the run, peak RSS. */
+  resources: Record<string, ProcessUsage>;
+  timeline: TimelineBucket[];
+  phases: Phase[];
+  profile?: { service: string; file: string; top: { name: string; selfMs: number; share: number }[]; byPackage: { name: string; selfMs: number; share: number }[] };
+}

@@ -1,0 +1,331 @@
+import path from 'node:path';
+import type { WorkflowState } from '@hookstream/contracts';
+import { createLogger } from '@hookstream/logging';
+import { KafkaConnection } from '@hookstream/messaging';
+import { uniquePrefix } from '@hookstream/testing';
+import { BenchContext } from './bench-context';
+import { BenchChild } from './child-process';
+import { EventProducer, EventStream, ProduceResult } from './event-producer';
+import { countUpTo, lagAt, ProjectionProbe, ProjectionSample } from './projection-probe';
+import type { ReceiverStats } from './receiver-api';
+import type { ScenarioResult } from './results';
+import { percentile, ratePerSecond, sleep, summarize } from './stats';
+import { createWorkflows, fillerWorkflows, PlatformNotFunctional, publishConfig } from './workflow-setup';
+
+export interface Infra {
+  root: string;
+  runDir: string;
+  kafkaBrokers: string;
+  databaseUrl: string;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+/** Sends a few events through the same path and forgets them, so that the measurement starts warm. */
+async function warmUp(ctx: BenchContext, r: ScenarioResult, producer: EventProducer, stream: EventStream, prefix: string, expectedPerEvent = 1): Promise<void> {
+  await ctx.receiver.reset(prefix);
+  const produced = await producer.blast({ ...stream, tag: `${stream.tag}warm` }, Math.ceil(ctx.sizes.warmUpEvents / expectedPerEvent));
+  await ctx.awaitDeliveries(r, `${stream.tag} warm-up`, prefix, produced.count * expectedPerEvent);
+  await ctx.receiver.reset(prefix);
+}
+
+/** Up to `max` events, or as many as scenario 2's pace delivers in `seconds` (never fewer than a tenth of `max`). */
+function sizedToPace(ctx: BenchContext, max: number, seconds: number, deliveriesPerEvent = 1): number {
+  const pace = Number(ctx.result('2')?.figures[0]?.value);
+  if (!Number.isFinite(pace)) return max;
+  return Math.max(Math.ceil(max / 10), Math.min(max, Math.round((pace * seconds) / deliveriesPerEvent)));
+}
+
+/** Deliveries per second between the first and the last arrival. */
+function deliveryRate(stats: ReceiverStats): number {
+  return ratePerSecond(stats.unique, stats.lastAt - stats.firstAt);
+}
+
+function logProduced(ctx: BenchContext, r: ScenarioResult, produced: ProduceResult): void {
+  ctx.log(r.id, `produced ${fmt(produced.count)} events in ${((produced.endedAt - produced.startedAt) / 1000).toFixed(1)} s (${fmt(ratePerSecond(produced.count, produced.endedAt - produced.startedAt))}/s)`);
+}
+
+function requirePlatform(ctx: BenchContext) {
+  const { platform, kafka, producer } = ctx;
+  if (!platform || !kafka || !producer) throw new PlatformNotFunctional(ctx.platformDown ?? 'services not started');
+  return { platform, kafka, producer };
+}
+
+/** 1. The same Kafka, receiver and machine without the platform: a consumer that only POSTs and commits. */
+export async function bareLimit(ctx: BenchContext, infra: Infra): Promise<void> {
+  await ctx.scenario('1', 'Bare pipeline limit: batch consumer -> undici POST -> commit', { needsPlatform: false, minimumMs: 20_000 }, async (r) => {
+    const prefix = uniquePrefix('benchbare');
+    const target = ctx.receiver.url('/s1');
+    const bare = new BenchChild({
+      name: 'bare-pipeline',
+      args: ['-r', path.join(infra.root, 'tools/ts-register.js'), path.join(infra.root, 'bench/src/bare-pipeline.ts')],
+      env: { ...(process.env as Record<string, string>), KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix, BARE_GROUP_ID: `${prefix}bare`, BARE_TARGET_URL: target },
+      cwd: infra.root,
+      logFile: path.join(infra.runDir, 'bare-pipeline.log'),
+    });
+    ctx.sampler.track('bare-pipeline', () => bare.pid);
+    const ready = new Promise<void>((resolve) => bare.start((line) => line.includes('"ready"') && resolve()));
+    await Promise.race([ready, bare.exited()]);
+    const kafka = new KafkaConnection({ brokers: infra.kafkaBrokers.split(','), clientId: 'bench-bare-producer', topicPrefix: prefix, logger: createLogger({ service: 'bench', level: 'warn' }) });
+    try {
+      await kafka.connect();
+      const producer = new EventProducer(kafka, ctx.runId);
+      const stream = { tag: 's1', type: 'payment_approved' };
+      await warmUp(ctx, r, producer, stream, '/s1');
+      const produced = await producer.blast(stream, ctx.sizes.bareEvents);
+      logProduced(ctx, r, produced);
+      const stats = await ctx.awaitDeliveries(r, 'bare', '/s1', produced.count);
+      ctx.phase('1 bare', stats.firstAt, stats.lastAt);
+      ctx.figure(r, { label: 'deliveries/s (the ceiling)', value: deliveryRate(stats), unit: '/s' });
+      ctx.figure(r, { label: 'events produced/s', value: ratePerSecond(produced.count, produced.endedAt - produced.startedAt), unit: '/s' });
+      ctx.figure(r, { label: 'latency p99 (max rate: queueing)', value: stats.latency.p99, unit: 'ms' });
+    } finally {
+      await kafka.disconnect();
+      await bare.stop();
+    }
+  });
+}
+
+/** The one workflow that scenarios 2 and 5 deliver through, and the filler that makes the index 10 workflows. */
+interface ThroughputState {
+  fillerIds: string[];
+}
+
+const throughputState: ThroughputState = { fillerIds: [] };
+
+interface ThroughputRun {
+  stats: ReceiverStats;
+  /** Wall time of the matcher's match step (index lookup and job building) per event. */
+  matchUs: number;
+  /** The matcher process's CPU time per event, all of its work included. */
+  matcherCpuUs: number;
+}
+
+async function throughputRun(ctx: BenchContext, r: ScenarioResult, tag: string, count: number): Promise<ThroughputRun> {
+  const { platform, producer } = requirePlatform(ctx);
+  const stream = { tag, type: 'payment_approved' };
+  await warmUp(ctx, r, producer, stream, '/s2');
+  const matchBefore = await platform.metric('matcher', 'matcher_match_batch_seconds_sum');
+  const cpuBefore = ctx.sampler.snapshot().matcher?.cpuSeconds ?? NaN;
+  const produced = await producer.blast(stream, count);
+  logProduced(ctx, r, produced);
+  const stats = await ctx.awaitDeliveries(r, tag, '/s2', count);
+  const matchUs = ((await platform.metric('matcher', 'matcher_match_batch_seconds_sum')) - matchBefore) * 1e6 / count;
+  const matcherCpuUs = (((ctx.sampler.snapshot().matcher?.cpuSeconds ?? NaN) - cpuBefore) * 1e6) / count;
+  return { stats, matchUs, matcherCpuUs };
+}
+
+/** 2. End to end at the broker's pace, one matching workflow (and nine that do not match: level 10 of scenario 5). */
+export async function endToEnd(ctx: BenchContext): Promise<void> {
+  await ctx.scenario('2', 'End-to-end throughput: 1 matching workflow, single action', { needsPlatform: true, minimumMs: 30_000 }, async (r) => {
+    const { platform, kafka } = requirePlatform(ctx);
+    const filler = fillerWorkflows(9, 0);
+    await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })));
+    throughputState.fillerIds = filler.map((w) => w.id);
+    await createWorkflows(platform, [{ name: 'bench throughput', type: 'payment_approved', url: ctx.receiver.url('/s2') }]);
+    const { stats, matchUs, matcherCpuUs } = await throughputRun(ctx, r, 's2', ctx.sizes.throughputEvents);
+    ctx.phase('2 e2e', stats.firstAt, stats.lastAt);
+    const rate = deliveryRate(stats);
+    const bare = ctx.result('1')?.figures[0]?.value ?? null;
+    ctx.figure(r, { label: 'deliveries/s', value: rate, unit: '/s', target: '≥ 5,000/s', meets: rate >= 5000 });
+    ctx.figure(r, {
+      label: 'share of the bare-pipeline figure',
+      value: bare ? (100 * rate) / bare : null,
+      unit: '%',
+      target: '≥ 50%',
+      meets: bare ? rate / bare >= 0.5 : undefined,
+    });
+    ctx.figure(r, { label: 'latency p99 (max rate: queueing)', value: stats.latency.p99, unit: 'ms' });
+    r.details = { matchUs, matcherCpuUs, workflows: 10 };
+  });
+}
+
+/** 5. The same run with 10, 1,000 and 100,000 active workflows, almost all unable to match. */
+export async function matcherScaling(ctx: BenchContext): Promise<void> {
+  const levels = ctx.sizes.scalingLevels;
+  await ctx.scenario('5', `Matcher scaling: ${levels.map(fmt).join(' / ')} active workflows`, { needsPlatform: true, minimumMs: 90_000 }, async (r) => {
+    const { platform, kafka } = requirePlatform(ctx);
+    const s2 = ctx.result('2');
+    if (s2?.status !== 'ok') throw new PlatformNotFunctional(`needs scenario 2's workflow and level-10 run (scenario 2: ${s2?.status ?? 'absent'})`);
+    // About 15 s of scenario 2's pace per level, so that a slow machine still finishes in time.
+    const count = sizedToPace(ctx, ctx.sizes.throughputEvents, 15);
+    const rows: { workflows: number; matchUs: number; matcherCpuUs: number; rate: number }[] = [
+      { workflows: levels[0], matchUs: Number(s2.details?.matchUs), matcherCpuUs: Number(s2.details?.matcherCpuUs), rate: Number(s2.figures[0].value) },
+    ];
+    try {
+      for (const level of levels.slice(1)) {
+        const have = throughputState.fillerIds.length + 1;
+        const filler = fillerWorkflows(level - have, have);
+        const started = Date.now();
+        ctx.log(r.id, `publishing ${fmt(filler.length)} workflows to the config topic (index to ${fmt(level)})`);
+        await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })), (done) => {
+          if (done % 20_000 === 0) ctx.log(r.id, `  ${fmt(done)} published (${fmt(ratePerSecond(done, Date.now() - started))}/s)`);
+        });
+        throughputState.fillerIds.push(...filler.map((w) => w.id));
+        const indexed = await platform.indexedWorkflows();
+        ctx.log(r.id, `matcher applied them ${((Date.now() - started) / 1000).toFixed(1)} s after the first was published${indexed === undefined ? '' : `; its index holds ${fmt(indexed)} workflows`}`);
+        const { stats, matchUs, matcherCpuUs } = await throughputRun(ctx, r, `s5w${level}`, count);
+        ctx.phase(`5 ${fmt(level)} wf`, stats.firstAt, stats.lastAt);
+        rows.push({ workflows: level, matchUs, matcherCpuUs, rate: deliveryRate(stats) });
+      }
+    } finally {
+      // Later scenarios run against the small index again.
+      const tombstones: { key: string; value: WorkflowState | null }[] = throughputState.fillerIds.map((id) => ({ key: id, value: null }));
+      ctx.log(r.id, `deleting ${fmt(tombstones.length)} filler workflows (tombstones)`);
+      await publishConfig(platform, kafka, tombstones);
+      throughputState.fillerIds = [];
+    }
+    for (const row of rows) {
+      ctx.figure(r, { label: `${fmt(row.workflows)} workflows: matching cost (match step, wall time)`, value: row.matchUs, unit: 'µs/event' });
+      ctx.figure(r, { label: `${fmt(row.workflows)} workflows: matcher CPU per event (whole process)`, value: row.matcherCpuUs, unit: 'µs/event' });
+      ctx.figure(r, { label: `${fmt(row.workflows)} workflows: deliveries/s`, value: row.rate, unit: '/s' });
+    }
+    const ratio = rows[rows.length - 1].matchUs / rows[0].matchUs;
+    ctx.figure(r, { label: `matching cost ${fmt(rows[rows.length - 1].workflows)} vs ${fmt(rows[0].workflows)}`, value: ratio, unit: '×', target: '≤ 1.2×', meets: ratio <= 1.2 });
+    r.details = { rows };
+  });
+}
+
+let projectionRun: { samples: ProjectionSample[]; base: ProjectionSample; produced: ProduceResult; arrivals: number[]; caughtUpAt: number | null; rate: number } | undefined;
+
+/** 3. Producer timestamp to receiver at fixed rates; the highest rate also feeds scenario 7. */
+export async function latency(ctx: BenchContext, infra: Infra): Promise<void> {
+  const rates = ctx.sizes.latencyRates;
+  await ctx.scenario('3', `Latency at ${rates.map(fmt).join(' and ')} events/s`, { needsPlatform: true, minimumMs: 2 * rates.length * ctx.sizes.latencySeconds * 1000 + 20_000 }, async (r) => {
+    const { platform, producer } = requirePlatform(ctx);
+    await createWorkflows(
+      platform,
+      rates.map((rate) => ({ name: `bench latency ${rate}/s`, type: 'payment_captured', entities: [`ent_s3r${rate}`], url: ctx.receiver.url(`/s3/r${rate}`) })),
+    );
+    for (const rate of rates) {
+      const top = rate === rates[rates.length - 1];
+      const probe = top ? await new ProjectionProbe(infra.databaseUrl, `${platform.schemaPrefix}projection`).connect() : undefined;
+      try {
+        const base = probe ? await probe.read() : undefined;
+        probe?.start(200);
+        ctx.log(r.id, `${fmt(rate)} events/s for ${ctx.sizes.latencySeconds} s`);
+        const produced = await producer.paced({ tag: `s3r${rate}`, type: 'payment_captured', entity: () => `ent_s3r${rate}` }, rate, ctx.sizes.latencySeconds * 1000);
+        const stats = await ctx.awaitDeliveries(r, `${rate}/s`, `/s3/r${rate}`, produced.count, { arrivals: top });
+        ctx.phase(`3 ${fmt(rate)}/s`, produced.startedAt, stats.lastAt);
+        const achieved = ratePerSecond(produced.count, produced.endedAt - produced.startedAt);
+        const l = stats.latency;
+        ctx.log(r.id, `${fmt(rate)}/s: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms`);
+        ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: achieved, unit: '/s' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: latency p50`, value: l.p50, unit: 'ms' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: latency p95`, value: l.p95, unit: 'ms' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...(rate >= 1000 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
+        ctx.figure(r, { label: `${fmt(rate)}/s: latency max`, value: l.max, unit: 'ms' });
+        if (probe && base) {
+          // Until the read models hold every event and every attempt of this phase.
+          const deadline = Date.now() + 60_000;
+          let caughtUpAt: number | null = null;
+          while (Date.now() < deadline) {
+            const last = probe.samples[probe.samples.length - 1];
+            if (last && last.events - base.events >= produced.count && last.attempts - base.attempts >= stats.unique) {
+              caughtUpAt = last.at;
+              break;
+            }
+            await sleep(100);
+          }
+          await probe.stop();
+          projectionRun = { samples: probe.samples, base, produced, arrivals: stats.arrivals ?? [], caughtUpAt, rate };
+        }
+      } finally {
+        await probe?.stop();
+        await probe?.close();
+      }
+    }
+  });
+}
+
+/** 7. How far the read models fall behind at scenario 3's top rate, and how soon they catch up. */
+export async function projectionLag(ctx: BenchContext): Promise<void> {
+  await ctx.scenario('7', 'Projection lag at the latency run\'s top rate', { needsPlatform: true, minimumMs: 0 }, async (r) => {
+    const run = projectionRun;
+    if (!run) throw new PlatformNotFunctional(`needs scenario 3's top-rate phase (scenario 3: ${ctx.result('3')?.status ?? 'absent'}${ctx.result('3')?.reason ? `, ${ctx.result('3')?.reason}` : ''})`);
+    const { samples, base, produced, arrivals, caughtUpAt, rate } = run;
+    const during = samples.filter((s) => s.at >= produced.startedAt && s.at <= produced.endedAt);
+    const eventLag = during.map((s) => lagAt({ at: s.at, shown: s.events - base.events }, produced.sentAt));
+    const attemptLag = during.map((s) => lagAt({ at: s.at, shown: s.attempts - base.attempts }, arrivals));
+    const behind = during.map((s) => countUpTo(produced.sentAt, s.at) - (s.events - base.events));
+    const eventSummary = summarize(eventLag);
+    const attemptSummary = summarize(attemptLag);
+    ctx.figure(r, { label: `events read model: lag p95 at ${fmt(rate)}/s`, value: eventSummary.p95, unit: 'ms' });
+    ctx.figure(r, { label: `events read model: lag max at ${fmt(rate)}/s`, value: eventSummary.max, unit: 'ms', target: '< 1,000 ms', meets: eventSummary.max < 1000 });
+    ctx.figure(r, { label: 'events read model: most events behind', value: Math.max(0, ...behind), unit: 'events' });
+    ctx.figure(r, { label: 'attempts read model: lag p95 (after delivery)', value: attemptSummary.p95, unit: 'ms' });
+    ctx.figure(r, { label: 'attempts read model: lag max (after delivery)', value: attemptSummary.max, unit: 'ms', target: '< 1,000 ms', meets: attemptSummary.max < 1000 });
+    ctx.figure(r, { label: 'caught up after the last event was sent', value: caughtUpAt === null ? null : caughtUpAt - produced.endedAt, unit: 'ms' });
+    if (caughtUpAt === null) {
+      const last = samples[samples.length - 1];
+      r.checks['read models'] = { expected: produced.count, delivered: last.events - base.events, duplicates: 0, lost: Math.max(0, produced.count - (last.events - base.events)) };
+    }
+    r.details = { samples: samples.length, p99EventLagMs: percentile(Float64Array.from(eventLag).sort(), 99) };
+  });
+}
+
+/** 4. Each event matches 10 workflows, each with an endpoint (origin) of its own. */
+export async function fanOut(ctx: BenchContext): Promise<void> {
+  await ctx.scenario('4', 'Fan-out: each event matches 10 workflows', { needsPlatform: true, minimumMs: 30_000 }, async (r) => {
+    const { platform, producer } = requirePlatform(ctx);
+    const ports = await ctx.receiver.listen(10);
+    await createWorkflows(
+      platform,
+      ports.map((port, k) => ({ name: `bench fan-out ${k}`, type: 'payment_refunded', url: ctx.receiver.url(`/s4/${k}`, port) })),
+    );
+    const stream = { tag: 's4', type: 'payment_refunded' };
+    await warmUp(ctx, r, producer, stream, '/s4/', 10);
+    const produced = await producer.blast(stream, sizedToPace(ctx, ctx.sizes.fanOutEvents, 20, 10));
+    logProduced(ctx, r, produced);
+    const stats = await ctx.awaitDeliveries(r, 'fan-out', '/s4/', produced.count * 10);
+    ctx.phase('4 fan-out', stats.firstAt, stats.lastAt);
+    const rate = deliveryRate(stats);
+    const e2e = ctx.result('2')?.figures[0]?.value ?? null;
+    ctx.figure(r, { label: 'deliveries/s', value: rate, unit: '/s' });
+    ctx.figure(r, { label: 'events/s (10 deliveries each)', value: rate / 10, unit: '/s' });
+    ctx.figure(r, { label: 'deliveries/s vs scenario 2', value: e2e ? (100 * rate) / e2e : null, unit: '%' });
+  });
+}
+
+/** 6. 100 endpoints; then the same with 20 of them black-holed (they accept and never answer). */
+export async function isolation(ctx: BenchContext): Promise<void> {
+  await ctx.scenario('6', 'Isolation: 100 endpoints, 20 black-holed vs all healthy', { needsPlatform: true, minimumMs: 2 * ctx.sizes.isolationSeconds * 1000 + 40_000 }, async (r) => {
+    const { platform, producer } = requirePlatform(ctx);
+    const ports = await ctx.receiver.listen(100);
+    // Endpoints 0-19 are the ones that go dark in the second half; /s6/h/ are the 80 healthy throughout.
+    const pathOf = (i: number) => (i < 20 ? `/s6/x/${i}` : `/s6/h/${i}`);
+    await createWorkflows(
+      platform,
+      ports.map((port, i) => ({ name: `bench isolation ${i}`, type: 'payment_voided', entities: [`ent_s6e${i}`], url: ctx.receiver.url(pathOf(i), port) })),
+    );
+    const e2e = Number(ctx.result('2')?.figures[0]?.value);
+    // Below capacity, so that throughput and p99 show interference rather than a backlog.
+    const rate = Math.max(100, Math.min(1000, Number.isFinite(e2e) ? Math.round(e2e / 2 / 100) * 100 : 500));
+    const healthyOf = (count: number) => count - 20 * Math.floor(count / 100) - Math.min(20, count % 100);
+    const run = async (tag: string) => {
+      ctx.log(r.id, `${tag}: ${fmt(rate)} events/s for ${ctx.sizes.isolationSeconds} s over 100 endpoints`);
+      const produced = await producer.paced({ tag, type: 'payment_voided', entity: (seq) => `ent_s6e${seq % 100}` }, rate, ctx.sizes.isolationSeconds * 1000);
+      const stats = await ctx.awaitDeliveries(r, `${tag} healthy 80`, '/s6/h/', healthyOf(produced.count));
+      return { produced, stats };
+    };
+    const healthy = await run('all-healthy');
+    ctx.phase('6 healthy', healthy.produced.startedAt, healthy.stats.lastAt);
+    await ctx.receiver.reset('/s6/');
+    await ctx.receiver.behave(Array.from({ length: 20 }, (_, i) => pathOf(i)), { mode: 'blackhole' });
+    const holed = await run('20-black-holed');
+    ctx.phase('6 20 holes', holed.produced.startedAt, holed.stats.lastAt);
+    const held = (await ctx.receiver.count('/s6/x/')).held;
+    const rateA = deliveryRate(healthy.stats);
+    const rateB = deliveryRate(holed.stats);
+    const p99A = healthy.stats.latency.p99;
+    const p99B = holed.stats.latency.p99;
+    ctx.figure(r, { label: 'offered events/s', value: rate, unit: '/s' });
+    ctx.figure(r, { label: 'healthy endpoints: deliveries/s, all healthy', value: rateA, unit: '/s' });
+    ctx.figure(r, { label: 'healthy endpoints: deliveries/s, 20 black-holed', value: rateB, unit: '/s' });
+    ctx.figure(r, { label: 'healthy throughput kept', value: (100 * rateB) / rateA, unit: '%', target: '≥ 90%', meets: rateB / rateA >= 0.9 });
+    ctx.figure(r, { label: 'healthy p99, all healthy', value: p99A, unit: 'ms' });
+    ctx.figure(r, { label: 'healthy p99, 20 black-holed', value: p99B, unit: 'ms' });
+    ctx.figure(r, { label: 'healthy p99 ratio', value: p99B / p99A, unit: '×', target: '≤ 2×', meets: p99B / p99A <= 2 });
+    ctx.figure(r, { label: 'requests held by the black holes', value: held, unit: 'requests' });
+  });
+}

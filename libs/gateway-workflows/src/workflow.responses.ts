@@ -1,0 +1,197 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+// OpenAPI models of the answers; workflow-config builds the answers themselves.
+
+class Href {
+  @ApiProperty({ example: 'https://api.example.com/workflows/wf_wlu3wxc26jounofs5iez75qaqa' })
+  href!: string;
+}
+
+export class Links {
+  @ApiProperty({ type: Href })
+  self!: Href;
+}
+
+export class CreatedResource {
+  @ApiProperty({ example: 'wf_wlu3wxc26jounofs5iez75qaqa', description: 'wf_, wfa_ or wfc_ + 26 lowercase base32 characters' })
+  id!: string;
+
+  @ApiProperty({ type: Links })
+  _links!: Links;
+}
+
+export class WorkflowSummary {
+  @ApiProperty({ example: 'wf_wlu3wxc26jounofs5iez75qaqa' })
+  id!: string;
+
+  @ApiProperty({ example: 'Webhooks workflow' })
+  name!: string;
+
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty({ type: Links })
+  _links!: Links;
+}
+
+export class WorkflowList {
+  @ApiProperty({ type: [WorkflowSummary] })
+  data!: WorkflowSummary[];
+}
+
+export class ConditionView {
+  @ApiProperty({ example: 'wfc_tgbvbc7gd5zupdgk7ogqyuomje' })
+  id!: string;
+
+  @ApiProperty({ enum: ['event', 'entity', 'processing_channel'] })
+  type!: string;
+
+  @ApiPropertyOptional({ example: { gateway: ['payment_approved'] } })
+  events?: Record<string, string[]>;
+
+  @ApiPropertyOptional({ type: [String] })
+  entities?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  processing_channels?: string[];
+}
+
+class MaskedSignature {
+  @ApiProperty({ example: 'HMACSHA256' })
+  method!: string;
+
+  @ApiProperty({ example: '8V8x****************', description: 'Masked: first 4 characters' })
+  key!: string;
+}
+
+export class ActionView {
+  @ApiProperty({ example: 'wfa_2ldw3kbfz5tuhblc2p5ztqu4xq' })
+  id!: string;
+
+  @ApiProperty({ enum: ['webhook'] })
+  type!: string;
+
+  @ApiProperty({ example: 'https://example.com/webhooks' })
+  url!: string;
+
+  @ApiProperty({ example: { Authorization: '70ed********************' }, description: 'Values masked: first 4 characters' })
+  headers!: Record<string, string>;
+
+  @ApiPropertyOptional({ type: MaskedSignature })
+  signature?: MaskedSignature;
+
+  @ApiProperty({ enum: ['checkout', 'cloudevents', 'caf', 'mycashflow'] })
+  format!: string;
+
+  @ApiProperty({ example: 'checkout', description: 'A named policy or delays in ms' })
+  retry_policy!: string | number[];
+
+  @ApiProperty({ example: 10000 })
+  timeout_ms!: number;
+
+  @ApiProperty({ enum: ['structured', 'binary'] })
+  cloudevents_mode!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Set when the receiver answered 410 Gone: no more deliveries' })
+  disabled_at!: string | null;
+
+  @ApiPropertyOptional()
+  disabled_reason?: string;
+}
+
+export class WorkflowView {
+  @ApiProperty({ example: 'wf_wlu3wxc26jounofs5iez75qaqa' })
+  id!: string;
+
+  @ApiProperty({ example: 'Webhooks workflow' })
+  name!: string;
+
+  @ApiProperty()
+  active!: boolean;
+
+  @ApiProperty({ type: [ConditionView] })
+  conditions!: ConditionView[];
+
+  @ApiProperty({ type: [ActionView] })
+  actions!: ActionView[];
+
+  @ApiProperty({ type: Links })
+  _links!: Links;
+}
+
+export class ActionWithLinks extends ActionView {
+  @ApiProperty({ type: Links })
+  _links!: Links;
+}
+
+export class ConditionWithLinks extends ConditionView {
+  @ApiProperty({ type: Links })
+  _links!: Links;
+}
+
+class EventTypeView {
+  @ApiProperty({ example: 'payment_approved' })
+  id!: string;
+
+  @ApiProperty({ example: 'Payment approved' })
+  display_name!: string;
+
+  @ApiProperty()
+  description!: string;
+}
+
+export class EventSourceView {
+  @ApiProperty({ example: 'gateway' })
+  id!: string;
+
+  @ApiProperty({ example: 'Gateway' })
+  display_name!: string;
+
+  @ApiProperty()
+  description!: string;
+
+  @ApiProperty({ type: [EventTypeView] })
+  events!: EventTypeView[];
+}
+
+export class SubscriptionView {
+  @ApiProperty({ example: '083c584d-ae65-11ec-aef4-0242ac130002' })
+  uuid!: string;
+
+  @ApiProperty({ example: 'ten_local', description: 'The tenant' })
+  user_id!: string;
+
+  @ApiProperty({ example: 'order.created' })
+  topic!: string;
+
+  @ApiProperty({ type: [String], example: ['payments', 'shipments'] })
+  expands!: string[];
+
+  @ApiProperty({ example: 'https://www.example.com' })
+  url!: string;
+}
+
+export class CreatedSubscriptionView extends SubscriptionView {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Standard Webhooks signing secret; answered at creation only' })
+  secret!: string;
+}
+
+export class SubscriptionEnvelope {
+  @ApiProperty({ type: SubscriptionView })
+  data!: SubscriptionView;
+}
+
+export class CreatedSubscriptionEnvelope {
+  @ApiProperty({ type: CreatedSubscriptionView })
+  data!: CreatedSubscriptionView;
+}
+
+export class SubscriptionList {
+  @ApiProperty({ type: [SubscriptionView] })
+  data!: SubscriptionView[];
+}
+
+export class AcceptedEvents {
+  @ApiProperty({ type: [String], example: ['evt_az2jzfgwpbnetbzm3lnjqb3ywa'] })
+  ids!: string[];
+}

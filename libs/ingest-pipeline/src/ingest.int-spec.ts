@@ -1,0 +1,222 @@
+import { CanonicalEvent, Topics, TopicSpec } from '@hookstream/contracts';
+import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
+import { TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+
+const TENANT = 'ten_ingest';
+/** A second inbound topic, as a producer team that owns its own topic would configure it. */
+const PARTNER_TOPIC: TopicSpec = { name: 'partner.payments.v1', key: 'subject id', partitions: 2 };
+const MAX_EVENT_BYTES = 8192;
+
+describe('event-ingest against the real broker and Postgres', () => {
+  // No INGEST_DEFAULT_TENANT: a Kafka message without a tenant is a dead letter.
+  const platform = new TestPlatform({
+    label: 'ingest',
+    services: ['event-ingest'],
+    env: { INGEST_TOPICS: `${Topics.producerEvents.name},${PARTNER_TOPIC.name}`, INGEST_MAX_EVENT_BYTES: String(MAX_EVENT_BYTES) },
+  });
+  let kafka: KafkaConnection;
+  let events: TopicRecorder;
+  let rejected: TopicRecorder;
+
+  const eventsFor = (subjectId: string) =>
+    events
+      .json<CanonicalEvent>()
+      .filter((e) => e.value?.subject_id === subjectId)
+      .map((e) => ({ key: e.key, ...(e.value as CanonicalEvent) }));
+  const letterFor = (key: string) => rejected.messages.find((m) => m.key === key);
+
+  async function produce(messages: { key: string; value: unknown }[], topic: TopicSpec = Topics.producerEvents): Promise<void> {
+    await kafka.publisher.publishEncoded(
+      topic,
+      messages.map((m) => ({ key: m.key, value: typeof m.value === 'string' ? m.value : JSON.stringify(m.value) })),
+    );
+  }
+
+  async function post(path: '' | '/batch', body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(`${platform.url('event-ingest')}/internal/events${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hookstream-tenant': TENANT, ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  beforeAll(async () => {
+    kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'ingest-test', topicPrefix: platform.prefix, logger: testLogger() });
+    await kafka.connect();
+    await kafka.ensureTopics([Topics.producerEvents, PARTNER_TOPIC, Topics.events, Topics.ingestDeadLetter]);
+    events = await new TopicRecorder(platform.prefix, Topics.events).start();
+    rejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
+    await platform.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform.stop();
+    await Promise.all([events?.stop(), rejected?.stop(), kafka?.disconnect()]);
+  }, 60_000);
+
+  it('turns a producer envelope into a canonical event keyed by subject id, from every configured topic', async () => {
+    const envelope = {
+      id: 'env-1',
+      tenant: TENANT,
+      source: 'gateway',
+      type: 'payment_approved',
+      subject_id: 'pay_envelope',
+      entity_id: 'ent_xyfdshfudosfdshfdiosfds',
+      processing_channel_id: 'pc_1',
+      timestamp: '2026-11-22T10:00:00Z',
+      version: '2.0.0',
+      data: { amount: 6540, currency: 'USD' },
+      metadata: { webhookUrl: 'https://client.example/cb', region: 'eu' },
+    };
+    await produce([{ key: 'pay_envelope', value: envelope }]);
+    await produce([{ key: 'pay_partner', value: { ...envelope, id: 'env-2', subject_id: 'pay_partner' } }], PARTNER_TOPIC);
+    await waitFor(() => eventsFor('pay_envelope').length === 1 && eventsFor('pay_partner').length === 1, { what: 'both canonical events' });
+    expect(eventsFor('pay_envelope')[0]).toEqual({
+      key: 'pay_envelope',
+      id: expect.stringMatching(/^evt_[a-z2-7]{26}$/),
+      tenant_id: TENANT,
+      source: 'gateway',
+      type: 'payment_approved',
+      subject_id: 'pay_envelope',
+      entity_id: 'ent_xyfdshfudosfdshfdiosfds',
+      processing_channel_id: 'pc_1',
+      timestamp: '2026-11-22T10:00:00Z',
+      version: '2.0.0',
+      data: { amount: 6540, currency: 'USD' },
+      metadata: { webhook_url: 'https://client.example/cb', region: 'eu', producer_id: 'env-1' },
+      received_at: expect.any(String),
+    });
+  });
+
+  it("maps CAF's CloudEvent onto the contract: transactions source, the transaction as subject, the callback URL", async () => {
+    const caf = {
+      id: '08934216-a945-43b1-a3f3-bd39869fd9fc',
+      time: '2023-08-01T13:10:25.791Z',
+      type: 'TransactionFinished',
+      source: 'https://api.public.caf.io/v1/orchestrations',
+      specversion: '1.0',
+      tenant: TENANT,
+      data: { transactionId: '6021a21b3811c35ecb8dea20', workflowId: '7011a21b3811c35ecb8dea21', status: 'APPROVED', metadata: { webhookUrl: 'https://client.example/caf' } },
+    };
+    await produce([{ key: '6021a21b3811c35ecb8dea20', value: caf }]);
+    await waitFor(() => eventsFor('6021a21b3811c35ecb8dea20').length === 1, { what: 'the CloudEvent' });
+    expect(eventsFor('6021a21b3811c35ecb8dea20')[0]).toMatchObject({
+      source: 'transactions',
+      type: 'TransactionFinished',
+      timestamp: '2023-08-01T13:10:25.791Z',
+      data: caf.data,
+      metadata: { cloudevents_source: caf.source, webhook_url: 'https://client.example/caf', producer_id: caf.id },
+    });
+  });
+
+  it("keeps one subject's order within a batch, with and without producer ids", async () => {
+    const seqs = [1, 2, 3, 4, 5, 6];
+    await produce(
+      seqs.map((seq) => ({
+        key: 'pay_ordered',
+        value: { ...(seq % 2 === 1 ? { id: `ordered-${seq}` } : {}), tenant: TENANT, source: 'gateway', type: 'payment_captured', subject_id: 'pay_ordered', data: { seq } },
+      })),
+    );
+    await waitFor(() => eventsFor('pay_ordered').length === seqs.length, { what: 'the ordered events' });
+    expect(eventsFor('pay_ordered').map((e) => e.data.seq)).toEqual(seqs);
+  });
+
+  it('dead-letters invalid messages with their reason and original bytes, and goes on with the next', async () => {
+    const invalid = [
+      { key: 'bad_json', value: '{"source": "gateway", ' },
+      { key: 'bad_fields', value: '{"tenant":"ten_ingest","source":"gateway","type":42}' },
+      { key: 'bad_tenant', value: JSON.stringify({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_no_tenant' }) },
+      { key: 'bad_size', value: JSON.stringify({ tenant: TENANT, source: 'gateway', type: 'payment_approved', subject_id: 'pay_big', data: { blob: 'x'.repeat(MAX_EVENT_BYTES) } }) },
+      { key: 'bad_metadata', value: JSON.stringify({ tenant: TENANT, source: 'gateway', type: 'payment_approved', subject_id: 'pay_forged', metadata: { test: true } }) },
+    ];
+    await produce([...invalid, { key: 'pay_after_bad', value: { tenant: TENANT, source: 'gateway', type: 'payment_approved', subject_id: 'pay_after_bad' } }]);
+    await waitFor(() => eventsFor('pay_after_bad').length === 1, { what: 'the event after the invalid ones' });
+    await waitFor(() => invalid.every((m) => letterFor(m.key)), { what: 'every dead letter' });
+    for (const m of invalid) expect(String(letterFor(m.key)?.value)).toBe(m.value);
+    const reason = (key: string) => letterFor(key)?.headers[DeadLetterHeaders.reason];
+    expect(reason('bad_json')).toMatch(/^invalid JSON/);
+    expect(reason('bad_fields')).toMatch(/type: .*subject_id: /);
+    expect(reason('bad_tenant')).toMatch(/^tenant missing/);
+    expect(reason('bad_size')).toMatch(/at most 8192 are accepted/);
+    expect(reason('bad_metadata')).toMatch(/metadata\.test: set by the platform/);
+    expect(letterFor('bad_json')?.headers[DeadLetterHeaders.topic]).toBe(`${platform.prefix}${Topics.producerEvents.name}`);
+    expect(eventsFor('pay_no_tenant')).toEqual([]);
+  });
+
+  it('ingests over HTTP: one event, a batch, a CloudEvent; 202 with the evt ids that reach the topic', async () => {
+    const one = await post('', { source: 'gateway', type: 'payment_approved', subject_id: 'pay_http_one' });
+    expect(one).toMatchObject({ status: 202, body: { id: expect.stringMatching(/^evt_/) } });
+    const batch = await post('/batch', [
+      { id: 'http-b1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_http_batch' },
+      { id: 'http-b1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_http_batch' },
+      { specversion: '1.0', id: 'http-ce', source: 'orders', type: 'order.created', subject: 'ord_http', data: { id: 1001 } },
+    ]);
+    expect(batch.status).toBe(202);
+    const ids = batch.body.ids as string[];
+    expect(ids[0]).toBe(ids[1]);
+    const ce = await fetch(`${platform.url('event-ingest')}/internal/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json', 'x-hookstream-tenant': TENANT },
+      body: JSON.stringify({ specversion: '1.0', id: 'http-ce-structured', source: 'orders', type: 'order.updated', subject: 'ord_structured' }),
+    });
+    expect(ce.status).toBe(202);
+    await waitFor(() => eventsFor('ord_structured').length === 1, { what: 'the structured-mode CloudEvent' });
+    await waitFor(() => eventsFor('pay_http_batch').length === 1 && eventsFor('ord_http').length === 1, { what: 'the batch' });
+    expect(eventsFor('pay_http_one')[0]).toMatchObject({ id: one.body.id, tenant_id: TENANT });
+    expect(eventsFor('pay_http_batch')[0].id).toBe(ids[0]);
+    expect(eventsFor('ord_http')[0]).toMatchObject({ id: ids[2], source: 'orders', type: 'order.created', data: { id: 1001 } });
+  });
+
+  it('answers 422 with error codes (and the request id) for an invalid body, 400 without a tenant', async () => {
+    const invalid = await post('/batch', [{ source: 'gateway', type: 'payment_approved', subject_id: 'pay_ok' }, { source: 'gateway', timestamp: 'noon' }], {
+      'x-request-id': 'req-422',
+    });
+    expect(invalid).toMatchObject({
+      status: 422,
+      body: { request_id: 'req-422', error_type: 'request_invalid', error_codes: expect.arrayContaining(['type_required', 'subject_id_required', 'timestamp_invalid']) },
+    });
+    expect(invalid.body.details).toMatch(/^\[1\] /);
+    expect(eventsFor('pay_ok')).toEqual([]);
+    expect(await post('/batch', Array.from({ length: 501 }, () => ({ source: 's', type: 't', subject_id: 'x' })))).toMatchObject({
+      status: 422,
+      body: { error_codes: ['batch_too_large'] },
+    });
+    expect(await post('', { specversion: '1.0', id: 'x', source: 's', type: 't' })).toMatchObject({ status: 422, body: { error_codes: ['subject_id_required'] } });
+    const noTenant = await fetch(`${platform.url('event-ingest')}/internal/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_x' }),
+    });
+    expect(noTenant.status).toBe(400);
+  });
+
+  it('yields one event per producer id: twice in a row, over both ways in, and after a restart or a crash', async () => {
+    const body = { id: 'dedup-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_dedup' };
+    const first = await post('', body);
+    expect(first.status).toBe(202);
+    expect((await post('', body)).body.id).toBe(first.body.id);
+    await produce([{ key: 'pay_dedup', value: { ...body, tenant: TENANT } }]);
+    // Another source with the same producer id is another event.
+    await produce([{ key: 'pay_dedup', value: { ...body, tenant: TENANT, source: 'dispute' } }]);
+    await waitFor(() => eventsFor('pay_dedup').length === 2, { what: 'the other source' });
+
+    await platform.service('event-ingest').stop();
+    await platform.service('event-ingest').start();
+    expect((await post('', body)).body.id).toBe(first.body.id);
+    await platform.service('event-ingest').kill();
+    await platform.service('event-ingest').start();
+    await produce([{ key: 'pay_dedup', value: { ...body, tenant: TENANT } }]);
+    expect((await post('', body)).body.id).toBe(first.body.id);
+
+    // A later message on the same partition proves the duplicates were consumed, not stuck.
+    await produce([{ key: 'pay_dedup', value: { source: 'gateway', type: 'payment_captured', subject_id: 'pay_dedup', tenant: TENANT } }]);
+    await waitFor(() => eventsFor('pay_dedup').length === 3, { timeoutMs: 30_000, what: 'the event after the duplicates' });
+    expect(eventsFor('pay_dedup').map((e) => [e.source, e.type])).toEqual([
+      ['gateway', 'payment_approved'],
+      ['dispute', 'payment_approved'],
+      ['gateway', 'payment_captured'],
+    ]);
+    expect(eventsFor('pay_dedup')[0].id).toBe(first.body.id);
+  }, 120_000);
+});
