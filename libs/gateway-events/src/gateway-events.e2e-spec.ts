@@ -49,7 +49,8 @@ describe('events API end to end', () => {
         const id = await publish('payment_approved', subject);
         return waitFor(() => bodiesOn('/ok').some((b) => b.id === id) && id, { timeoutMs: 3000 }).catch(() => undefined);
       },
-      { timeoutMs: 30_000, what: 'the first delivery' },
+      // Generous: the matcher joins its groups and loads its index while the machine is busy.
+      { timeoutMs: 90_000, what: 'the first delivery' },
     );
 
     const event = await waitFor(async () => {
@@ -89,7 +90,7 @@ describe('events API end to end', () => {
 
     expect((await platform.api('GET', '/workflows/events/evt_aaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
     expect((await platform.api('GET', '/workflows/events/subject/pay_nobodyatall')).status).toBe(404);
-  }, 60_000);
+  }, 150_000);
 
   it('records retry and final flags for a receiver that fails twice, then succeeds', async () => {
     receiver.script('/flaky', { status: 500 }, { status: 503 }, { status: 200 });
