@@ -187,10 +187,12 @@ install_postgres() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 }
 
-# Prints "<version> <port> <status>" of the first cluster, creating one if none exists.
+# Prints "<version> <port> <status>" of the cluster to use, creating one if none exists.
 pg_cluster() {
   local line
-  line=$(pg_lsclusters --no-header 2>/dev/null | head -1)
+  # Debian's own cluster is "main"; prefer it over any other on the machine.
+  line=$(pg_lsclusters --no-header 2>/dev/null | awk '$2 == "main"' | head -1)
+  [[ -n "$line" ]] || line=$(pg_lsclusters --no-header 2>/dev/null | head -1)
   if [[ -z "$line" ]]; then
     local version
     version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -1)
