@@ -21,6 +21,7 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
     INGEST_HTTP_BATCH_LIMIT: positiveInt(500),
     /** Largest canonical event in JSON bytes; a delivery job (event + action) must stay under Kafka's 1 MiB. */
     INGEST_MAX_EVENT_BYTES: positiveInt(512 * 1024),
+    /** Consumer group of the inbound topics; KAFKA_TOPIC_PREFIX is put in front, so side-by-side deployments stay apart. */
     INGEST_GROUP_ID: z.string().min(1).default('event-ingest'),
     /** JSON object: CloudEvents source URI -> catalog source. CAF's own source maps to "transactions". */
     INGEST_CLOUDEVENT_SOURCES: z
@@ -47,7 +48,7 @@ export function ingestSettings(config: EventIngestConfig): IngestSettings {
     dedupWindowHours: config.INGEST_DEDUP_WINDOW_HOURS,
     httpBatchLimit: config.INGEST_HTTP_BATCH_LIMIT,
     maxEventBytes: config.INGEST_MAX_EVENT_BYTES,
-    groupId: config.INGEST_GROUP_ID,
+    groupId: `${config.KAFKA_TOPIC_PREFIX}${config.INGEST_GROUP_ID}`,
     cloudEventSources: config.INGEST_CLOUDEVENT_SOURCES,
   };
 }

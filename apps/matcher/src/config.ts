@@ -5,6 +5,11 @@ export const MatcherEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend({
     PORT: port(3003),
+    /**
+     * Consumer group of the events (and, suffixed -reflow, of the reflow
+     * requests); KAFKA_TOPIC_PREFIX is put in front. Each instance reads the
+     * config topic under a group of its own, <prefix><this>-index-<random>.
+     */
     MATCHER_GROUP_ID: z.string().min(1).default('matcher'),
   });
 export type MatcherConfig = z.infer<typeof MatcherEnv>;

@@ -4,25 +4,20 @@ import type { CanonicalEvent, WorkflowState } from '@hookstream/contracts';
 export interface MatchOptions {
   /** Only these workflows (reflow and test requests name them). */
   workflowIds?: Iterable<string>;
-  /**
-   * A synthetic test sample (POST /workflows/{id}/test): it has no entity or
-   * processing channel of its own, so only the event condition applies.
-   */
-  sample?: boolean;
 }
 
 /** Does every condition of the workflow hold for the event? Absent condition types do not restrict. */
-export function conditionsHold(workflow: WorkflowState, event: CanonicalEvent, sample = false): boolean {
+export function conditionsHold(workflow: WorkflowState, event: CanonicalEvent): boolean {
   for (const condition of workflow.conditions) {
     switch (condition.type) {
       case 'event':
         if (!(condition.events[event.source] ?? []).includes(event.type)) return false;
         break;
       case 'entity':
-        if (!sample && (event.entity_id === null || !condition.entities.includes(event.entity_id))) return false;
+        if (event.entity_id === null || !condition.entities.includes(event.entity_id)) return false;
         break;
       case 'processing_channel':
-        if (!sample && (event.processing_channel_id === null || !condition.processing_channels.includes(event.processing_channel_id))) return false;
+        if (event.processing_channel_id === null || !condition.processing_channels.includes(event.processing_channel_id)) return false;
         break;
     }
   }
@@ -83,10 +78,9 @@ export class WorkflowIndex {
 
   /** Workflows whose conditions all hold for the event, each once. */
   match(event: CanonicalEvent, options: MatchOptions = {}): WorkflowState[] {
-    const sample = options.sample ?? false;
     if (options.workflowIds) {
       const named = [...new Set(options.workflowIds)].map((id) => this.workflows.get(id));
-      return named.filter((w): w is WorkflowState => w !== undefined && w.tenant_id === event.tenant_id && conditionsHold(w, event, sample));
+      return named.filter((w): w is WorkflowState => w !== undefined && w.tenant_id === event.tenant_id && conditionsHold(w, event));
     }
     const events = this.byTenant.get(event.tenant_id);
     if (!events) return [];
@@ -94,12 +88,10 @@ export class WorkflowIndex {
     for (const key of [eventKey(event.source, event.type), ANY]) {
       const entities = events.get(key);
       if (!entities) continue;
-      // A sample has no entity: every entity's workflows are candidates.
-      const buckets = sample ? [...entities.values()] : [entities.get(ANY), event.entity_id === null ? undefined : entities.get(event.entity_id)];
-      for (const ids of buckets) {
+      for (const ids of [entities.get(ANY), event.entity_id === null ? undefined : entities.get(event.entity_id)]) {
         for (const id of ids ?? []) {
           const workflow = this.workflows.get(id);
-          if (workflow && conditionsHold(workflow, event, sample)) matched.add(workflow);
+          if (workflow && conditionsHold(workflow, event)) matched.add(workflow);
         }
       }
     }

@@ -78,9 +78,8 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
   }
 
   /**
-   * Stored or synthetic events matched again against the current index, as
-   * of the event's own tenant, optionally only for the workflows named. A
-   * test sample (metadata.test) is matched on its event condition alone.
+   * Stored or synthetic (test) events matched again against the current
+   * index, in the event's own tenant, optionally only for the workflows named.
    */
   private async reflow(messages: ConsumedMessage<ReflowRequest>[]): Promise<void> {
     const requests: MatchRequest[] = [];
@@ -92,9 +91,9 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
         rejected.push(deadLetterMessage({ ...m, value: Buffer.from(JSON.stringify(m.value)) }, `tenant_id ${tenant_id} is not the event's tenant ${event.tenant_id}`));
         continue;
       }
-      requests.push({ event, options: { workflowIds: workflow_ids, sample: event.metadata.test === true } });
+      requests.push({ event, options: { workflowIds: workflow_ids } });
     }
-    await this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, rejected);
+    await sendBounded(rejected, (letter) => (letter.value?.length ?? 0) + JOB_OVERHEAD_BYTES, (chunk) => this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, chunk));
     await this.publishJobs(requests, 'reflow');
   }
 

@@ -1,5 +1,8 @@
 export interface MatchingSettings {
-  /** Shared group for canonical events and reflow requests. */
+  /**
+   * Shared group for canonical events; `<groupId>-reflow` for reflow
+   * requests; `<groupId>-index-<random>`, one per instance, for the config topic.
+   */
   groupId: string;
 }
 

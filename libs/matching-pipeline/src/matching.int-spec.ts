@@ -152,17 +152,19 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
 
     await setWorkflow(changing.id, changing);
     const created = await untilNextEvent('dsp_created', send('dispute_won'), (s) => jobsOf(s).length === 1);
-    await setWorkflow(changing.id, { ...changing, version: 2, conditions: [{ id: newId('wfc'), type: 'event', events: { dispute: ['dispute_lost'] } }] });
+    const v2 = { ...changing, version: 2, conditions: [{ id: newId('wfc'), type: 'event' as const, events: { dispute: ['dispute_lost'] } }] };
+    await setWorkflow(changing.id, v2);
     const changed = await untilNextEvent('dsp_changed', send('dispute_lost'), (s) => jobsOf(s).length === 1 && jobsOf(s)[0].workflow_version === 2);
-    await setWorkflow(changing.id, { ...changing, version: 3, active: false });
-    const deactivated = await untilNextEvent('dsp_inactive', send('dispute_won'), (s) => jobsFor(s).length === 0);
-    await setWorkflow(changing.id, { ...changing, version: 4 });
+    await setWorkflow(changing.id, { ...v2, version: 3, active: false });
+    const deactivated = await untilNextEvent('dsp_inactive', send('dispute_lost'), (s) => jobsFor(s).length === 0);
+    await setWorkflow(changing.id, { ...v2, version: 4 });
+    const reactivated = await untilNextEvent('dsp_active', send('dispute_lost'), (s) => jobsOf(s).length === 1 && jobsOf(s)[0].workflow_version === 4);
     await setWorkflow(changing.id, null);
-    const deleted = await untilNextEvent('dsp_deleted', send('dispute_won'), (s) => jobsFor(s).length === 0);
-    process.stdout.write(`config change -> next event's jobs: created ${created} ms, changed ${changed} ms, deactivated ${deactivated} ms, deleted ${deleted} ms (each includes a 300 ms settle)\n`);
+    const deleted = await untilNextEvent('dsp_deleted', send('dispute_lost'), (s) => jobsFor(s).length === 0);
+    process.stdout.write(`config change -> next event's jobs: created ${created} ms, changed ${changed} ms, deactivated ${deactivated} ms, reactivated ${reactivated} ms, deleted ${deleted} ms (each includes a 300 ms settle)\n`);
   }, 90_000);
 
-  it('re-matches reflow requests (named workflows only) and test samples, with the invocation ids of the live jobs', async () => {
+  it('re-matches reflow requests and test samples (named workflows only), with the invocation ids of the live jobs', async () => {
     await produce({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_reflow', entity_id: 'ent_one' }, 'pay_reflow');
     await waitFor(() => jobsFor('pay_reflow').length === 3, { what: 'the live jobs' });
     const live = jobsFor('pay_reflow');
@@ -179,11 +181,19 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
     expect(reflowed).toMatchObject({ reflow: true, workflow_id: forEntity.id, attempt: 1 });
     expect(reflowed.invocation_id).toBe(live.find((j) => j.workflow_id === forEntity.id)?.invocation_id);
 
-    // A test sample has no entity: the named workflow's entity condition does not stop it.
-    const sample: CanonicalEvent = { ...live[0].event, id: newId('evt'), subject_id: 'pay_sample', entity_id: null, metadata: { test: true } };
+    // A synthetic test sample for one workflow (the gateway shapes it to pass that workflow's conditions).
+    const sample: CanonicalEvent = { ...live[0].event, id: newId('evt'), subject_id: 'pay_sample', metadata: { test: true } };
     await kafka.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_sample', value: request(sample, [forEntity.id]) }]);
     await waitFor(() => jobsFor('pay_sample').length === 1, { what: 'the test job' });
-    expect(jobsFor('pay_sample')[0]).toMatchObject({ workflow_id: forEntity.id, reflow: true });
+    await pause(300);
+    expect(jobsFor('pay_sample')).toEqual([expect.objectContaining({ workflow_id: forEntity.id, reflow: true })]);
+
+    // A request whose tenant is not its event's is refused, not matched in either tenant.
+    const crossed = { ...request({ ...live[0].event, subject_id: 'pay_crossed' }), tenant_id: 'ten_other' };
+    await kafka.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_crossed', value: crossed }]);
+    await waitFor(() => matcherRejected.messages.find((m) => m.key === 'pay_crossed'), { what: 'the refused reflow' });
+    expect(matcherRejected.messages.find((m) => m.key === 'pay_crossed')?.headers[DeadLetterHeaders.reason]).toMatch(/is not the event's tenant/);
+    expect(jobsFor('pay_crossed')).toEqual([]);
   });
 
   it("dead-letters an unreadable config message, and takes its workflow out of the index rather than keep a stale state", async () => {
@@ -200,6 +210,28 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
     await setWorkflow(broken.id, { ...broken, version: 3 });
     await untilNextEvent('dsp_broken_fixed', (s) => produce({ source: 'dispute', type: 'dispute_accepted', subject_id: s }, s), (s) => jobsFor(s).length === 1);
   }, 90_000);
+
+  it('catches up on a backlog whose events and jobs would overflow one Kafka request', async () => {
+    const bulk = workflowState({ conditionBodies: [{ type: 'event', events: { backlog: ['filled'] } }] });
+    await setWorkflow(bulk.id, bulk);
+    await untilNextEvent('blk_probe', (s) => produce({ source: 'backlog', type: 'filled', subject_id: s }, s), (s) => jobsFor(s).length === 1);
+    await Promise.all([platform.service('event-ingest').stop(), platform.service('matcher').stop()]);
+    // 1,500 events of one subject (one partition): about 1.5 MB in, more as events, more again as jobs.
+    const count = 1500;
+    const padding = 'x'.repeat(900);
+    for (let sent = 0; sent < count; sent += 500) {
+      await kafka.publisher.publishEncoded(
+        Topics.producerEvents,
+        Array.from({ length: 500 }, (_, i) => ({ key: 'blk_bulk', value: JSON.stringify({ source: 'backlog', type: 'filled', subject_id: 'blk_bulk', data: { seq: sent + i, padding } }) })),
+      );
+    }
+    await Promise.all([platform.service('event-ingest').start(), platform.service('matcher').start()]);
+    await waitFor(() => jobsFor('blk_bulk').length >= count, { timeoutMs: 60_000, what: 'every backlog job' });
+    const seqs = jobsFor('blk_bulk').map((j) => j.event.data.seq as number);
+    expect(new Set(seqs).size).toBe(count);
+    // One action, one partition: the jobs keep the subject's order.
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  }, 120_000);
 
   it('rebuilds the same index when the matcher restarts from nothing', async () => {
     const before = await indexState();

@@ -6,6 +6,7 @@ import { WorkflowIndex } from '@hookstream/matching-domain';
 import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { sendBounded } from './bounded-sends';
+import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
 
 /**
  * Feeds the WorkflowIndex from the compacted config topic. Every matcher
@@ -22,7 +23,7 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplic
   private loaded = false;
   /** Partitions not yet read up to their start-time high watermark. */
   private readonly behind = new Map<number, bigint>();
-  private readonly groupId = `matcher-index-${randomBytes(6).toString('hex')}`;
+  private readonly groupId: string;
   private consumer: BatchConsumer<Buffer | null> | undefined;
   private readonly changes;
 
@@ -30,8 +31,10 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplic
     private readonly kafka: KafkaConnection,
     private readonly readiness: ReadinessRegistry,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(MATCHING_SETTINGS) settings: MatchingSettings,
     metrics: Metrics,
   ) {
+    this.groupId = `${settings.groupId}-index-${randomBytes(6).toString('hex')}`;
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
     this.changes = metrics.counter('matcher_config_changes_total', 'Workflow config messages applied to the index', ['outcome']);
   }
