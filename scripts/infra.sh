@@ -1,32 +1,47 @@
 #!/usr/bin/env bash
-# Local infrastructure, no Docker needed: a real Apache Kafka broker (KRaft,
-# jars from Maven Central) and Debian's PostgreSQL, both on loopback.
+# Local infrastructure without Docker: a real Apache Kafka 3.9.1 broker (KRaft,
+# jars fetched from Maven Central with mvn) and Debian's PostgreSQL, on loopback.
 #
-#   scripts/infra.sh up       start what is not running, wait until ready, print env lines
-#   scripts/infra.sh down     stop the broker and the Postgres cluster (--purge: drop data too)
-#   scripts/infra.sh status   one line per component; exit 1 unless both are up
-#   scripts/infra.sh env      print KAFKA_BROKERS=… and DATABASE_URL=…
+# Usage:
+#   scripts/infra.sh up            start what is not running, wait until ready, print env lines
+#   scripts/infra.sh down          stop our Kafka broker and the Postgres cluster (data kept)
+#   scripts/infra.sh down --purge  ... and delete Kafka's data and drop the hookstream database
+#   scripts/infra.sh status        one line per component; exit 0 only if both are up
+#   scripts/infra.sh env           print KAFKA_BROKERS=... and DATABASE_URL=... (KEY=value lines)
 #
-# KAFKA_BROKERS / DATABASE_URL already set: that component is used as is and
-# nothing is started for it. Progress goes to stderr, env lines to stdout.
-# Environment: HOOKSTREAM_CACHE (jars, data, logs; default ~/.cache/hookstream),
-# KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), PGPORT (5432),
-# INFRA_TIMEOUT (seconds to wait for readiness, 120).
+#   eval "$(scripts/infra.sh up)"  # typical use; progress goes to stderr, env lines to stdout
+#
+# If KAFKA_BROKERS (or DATABASE_URL) is already set, that component is used as
+# is: never started or stopped here.
+#
+# Environment:
+#   HOOKSTREAM_CACHE       jars, Kafka config/data/log (default ${XDG_CACHE_HOME:-~/.cache}/hookstream)
+#   KAFKA_PORT             broker port (9092); KAFKA_CONTROLLER_PORT: KRaft controller port (9093)
+#   PGPORT                 port of the Postgres cluster to pick or create (5432)
+#   INFRA_TIMEOUT          seconds to wait for readiness (120)
+# Files: <cache>/kafka-3.9.1/{pom.xml,libs/} (jars, shared); <cache>/kafka/{server.properties,
+# log4j.properties,data/,kafka.log,kafka.pid}; a broker on another KAFKA_PORT uses <cache>/kafka-state-<port>/.
 set -euo pipefail
 
 KAFKA_VERSION=3.9.1
-# The logging backend Kafka 3.9's own distribution ships (the POM leaves it out).
+# Kafka's POM leaves the logging backend out; these are the versions the 3.9.x
+# binary distribution ships in libs/ (slf4j-api 1.7.36 is what the POM pulls in).
 RELOAD4J_VERSION=1.2.25
 SLF4J_VERSION=1.7.36
+# Pinned so the jar fetch does not depend on the installed Maven's default.
+DEPENDENCY_PLUGIN_VERSION=3.8.1
 
 CACHE="${HOOKSTREAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hookstream}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
-# One data/log dir per port, so a second broker can run beside the first.
-KAFKA_STATE="$CACHE/kafka-state-$KAFKA_PORT"
+KAFKA_LIBS="$KAFKA_HOME/libs"
+# A broker on another port (e.g. a test's private second broker) gets its own state.
+if [[ "$KAFKA_PORT" == 9092 ]]; then KAFKA_STATE="$CACHE/kafka"; else KAFKA_STATE="$CACHE/kafka-state-$KAFKA_PORT"; fi
+KAFKA_CONFIG="$KAFKA_STATE/server.properties"
 KAFKA_LOG="$KAFKA_STATE/kafka.log"
-KAFKA_PID="$KAFKA_STATE/kafka.pid"
+KAFKA_PID_FILE="$KAFKA_STATE/kafka.pid"
+PG_PORT_WANTED="${PGPORT:-5432}"
 PG_DB=hookstream
 PG_USER=hookstream
 PG_PASSWORD=hookstream
@@ -35,38 +50,141 @@ TIMEOUT="${INFRA_TIMEOUT:-120}"
 say() { printf '[infra] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+usage() {
+  # The comment block at the top of this file is the usage text.
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+}
+
+# Seconds since the epoch with sub-second precision, for "ready in" messages.
+now() { printf '%s' "${EPOCHREALTIME:-$(date +%s.%N)}"; }
+elapsed_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# Runs "$@" holding an exclusive lock, so parallel test runs calling `up` do
+# not start two brokers. One lock per broker port and one for Postgres, so a
+# test's second broker never waits for the main one. Lock fd 9 must not leak
+# into the daemons we start (they would hold the lock forever): see `9>&-`.
+with_lock() {
+  local name=$1
+  shift
+  mkdir -p "$CACHE"
+  (
+    flock -w "$TIMEOUT" 9 || die "another infra.sh still holds $CACHE/.lock-$name after ${TIMEOUT}s"
+    "$@"
+  ) 9>"$CACHE/.lock-$name"
+}
+
+# ---------------------------------------------------------------- Kafka wire probes
+
+# Sends one Kafka request (api key, version, body as hex; correlation id 1,
+# client id "infra") and prints the first $5 bytes of the reply as hex.
+kafka_call() {
+  local host=$1 port=$2 api_key=$3 api_version=$4 body_hex=$5 reply_bytes=$6 req_hex
+  req_hex=$(printf '%04x%04x000000010005696e667261%s' "$api_key" "$api_version" "$body_hex")
+  req_hex=$(printf '%08x%s' $((${#req_hex} / 2)) "$req_hex")
+  # shellcheck disable=SC2016,SC2001 # the inner script expands its own arguments; sed turns hex into \xHH escapes
+  timeout 5 bash -c '
+    exec 3<>"/dev/tcp/$0/$1" || exit 1
+    printf "%b" "$2" >&3
+    head -c "$3" <&3 | od -An -v -tx1 | tr -d " \n"' \
+    "$host" "$port" "$(sed 's/../\\x&/g' <<<"$req_hex")" "$reply_bytes" 2>/dev/null
+}
+
+# True if host:port speaks Kafka: ApiVersions (key 18) v0 comes back with our
+# correlation id. Brokers answer ApiVersions whatever versions they support.
+kafka_answers() {
+  local reply
+  reply=$(kafka_call "$1" "$2" 18 0 "" 8) || return 1
+  [[ "$reply" =~ ^[0-9a-f]{8}00000001$ ]]
+}
+
+# True once the group coordinator serves: FindCoordinator (key 10) v0 returns
+# error 0. The first call makes the broker create __consumer_offsets, so the
+# first consumer group of a test joins at once instead of retrying.
+kafka_coordinator_ready() {
+  local reply
+  reply=$(kafka_call 127.0.0.1 "$KAFKA_PORT" 10 0 "000c696e6672612d7761726d7570" 10) || return 1 # "infra-warmup"
+  [[ "$reply" =~ ^[0-9a-f]{8}000000010000$ ]]
+}
+
+# First host:port of a comma-separated broker list, as "host port".
+first_broker() {
+  local first=${1%%,*}
+  printf '%s %s\n' "${first%:*}" "${first##*:}"
+}
 
 # ---------------------------------------------------------------- Kafka
 
-fetch_kafka_jars() {
-  [[ -f "$KAFKA_HOME/.complete" ]] && return 0
-  command -v mvn >/dev/null || die "mvn is needed to fetch Kafka's jars from Maven Central"
-  command -v java >/dev/null || die "java (17+) is needed to run Kafka"
-  say "fetching Kafka $KAFKA_VERSION jars from Maven Central (first run only)"
+# Prints the pid of the broker we started, if that process is still a Kafka
+# broker (a stale pid file, or a pid reused by another process, does not count).
+kafka_pid() {
+  [[ -f "$KAFKA_PID_FILE" ]] || return 1
+  local pid
+  pid=$(<"$KAFKA_PID_FILE")
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
+  echo "$pid"
+}
+
+write_kafka_pom() {
   mkdir -p "$KAFKA_HOME"
   cat >"$KAFKA_HOME/pom.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by hookstream scripts/infra.sh: only used to download Kafka's runtime jars. -->
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
-  <groupId>hookstream.local</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
+  <groupId>hookstream.local</groupId>
+  <artifactId>kafka-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
     <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>$RELOAD4J_VERSION</version></dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>$SLF4J_VERSION</version></dependency>
   </dependencies>
+  <build>
+    <pluginManagement>
+      <plugins>
+        <plugin>
+          <groupId>org.apache.maven.plugins</groupId>
+          <artifactId>maven-dependency-plugin</artifactId>
+          <version>$DEPENDENCY_PLUGIN_VERSION</version>
+        </plugin>
+      </plugins>
+    </pluginManagement>
+  </build>
 </project>
 EOF
-  local out
-  if ! out=$(cd "$KAFKA_HOME" && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs" 2>&1); then
-    printf '%s\n' "$out" | tail -30 >&2
-    die "mvn could not fetch Kafka's jars"
+}
+
+# Kafka's jars from Maven Central (no tarball download); skipped once complete.
+fetch_kafka_jars() {
+  [[ -f "$KAFKA_HOME/.complete" ]] && return 0
+  command -v mvn >/dev/null || die "mvn is needed to fetch Kafka's jars from Maven Central"
+  write_kafka_pom
+  say "Kafka: downloading Kafka $KAFKA_VERSION jars from Maven Central with mvn (first run only, ~45 MB)..."
+  local started jar
+  started=$(now)
+  # A partial libs/ from an interrupted run must not mix with the fresh copy.
+  rm -rf "$KAFKA_LIBS"
+  if ! (cd "$KAFKA_HOME" && mvn -q -B dependency:copy-dependencies \
+    -DoutputDirectory="$KAFKA_LIBS" -DincludeScope=runtime) >"$KAFKA_HOME/mvn.log" 2>&1; then
+    grep -E '\[ERROR\]' "$KAFKA_HOME/mvn.log" | head -20 >&2 || tail -30 "$KAFKA_HOME/mvn.log" >&2
+    die "mvn could not fetch Kafka's jars (full output: $KAFKA_HOME/mvn.log)"
   fi
+  for jar in "kafka_2.13-$KAFKA_VERSION.jar" "reload4j-$RELOAD4J_VERSION.jar" "slf4j-reload4j-$SLF4J_VERSION.jar"; do
+    [[ -f "$KAFKA_LIBS/$jar" ]] || die "mvn finished but $KAFKA_LIBS/$jar is missing (see $KAFKA_HOME/mvn.log)"
+  done
   touch "$KAFKA_HOME/.complete"
+  say "Kafka: $(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars in $KAFKA_LIBS ($(elapsed_since "$started")s)"
 }
 
 write_kafka_config() {
   mkdir -p "$KAFKA_STATE/data"
-  cat >"$KAFKA_STATE/server.properties" <<EOF
+  cat >"$KAFKA_CONFIG" <<EOF
+# Generated by hookstream scripts/infra.sh (rewritten on every start).
+# Single-node KRaft: this one process is both controller and broker.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
@@ -80,169 +198,331 @@ num.partitions=3
 default.replication.factor=1
 min.insync.replicas=1
 offsets.topic.replication.factor=1
+# Few offsets partitions: they are all created on the first group lookup.
 offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
-# Single node: let consumer groups form at once instead of waiting 3 s.
+# Tests need consumer groups to form at once, not after the default 3 s delay.
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
+# We rely on a compacted topic.
 log.cleaner.enable=true
-log.retention.hours=168
-log.segment.bytes=104857600
 EOF
-  cat >"$KAFKA_STATE/log4j.properties" <<EOF
+  # The broker logs INFO to stdout, which goes to kafka.log.
+  cat >"$KAFKA_STATE/log4j.properties" <<'EOF'
 log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
 log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka=INFO
-log4j.logger.org.apache.kafka=WARN
+log4j.logger.org.apache.kafka=INFO
+# Per-request and per-partition state logs are noise on a dev broker.
 log4j.logger.kafka.request.logger=WARN
 log4j.logger.state.change.logger=WARN
-log4j.logger.kafka.log.LogCleaner=WARN
+EOF
+  # The storage tool would otherwise mix INFO lines into its output.
+  cat >"$KAFKA_STATE/tools-log4j.properties" <<'EOF'
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
 EOF
 }
 
-KAFKA_JVM_OPTS=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
-  "-Dlog4j.configuration=file:$KAFKA_STATE/log4j.properties" -cp "$KAFKA_HOME/libs/*")
-kafka_java() { java "${KAFKA_JVM_OPTS[@]}" "$@"; }
+kafka_tool() {
+  java -cp "$KAFKA_LIBS/*" "-Dlog4j.configuration=file:$KAFKA_STATE/tools-log4j.properties" "$@"
+}
 
+# KRaft refuses to start on an unformatted log dir; format it once.
 format_kafka_storage() {
   [[ -f "$KAFKA_STATE/data/meta.properties" ]] && return 0
-  say "formatting Kafka storage in $KAFKA_STATE/data"
-  local cluster_id
-  cluster_id=$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
-  kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_STATE/server.properties" --ignore-formatted >>"$KAFKA_LOG" 2>&1 \
-    || { tail -20 "$KAFKA_LOG" >&2; die "Kafka storage format failed (log: $KAFKA_LOG)"; }
+  say "Kafka: formatting storage in $KAFKA_STATE/data"
+  local cluster_id out
+  cluster_id=$(kafka_tool kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+  [[ -n "$cluster_id" ]] || die "Kafka: the storage tool could not generate a cluster id (are the jars in $KAFKA_LIBS complete?)"
+  out=$(kafka_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONFIG" --ignore-formatted 2>&1) \
+    || { printf '%s\n' "$out" >&2; die "Kafka: storage format failed"; }
 }
 
-kafka_pid() {
-  [[ -f "$KAFKA_PID" ]] || return 1
-  local pid
-  pid=$(cat "$KAFKA_PID")
-  kill -0 "$pid" 2>/dev/null && echo "$pid"
+show_log_and_die() {
+  local component=$1 log=$2 reason=$3
+  say "$component: $reason. Last 30 lines of $log:"
+  tail -n 30 "$log" >&2 2>/dev/null || true
+  die "$component: $reason (log: $log)"
 }
 
+# Ready = startup finished (KafkaRaftServer logs "Kafka Server started" once
+# controller and broker are up), the listener answers Kafka requests, and the
+# group coordinator is available.
 wait_for_kafka() {
   local deadline=$((SECONDS + TIMEOUT))
-  until port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$KAFKA_LOG" 2>/dev/null; do
-    if ! kafka_pid >/dev/null; then
-      tail -30 "$KAFKA_LOG" >&2 || true
-      die "Kafka exited while starting (log: $KAFKA_LOG)"
-    fi
-    if ((SECONDS > deadline)); then
-      tail -30 "$KAFKA_LOG" >&2 || true
-      die "Kafka was not ready within ${TIMEOUT}s (log: $KAFKA_LOG)"
-    fi
-    sleep 0.5
+  until grep -q 'Kafka Server started' "$KAFKA_LOG" 2>/dev/null \
+    && kafka_answers 127.0.0.1 "$KAFKA_PORT" && kafka_coordinator_ready; do
+    kafka_pid >/dev/null || show_log_and_die Kafka "$KAFKA_LOG" "the broker process exited during startup"
+    ((SECONDS < deadline)) || show_log_and_die Kafka "$KAFKA_LOG" "not ready within ${TIMEOUT}s"
+    sleep 0.2
   done
 }
 
-kafka_up() {
-  if [[ -n "${KAFKA_BROKERS:-}" ]]; then
-    say "Kafka: using KAFKA_BROKERS=$KAFKA_BROKERS"
-    return 0
-  fi
-  if kafka_pid >/dev/null; then
-    say "Kafka: running (pid $(kafka_pid)) on 127.0.0.1:$KAFKA_PORT"
-    return 0
-  fi
-  if port_open "$KAFKA_PORT"; then
-    say "Kafka: something already listens on 127.0.0.1:$KAFKA_PORT; using it"
-    return 0
-  fi
+start_kafka() {
+  command -v java >/dev/null || die "java (17) is needed to run Kafka"
   fetch_kafka_jars
   write_kafka_config
   format_kafka_storage
-  say "Kafka: starting on 127.0.0.1:$KAFKA_PORT (log: $KAFKA_LOG)"
-  : >"$KAFKA_LOG"
-  # setsid: the broker outlives the shell (and the test run) that started it.
-  setsid java "${KAFKA_JVM_OPTS[@]}" kafka.Kafka "$KAFKA_STATE/server.properties" >>"$KAFKA_LOG" 2>&1 </dev/null &
-  echo $! >"$KAFKA_PID"
-  local started=$SECONDS
+  if port_open 127.0.0.1 "$KAFKA_CONTROLLER_PORT"; then
+    die "Kafka: controller port 127.0.0.1:$KAFKA_CONTROLLER_PORT is taken by another process (set KAFKA_CONTROLLER_PORT)"
+  fi
+  # Keep the previous run's log: it tells why that broker died.
+  if [[ -f "$KAFKA_LOG" ]]; then mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"; fi
+  rm -f "$KAFKA_PID_FILE"
+  say "Kafka: starting broker on 127.0.0.1:$KAFKA_PORT (log: $KAFKA_LOG)"
+  local started tries=50
+  started=$(now)
+  # setsid + nohup: the broker outlives the shell (and test run) that started it.
+  # The inner shell writes its own pid and then execs java, so the pid is the JVM's.
+  # shellcheck disable=SC2016 # $$, $0 and $@ belong to the inner shell
+  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$KAFKA_PID_FILE" \
+    java -Xms256m -Xmx768m -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    "-Dlog4j.configuration=file:$KAFKA_STATE/log4j.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" >"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
+  # Wait for the pid file, so wait_for_kafka can tell "starting" from "died".
+  until [[ -s "$KAFKA_PID_FILE" ]]; do
+    ((--tries > 0)) || die "Kafka: the broker process did not start (log: $KAFKA_LOG)"
+    sleep 0.1
+  done
   wait_for_kafka
-  say "Kafka: ready in $((SECONDS - started))s"
+  say "Kafka: ready on 127.0.0.1:$KAFKA_PORT (pid $(kafka_pid)) in $(elapsed_since "$started")s"
+}
+
+kafka_up() {
+  local pid
+  if pid=$(kafka_pid); then
+    wait_for_kafka # it may still be starting
+    say "Kafka: already running on 127.0.0.1:$KAFKA_PORT (pid $pid)"
+    return 0
+  fi
+  if [[ -f "$KAFKA_PID_FILE" ]]; then
+    say "Kafka: pid file is stale (pid $(<"$KAFKA_PID_FILE") is gone); restarting the broker"
+    rm -f "$KAFKA_PID_FILE"
+  fi
+  if port_open 127.0.0.1 "$KAFKA_PORT"; then
+    kafka_answers 127.0.0.1 "$KAFKA_PORT" \
+      || die "Kafka: 127.0.0.1:$KAFKA_PORT is taken by something that does not speak Kafka (set KAFKA_PORT)"
+    say "Kafka: a broker we did not start answers on 127.0.0.1:$KAFKA_PORT; using it"
+    return 0
+  fi
+  start_kafka
 }
 
 kafka_down() {
   local pid
   if pid=$(kafka_pid); then
-    say "Kafka: stopping (pid $pid)"
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
+    say "Kafka: stopping broker (pid $pid)"
+    kill -TERM "$pid"
+    # A controlled shutdown takes a few seconds; don't wait forever.
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "Kafka: broker did not stop within 30s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  elif port_open 127.0.0.1 "$KAFKA_PORT"; then
+    say "Kafka: the broker on 127.0.0.1:$KAFKA_PORT was not started by infra.sh; leaving it running"
+  else
+    say "Kafka: not running"
   fi
-  rm -f "$KAFKA_PID"
+  rm -f "$KAFKA_PID_FILE"
+}
+
+kafka_purge() {
+  say "Kafka: deleting $KAFKA_STATE"
+  rm -rf "$KAFKA_STATE"
+}
+
+kafka_status() {
+  local host port pid=""
+  if [[ -n "${KAFKA_BROKERS:-}" ]]; then
+    read -r host port <<<"$(first_broker "$KAFKA_BROKERS")"
+    if kafka_answers "$host" "$port"; then
+      echo "kafka     running  $KAFKA_BROKERS  (external, from KAFKA_BROKERS)"
+      return 0
+    fi
+    echo "kafka     stopped  $KAFKA_BROKERS  (external, from KAFKA_BROKERS; not answering)"
+    return 1
+  fi
+  pid=$(kafka_pid) || pid=""
+  if kafka_answers 127.0.0.1 "$KAFKA_PORT"; then
+    if [[ -n "$pid" ]]; then
+      echo "kafka     running  127.0.0.1:$KAFKA_PORT  pid $pid  log $KAFKA_LOG"
+    else
+      echo "kafka     running  127.0.0.1:$KAFKA_PORT  (not started by infra.sh)"
+    fi
+  elif [[ -n "$pid" ]]; then
+    echo "kafka     starting 127.0.0.1:$KAFKA_PORT  pid $pid  log $KAFKA_LOG"
+    return 1
+  else
+    echo "kafka     stopped  127.0.0.1:$KAFKA_PORT  log $KAFKA_LOG"
+    return 1
+  fi
 }
 
 # ---------------------------------------------------------------- Postgres
 
-as_postgres() { runuser -u postgres -- "$@"; }
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+
+postgres_installed() {
+  command -v pg_ctlcluster >/dev/null && command -v pg_lsclusters >/dev/null \
+    && compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null
+}
 
 install_postgres() {
-  command -v pg_ctlcluster >/dev/null && command -v pg_lsclusters >/dev/null && return 0
-  [[ $(id -u) -eq 0 ]] || die "PostgreSQL is not installed and we are not root: install the postgresql package, or set DATABASE_URL"
-  say "installing PostgreSQL (apt-get)"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  postgres_installed && return 0
+  [[ $(id -u) -eq 0 ]] \
+    || die "PostgreSQL is not installed and we are not root: run 'sudo apt-get install postgresql', or set DATABASE_URL"
+  say "Postgres: installing the postgresql package with apt-get (first run only)..."
+  local out
+  out=$(apt-get update 2>&1) || { printf '%s\n' "$out" | tail -20 >&2; die "apt-get update failed"; }
+  # 9>&-: the package scripts may start the server, which must not hold our lock.
+  out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql 2>&1 9>&-) \
+    || { printf '%s\n' "$out" | tail -20 >&2; die "apt-get install postgresql failed"; }
+  postgres_installed || die "postgresql is installed, but pg_ctlcluster or the server binaries are still missing"
 }
 
-# Prints "<version> <port> <status>" of the cluster to use, creating one if none exists.
-pg_cluster() {
-  local line
-  # Debian's own cluster is "main"; prefer it over any other on the machine.
-  line=$(pg_lsclusters --no-header 2>/dev/null | awk '$2 == "main"' | head -1)
-  [[ -n "$line" ]] || line=$(pg_lsclusters --no-header 2>/dev/null | head -1)
-  if [[ -z "$line" ]]; then
-    local version
-    version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -1)
-    [[ -n "$version" ]] || die "no PostgreSQL server binaries under /usr/lib/postgresql"
-    say "creating PostgreSQL cluster $version/main"
-    pg_createcluster "$version" main -p "${PGPORT:-5432}" >&2
-    line=$(pg_lsclusters --no-header | head -1)
-  fi
-  awk '{print $1, $3, $4}' <<<"$line"
+# Prints "<version> <name> <port> <status> <log file>" of our cluster: the one
+# on PGPORT if there is one, else the first one listed.
+pg_cluster_info() {
+  pg_lsclusters --no-header 2>/dev/null | awk -v want="$PG_PORT_WANTED" '
+    { log_file = (NF >= 7 ? $7 : "/var/log/postgresql/postgresql-" $1 "-" $2 ".log")
+      line = $1 " " $2 " " $3 " " $4 " " log_file
+      if (first == "") first = line
+      if ($3 == want) { print line; found = 1; exit } }
+    END { if (!found && first != "") print first }'
 }
 
-pg_port() { pg_cluster | awk '{print $2}'; }
+ensure_pg_cluster() {
+  [[ -n "$(pg_cluster_info)" ]] && return 0
+  local version out
+  version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -1)
+  say "Postgres: no cluster exists; creating $version/main on port $PG_PORT_WANTED"
+  out=$(pg_createcluster "$version" main -p "$PG_PORT_WANTED" 2>&1 9>&-) \
+    || { printf '%s\n' "$out" >&2; die "pg_createcluster $version main failed"; }
+}
 
-postgres_up() {
-  if [[ -n "${DATABASE_URL:-}" ]]; then
-    say "Postgres: using DATABASE_URL"
-    return 0
-  fi
-  install_postgres
-  local version port status
-  read -r version port status <<<"$(pg_cluster)"
-  if [[ "$status" != online* ]]; then
-    say "Postgres: starting cluster $version/main on port $port"
-    pg_ctlcluster "$version" main start >&2 || die "Postgres did not start (log: /var/log/postgresql/postgresql-$version-main.log)"
-  fi
-  local deadline=$((SECONDS + TIMEOUT))
+wait_for_postgres() {
+  local port=$1 log=$2 deadline=$((SECONDS + TIMEOUT))
   until pg_isready -q -h 127.0.0.1 -p "$port"; do
-    ((SECONDS > deadline)) && die "Postgres was not ready within ${TIMEOUT}s (log: /var/log/postgresql/postgresql-$version-main.log)"
-    sleep 0.5
+    ((SECONDS < deadline)) || show_log_and_die Postgres "$log" "not accepting connections on 127.0.0.1:$port within ${TIMEOUT}s"
+    sleep 0.2
   done
-  as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 >/dev/null <<SQL
+}
+
+start_pg_cluster() {
+  local version=$1 name=$2 port=$3 log=$4
+  say "Postgres: starting cluster $version/$name on 127.0.0.1:$port (log: $log)"
+  # 9>&-: the server must not inherit (and hold) our lock.
+  pg_ctlcluster "$version" "$name" start >&2 9>&- \
+    || show_log_and_die Postgres "$log" "pg_ctlcluster $version $name start failed"
+  wait_for_postgres "$port" "$log"
+}
+
+pg_login_works() {
+  PGPASSWORD=$PG_PASSWORD psql -X -q -h 127.0.0.1 -p "$1" -U "$PG_USER" -d "$PG_DB" -c 'select 1' >/dev/null 2>&1
+}
+
+# Role and database, idempotently; the password is (re)set so a login always works.
+ensure_pg_role_and_db() {
+  local port=$1
+  as_postgres psql -X -q -p "$port" -v ON_ERROR_STOP=1 >/dev/null <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_USER') THEN
-    CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
+    CREATE ROLE $PG_USER;
   END IF;
 END \$\$;
-SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
+-- CREATEDB: tests create throwaway databases.
+ALTER ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
+SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
 SQL
-  PGPASSWORD=$PG_PASSWORD psql -q -h 127.0.0.1 -p "$port" -U "$PG_USER" -d "$PG_DB" -c 'select 1' >/dev/null \
-    || die "cannot log in to Postgres as $PG_USER over TCP (check pg_hba.conf)"
-  say "Postgres: ready on 127.0.0.1:$port"
+}
+
+# Debian's pg_hba.conf allows password logins from 127.0.0.1; if a customised
+# one does not, put a rule for our role first and reload.
+ensure_pg_password_login() {
+  local version=$1 name=$2 port=$3 hba
+  pg_login_works "$port" && return 0
+  hba=$(as_postgres psql -X -At -p "$port" -c 'show hba_file')
+  say "Postgres: password login over TCP failed; allowing $PG_USER from 127.0.0.1 in $hba"
+  sed -i "0,/^[[:space:]]*[^#[:space:]]/s//host all $PG_USER 127.0.0.1\/32 md5\n&/" "$hba"
+  pg_ctlcluster "$version" "$name" reload >&2 9>&-
+  pg_login_works "$port" \
+    || die "Postgres: cannot log in as $PG_USER over TCP (PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p $port -U $PG_USER -d $PG_DB)"
+}
+
+postgres_up() {
+  install_postgres
+  ensure_pg_cluster
+  local version name port status log started
+  read -r version name port status log <<<"$(pg_cluster_info)"
+  [[ "$port" == "$PG_PORT_WANTED" ]] || say "Postgres: no cluster on port $PG_PORT_WANTED; using $version/$name on port $port"
+  started=$(now)
+  if [[ "$status" == online* ]]; then
+    wait_for_postgres "$port" "$log"
+  else
+    start_pg_cluster "$version" "$name" "$port" "$log"
+  fi
+  ensure_pg_role_and_db "$port"
+  ensure_pg_password_login "$version" "$name" "$port"
+  say "Postgres: ready on 127.0.0.1:$port (cluster $version/$name, database $PG_DB) in $(elapsed_since "$started")s"
+}
+
+drop_pg_database() {
+  local version=$1 port=$2 force=""
+  # WITH (FORCE) (PostgreSQL 13+) ends leftover sessions instead of failing.
+  if ((${version%%.*} >= 13)); then force=" WITH (FORCE)"; fi
+  say "Postgres: dropping database $PG_DB"
+  as_postgres psql -X -q -p "$port" -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $PG_DB$force" >/dev/null
 }
 
 postgres_down() {
-  command -v pg_lsclusters >/dev/null || return 0
-  local version port status
-  read -r version port status <<<"$(pg_cluster)"
+  local purge=$1 version name port status log
+  postgres_installed || { say "Postgres: not installed"; return 0; }
+  read -r version name port status log <<<"$(pg_cluster_info)"
+  [[ -n "$version" ]] || { say "Postgres: no cluster"; return 0; }
+  if [[ "$purge" == yes ]]; then
+    # Dropping needs a running server.
+    if [[ "$status" != online* ]]; then start_pg_cluster "$version" "$name" "$port" "$log"; fi
+    drop_pg_database "$version" "$port"
+    status=online
+  fi
   if [[ "$status" == online* ]]; then
-    say "Postgres: stopping cluster $version/main"
-    pg_ctlcluster "$version" main stop >&2
+    say "Postgres: stopping cluster $version/$name"
+    pg_ctlcluster "$version" "$name" stop >&2 9>&-
+  else
+    say "Postgres: cluster $version/$name is not running"
+  fi
+}
+
+postgres_status() {
+  if [[ -n "${DATABASE_URL:-}" ]]; then
+    if pg_isready -q -d "$DATABASE_URL"; then
+      echo "postgres  running  (external, from DATABASE_URL)"
+      return 0
+    fi
+    echo "postgres  stopped  (external, from DATABASE_URL; not answering)"
+    return 1
+  fi
+  local version name port status log
+  if ! postgres_installed || [[ -z "$(pg_cluster_info)" ]]; then
+    echo "postgres  stopped  127.0.0.1:$PG_PORT_WANTED  (not installed, or no cluster)"
+    return 1
+  fi
+  read -r version name port status log <<<"$(pg_cluster_info)"
+  if pg_isready -q -h 127.0.0.1 -p "$port"; then
+    echo "postgres  running  127.0.0.1:$port  cluster $version/$name  log $log"
+  else
+    echo "postgres  stopped  127.0.0.1:$port  cluster $version/$name  log $log"
+    return 1
   fi
 }
 
@@ -252,52 +532,69 @@ print_env() {
   echo "KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
   if [[ -n "${DATABASE_URL:-}" ]]; then
     echo "DATABASE_URL=$DATABASE_URL"
-  else
-    local port=5432
-    command -v pg_lsclusters >/dev/null && port=$(pg_port)
-    echo "DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$port/$PG_DB"
+    return 0
   fi
+  local port=$PG_PORT_WANTED info=""
+  if postgres_installed; then info=$(pg_cluster_info); fi
+  if [[ -n "$info" ]]; then port=$(awk '{ print $3 }' <<<"$info"); fi
+  echo "DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$port/$PG_DB"
 }
 
-status() {
-  local ok=0
+cmd_up() {
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then
-    echo "kafka     external  $KAFKA_BROKERS"
-  elif port_open "$KAFKA_PORT"; then
-    echo "kafka     running   127.0.0.1:$KAFKA_PORT  pid $(kafka_pid || echo '?')  log $KAFKA_LOG"
+    say "Kafka: KAFKA_BROKERS is set; using $KAFKA_BROKERS (no local broker)"
   else
-    echo "kafka     stopped   127.0.0.1:$KAFKA_PORT  log $KAFKA_LOG"
-    ok=1
+    with_lock "kafka-$KAFKA_PORT" kafka_up
   fi
   if [[ -n "${DATABASE_URL:-}" ]]; then
-    echo "postgres  external  (DATABASE_URL)"
-  elif command -v pg_lsclusters >/dev/null && pg_isready -q -h 127.0.0.1 -p "$(pg_port)"; then
-    echo "postgres  running   127.0.0.1:$(pg_port)"
+    say "Postgres: DATABASE_URL is set; using it (no local cluster)"
   else
-    echo "postgres  stopped"
-    ok=1
+    with_lock postgres postgres_up
   fi
-  return $ok
+  print_env
 }
 
-case "${1:-}" in
-  up)
-    kafka_up
-    postgres_up
-    print_env
-    ;;
-  down)
-    [[ -n "${KAFKA_BROKERS:-}" ]] || kafka_down
-    [[ -n "${DATABASE_URL:-}" ]] || postgres_down
-    if [[ "${2:-}" == "--purge" ]]; then
-      say "removing Kafka data ($KAFKA_STATE)"
-      rm -rf "$KAFKA_STATE"
-    fi
-    ;;
-  status) status ;;
-  env) print_env ;;
-  *)
-    sed -n '2,13p' "$0" >&2
-    exit 2
-    ;;
-esac
+cmd_down() {
+  local purge=no
+  case "${1:-}" in
+    --purge) purge=yes ;;
+    "") ;;
+    *) usage; exit 2 ;;
+  esac
+  if [[ -n "${KAFKA_BROKERS:-}" ]]; then
+    say "Kafka: KAFKA_BROKERS is set; leaving that broker alone"
+  else
+    with_lock "kafka-$KAFKA_PORT" kafka_down
+    if [[ "$purge" == yes ]]; then with_lock "kafka-$KAFKA_PORT" kafka_purge; fi
+  fi
+  if [[ -n "${DATABASE_URL:-}" ]]; then
+    say "Postgres: DATABASE_URL is set; leaving that database alone"
+  else
+    with_lock postgres postgres_down "$purge"
+  fi
+}
+
+cmd_status() {
+  local rc=0
+  kafka_status || rc=1
+  postgres_status || rc=1
+  return "$rc"
+}
+
+main() {
+  local cmd=${1:-}
+  [[ $# -gt 0 ]] && shift
+  case "$cmd" in
+    up) cmd_up ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status ;;
+    env) print_env ;;
+    -h | --help | help) usage ;;
+    *)
+      usage
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
