@@ -23,7 +23,7 @@ export interface Sizes {
 }
 
 export const FULL: Sizes = {
-  warmUpEvents: 1_000,
+  warmUpEvents: 2_000,
   bareEvents: 30_000,
   throughputEvents: 20_000,
   scalingLevels: [10, 1_000, 100_000],
@@ -93,6 +93,7 @@ export class BenchContext {
     if (this.remainingMs() < minimumMs) return this.skip(r, `time budget: ${Math.round(this.remainingMs() / 1000)} s left, needs about ${Math.round(minimumMs / 1000)} s`);
     this.log(id, `${title}`);
     const before = this.sampler.snapshot();
+    const countersBefore = this.platform && !this.platformDown ? await this.platform.counters() : undefined;
     try {
       await body(r);
       const lost = Object.values(r.checks).reduce((n, c) => n + c.lost, 0);
@@ -115,6 +116,10 @@ export class BenchContext {
       }
     }
     r.cpuSeconds = cpuBetween(before, this.sampler.snapshot());
+    if (countersBefore && this.platform) {
+      const after = await this.platform.counters();
+      r.counters = Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - (countersBefore[name] ?? 0)]));
+    }
     r.endedAt = Date.now();
     this.log(id, `${r.status}${r.reason ? ` (${r.reason})` : ''} in ${Math.round((r.endedAt - r.startedAt) / 1000)} s`);
     return r;

@@ -5,6 +5,17 @@ import { BenchChild } from './child-process';
 import { sleep } from './stats';
 
 export const BENCH_TENANT = 'ten_bench';
+
+/** Counters worth a look after each scenario, and the service that keeps each. */
+const PIPELINE_COUNTERS: [ServiceName, string][] = [
+  ['event-ingest', 'ingest_events_total'],
+  ['matcher', 'matcher_jobs_total'],
+  ['delivery', 'delivery_attempts_total'],
+  ['delivery', 'delivery_deferrals_total'],
+  ['delivery', 'delivery_handoffs_total'],
+  ['delivery', 'delivery_breaker_transitions_total'],
+  ['projection', 'projection_messages_total'],
+];
 export const BENCH_API_KEY = 'sk_bench_bootstrap_key_000000000000';
 
 export interface PlatformOptions {
@@ -118,6 +129,20 @@ export class BenchPlatform {
       const errors = child.errorsSince(at);
       return errors.length ? [`${name}: ${errors.slice(0, 2).join('; ')}`] : [];
     });
+  }
+
+  /** The pipeline's own counters, to tell what each scenario made it do (retries, deferrals, hand-offs). */
+  async counters(): Promise<Record<string, number>> {
+    const values = await Promise.all(
+      PIPELINE_COUNTERS.map(async ([service, name]) => {
+        try {
+          return [[name, await this.metric(service, name)] as const];
+        } catch {
+          return []; // a service that does not answer has no counters
+        }
+      }),
+    );
+    return Object.fromEntries(values.flat());
   }
 
   /** The sum of a Prometheus metric's samples (all label sets), 0 when absent. */

@@ -6,7 +6,7 @@
 // latest.md and latest.svg, and exits 1 when a scenario lost deliveries or
 // failed (missing a target is information, not a failure).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Topics } from '@hookstream/contracts';
@@ -85,6 +85,7 @@ async function main(): Promise<number> {
   const sizes = options.quick ? QUICK : FULL;
   const wanted = (scenario: string) => !options.only || options.only.has(scenario);
   const started = new Date();
+  const loadAtStart = os.loadavg()[0];
 
   const sampler = new ProcessSampler();
   const receiver = await new ReceiverClient(root, runDir).start();
@@ -94,6 +95,12 @@ async function main(): Promise<number> {
   if (broker) sampler.track('kafka broker (shared)', () => broker, { external: true });
   sampler.start();
   const ctx = new BenchContext(id, sizes, receiver, sampler, options.budgetSeconds * 1000);
+  // Interrupted: keep what finished, in the run's JSON only (latest.md stays the last complete run).
+  onInterrupt = () => {
+    const file = path.join(root, 'bench/results', `${id}.json`);
+    writeFileSync(file, `${JSON.stringify({ runId: id, interrupted: true, scenarios: ctx.results, resources: sampler.snapshot() }, null, 2)}\n`);
+    process.stdout.write(`\ninterrupted: what finished is in ${path.relative(root, file)}\n`);
+  };
   ctx.log('', `run ${id}, ${options.quick ? 'quick' : 'full'} mode, logs in ${path.relative(root, runDir)}/`);
 
   let platform: BenchPlatform | undefined;
@@ -156,6 +163,7 @@ async function main(): Promise<number> {
       node: process.version,
       commit: gitCommit(root),
       kafkaBrokers: infra.kafkaBrokers,
+      loadAverage: [loadAtStart, os.loadavg()[0]],
     },
     topicPrefix: platform?.prefix ?? '',
     scenarios: ctx.results.sort((a, b) => Number(a.id) - Number(b.id)),
@@ -182,7 +190,13 @@ async function main(): Promise<number> {
 }
 
 // Ctrl-C: exit, which stops every process the bench started (see child-process.ts).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+let onInterrupt: (() => void) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    onInterrupt?.();
+    process.exit(130);
+  });
+}
 
 main().then(
   (code) => process.exit(code),

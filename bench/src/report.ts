@@ -45,7 +45,8 @@ export function markdown(report: BenchReport, svgName: string): string {
   lines.push(
     `\`npm run bench${report.mode === 'quick' ? ' -- --quick' : ''}\` on ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.mode} mode, ` +
       `${Math.round(report.durationSeconds)} s · ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB · Node ${m.node} · commit ${m.commit} · ` +
-      `Kafka ${m.kafkaBrokers} and Postgres shared with whatever else ran on the machine.`,
+      `Kafka ${m.kafkaBrokers} and Postgres shared with whatever else ran on the machine ` +
+      `(1-minute load average ${number(m.loadAverage[0], 1)} at the start, ${number(m.loadAverage[1], 1)} at the end; ${m.cpus} would be a full machine).`,
     '',
   );
   lines.push('| # | scenario | figure | measured | target | |', '|---|---|---|---|---|---|');
@@ -72,12 +73,20 @@ export function markdown(report: BenchReport, svgName: string): string {
       `| ${name} | ${number(usage.peakRssMb, 0)} MB | ${service ? `< ${RSS_TARGET_MB} MB ${usage.peakRssMb < RSS_TARGET_MB ? 'met' : '**missed**'}` : ''} | ${number(usage.cpuSeconds, 1)} | ${perK} |`,
     );
   }
-  const ran = report.scenarios.filter((s) => s.status !== 'not run' && s.id !== '8' && Object.keys(s.cpuSeconds).length > 0);
+  // Scenarios 7 and 8 only read what others measured.
+  const ran = report.scenarios.filter((s) => s.status !== 'not run' && s.endedAt - s.startedAt >= 1000);
   if (ran.length > 0) {
     lines.push('', '## CPU seconds by scenario', '');
     lines.push(`| process | ${ran.map((s) => s.id).join(' | ')} |`, `|---|${ran.map(() => '---').join('|')}|`);
     for (const [name] of resources) lines.push(`| ${name} | ${ran.map((s) => (s.cpuSeconds[name] === undefined ? '' : number(s.cpuSeconds[name], 1))).join(' | ')} |`);
     lines.push('', `Wall time per scenario (s): ${ran.map((s) => `${s.id}: ${Math.round((s.endedAt - s.startedAt) / 1000)}`).join(', ')}.`);
+  }
+  const counted = report.scenarios.filter((s) => Object.values(s.counters ?? {}).some((v) => v > 0));
+  if (counted.length > 0) {
+    const names = [...new Set(counted.flatMap((s) => Object.keys(s.counters ?? {})))];
+    lines.push('', '## What the pipeline counted in each scenario (Prometheus counters, growth)', '');
+    lines.push(`| counter | ${counted.map((s) => s.id).join(' | ')} |`, `|---|${counted.map(() => '---').join('|')}|`);
+    for (const name of names) lines.push(`| ${name} | ${counted.map((s) => (s.counters?.[name] === undefined ? '' : number(s.counters[name], 0))).join(' | ')} |`);
   }
   lines.push('', '## Every expected delivery arrived?', '');
   lines.push('| # | phase | expected | delivered | duplicates | lost |', '|---|---|---|---|---|---|');
@@ -136,7 +145,11 @@ export function svgChart(timeline: TimelineBucket[], phases: Phase[]): string {
   out.push(`<text x="${left}" y="${top2 - 22}" font-size="13" font-weight="bold">p99 latency per second, producer to receiver (log scale)</text>`);
   out.push(axis(left, top1, W - right, panelH));
   out.push(axis(left, top2, W - right, panelH));
-  out.push(`<text x="${left - 6}" y="${top1 + 4}" text-anchor="end">${Math.round(maxRate).toLocaleString('en')}</text><text x="${left - 6}" y="${top1 + panelH}" text-anchor="end">0</text>`);
+  const step = niceStep(maxRate / 4);
+  for (let v = 0; v <= maxRate; v += step) {
+    out.push(`<text x="${left - 6}" y="${(y1(v) + 4).toFixed(1)}" text-anchor="end">${v.toLocaleString('en')}</text>`);
+    out.push(`<line x1="${left}" x2="${W - right}" y1="${y1(v).toFixed(1)}" y2="${y1(v).toFixed(1)}" stroke="#ddd"/>`);
+  }
   for (let d = 0; d <= decades; d++) {
     const label = 10 ** d >= 1000 ? `${10 ** d / 1000} s` : `${10 ** d} ms`;
     out.push(`<text x="${left - 6}" y="${(y2(10 ** d) + 4).toFixed(1)}" text-anchor="end">${label}</text>`);
@@ -155,10 +168,16 @@ export function svgChart(timeline: TimelineBucket[], phases: Phase[]): string {
   out.push(`<polyline fill="none" stroke="#1f6fd1" stroke-width="1.5" points="${rates.join(' ')}"/>`);
   for (const run of latencyRuns.filter((r) => r.length > 0)) out.push(`<polyline fill="none" stroke="#d1421f" stroke-width="1.5" points="${run.join(' ')}"/>`);
   const seconds = Math.round((t1 - t0) / 1000);
-  const step = seconds > 300 ? 60 : seconds > 60 ? 30 : 10;
-  for (let s = 0; s <= seconds; s += step) out.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="${top2 + panelH + 16}" text-anchor="middle">${s} s</text>`);
+  const tick = seconds > 300 ? 60 : seconds > 60 ? 30 : 10;
+  for (let s = 0; s <= seconds; s += tick) out.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="${top2 + panelH + 16}" text-anchor="middle">${s} s</text>`);
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** 1, 2 or 5 times a power of ten, at least `raw`. */
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
 }
 
 function axis(x0: number, y0: number, x1: number, h: number): string {

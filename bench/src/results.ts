@@ -31,6 +31,8 @@ export interface ScenarioResult {
   checks: Record<string, DeliveryCheck>;
   /** CPU seconds each process spent during the scenario. */
   cpuSeconds: Record<string, number>;
+  /** How much each pipeline counter (Prometheus, all labels summed) grew during the scenario. */
+  counters?: Record<string, number>;
   startedAt: number;
   endedAt: number;
   details?: Record<string, unknown>;
@@ -47,7 +49,16 @@ export interface BenchReport {
   mode: 'full' | 'quick';
   startedAt: string;
   durationSeconds: number;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; commit: string; kafkaBrokers: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    commit: string;
+    kafkaBrokers: string;
+    /** 1-minute load average at the start and at the end: other work on the machine shows here. */
+    loadAverage: [number, number];
+  };
   topicPrefix: string;
   scenarios: ScenarioResult[];
   /** Per process: CPU seconds over the run, peak RSS. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { WorkflowState } from '@hookstream/contracts';
+import { Topics, WorkflowState } from '@hookstream/contracts';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '@hookstream/messaging';
 import { uniquePrefix } from '@hookstream/testing';
@@ -9,7 +9,8 @@ import { EventProducer, EventStream, ProduceResult } from './event-producer';
 import { countUpTo, lagAt, ProjectionProbe, ProjectionSample } from './projection-probe';
 import type { ReceiverStats } from './receiver-api';
 import type { ScenarioResult } from './results';
-import { percentile, ratePerSecond, sleep, summarize } from './stats';
+import { ratePerSecond, sleep, summarize } from './stats';
+import { TopicClock } from './topic-clock';
 import { createWorkflows, fillerWorkflows, PlatformNotFunctional, publishConfig } from './workflow-setup';
 
 export interface Infra {
@@ -86,12 +87,19 @@ export async function bareLimit(ctx: BenchContext, infra: Infra): Promise<void> 
   });
 }
 
-/** The one workflow that scenarios 2 and 5 deliver through, and the filler that makes the index 10 workflows. */
-interface ThroughputState {
-  fillerIds: string[];
-}
+/** The one workflow that scenarios 2 and 5 deliver through, and the filler workflows that surround it in the index. */
+const throughputState = { ready: false, fillerIds: [] as string[] };
 
-const throughputState: ThroughputState = { fillerIds: [] };
+/** One matching workflow (through the API) and nine that cannot match (straight to the config topic): an index of 10. */
+async function prepareThroughputWorkflows(ctx: BenchContext): Promise<void> {
+  if (throughputState.ready) return;
+  const { platform, kafka } = requirePlatform(ctx);
+  const filler = fillerWorkflows(9, 0);
+  await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })));
+  throughputState.fillerIds = filler.map((w) => w.id);
+  await createWorkflows(platform, [{ name: 'bench throughput', type: 'payment_approved', url: ctx.receiver.url('/s2') }]);
+  throughputState.ready = true;
+}
 
 interface ThroughputRun {
   stats: ReceiverStats;
@@ -101,6 +109,7 @@ interface ThroughputRun {
   matcherCpuUs: number;
 }
 
+/** Warm up, then `count` events as fast as the broker takes them through the throughput workflow. */
 async function throughputRun(ctx: BenchContext, r: ScenarioResult, tag: string, count: number): Promise<ThroughputRun> {
   const { platform, producer } = requirePlatform(ctx);
   const stream = { tag, type: 'payment_approved' };
@@ -115,15 +124,11 @@ async function throughputRun(ctx: BenchContext, r: ScenarioResult, tag: string, 
   return { stats, matchUs, matcherCpuUs };
 }
 
-/** 2. End to end at the broker's pace, one matching workflow (and nine that do not match: level 10 of scenario 5). */
+/** 2. End to end at the broker's pace, one matching workflow (and nine that cannot match). */
 export async function endToEnd(ctx: BenchContext): Promise<void> {
   await ctx.scenario('2', 'End-to-end throughput: 1 matching workflow, single action', { needsPlatform: true, minimumMs: 30_000 }, async (r) => {
-    const { platform, kafka } = requirePlatform(ctx);
-    const filler = fillerWorkflows(9, 0);
-    await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })));
-    throughputState.fillerIds = filler.map((w) => w.id);
-    await createWorkflows(platform, [{ name: 'bench throughput', type: 'payment_approved', url: ctx.receiver.url('/s2') }]);
-    const { stats, matchUs, matcherCpuUs } = await throughputRun(ctx, r, 's2', ctx.sizes.throughputEvents);
+    await prepareThroughputWorkflows(ctx);
+    const { stats } = await throughputRun(ctx, r, 's2', ctx.sizes.throughputEvents);
     ctx.phase('2 e2e', stats.firstAt, stats.lastAt);
     const rate = deliveryRate(stats);
     const bare = ctx.result('1')?.figures[0]?.value ?? null;
@@ -136,36 +141,35 @@ export async function endToEnd(ctx: BenchContext): Promise<void> {
       meets: bare ? rate / bare >= 0.5 : undefined,
     });
     ctx.figure(r, { label: 'latency p99 (max rate: queueing)', value: stats.latency.p99, unit: 'ms' });
-    r.details = { matchUs, matcherCpuUs, workflows: 10 };
   });
 }
 
 /** 5. The same run with 10, 1,000 and 100,000 active workflows, almost all unable to match. */
 export async function matcherScaling(ctx: BenchContext): Promise<void> {
   const levels = ctx.sizes.scalingLevels;
-  await ctx.scenario('5', `Matcher scaling: ${levels.map(fmt).join(' / ')} active workflows`, { needsPlatform: true, minimumMs: 90_000 }, async (r) => {
+  await ctx.scenario('5', `Matcher scaling: ${levels.map(fmt).join(' / ')} active workflows`, { needsPlatform: true, minimumMs: 120_000 }, async (r) => {
     const { platform, kafka } = requirePlatform(ctx);
-    const s2 = ctx.result('2');
-    if (s2?.status !== 'ok') throw new PlatformNotFunctional(`needs scenario 2's workflow and level-10 run (scenario 2: ${s2?.status ?? 'absent'})`);
-    // About 15 s of scenario 2's pace per level, so that a slow machine still finishes in time.
-    const count = sizedToPace(ctx, ctx.sizes.throughputEvents, 15);
-    const rows: { workflows: number; matchUs: number; matcherCpuUs: number; rate: number }[] = [
-      { workflows: levels[0], matchUs: Number(s2.details?.matchUs), matcherCpuUs: Number(s2.details?.matcherCpuUs), rate: Number(s2.figures[0].value) },
-    ];
+    await prepareThroughputWorkflows(ctx);
+    // About 12 s of scenario 2's pace per level, so that a slow machine still finishes in time.
+    const count = sizedToPace(ctx, ctx.sizes.throughputEvents, 12);
+    const rows: { workflows: number; matchUs: number; matcherCpuUs: number; rate: number }[] = [];
     try {
-      for (const level of levels.slice(1)) {
+      for (const level of levels) {
         const have = throughputState.fillerIds.length + 1;
-        const filler = fillerWorkflows(level - have, have);
-        const started = Date.now();
-        ctx.log(r.id, `publishing ${fmt(filler.length)} workflows to the config topic (index to ${fmt(level)})`);
-        await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })), (done) => {
-          if (done % 20_000 === 0) ctx.log(r.id, `  ${fmt(done)} published (${fmt(ratePerSecond(done, Date.now() - started))}/s)`);
-        });
-        throughputState.fillerIds.push(...filler.map((w) => w.id));
-        const indexed = await platform.indexedWorkflows();
-        ctx.log(r.id, `matcher applied them ${((Date.now() - started) / 1000).toFixed(1)} s after the first was published${indexed === undefined ? '' : `; its index holds ${fmt(indexed)} workflows`}`);
+        if (level > have) {
+          const filler = fillerWorkflows(level - have, have);
+          const started = Date.now();
+          ctx.log(r.id, `publishing ${fmt(filler.length)} workflows to the config topic (index to ${fmt(level)})`);
+          await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })), (done) => {
+            if (done % 20_000 === 0) ctx.log(r.id, `  ${fmt(done)} published (${fmt(ratePerSecond(done, Date.now() - started))}/s)`);
+          });
+          throughputState.fillerIds.push(...filler.map((w) => w.id));
+          const indexed = await platform.indexedWorkflows();
+          ctx.log(r.id, `matcher applied them ${((Date.now() - started) / 1000).toFixed(1)} s after the first was published${indexed === undefined ? '' : `; its index holds ${fmt(indexed)} workflows`}`);
+        }
         const { stats, matchUs, matcherCpuUs } = await throughputRun(ctx, r, `s5w${level}`, count);
         ctx.phase(`5 ${fmt(level)} wf`, stats.firstAt, stats.lastAt);
+        ctx.log(r.id, `${fmt(level)} workflows: match step ${matchUs.toFixed(1)} µs/event, matcher CPU ${matcherCpuUs.toFixed(0)} µs/event, ${fmt(deliveryRate(stats))} deliveries/s`);
         rows.push({ workflows: level, matchUs, matcherCpuUs, rate: deliveryRate(stats) });
       }
     } finally {
@@ -180,32 +184,37 @@ export async function matcherScaling(ctx: BenchContext): Promise<void> {
       ctx.figure(r, { label: `${fmt(row.workflows)} workflows: matcher CPU per event (whole process)`, value: row.matcherCpuUs, unit: 'µs/event' });
       ctx.figure(r, { label: `${fmt(row.workflows)} workflows: deliveries/s`, value: row.rate, unit: '/s' });
     }
-    const ratio = rows[rows.length - 1].matchUs / rows[0].matchUs;
-    ctx.figure(r, { label: `matching cost ${fmt(rows[rows.length - 1].workflows)} vs ${fmt(rows[0].workflows)}`, value: ratio, unit: '×', target: '≤ 1.2×', meets: ratio <= 1.2 });
-    r.details = { rows };
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const ratio = last.matchUs / first.matchUs;
+    ctx.figure(r, { label: `matching cost, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: ratio, unit: '×', target: '≤ 1.2×', meets: ratio <= 1.2 });
+    ctx.figure(r, { label: `matcher CPU per event, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: last.matcherCpuUs / first.matcherCpuUs, unit: '×' });
+    r.details = { rows, eventsPerLevel: count };
   });
 }
 
-let projectionRun: { samples: ProjectionSample[]; base: ProjectionSample; produced: ProduceResult; arrivals: number[]; caughtUpAt: number | null; rate: number } | undefined;
+let projectionRun: { samples: ProjectionSample[]; base: ProjectionSample; eventTimes: Float64Array; outcomeTimes: Float64Array; caughtUpAt: number | null; rate: number } | undefined;
 
 /** 3. Producer timestamp to receiver at fixed rates; the highest rate also feeds scenario 7. */
 export async function latency(ctx: BenchContext, infra: Infra): Promise<void> {
   const rates = ctx.sizes.latencyRates;
   await ctx.scenario('3', `Latency at ${rates.map(fmt).join(' and ')} events/s`, { needsPlatform: true, minimumMs: 2 * rates.length * ctx.sizes.latencySeconds * 1000 + 20_000 }, async (r) => {
-    const { platform, producer } = requirePlatform(ctx);
+    const { platform, kafka, producer } = requirePlatform(ctx);
     await createWorkflows(
       platform,
       rates.map((rate) => ({ name: `bench latency ${rate}/s`, type: 'payment_captured', entities: [`ent_s3r${rate}`], url: ctx.receiver.url(`/s3/r${rate}`) })),
     );
     for (const rate of rates) {
+      // The top rate also watches the projection: its read models against the topics it reads.
       const top = rate === rates[rates.length - 1];
       const probe = top ? await new ProjectionProbe(infra.databaseUrl, `${platform.schemaPrefix}projection`).connect() : undefined;
+      const clock = top ? await new TopicClock(kafka, [Topics.events, Topics.deliveryOutcomes]).start() : undefined;
       try {
         const base = probe ? await probe.read() : undefined;
         probe?.start(200);
         ctx.log(r.id, `${fmt(rate)} events/s for ${ctx.sizes.latencySeconds} s`);
         const produced = await producer.paced({ tag: `s3r${rate}`, type: 'payment_captured', entity: () => `ent_s3r${rate}` }, rate, ctx.sizes.latencySeconds * 1000);
-        const stats = await ctx.awaitDeliveries(r, `${rate}/s`, `/s3/r${rate}`, produced.count, { arrivals: top });
+        const stats = await ctx.awaitDeliveries(r, `${rate}/s`, `/s3/r${rate}`, produced.count);
         ctx.phase(`3 ${fmt(rate)}/s`, produced.startedAt, stats.lastAt);
         const achieved = ratePerSecond(produced.count, produced.endedAt - produced.startedAt);
         const l = stats.latency;
@@ -215,22 +224,21 @@ export async function latency(ctx: BenchContext, infra: Infra): Promise<void> {
         ctx.figure(r, { label: `${fmt(rate)}/s: latency p95`, value: l.p95, unit: 'ms' });
         ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...(rate >= 1000 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
         ctx.figure(r, { label: `${fmt(rate)}/s: latency max`, value: l.max, unit: 'ms' });
-        if (probe && base) {
-          // Until the read models hold every event and every attempt of this phase.
+        if (probe && base && clock) {
+          // Until the read models hold every event and every outcome of this phase.
           const deadline = Date.now() + 60_000;
           let caughtUpAt: number | null = null;
-          while (Date.now() < deadline) {
+          while (Date.now() < deadline && caughtUpAt === null) {
+            await sleep(200);
             const last = probe.samples[probe.samples.length - 1];
-            if (last && last.events - base.events >= produced.count && last.attempts - base.attempts >= stats.unique) {
-              caughtUpAt = last.at;
-              break;
-            }
-            await sleep(100);
+            const outcomes = clock.sorted(Topics.deliveryOutcomes).length;
+            if (last && last.events - base.events >= produced.count && outcomes >= stats.unique && last.attempts - base.attempts >= outcomes) caughtUpAt = last.at;
           }
           await probe.stop();
-          projectionRun = { samples: probe.samples, base, produced, arrivals: stats.arrivals ?? [], caughtUpAt, rate };
+          projectionRun = { samples: probe.samples, base, eventTimes: clock.sorted(Topics.events), outcomeTimes: clock.sorted(Topics.deliveryOutcomes), caughtUpAt, rate };
         }
       } finally {
+        await clock?.stop();
         await probe?.stop();
         await probe?.close();
       }
@@ -238,29 +246,30 @@ export async function latency(ctx: BenchContext, infra: Infra): Promise<void> {
   });
 }
 
-/** 7. How far the read models fall behind at scenario 3's top rate, and how soon they catch up. */
+/** 7. How far the read models fall behind the topics they read at scenario 3's top rate, and how soon they catch up. */
 export async function projectionLag(ctx: BenchContext): Promise<void> {
-  await ctx.scenario('7', 'Projection lag at the latency run\'s top rate', { needsPlatform: true, minimumMs: 0 }, async (r) => {
+  await ctx.scenario('7', "Projection lag at the latency run's top rate", { needsPlatform: true, minimumMs: 0 }, async (r) => {
     const run = projectionRun;
-    if (!run) throw new PlatformNotFunctional(`needs scenario 3's top-rate phase (scenario 3: ${ctx.result('3')?.status ?? 'absent'}${ctx.result('3')?.reason ? `, ${ctx.result('3')?.reason}` : ''})`);
-    const { samples, base, produced, arrivals, caughtUpAt, rate } = run;
-    const during = samples.filter((s) => s.at >= produced.startedAt && s.at <= produced.endedAt);
-    const eventLag = during.map((s) => lagAt({ at: s.at, shown: s.events - base.events }, produced.sentAt));
-    const attemptLag = during.map((s) => lagAt({ at: s.at, shown: s.attempts - base.attempts }, arrivals));
-    const behind = during.map((s) => countUpTo(produced.sentAt, s.at) - (s.events - base.events));
-    const eventSummary = summarize(eventLag);
-    const attemptSummary = summarize(attemptLag);
-    ctx.figure(r, { label: `events read model: lag p95 at ${fmt(rate)}/s`, value: eventSummary.p95, unit: 'ms' });
-    ctx.figure(r, { label: `events read model: lag max at ${fmt(rate)}/s`, value: eventSummary.max, unit: 'ms', target: '< 1,000 ms', meets: eventSummary.max < 1000 });
+    const s3 = ctx.result('3');
+    if (!run) throw new PlatformNotFunctional(`needs scenario 3's top-rate phase (scenario 3: ${s3?.status ?? 'absent'}${s3?.reason ? `, ${s3.reason}` : ''})`);
+    const { samples, base, eventTimes, outcomeTimes, caughtUpAt, rate } = run;
+    const lastOnTopics = Math.max(eventTimes[eventTimes.length - 1] ?? NaN, outcomeTimes[outcomeTimes.length - 1] ?? NaN);
+    // While the phase's messages were arriving on the topics.
+    const during = samples.filter((s) => s.at >= eventTimes[0] && s.at <= lastOnTopics);
+    const eventLag = summarize(during.map((s) => lagAt({ at: s.at, shown: s.events - base.events }, eventTimes)));
+    const attemptLag = summarize(during.map((s) => lagAt({ at: s.at, shown: s.attempts - base.attempts }, outcomeTimes)));
+    const behind = during.map((s) => countUpTo(eventTimes, s.at) - (s.events - base.events));
+    ctx.figure(r, { label: `events read model: lag p95 at ${fmt(rate)}/s`, value: eventLag.p95, unit: 'ms' });
+    ctx.figure(r, { label: `events read model: lag max at ${fmt(rate)}/s`, value: eventLag.max, unit: 'ms', target: '< 1,000 ms', meets: eventLag.max < 1000 });
     ctx.figure(r, { label: 'events read model: most events behind', value: Math.max(0, ...behind), unit: 'events' });
-    ctx.figure(r, { label: 'attempts read model: lag p95 (after delivery)', value: attemptSummary.p95, unit: 'ms' });
-    ctx.figure(r, { label: 'attempts read model: lag max (after delivery)', value: attemptSummary.max, unit: 'ms', target: '< 1,000 ms', meets: attemptSummary.max < 1000 });
-    ctx.figure(r, { label: 'caught up after the last event was sent', value: caughtUpAt === null ? null : caughtUpAt - produced.endedAt, unit: 'ms' });
+    ctx.figure(r, { label: 'attempts read model: lag p95', value: attemptLag.p95, unit: 'ms' });
+    ctx.figure(r, { label: 'attempts read model: lag max', value: attemptLag.max, unit: 'ms', target: '< 1,000 ms', meets: attemptLag.max < 1000 });
+    ctx.figure(r, { label: 'caught up after the last message reached its topic', value: caughtUpAt === null ? null : Math.max(0, caughtUpAt - lastOnTopics), unit: 'ms' });
     if (caughtUpAt === null) {
       const last = samples[samples.length - 1];
-      r.checks['read models'] = { expected: produced.count, delivered: last.events - base.events, duplicates: 0, lost: Math.max(0, produced.count - (last.events - base.events)) };
+      r.checks['read models'] = { expected: eventTimes.length, delivered: last.events - base.events, duplicates: 0, lost: Math.max(0, eventTimes.length - (last.events - base.events)) };
     }
-    r.details = { samples: samples.length, p99EventLagMs: percentile(Float64Array.from(eventLag).sort(), 99) };
+    r.details = { samples: during.length, eventsOnTopic: eventTimes.length, outcomesOnTopic: outcomeTimes.length };
   });
 }
 
@@ -299,8 +308,9 @@ export async function isolation(ctx: BenchContext): Promise<void> {
       ports.map((port, i) => ({ name: `bench isolation ${i}`, type: 'payment_voided', entities: [`ent_s6e${i}`], url: ctx.receiver.url(pathOf(i), port) })),
     );
     const e2e = Number(ctx.result('2')?.figures[0]?.value);
-    // Below capacity, so that throughput and p99 show interference rather than a backlog.
-    const rate = Math.max(100, Math.min(1000, Number.isFinite(e2e) ? Math.round(e2e / 2 / 100) * 100 : 500));
+    // Well below capacity (a steady stream over 100 origins costs more than one burst to one), so
+    // that throughput and p99 show interference rather than a backlog.
+    const rate = Math.max(100, Math.min(400, Number.isFinite(e2e) ? Math.round(e2e / 4 / 100) * 100 : 400));
     const healthyOf = (count: number) => count - 20 * Math.floor(count / 100) - Math.min(20, count % 100);
     const run = async (tag: string) => {
       ctx.log(r.id, `${tag}: ${fmt(rate)} events/s for ${ctx.sizes.isolationSeconds} s over 100 endpoints`);
