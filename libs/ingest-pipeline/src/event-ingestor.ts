@@ -3,7 +3,6 @@ import { Contracts, newId } from '@hookstream/contracts';
 import { AcceptedProducerEvent, planEmission, producerKeysOf, toCanonicalEvent } from '@hookstream/ingest-domain';
 import { KafkaConnection } from '@hookstream/messaging';
 import { Metrics } from '@hookstream/service-runtime';
-import { sendBounded } from './bounded-sends';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 import { ProducerEventLedger } from './producer-event-ledger';
 
@@ -30,11 +29,10 @@ export class EventIngestor {
     const claims = await this.ledger.claim(producerKeysOf(events), () => newId('evt'), this.settings.dedupWindowHours);
     const plan = planEmission(events, claims, () => newId('evt'));
     const now = new Date();
-    // Sequential sends keep the input order of each subject's events.
-    await sendBounded(
-      plan.emit,
-      (e) => e.event.canonicalBytes,
-      (chunk) => this.kafka.publisher.publish(Contracts.events, chunk.map(({ event, eventId }) => ({ key: event.subjectId, value: toCanonicalEvent(event, eventId, now) }))),
+    // One publish keeps the input order of each subject's events (the publisher splits what is too big for one request).
+    await this.kafka.publisher.publish(
+      Contracts.events,
+      plan.emit.map(({ event, eventId }) => ({ key: event.subjectId, value: toCanonicalEvent(event, eventId, now) })),
     );
     await this.ledger.markPublished(plan.claimed);
     this.outcomes.inc({ outcome: 'accepted' }, plan.emit.length);

@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
 import { AcceptedProducerEvent, readProducerBytes } from '@hookstream/ingest-domain';
-import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
+import { BatchConsumer, FetchPacing, ConsumedMessage, deadLetterMessage, KafkaConnection, MAX_REQUEST_BYTES } from '@hookstream/messaging';
 import { ReadinessRegistry } from '@hookstream/service-runtime';
-import { MAX_SEND_BYTES, sendBounded } from './bounded-sends';
 import { EventIngestor } from './event-ingestor';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
@@ -37,7 +36,9 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
     this.consumer = this.kafka.consumer<Buffer | null>({
       groupId: this.settings.groupId,
       topics: this.settings.inboundTopics,
-      partitionsConsumedConcurrently: 3,
+      // Every partition of a fetch at once: their event publishes share one request.
+      partitionsConsumedConcurrently: Topics.producerEvents.partitions,
+      ...FetchPacing.pipelineStage,
       handle: async (messages) => {
         const accepted: AcceptedProducerEvent[] = [];
         const rejected: DeadLetter[] = [];
@@ -46,7 +47,7 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
           if (result.ok) accepted.push(result.event);
           else rejected.push(deadLetterOf(m, result.reason));
         }
-        await sendBounded(rejected, letterBytes, (chunk) => this.kafka.publisher.publishEncoded(Topics.ingestDeadLetter, chunk));
+        await this.kafka.publisher.publishEncoded(Topics.ingestDeadLetter, rejected);
         this.ingestor.countRejected(rejected.length);
         if (accepted.length > 0) await this.ingestor.ingest(accepted);
       },
@@ -66,8 +67,6 @@ const LETTER_OVERHEAD = 4096;
  */
 function deadLetterOf(m: ConsumedMessage<Buffer | null>, reason: string): DeadLetter {
   const size = m.value?.length ?? 0;
-  if (size + LETTER_OVERHEAD <= MAX_SEND_BYTES) return deadLetterMessage(m, reason);
+  if (size + LETTER_OVERHEAD <= MAX_REQUEST_BYTES) return deadLetterMessage(m, reason);
   return deadLetterMessage({ ...m, value: null }, `${reason} (original of ${size} bytes not copied: read it at the offset given)`);
 }
-
-const letterBytes = (letter: DeadLetter) => (letter.value?.length ?? 0) + LETTER_OVERHEAD;

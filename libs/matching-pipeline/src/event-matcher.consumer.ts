@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { CanonicalEvent, Contracts, DeliveryJob, ReflowRequest, Topics, WebhookAction } from '@hookstream/contracts';
+import { CanonicalEvent, Contracts, DeliveryJob, ReflowRequest, Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { deliveryJobsFor, MatchOptions } from '@hookstream/matching-domain';
-import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
+import { BatchConsumer, FetchPacing, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { sendBounded } from './bounded-sends';
 import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
 import { WorkflowIndexLoader } from './workflow-index.loader';
 
@@ -14,7 +13,6 @@ interface MatchRequest {
 }
 
 /** A job is its event and its action plus ids, URLs and timestamps. */
-const JOB_OVERHEAD_BYTES = 4096;
 
 /**
  * Canonical events and reflow requests in, delivery jobs out: a batch's jobs
@@ -27,8 +25,6 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
   private startError: Error | undefined;
   private readonly jobsCounter;
   private readonly matchSeconds;
-  /** Serialised size of each action snapshot; the index keeps the same objects while they are current. */
-  private readonly actionBytes = new WeakMap<WebhookAction, number>();
 
   constructor(
     private readonly kafka: KafkaConnection,
@@ -62,7 +58,9 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
       topics: [Topics.events],
       contract: Contracts.events,
       deadLetter: Topics.matcherDeadLetter,
-      partitionsConsumedConcurrently: 3,
+      // Every partition of a fetch at once: their job publishes share one request.
+      partitionsConsumedConcurrently: Topics.events.partitions,
+      ...FetchPacing.pipelineStage,
       handle: (messages) => this.publishJobs(messages.map((m) => ({ event: m.value, options: {} })), 'live'),
     });
     const reflow = this.kafka.consumer<ReflowRequest>({
@@ -93,33 +91,21 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
       }
       requests.push({ event, options: { workflowIds: workflow_ids } });
     }
-    await sendBounded(rejected, (letter) => (letter.value?.length ?? 0) + JOB_OVERHEAD_BYTES, (chunk) => this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, chunk));
+    await this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, rejected);
     await this.publishJobs(requests, 'reflow');
   }
 
   private async publishJobs(requests: MatchRequest[], kind: 'live' | 'reflow'): Promise<void> {
     const stop = this.matchSeconds.startTimer();
     const now = new Date();
-    const jobs: { job: DeliveryJob; bytes: number }[] = [];
+    const jobs: DeliveryJob[] = [];
     for (const { event, options } of requests) {
       const matched = this.loader.index.match(event, options);
-      if (matched.length === 0) continue;
-      const eventBytes = Buffer.byteLength(JSON.stringify(event));
-      for (const job of deliveryJobsFor(event, matched, { now, reflow: kind === 'reflow' })) {
-        jobs.push({ job, bytes: eventBytes + this.sizeOf(job.action) + JOB_OVERHEAD_BYTES });
-      }
+      if (matched.length > 0) jobs.push(...deliveryJobsFor(event, matched, { now, reflow: kind === 'reflow' }));
     }
     stop();
-    // One send per batch unless the fan-out makes it too big for the broker.
-    await sendBounded(jobs, (j) => j.bytes, (chunk) =>
-      this.kafka.publisher.publish(Contracts.deliveryJobs, chunk.map(({ job }) => ({ key: job.action.id, value: job }))),
-    );
+    // The publisher splits a fan-out too big for one request.
+    await this.kafka.publisher.publish(Contracts.deliveryJobs, jobs.map((job) => ({ key: job.action.id, value: job })));
     this.jobsCounter.inc({ kind }, jobs.length);
-  }
-
-  private sizeOf(action: WebhookAction): number {
-    let bytes = this.actionBytes.get(action);
-    if (bytes === undefined) this.actionBytes.set(action, (bytes = Buffer.byteLength(JSON.stringify(action))));
-    return bytes;
   }
 }

@@ -5,7 +5,6 @@ import type { Logger } from '@hookstream/logging';
 import { WorkflowIndex } from '@hookstream/matching-domain';
 import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { sendBounded } from './bounded-sends';
 import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
 
 /**
@@ -84,7 +83,7 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplic
     }
     if (rejected.length > 0) {
       this.logger.error({ count: rejected.length, partition }, 'unreadable workflow config messages: dead-lettered, their workflows left the index');
-      await sendBounded(rejected, (letter) => (letter.value?.length ?? 0) + 4096, (chunk) => this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, chunk));
+      await this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, rejected);
     }
     this.changes.inc({ outcome: 'applied' }, messages.length - rejected.length);
     this.changes.inc({ outcome: 'rejected' }, rejected.length);

@@ -44,13 +44,45 @@ export interface BatchConsumerOptions<T> {
   sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
   maxWaitTimeMs?: number;
+  /**
+   * The broker answers a fetch once this many bytes are there (or
+   * maxWaitTimeMs passed): a consumer that keeps up trades a few ms of
+   * latency for batches big enough that per-batch costs (a produce, a
+   * commit, queries) stop dominating. Default 1: answer at once.
+   */
+  minBytes?: number;
+  /**
+   * Offsets are committed at most this often (all partitions in one
+   * request); a batch finishing sooner leaves its offset for that commit.
+   * Each commit is a write at the broker: under a steady trickle, one per
+   * batch would cost as much as the work. Stopping commits what is left; a
+   * crash re-delivers at most this much more (at-least-once either way).
+   */
+  commitIntervalMs?: number;
   handle: (messages: ConsumedMessage<T>[], scope: BatchScope) => Promise<void>;
 }
+
+/**
+ * How long a fetch may wait to fill up (minBytes / maxWaitTimeMs). A stage
+ * on the delivery path waits a few ms; a read model, off that path, waits
+ * longer for fewer and bigger transactions.
+ */
+export const FetchPacing = {
+  pipelineStage: { minBytes: 32 * 1024, maxWaitTimeMs: 15 },
+  readModel: { minBytes: 256 * 1024, maxWaitTimeMs: 150 },
+} as const satisfies Record<string, Pick<BatchConsumerOptions<unknown>, 'minBytes' | 'maxWaitTimeMs'>>;
 
 /** A contract-typed consumer: handlers get validated values. */
 export type ContractConsumerOptions<C extends MessageContract> = Omit<BatchConsumerOptions<MessageOf<C>>, 'contract'> & { contract: C };
 
 const RESTART_AFTER_CRASH_MS = 3000;
+const DEFAULT_COMMIT_INTERVAL_MS = 200;
+
+interface PendingCommit {
+  topic: string;
+  partition: number;
+  offset: string;
+}
 
 /**
  * eachBatch with manual commits: a batch's offsets are committed only after
@@ -67,6 +99,10 @@ export class BatchConsumer<T> {
   private crashed: Error | undefined;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** Offsets resolved and not yet committed, by "topic|partition". */
+  private readonly pendingCommits = new Map<string, PendingCommit>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private lastCommitMs = 0;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -86,6 +122,7 @@ export class BatchConsumer<T> {
       rebalanceTimeout: 30_000,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
+      minBytes: this.options.minBytes ?? 1,
       allowAutoTopicCreation: false,
       retry: { retries: 10, restartOnFailure: async () => true },
     });
@@ -93,12 +130,17 @@ export class BatchConsumer<T> {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.assigned = new Map(Object.entries(event.payload.memberAssignment));
       this.releaseHoldsNotIn(consumer, this.assigned);
+      // Offsets of partitions this member lost are another member's now.
+      for (const [key, commit] of this.pendingCommits) {
+        if (!this.assigned.get(commit.topic)?.includes(commit.partition)) this.pendingCommits.delete(key);
+      }
       this.crashed = undefined;
       this.markJoined();
     });
     consumer.on(consumer.events.CRASH, (event) => {
-      // A restart builds a new consumer group with nothing paused: old holds are void.
+      // A restart builds a new consumer group with nothing paused and reads from the committed offsets: old holds and pending commits are void.
       this.clearHolds();
+      this.pendingCommits.clear();
       this.crashed = event.payload.restart ? undefined : event.payload.error;
       this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
       // kafkajs gives up on errors it deems fatal (a broker gone too long):
@@ -140,6 +182,12 @@ export class BatchConsumer<T> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
     this.clearHolds();
+    clearTimeout(this.commitTimer);
+    if (this.consumer && this.pendingCommits.size > 0) {
+      await this.commitPending(this.consumer).catch((err: unknown) =>
+        this.connection.logger.warn({ err, groupId: this.options.groupId }, 'could not commit the last offsets; they will be read again'),
+      );
+    }
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
@@ -185,8 +233,35 @@ export class BatchConsumer<T> {
     if (!consumer) return;
     const next = hold ? hold.offset : (BigInt(batch.lastOffset()) + 1n).toString();
     if (BigInt(next) > BigInt(batch.firstOffset() ?? next)) payload.resolveOffset((BigInt(next) - 1n).toString());
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    this.pendingCommits.set(`${batch.topic}|${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
     if (hold) this.pauseUntil(consumer, batch.topic, batch.partition, hold.untilMs);
+    await this.commitSoon(consumer);
+  }
+
+  /** Commits now if the last commit is old enough, else once it is (one timer, all partitions). */
+  private async commitSoon(consumer: Consumer): Promise<void> {
+    const interval = this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
+    const wait = this.lastCommitMs + interval - Date.now();
+    if (wait <= 0) {
+      clearTimeout(this.commitTimer);
+      this.commitTimer = undefined;
+      await this.commitPending(consumer);
+      return;
+    }
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      if (this.consumer !== consumer || this.stopped) return;
+      // A failure here (a rebalance under way) leaves the offsets to the next commit or to a re-read.
+      this.commitPending(consumer).catch((err: unknown) => this.connection.logger.debug({ err, groupId: this.options.groupId }, 'deferred commit failed'));
+    }, wait);
+  }
+
+  private async commitPending(consumer: Consumer): Promise<void> {
+    if (this.pendingCommits.size === 0) return;
+    const commits = [...this.pendingCommits.values()];
+    this.pendingCommits.clear();
+    this.lastCommitMs = Date.now();
+    await consumer.commitOffsets(commits);
   }
 
   // No seek: the resolved and committed offsets already point at the held

@@ -8,18 +8,58 @@ export interface OutgoingMessage<T> {
   headers?: Record<string, string>;
 }
 
+export interface EncodedMessage {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string | Buffer>;
+}
+
 export class InvalidOutgoingMessageError extends Error {
   override readonly name = 'InvalidOutgoingMessageError';
 }
 
 /**
+ * kafkajs puts all of one request's records for a partition into one record
+ * batch, which the broker refuses past message.max.bytes (1 MiB by
+ * default), and a refused batch would be retried forever: no request
+ * carries more than this. A single larger message still goes, alone.
+ */
+export const MAX_REQUEST_BYTES = 768 * 1024;
+/** Record and header framing beside the key and value bytes, roughly. */
+const RECORD_OVERHEAD_BYTES = 64;
+
+/** One publish call: resolved once every part of it is acknowledged. */
+interface Ticket {
+  outstanding: number;
+  settled: boolean;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface Part {
+  topic: string;
+  message: EncodedMessage;
+  bytes: number;
+  ticket: Ticket;
+}
+
+/**
  * Publishes validated messages with acks=all: a resolved publish means the
  * broker has them durably, which is when a consumer may commit its input.
+ *
+ * One request is in flight at a time; publishes made meanwhile wait and go
+ * together in the next request (group commit), in call order, up to
+ * MAX_REQUEST_BYTES each. Concurrent partition handlers thus share requests
+ * instead of queueing one each, with no wait added when the producer is idle.
  */
 export class MessagePublisher {
+  private readonly queue: Part[] = [];
+  private sending = false;
+
   constructor(
     private readonly producer: Producer,
     private readonly topicName: (spec: TopicSpec) => string,
+    private readonly maxRequestBytes = MAX_REQUEST_BYTES,
   ) {}
 
   async publish<C extends MessageContract>(contract: C, messages: OutgoingMessage<MessageOf<C>>[]): Promise<void> {
@@ -27,29 +67,94 @@ export class MessagePublisher {
   }
 
   /** For bytes that are not ours to validate (dead letters keep the original). */
-  async publishEncoded(
-    spec: TopicSpec,
-    messages: { key: string | Buffer | null; value: string | Buffer | null; headers?: Record<string, string | Buffer> }[],
-  ): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ topic: this.topicName(spec), acks: -1, compression: CompressionTypes.None, messages });
+  async publishEncoded(spec: TopicSpec, messages: EncodedMessage[]): Promise<void> {
+    await this.enqueue([{ topic: this.topicName(spec), messages }]);
   }
 
-  /** Several topics in one request, still acks=all. */
+  /** Several topics, in order; resolved when all of them are acknowledged. */
   async publishMany(batches: { contract: MessageContract; messages: OutgoingMessage<unknown>[] }[]): Promise<void> {
-    const topicMessages = batches
-      .filter((b) => b.messages.length > 0)
-      .map((b) => ({
-        topic: this.topicName(b.contract.topic),
-        messages: b.messages.map((m) => encode(b.contract, m)),
-      }));
-    if (topicMessages.length === 0) return;
-    await this.producer.sendBatch({ topicMessages, acks: -1 });
+    await this.enqueue(batches.map((b) => ({ topic: this.topicName(b.contract.topic), messages: b.messages.map((m) => encode(b.contract, m)) })));
+  }
+
+  private enqueue(batches: { topic: string; messages: EncodedMessage[] }[]): Promise<void> {
+    const count = batches.reduce((n, b) => n + b.messages.length, 0);
+    if (count === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const ticket: Ticket = { outstanding: count, settled: false, resolve, reject };
+      for (const { topic, messages } of batches) {
+        for (const message of messages) this.queue.push({ topic, message, bytes: sizeOf(message), ticket });
+      }
+      if (!this.sending) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.queue.length > 0) {
+        const parts = this.takeRequest();
+        try {
+          await this.producer.sendBatch({ topicMessages: byTopic(parts), acks: -1, compression: CompressionTypes.None });
+        } catch (err) {
+          this.fail(parts, err);
+          continue;
+        }
+        for (const { ticket } of parts) {
+          if (--ticket.outstanding === 0 && !ticket.settled) {
+            ticket.settled = true;
+            ticket.resolve();
+          }
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** The queue's head, up to the request bound (at least one message). */
+  private takeRequest(): Part[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.queue.length && (n === 0 || bytes + this.queue[n].bytes <= this.maxRequestBytes)) bytes += this.queue[n++].bytes;
+    return this.queue.splice(0, n);
+  }
+
+  /** A failed request fails its publishes, and their parts not yet sent are dropped. */
+  private fail(parts: Part[], err: unknown): void {
+    const failed = new Set(parts.map((p) => p.ticket));
+    for (const ticket of failed) {
+      ticket.settled = true;
+      ticket.reject(err);
+    }
+    let kept = 0;
+    for (const part of this.queue) if (!failed.has(part.ticket)) this.queue[kept++] = part;
+    this.queue.length = kept;
   }
 }
 
+function byTopic(parts: readonly Part[]): { topic: string; messages: EncodedMessage[] }[] {
+  const topics = new Map<string, EncodedMessage[]>();
+  for (const { topic, message } of parts) {
+    const messages = topics.get(topic);
+    if (messages) messages.push(message);
+    else topics.set(topic, [message]);
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function byteLength(x: string | Buffer | null | undefined): number {
+  if (x === null || x === undefined) return 0;
+  return typeof x === 'string' ? Buffer.byteLength(x) : x.length;
+}
+
+function sizeOf(message: EncodedMessage): number {
+  let bytes = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + byteLength(value);
+  return bytes;
+}
+
 /** Validates against the contract (a bug in the producer if it fails) and serialises. */
-function encode(contract: MessageContract, message: OutgoingMessage<unknown>) {
+function encode(contract: MessageContract, message: OutgoingMessage<unknown>): EncodedMessage {
   if (message.value !== null) {
     const check = contract.schema.safeParse(message.value);
     if (!check.success) throw new InvalidOutgoingMessageError(`${contract.topic.name}: ${describeIssues(check.error)}`);

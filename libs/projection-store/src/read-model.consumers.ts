@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CanonicalEvent, Contracts, DeliveryOutcome, ReflowRequest, Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
-import { BatchConsumer, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
+import { BatchConsumer, ConsumedMessage, FetchPacing, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { PROJECTION_SETTINGS, ProjectionSettings, projectionGroupIds } from './projection-settings';
 import { ReadModelWriter } from './read-model-writer';
@@ -62,6 +62,7 @@ export class ReadModelConsumers implements OnApplicationBootstrap, BeforeApplica
       deadLetter: Topics.projectionDeadLetter,
       fromBeginning: true,
       partitionsConsumedConcurrently: 3,
+      ...FetchPacing.readModel,
       handle: (messages) => this.writeBatch('event', messages, () => this.writer.writeEvents(messages.map((m) => m.value))),
     });
     const outcomes = this.kafka.consumer<DeliveryOutcome>({
@@ -71,6 +72,7 @@ export class ReadModelConsumers implements OnApplicationBootstrap, BeforeApplica
       deadLetter: Topics.projectionDeadLetter,
       fromBeginning: true,
       partitionsConsumedConcurrently: 3,
+      ...FetchPacing.readModel,
       handle: (messages) => this.writeBatch('outcome', messages, () => this.writer.writeOutcomes(messages.map((m) => m.value))),
     });
     // A test sample is never on the events topic (the matcher would match it

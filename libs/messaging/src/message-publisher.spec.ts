@@ -1,0 +1,112 @@
+import type { Producer, TopicMessages } from 'kafkajs';
+import { z } from 'zod';
+import type { MessageContract } from '@hookstream/contracts';
+import { InvalidOutgoingMessageError, MessagePublisher } from './message-publisher';
+
+const contract = {
+  topic: { name: 'test.thing.happened.v1', key: 'thing id', partitions: 1 },
+  schema: z.object({ n: z.number() }),
+} satisfies MessageContract;
+const other = { ...contract, topic: { ...contract.topic, name: 'test.other.happened.v1' } } satisfies MessageContract;
+
+/** A producer whose requests stay pending until the test settles them. */
+class StubProducer {
+  readonly requests: { topicMessages: TopicMessages[]; settle: (err?: Error) => void }[] = [];
+
+  sendBatch = ({ topicMessages }: { topicMessages: TopicMessages[] }) =>
+    new Promise<void>((resolve, reject) => this.requests.push({ topicMessages, settle: (err) => (err ? reject(err) : resolve()) }));
+
+  /** "topic:n" of each message of request i, in order. */
+  sent(i: number): string[] {
+    return this.requests[i].topicMessages.flatMap((t) => t.messages.map((m) => `${t.topic.split('.')[1]}:${JSON.parse(String(m.value)).n}`));
+  }
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const things = (...ns: number[]) => ns.map((n) => ({ key: `k${n}`, value: { n } }));
+
+function setup(maxRequestBytes?: number) {
+  const producer = new StubProducer();
+  const publisher = new MessagePublisher(producer as unknown as Producer, (spec) => spec.name, maxRequestBytes);
+  const settled: string[] = [];
+  const track = (name: string, p: Promise<void>) => p.then(() => settled.push(`${name} ok`), (err: Error) => settled.push(`${name} failed: ${err.message}`));
+  return { producer, publisher, settled, track };
+}
+
+describe('MessagePublisher', () => {
+  it('sends what was published during a request together in the next one, in call order, and resolves each publish on its ack', async () => {
+    const { producer, publisher, settled, track } = setup();
+    track('a', publisher.publish(contract, things(1, 2)));
+    await tick();
+    track('b', publisher.publish(contract, things(3)));
+    track('c', publisher.publishMany([{ contract: other, messages: things(4) }, { contract, messages: things(5) }]));
+    await tick();
+    expect(producer.requests).toHaveLength(1);
+    expect(producer.sent(0)).toEqual(['thing:1', 'thing:2']);
+
+    producer.requests[0].settle();
+    await tick();
+    expect(settled).toEqual(['a ok']);
+    expect(producer.requests).toHaveLength(2);
+    // Grouped by topic, each topic's messages in call order.
+    expect(producer.sent(1)).toEqual(['thing:3', 'thing:5', 'other:4']);
+
+    producer.requests[1].settle();
+    await tick();
+    expect([...settled].sort()).toEqual(['a ok', 'b ok', 'c ok']);
+  });
+
+  it('splits a publish too big for one request, in order, and resolves it after its last part', async () => {
+    const { producer, publisher, settled, track } = setup(200);
+    // Each message is about 64 + 2 + 8 bytes: two fit in 200.
+    track('big', publisher.publish(contract, things(1, 2, 3, 4, 5)));
+    await tick();
+    expect(producer.sent(0)).toEqual(['thing:1', 'thing:2']);
+    producer.requests[0].settle();
+    await tick();
+    expect(producer.sent(1)).toEqual(['thing:3', 'thing:4']);
+    producer.requests[1].settle();
+    await tick();
+    expect(settled).toEqual([]);
+    expect(producer.sent(2)).toEqual(['thing:5']);
+    producer.requests[2].settle();
+    await tick();
+    expect(settled).toEqual(['big ok']);
+  });
+
+  it('sends a single message larger than the bound alone', async () => {
+    const { producer, publisher, track } = setup(100);
+    track('huge', publisher.publishEncoded(contract.topic, [{ key: 'k', value: 'x'.repeat(500) }, { key: 'k', value: '{"n":2}' }]));
+    await tick();
+    expect(producer.requests[0].topicMessages[0].messages).toHaveLength(1);
+  });
+
+  it('fails the publishes of a failed request, drops their parts not yet sent, and goes on with the others', async () => {
+    const { producer, publisher, settled, track } = setup(200);
+    track('split', publisher.publish(contract, things(1, 2, 3)));
+    await tick();
+    track('later', publisher.publish(contract, things(9)));
+    producer.requests[0].settle(new Error('broker gone'));
+    await tick();
+    expect(settled).toEqual(['split failed: broker gone']);
+    // thing:3 belonged to the failed publish: not sent.
+    expect(producer.sent(1)).toEqual(['thing:9']);
+    producer.requests[1].settle();
+    await tick();
+    expect(settled).toEqual(['split failed: broker gone', 'later ok']);
+  });
+
+  it('refuses a message its contract does not allow, before anything is sent', async () => {
+    const { producer, publisher } = setup();
+    await expect(publisher.publish(contract, [{ key: 'k', value: { n: 'one' } as unknown as { n: number } }])).rejects.toBeInstanceOf(InvalidOutgoingMessageError);
+    await expect(publisher.publishMany([{ contract, messages: [{ key: 'k', value: { n: null } }] }])).rejects.toBeInstanceOf(InvalidOutgoingMessageError);
+    expect(producer.requests).toHaveLength(0);
+  });
+
+  it('sends nothing for an empty publish', async () => {
+    const { producer, publisher } = setup();
+    await publisher.publish(contract, []);
+    await publisher.publishMany([{ contract, messages: [] }]);
+    expect(producer.requests).toHaveLength(0);
+  });
+});
