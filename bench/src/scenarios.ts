@@ -10,7 +10,7 @@ import { countUpTo, lagAt, ProjectionProbe, ProjectionSample } from './projectio
 import type { ReceiverStats } from './receiver-api';
 import type { ScenarioResult } from './results';
 import { ratePerSecond, sleep, summarize } from './stats';
-import { TopicClock } from './topic-clock';
+import { StageClock, TopicClock } from './topic-clock';
 import { createWorkflows, fillerWorkflows, PlatformNotFunctional, publishConfig } from './workflow-setup';
 
 export interface Infra {
@@ -204,44 +204,61 @@ export async function latency(ctx: BenchContext, infra: Infra): Promise<void> {
       platform,
       rates.map((rate) => ({ name: `bench latency ${rate}/s`, type: 'payment_captured', entities: [`ent_s3r${rate}`], url: ctx.receiver.url(`/s3/r${rate}`) })),
     );
-    for (const rate of rates) {
-      // The top rate also watches the projection: its read models against the topics it reads.
-      const top = rate === rates[rates.length - 1];
-      const probe = top ? await new ProjectionProbe(infra.databaseUrl, `${platform.schemaPrefix}projection`).connect() : undefined;
-      const clock = top ? await new TopicClock(kafka, [Topics.events, Topics.deliveryOutcomes]).start() : undefined;
-      try {
-        const base = probe ? await probe.read() : undefined;
-        probe?.start(200);
-        ctx.log(r.id, `${fmt(rate)} events/s for ${ctx.sizes.latencySeconds} s`);
-        const produced = await producer.paced({ tag: `s3r${rate}`, type: 'payment_captured', entity: () => `ent_s3r${rate}` }, rate, ctx.sizes.latencySeconds * 1000);
-        const stats = await ctx.awaitDeliveries(r, `${rate}/s`, `/s3/r${rate}`, produced.count);
-        ctx.phase(`3 ${fmt(rate)}/s`, produced.startedAt, stats.lastAt);
-        const achieved = ratePerSecond(produced.count, produced.endedAt - produced.startedAt);
-        const l = stats.latency;
-        ctx.log(r.id, `${fmt(rate)}/s: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms`);
-        ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: achieved, unit: '/s' });
-        ctx.figure(r, { label: `${fmt(rate)}/s: latency p50`, value: l.p50, unit: 'ms' });
-        ctx.figure(r, { label: `${fmt(rate)}/s: latency p95`, value: l.p95, unit: 'ms' });
-        ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...(rate >= 1000 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
-        ctx.figure(r, { label: `${fmt(rate)}/s: latency max`, value: l.max, unit: 'ms' });
-        if (probe && base && clock) {
-          // Until the read models hold every event and every outcome of this phase.
-          const deadline = Date.now() + 60_000;
-          let caughtUpAt: number | null = null;
-          while (Date.now() < deadline && caughtUpAt === null) {
-            await sleep(200);
-            const last = probe.samples[probe.samples.length - 1];
-            const outcomes = clock.sorted(Topics.deliveryOutcomes).length;
-            if (last && last.events - base.events >= produced.count && outcomes >= stats.unique && last.attempts - base.attempts >= outcomes) caughtUpAt = last.at;
+    // Splits each rate's latency by stage: ingest (to the events topic), matching (to the jobs topic), delivery (to the receiver).
+    const stages = await new StageClock(kafka, [
+      { topic: Topics.events, sentAtMs: (v) => (v as { data?: { sent_at_ms?: unknown } }).data?.sent_at_ms },
+      { topic: Topics.deliveryJobs, sentAtMs: (v) => (v as { event?: { data?: { sent_at_ms?: unknown } } }).event?.data?.sent_at_ms },
+    ]).start();
+    try {
+      for (const rate of rates) {
+        stages.reset();
+        // The top rate also watches the projection: its read models against the topics it reads.
+        const top = rate === rates[rates.length - 1];
+        const probe = top ? await new ProjectionProbe(infra.databaseUrl, `${platform.schemaPrefix}projection`).connect() : undefined;
+        const clock = top ? await new TopicClock(kafka, [Topics.events, Topics.deliveryOutcomes]).start() : undefined;
+        try {
+          const base = probe ? await probe.read() : undefined;
+          probe?.start(200);
+          ctx.log(r.id, `${fmt(rate)} events/s for ${ctx.sizes.latencySeconds} s`);
+          const produced = await producer.paced({ tag: `s3r${rate}`, type: 'payment_captured', entity: () => `ent_s3r${rate}` }, rate, ctx.sizes.latencySeconds * 1000);
+          const stats = await ctx.awaitDeliveries(r, `${rate}/s`, `/s3/r${rate}`, produced.count);
+          ctx.phase(`3 ${fmt(rate)}/s`, produced.startedAt, stats.lastAt);
+          const achieved = ratePerSecond(produced.count, produced.endedAt - produced.startedAt);
+          const l = stats.latency;
+          ctx.log(r.id, `${fmt(rate)}/s: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms`);
+          ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: achieved, unit: '/s' });
+          ctx.figure(r, { label: `${fmt(rate)}/s: latency p50`, value: l.p50, unit: 'ms' });
+          ctx.figure(r, { label: `${fmt(rate)}/s: latency p95`, value: l.p95, unit: 'ms' });
+          ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...(rate >= 1000 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
+          ctx.figure(r, { label: `${fmt(rate)}/s: latency max`, value: l.max, unit: 'ms' });
+          const toEvents = summarize(stages.delaysTo(Topics.events));
+          const toJobs = summarize(stages.delaysTo(Topics.deliveryJobs));
+          ctx.log(r.id, `${fmt(rate)}/s by stage, p50/p99: producer -> events topic ${toEvents.p50}/${toEvents.p99} ms, -> jobs topic ${toJobs.p50}/${toJobs.p99} ms, -> receiver ${l.p50}/${l.p99} ms`);
+          ctx.figure(r, { label: `${fmt(rate)}/s: on the events topic (ingest done), p50`, value: toEvents.p50, unit: 'ms' });
+          ctx.figure(r, { label: `${fmt(rate)}/s: on the events topic (ingest done), p99`, value: toEvents.p99, unit: 'ms' });
+          ctx.figure(r, { label: `${fmt(rate)}/s: on the jobs topic (matching done), p50`, value: toJobs.p50, unit: 'ms' });
+          ctx.figure(r, { label: `${fmt(rate)}/s: on the jobs topic (matching done), p99`, value: toJobs.p99, unit: 'ms' });
+          if (probe && base && clock) {
+            // Until the read models hold every event and every outcome of this phase.
+            const deadline = Date.now() + 60_000;
+            let caughtUpAt: number | null = null;
+            while (Date.now() < deadline && caughtUpAt === null) {
+              await sleep(200);
+              const last = probe.samples[probe.samples.length - 1];
+              const outcomes = clock.sorted(Topics.deliveryOutcomes).length;
+              if (last && last.events - base.events >= produced.count && outcomes >= stats.unique && last.attempts - base.attempts >= outcomes) caughtUpAt = last.at;
+            }
+            await probe.stop();
+            projectionRun = { samples: probe.samples, base, eventTimes: clock.sorted(Topics.events), outcomeTimes: clock.sorted(Topics.deliveryOutcomes), caughtUpAt, rate };
           }
-          await probe.stop();
-          projectionRun = { samples: probe.samples, base, eventTimes: clock.sorted(Topics.events), outcomeTimes: clock.sorted(Topics.deliveryOutcomes), caughtUpAt, rate };
+        } finally {
+          await clock?.stop();
+          await probe?.stop();
+          await probe?.close();
         }
-      } finally {
-        await clock?.stop();
-        await probe?.stop();
-        await probe?.close();
       }
+    } finally {
+      await stages.stop();
     }
   });
 }
