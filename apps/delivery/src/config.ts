@@ -32,6 +32,7 @@ export const DeliveryEnv = CommonEnv
     DELIVERY_BATCH_PATIENCE_MS: positiveInt(500),
     DELIVERY_RESPONSE_BODY_CAP_BYTES: positiveInt(4_096),
     DELIVERY_PARTITIONS_CONCURRENCY: positiveInt(6),
+    DELIVERY_FETCH_BYTES_PER_PARTITION: positiveInt(256 * 1024),
     DELIVERY_SESSION_TIMEOUT_MS: positiveInt(15_000),
     BREAKER_VOLUME_THRESHOLD: positiveInt(10),
     BREAKER_ERROR_PERCENTAGE: percentage(50),
@@ -56,6 +57,7 @@ export function deliverySettings(config: DeliveryConfig): DeliverySettings {
     batchPatienceMs: config.DELIVERY_BATCH_PATIENCE_MS,
     responseBodyCapBytes: config.DELIVERY_RESPONSE_BODY_CAP_BYTES,
     partitionsConcurrency: config.DELIVERY_PARTITIONS_CONCURRENCY,
+    fetchBytesPerPartition: config.DELIVERY_FETCH_BYTES_PER_PARTITION,
     sessionTimeoutMs: config.DELIVERY_SESSION_TIMEOUT_MS,
     breaker: {
       volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,

@@ -130,14 +130,19 @@ describe('BatchDelivery', () => {
     const hang = new Promise<AttemptResult>(() => undefined);
     const attempted: string[] = [];
     const { run } = setup((job) => (attempted.push(job.target_url), job.target_url.includes('hole') ? hang : Promise.resolve(ok())), { patienceMs: 200 });
-    await run([deliveryJob({ url: 'http://hole.test/' })]);
+    const firstStarted = Date.now();
+    await run([deliveryJob({ url: 'http://hole.test/', action: { timeout_ms: 8_000 } })]);
     const later = deliveryJob({ url: 'http://hole.test/' });
     const other = deliveryJob({ url: 'http://fine.test/' });
     const started = Date.now();
     const published = await run([later, other]);
     expect(Date.now() - started).toBeLessThan(200);
     expect(attempted).toEqual(['http://hole.test/', 'http://fine.test/']);
-    expect(published.find((p) => p.headers?.[TierHeaders.reason] === 'deferred')?.value).toMatchObject({ invocation_id: later.invocation_id, attempt: 1 });
+    const deferred = published.find((p) => p.headers?.[TierHeaders.reason] === 'deferred')?.value as DeliveryJob;
+    expect(deferred).toMatchObject({ invocation_id: later.invocation_id, attempt: 1 });
+    // Back when the hung attempt must have timed out, not a second later to be deferred again.
+    expect(Date.parse(deferred.due_at as string)).toBeGreaterThanOrEqual(firstStarted + 8_000);
+    expect(Date.parse(deferred.due_at as string)).toBeLessThanOrEqual(Date.now() + 8_000);
     expect(published.filter((p) => p.topic === Contracts.deliveryOutcomes.topic.name).map((p) => p.key)).toEqual([other.event.id]);
   });
 
@@ -152,5 +157,20 @@ describe('BatchDelivery', () => {
     const published = await run([next]);
     expect(attempted).toContain(next.invocation_id);
     expect(published.find((p) => p.topic === Contracts.deliveryOutcomes.topic.name)?.value).toMatchObject({ error_kind: 'circuit_open', attempt: 1, final: false });
+  });
+
+  it("gives a handed-off attempt's share of the total back, so hung endpoints cannot starve healthy ones", async () => {
+    const hang = new Promise<AttemptResult>(() => undefined);
+    const gate = new ConcurrencyGate(2, 2);
+    const executor = { attempt: async (job: DeliveryJob) => record(job, job.target_url.includes('hole') ? await hang : ok()), isOpen: () => false } as unknown as AttemptExecutor;
+    const delivery = new BatchDelivery(executor, gate, new HandoffLedger(60_000), fakePublisher([]), logger, 50);
+    await delivery.deliver([deliveryJob({ url: 'http://hole-1.test/' }), deliveryJob({ url: 'http://hole-2.test/' })], new Outbox());
+    expect(gate.inBackground).toBe(2);
+    const outbox = new Outbox();
+    const healthy = [deliveryJob({ url: 'http://fine.test/' }), deliveryJob({ url: 'http://fine.test/' })];
+    await delivery.deliver(healthy, outbox);
+    const published: Published[] = [];
+    await outbox.publish(fakePublisher(published));
+    expect(published.filter((p) => p.topic === Contracts.deliveryOutcomes.topic.name).map((p) => p.key)).toEqual(healthy.map((j) => j.event.id));
   });
 });

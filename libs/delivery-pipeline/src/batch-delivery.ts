@@ -3,7 +3,7 @@ import type { AttemptRecord } from '@hookstream/delivery-domain';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
-import { ConcurrencyGate } from './concurrency-gate';
+import { ConcurrencyGate, Lease } from './concurrency-gate';
 import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
 import { addFollowUps, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
@@ -22,6 +22,7 @@ interface Task {
   cancelled: boolean;
   cancel: AbortController;
   startedAtMs?: number;
+  lease?: Lease;
   record?: AttemptRecord;
 }
 
@@ -36,16 +37,19 @@ interface Task {
  *   due after the attempt's deadline, in case this process dies first;
  * - a job still waiting for a slot is not attempted now: it goes to a delay
  *   tier, due in DEFERRAL_DELAY_MS, and is no attempt (no outcome).
- * The batch can then commit; nothing it took is lost. And while an
- * endpoint has slow handed-off attempts still running, its new jobs are
- * deferred at once (unless its breaker is open: then they are attempted and
- * short-circuited), so only the first batch that meets a newly slow
- * endpoint waits at all.
+ * The batch can then commit; nothing it took is lost. A handed-off attempt
+ * keeps its endpoint's slot but leaves the total to the others (see
+ * ConcurrencyGate.detach). And while an endpoint has slow handed-off
+ * attempts still running, its new jobs are deferred at once, until the
+ * first of those attempts must have ended (unless its breaker is open:
+ * then they are attempted and short-circuited), so only the first batch
+ * that meets a newly slow endpoint waits at all, and a dead endpoint's jobs
+ * come back once per timeout, not once a second.
  */
 export class BatchDelivery {
   private readonly background = new Set<Promise<void>>();
-  /** Handed-off attempts still running, per endpoint. */
-  private readonly slow = new Map<string, number>();
+  /** Deadlines (epoch ms) of the slow handed-off attempts still running, per endpoint. */
+  private readonly slow = new Map<string, number[]>();
 
   constructor(
     private readonly executor: AttemptExecutor,
@@ -63,7 +67,8 @@ export class BatchDelivery {
     const tasks: Task[] = [];
     for (const job of jobs) {
       const endpoint = endpointOf(job.target_url) ?? 'invalid-url';
-      if ((this.slow.get(endpoint) ?? 0) > 0 && !this.executor.isOpen(endpoint)) this.defer(job, outbox, Date.now());
+      const slowUntil = this.slowUntil(endpoint);
+      if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) this.defer(job, outbox, Date.now(), slowUntil);
       else tasks.push(this.start(job, endpoint));
     }
     if (tasks.length === 0) return;
@@ -92,24 +97,32 @@ export class BatchDelivery {
     await waitAtMost(Promise.allSettled([...this.background]), timeoutMs);
   }
 
-  /** Not attempted now, and no attempt counted: back in a moment through the delay tiers. */
-  private defer(job: DeliveryJob, outbox: Outbox, nowMs: number): void {
-    enqueueDelayed(outbox, { ...job, due_at: new Date(nowMs + DEFERRAL_DELAY_MS).toISOString() }, nowMs, 'deferred');
+  /** Not attempted now, and no attempt counted: back in a moment (or once `notBeforeMs`) through the delay tiers. */
+  private defer(job: DeliveryJob, outbox: Outbox, nowMs: number, notBeforeMs = 0): void {
+    const dueMs = Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs);
+    enqueueDelayed(outbox, { ...job, due_at: new Date(dueMs).toISOString() }, nowMs, 'deferred');
     this.observer?.deferred(job);
+  }
+
+  /** When the first slow attempt of the endpoint must have ended; undefined if none runs. */
+  private slowUntil(endpoint: string): number | undefined {
+    const deadlines = this.slow.get(endpoint);
+    return deadlines && deadlines.length > 0 ? Math.min(...deadlines) : undefined;
   }
 
   private start(job: DeliveryJob, endpoint: string): Task {
     const task = { job, endpoint, cancelled: false, cancel: new AbortController() } as Task;
     task.done = (async () => {
-      const release = await this.gate.acquire(endpoint, task.cancel.signal);
+      const lease = await this.gate.acquire(endpoint, task.cancel.signal);
       try {
         // A slot granted in the same tick the batch gave up on this job.
         if (task.cancelled) return;
         task.startedAtMs = Date.now();
+        task.lease = lease;
         task.record = await this.executor.attempt(job);
         this.observer?.attempted(task.record);
       } finally {
-        release();
+        lease.release();
       }
     })().catch(() => undefined);
     return task;
@@ -123,7 +136,9 @@ export class BatchDelivery {
     // Only an attempt that has run a while marks its endpoint slow, not one
     // that merely got its slot late in a busy batch.
     const slow = nowMs - (task.startedAtMs ?? nowMs) >= this.patienceMs / 2;
-    if (slow) this.slow.set(task.endpoint, (this.slow.get(task.endpoint) ?? 0) + 1);
+    const deadlineMs = (task.startedAtMs ?? nowMs) + job.action.timeout_ms;
+    if (slow) this.slow.set(task.endpoint, [...(this.slow.get(task.endpoint) ?? []), deadlineMs]);
+    task.lease?.detach();
     enqueueDelayed(outbox, { ...job, due_at: dueAt.toISOString() }, nowMs, 'handoff', { [TierHeaders.handoff]: key });
     this.observer?.handedOff(job);
     const finish = task.done
@@ -142,9 +157,9 @@ export class BatchDelivery {
       .finally(() => {
         this.background.delete(finish);
         if (!slow) return;
-        const left = (this.slow.get(task.endpoint) ?? 1) - 1;
-        if (left > 0) this.slow.set(task.endpoint, left);
-        else this.slow.delete(task.endpoint);
+        const deadlines = this.slow.get(task.endpoint) ?? [];
+        deadlines.splice(deadlines.indexOf(deadlineMs), 1);
+        if (deadlines.length === 0) this.slow.delete(task.endpoint);
       });
     this.background.add(finish);
   }

@@ -58,7 +58,7 @@ export class DeliveryPipeline {
     // Long enough to outlive any safety copy: the longest attempt plus slack, then generous room for lateness.
     const ledger = new HandoffLedger(60_000 + HANDOFF_MARGIN_MS + 10 * 60_000);
     this.delivery = new BatchDelivery(executor, gate, ledger, connection.publisher, logger, settings.batchPatienceMs, observe);
-    const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs };
+    const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs, fetchBytesPerPartition: settings.fetchBytesPerPartition };
     this.jobs = new JobConsumer(connection, this.delivery, { ...lane, groupId: settings.groupId });
     this.tiers = new RetryTierConsumer(connection, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());
   }

@@ -8,6 +8,7 @@ export interface LaneOptions {
   groupId: string;
   partitionsConcurrency: number;
   sessionTimeoutMs: number;
+  fetchBytesPerPartition: number;
 }
 
 /**
@@ -30,6 +31,7 @@ export class JobConsumer {
       fromBeginning: true,
       partitionsConsumedConcurrently: options.partitionsConcurrency,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      maxBytesPerPartition: options.fetchBytesPerPartition,
       handle: (messages) => this.handle(messages),
     });
   }

@@ -41,6 +41,7 @@ export class RetryTierConsumer {
       fromBeginning: true,
       partitionsConsumedConcurrently: options.partitionsConcurrency,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      maxBytesPerPartition: options.fetchBytesPerPartition,
       handle: (messages, scope) => this.handle(messages, scope),
     });
   }
