@@ -29,7 +29,7 @@ export const DeliveryEnv = CommonEnv
     DELIVERY_GROUP_ID: z.string().min(1).default('delivery'),
     DELIVERY_CONCURRENCY: positiveInt(256),
     DELIVERY_CONCURRENCY_PER_ENDPOINT: positiveInt(32),
-    DELIVERY_BATCH_PATIENCE_MS: positiveInt(500),
+    DELIVERY_BATCH_PATIENCE_MS: positiveInt(250),
     DELIVERY_RESPONSE_BODY_CAP_BYTES: positiveInt(4_096),
     DELIVERY_PARTITIONS_CONCURRENCY: positiveInt(6),
     DELIVERY_FETCH_BYTES_PER_PARTITION: positiveInt(256 * 1024),

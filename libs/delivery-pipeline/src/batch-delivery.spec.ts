@@ -110,6 +110,15 @@ describe('BatchDelivery', () => {
     expect(attempted).toHaveLength(1);
   });
 
+  it('waits past its patience for a queue behind a busy endpoint while every attempt stays quick', async () => {
+    const { run } = setup(() => new Promise<AttemptResult>((resolve) => setTimeout(() => resolve(ok()), 20)), { perEndpoint: 1, patienceMs: 100 });
+    const jobs = Array.from({ length: 8 }, () => deliveryJob({ url: 'http://busy.test/' }));
+    const published = await run(jobs);
+    // About 8 x 20 ms, past the 100 ms patience: every job attempted, none deferred.
+    expect(published.filter((p) => p.topic === Contracts.deliveryOutcomes.topic.name)).toHaveLength(8);
+    expect(published.filter((p) => p.headers?.[TierHeaders.reason] === 'deferred')).toEqual([]);
+  });
+
   it('lets the safety copy redo the attempt when its outcome could not be published', async () => {
     let finish!: () => void;
     const ledger = new HandoffLedger(60_000);
@@ -130,8 +139,9 @@ describe('BatchDelivery', () => {
     const hang = new Promise<AttemptResult>(() => undefined);
     const attempted: string[] = [];
     const { run } = setup((job) => (attempted.push(job.target_url), job.target_url.includes('hole') ? hang : Promise.resolve(ok())), { patienceMs: 200 });
-    const firstStarted = Date.now();
     await run([deliveryJob({ url: 'http://hole.test/', action: { timeout_ms: 8_000 } })]);
+    // The hung attempt has run a while: its endpoint's jobs back off about as long.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
     const later = deliveryJob({ url: 'http://hole.test/' });
     const other = deliveryJob({ url: 'http://fine.test/' });
     const started = Date.now();
@@ -140,9 +150,9 @@ describe('BatchDelivery', () => {
     expect(attempted).toEqual(['http://hole.test/', 'http://fine.test/']);
     const deferred = published.find((p) => p.headers?.[TierHeaders.reason] === 'deferred')?.value as DeliveryJob;
     expect(deferred).toMatchObject({ invocation_id: later.invocation_id, attempt: 1 });
-    // Back when the hung attempt must have timed out, not a second later to be deferred again.
-    expect(Date.parse(deferred.due_at as string)).toBeGreaterThanOrEqual(firstStarted + 8_000);
-    expect(Date.parse(deferred.due_at as string)).toBeLessThanOrEqual(Date.now() + 8_000);
+    const backOffMs = Date.parse(deferred.due_at as string) - started;
+    expect(backOffMs).toBeGreaterThanOrEqual(1_400);
+    expect(backOffMs).toBeLessThan(2_500);
     expect(published.filter((p) => p.topic === Contracts.deliveryOutcomes.topic.name).map((p) => p.key)).toEqual([other.event.id]);
   });
 

@@ -9,6 +9,14 @@ import { addFollowUps, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import { Outbox } from './outbox';
 
+/** A batch whose attempts all keep moving is waited for at most this many patiences. */
+const MAX_PATIENCE_FACTOR = 8;
+
+interface SlowAttempt {
+  startedAtMs: number;
+  deadlineMs: number;
+}
+
 export interface DeliveryObserver {
   attempted(record: AttemptRecord): void;
   handedOff(job: DeliveryJob): void;
@@ -40,16 +48,18 @@ interface Task {
  * The batch can then commit; nothing it took is lost. A handed-off attempt
  * keeps its endpoint's slot but leaves the total to the others (see
  * ConcurrencyGate.detach). And while an endpoint has slow handed-off
- * attempts still running, its new jobs are deferred at once, until the
- * first of those attempts must have ended (unless its breaker is open:
- * then they are attempted and short-circuited), so only the first batch
- * that meets a newly slow endpoint waits at all, and a dead endpoint's jobs
- * come back once per timeout, not once a second.
+ * attempts still running, its new jobs are deferred at once (unless its
+ * breaker is open: then they are attempted and short-circuited), so only
+ * the first batch that meets a newly slow endpoint waits at all. They come
+ * back after as long as that attempt has run so far (at least
+ * DEFERRAL_DELAY_MS, at most until its deadline): a briefly slow endpoint
+ * is tried again soon, a dead one's jobs back off instead of cycling
+ * through the delay tier every second until its timeout.
  */
 export class BatchDelivery {
   private readonly background = new Set<Promise<void>>();
-  /** Deadlines (epoch ms) of the slow handed-off attempts still running, per endpoint. */
-  private readonly slow = new Map<string, number[]>();
+  /** Slow handed-off attempts still running, per endpoint. */
+  private readonly slow = new Map<string, SlowAttempt[]>();
 
   constructor(
     private readonly executor: AttemptExecutor,
@@ -72,7 +82,7 @@ export class BatchDelivery {
       else tasks.push(this.start(job, endpoint));
     }
     if (tasks.length === 0) return;
-    await waitAtMost(Promise.all(tasks.map((t) => t.done)), this.patienceMs);
+    await this.waitForBatch(tasks);
     const nowMs = Date.now();
     for (const task of tasks) {
       if (task.record) {
@@ -85,6 +95,24 @@ export class BatchDelivery {
         this.handOff(task, outbox, nowMs);
       }
     }
+  }
+
+  /**
+   * Waits `patienceMs`, and longer (up to MAX_PATIENCE_FACTOR times) while
+   * no attempt of the batch is slow: a long queue behind a busy but healthy
+   * endpoint is progress, and deferring its tail would only publish it and
+   * read it back. Stops waiting once one attempt has run patienceMs / 2.
+   */
+  private async waitForBatch(tasks: readonly Task[]): Promise<void> {
+    const all = Promise.all(tasks.map((t) => t.done));
+    const giveUpAtMs = Date.now() + this.patienceMs * MAX_PATIENCE_FACTOR;
+    let done = await waitAtMost(all, this.patienceMs);
+    while (!done && Date.now() < giveUpAtMs && !this.anySlow(tasks)) done = await waitAtMost(all, this.patienceMs / 2);
+  }
+
+  private anySlow(tasks: readonly Task[]): boolean {
+    const nowMs = Date.now();
+    return tasks.some((t) => t.startedAtMs !== undefined && !t.record && nowMs - t.startedAtMs >= this.patienceMs / 2);
   }
 
   /** In-flight background attempts; shutdown waits for them. */
@@ -104,10 +132,12 @@ export class BatchDelivery {
     this.observer?.deferred(job);
   }
 
-  /** When the first slow attempt of the endpoint must have ended; undefined if none runs. */
+  /** When to try the endpoint again while slow attempts run there; undefined if none does. */
   private slowUntil(endpoint: string): number | undefined {
-    const deadlines = this.slow.get(endpoint);
-    return deadlines && deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+    const running = this.slow.get(endpoint);
+    if (!running || running.length === 0) return undefined;
+    const nowMs = Date.now();
+    return Math.min(...running.map((a) => Math.min(a.deadlineMs, nowMs + (nowMs - a.startedAtMs))));
   }
 
   private start(job: DeliveryJob, endpoint: string): Task {
@@ -136,8 +166,8 @@ export class BatchDelivery {
     // Only an attempt that has run a while marks its endpoint slow, not one
     // that merely got its slot late in a busy batch.
     const slow = nowMs - (task.startedAtMs ?? nowMs) >= this.patienceMs / 2;
-    const deadlineMs = (task.startedAtMs ?? nowMs) + job.action.timeout_ms;
-    if (slow) this.slow.set(task.endpoint, [...(this.slow.get(task.endpoint) ?? []), deadlineMs]);
+    const running: SlowAttempt = { startedAtMs: task.startedAtMs ?? nowMs, deadlineMs: (task.startedAtMs ?? nowMs) + job.action.timeout_ms };
+    if (slow) this.slow.set(task.endpoint, [...(this.slow.get(task.endpoint) ?? []), running]);
     task.lease?.detach();
     enqueueDelayed(outbox, { ...job, due_at: dueAt.toISOString() }, nowMs, 'handoff', { [TierHeaders.handoff]: key });
     this.observer?.handedOff(job);
@@ -157,16 +187,18 @@ export class BatchDelivery {
       .finally(() => {
         this.background.delete(finish);
         if (!slow) return;
-        const deadlines = this.slow.get(task.endpoint) ?? [];
-        deadlines.splice(deadlines.indexOf(deadlineMs), 1);
-        if (deadlines.length === 0) this.slow.delete(task.endpoint);
+        const left = (this.slow.get(task.endpoint) ?? []).filter((a) => a !== running);
+        if (left.length > 0) this.slow.set(task.endpoint, left);
+        else this.slow.delete(task.endpoint);
       });
     this.background.add(finish);
   }
 }
 
-async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+/** True if the promise settled within `ms`. */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  const settled = await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
   clearTimeout(timer);
+  return settled;
 }
