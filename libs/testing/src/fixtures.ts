@@ -1,4 +1,4 @@
-import { CanonicalEvent, newId, WebhookAction, WorkflowCondition, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, DeliveryJob, deterministicId, newId, WebhookAction, WorkflowCondition, WorkflowState } from '@hookstream/contracts';
 
 /** A condition as a test writes it: the id is filled in. */
 export type ConditionBody = WorkflowCondition extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
@@ -54,4 +54,31 @@ export function sampleCanonicalEvent(overrides: Partial<CanonicalEvent> = {}): C
     received_at: now,
     ...overrides,
   };
+}
+
+export type DeliveryJobOverrides = { event?: Partial<CanonicalEvent>; action?: Partial<WebhookAction> } & Partial<Omit<DeliveryJob, 'event' | 'action'>>;
+
+/**
+ * A first-attempt job as the matcher schedules it, to the action's URL
+ * unless target_url says otherwise; parsed by the contract, so defaults are
+ * applied as in production.
+ */
+export function sampleDeliveryJob(overrides: DeliveryJobOverrides = {}): DeliveryJob {
+  const { event: eventOverrides, action: actionOverrides, ...rest } = overrides;
+  const event = sampleCanonicalEvent({ tenant_id: 'ten_test', ...eventOverrides });
+  const action = sampleAction(actionOverrides);
+  const workflowId = rest.workflow_id ?? newId('wf');
+  return DeliveryJob.parse({
+    invocation_id: deterministicId('ivc', event.id, workflowId, action.id),
+    tenant_id: event.tenant_id,
+    workflow_id: workflowId,
+    workflow_version: 1,
+    event,
+    action,
+    subscription: null,
+    target_url: action.url,
+    attempt: 1,
+    scheduled_at: event.received_at,
+    ...rest,
+  });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DeliveryJob, deterministicId, newId } from '@hookstream/contracts';
+import type { DeliveryJob } from '@hookstream/contracts';
+import { sampleDeliveryJob } from '@hookstream/testing';
 
 export function signingSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
@@ -16,37 +17,13 @@ export interface JobSpec {
   dueAt?: Date;
 }
 
-/** A first-attempt job as the matcher would schedule it, valid per the contract. */
+/** A first-attempt job as the matcher would schedule it, with its own subject and a fresh secret. */
 export function deliveryJob(spec: JobSpec): DeliveryJob {
-  const now = new Date().toISOString();
-  const eventId = newId('evt');
-  const workflowId = spec.workflowId ?? newId('wf');
-  const actionId = spec.actionId ?? newId('wfa');
-  return DeliveryJob.parse({
-    invocation_id: deterministicId('ivc', eventId, workflowId, actionId),
-    tenant_id: 'ten_test',
-    workflow_id: workflowId,
-    workflow_version: 1,
-    event: {
-      id: eventId,
-      tenant_id: 'ten_test',
-      source: 'gateway',
-      type: 'payment_approved',
-      subject_id: `pay_${randomBytes(8).toString('hex')}`,
-      entity_id: null,
-      processing_channel_id: null,
-      timestamp: now,
-      version: '1.0.0',
-      data: { amount: 1000, currency: 'EUR' },
-      metadata: {},
-      received_at: now,
-      ...spec.event,
-    },
-    action: { id: actionId, type: 'webhook', url: spec.url, signing_secrets: [signingSecret()], ...spec.action },
+  return sampleDeliveryJob({
+    event: { subject_id: `pay_${randomBytes(8).toString('hex')}`, data: { amount: 1000, currency: 'EUR' }, ...spec.event },
+    action: { url: spec.url, signing_secrets: [signingSecret()], ...(spec.actionId ? { id: spec.actionId } : {}), ...spec.action },
+    ...(spec.workflowId ? { workflow_id: spec.workflowId } : {}),
     subscription: spec.subscription ?? null,
-    target_url: spec.url,
-    attempt: 1,
     ...(spec.dueAt ? { due_at: spec.dueAt.toISOString() } : {}),
-    scheduled_at: now,
   });
 }
