@@ -52,7 +52,6 @@ export class BenchPlatform {
   }
 
   env(): Record<string, string> {
-    const group = (name: string) => `${this.prefix}${name}`;
     return {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
@@ -61,11 +60,7 @@ export class BenchPlatform {
       DATABASE_URL: this.options.databaseUrl,
       KAFKA_TOPIC_PREFIX: this.prefix,
       DATABASE_SCHEMA_PREFIX: this.schemaPrefix,
-      // Consumer groups are not prefixed by default: a run of its own must not share them.
-      INGEST_GROUP_ID: group('event-ingest'),
-      MATCHER_GROUP_ID: group('matcher'),
-      DELIVERY_GROUP_ID: group('delivery'),
-      PROJECTION_GROUP_ID: group('projection'),
+      // Consumer groups get the topic prefix too: a run shares nothing with another.
       BOOTSTRAP_TENANT_ID: BENCH_TENANT,
       BOOTSTRAP_API_KEY: BENCH_API_KEY,
       WORKFLOW_CONFIG_URL: this.url('workflow-config'),

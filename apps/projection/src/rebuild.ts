@@ -7,7 +7,7 @@ import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
 import { ProjectionMigrations, ReadModelRebuild } from '@hookstream/projection-store';
-import { loadProjectionConfig, projectionSchema } from './config';
+import { loadProjectionConfig, projectionSchema, projectionSettings } from './config';
 
 async function main(): Promise<void> {
   const config = loadProjectionConfig();
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const kafka = new KafkaConnection({ brokers: config.KAFKA_BROKERS, clientId: 'projection-rebuild', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
   await kafka.connect();
   try {
-    await new ReadModelRebuild(db, kafka, config.PROJECTION_GROUP_ID).run();
+    await new ReadModelRebuild(db, kafka, projectionSettings(config).groupId).run();
     logger.info('read models cleared and offsets forgotten: start projection to replay the topics');
   } finally {
     await kafka.disconnect();

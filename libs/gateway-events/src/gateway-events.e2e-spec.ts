@@ -165,6 +165,8 @@ describe('events API end to end', () => {
     const eventId = await publish('payment_approved', subject);
     const deliveries = (path: string) => receiver.on(path).filter((r) => (JSON.parse(r.rawBody) as { id: string }).id === eventId);
     await waitFor(() => deliveries('/ok').length === 1 && deliveries('/also').length === 1, { what: 'the original deliveries' });
+    // Reflow reads the stored event: the read model may still be a few ms behind the webhook.
+    await waitFor(async () => (await platform.api('GET', `/workflows/events/${eventId}`)).status === 200, { what: 'the event in the read model' });
     const webhookId = deliveries('/ok')[0].headers['webhook-id'];
 
     const forms: [path: string, body: unknown, onlyNamed: boolean][] = [

@@ -69,7 +69,7 @@ export interface BatchConsumerOptions<T> {
  */
 export const FetchPacing = {
   pipelineStage: { minBytes: 32 * 1024, maxWaitTimeMs: 15 },
-  readModel: { minBytes: 256 * 1024, maxWaitTimeMs: 150 },
+  readModel: { minBytes: 64 * 1024, maxWaitTimeMs: 50 },
 } as const satisfies Record<string, Pick<BatchConsumerOptions<unknown>, 'minBytes' | 'maxWaitTimeMs'>>;
 
 /** A contract-typed consumer: handlers get validated values. */
