@@ -4,7 +4,7 @@ import type { Logger } from '@hookstream/logging';
 import type { KafkaConnection } from '@hookstream/messaging';
 import type { Metrics } from '@hookstream/service-runtime';
 import { AttemptExecutor } from './attempt-executor';
-import { BatchDelivery, DeliveryObserver } from './batch-delivery';
+import { DeliveryDispatcher, DeliveryObserver } from './delivery-dispatcher';
 import { ConcurrencyGate } from './concurrency-gate';
 import { DeliverySettings, HANDOFF_MARGIN_MS } from './delivery-settings';
 import { HandoffLedger } from './handoff-ledger';
@@ -32,7 +32,7 @@ const SHUTDOWN_DRAIN_MS = 10_000;
 export class DeliveryPipeline {
   private readonly breakers: BreakerRegistry;
   private readonly client: WebhookClient;
-  private readonly delivery: BatchDelivery;
+  private readonly delivery: DeliveryDispatcher;
   private readonly jobs: JobConsumer;
   private readonly tiers: RetryTierConsumer;
   private startFailure: Error | undefined;
@@ -57,7 +57,8 @@ export class DeliveryPipeline {
     const gate = new ConcurrencyGate(settings.concurrency, settings.concurrencyPerEndpoint);
     // Long enough to outlive any safety copy: the longest attempt plus slack, then generous room for lateness.
     const ledger = new HandoffLedger(60_000 + HANDOFF_MARGIN_MS + 10 * 60_000);
-    this.delivery = new BatchDelivery(executor, gate, ledger, connection.publisher, logger, settings.batchPatienceMs, observe);
+    // Room for every slot's worth of jobs several times over, so endpoints with free slots are never starved of work.
+    this.delivery = new DeliveryDispatcher(executor, gate, ledger, connection.publisher, logger, { patienceMs: settings.batchPatienceMs, maxPending: settings.concurrency * 4 }, observe);
     const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs, fetchBytesPerPartition: settings.fetchBytesPerPartition };
     this.jobs = new JobConsumer(connection, this.delivery, { ...lane, groupId: settings.groupId });
     this.tiers = new RetryTierConsumer(connection, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());
@@ -85,10 +86,8 @@ export class DeliveryPipeline {
   /** Stop taking work, let handed-off attempts publish, then release the client and breakers. */
   async stop(): Promise<void> {
     await Promise.allSettled([this.jobs.consumer.stop(), this.tiers.consumer.stop()]);
-    if (this.delivery.inBackground > 0) {
-      this.logger.info({ attempts: this.delivery.inBackground }, 'waiting for handed-off attempts');
-      await this.delivery.drain(SHUTDOWN_DRAIN_MS);
-    }
+    if (this.delivery.inBackground > 0) this.logger.info({ attempts: this.delivery.inBackground }, 'waiting for handed-off attempts');
+    await this.delivery.drain(SHUTDOWN_DRAIN_MS);
     this.breakers.shutdown();
     await this.client.close();
   }

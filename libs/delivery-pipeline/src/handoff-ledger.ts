@@ -1,7 +1,7 @@
 export type HandoffState = 'in_flight' | 'settled';
 
 /**
- * Attempts a batch stopped waiting for (see BatchDelivery) and handed to a
+ * Attempts that ran past their patience (see DeliveryDispatcher), handed to a
  * delay tier as a safety copy while they run on in this process. When the
  * copy comes due, the ledger says whether the attempt already settled here
  * (drop the copy), is still running (wait), or is unknown: this process

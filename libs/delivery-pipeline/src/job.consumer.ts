@@ -1,6 +1,6 @@
 import { Contracts, DeliveryJob, Topics } from '@hookstream/contracts';
-import type { BatchConsumer, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
-import { BatchDelivery } from './batch-delivery';
+import { BatchConsumer, BatchScope, ConsumedMessage, FetchPacing, KafkaConnection } from '@hookstream/messaging';
+import { DeliveryDispatcher } from './delivery-dispatcher';
 import { enqueueDelayed } from './follow-ups';
 import { Outbox } from './outbox';
 
@@ -12,15 +12,17 @@ export interface LaneOptions {
 }
 
 /**
- * The jobs topic: every due job is attempted at once (see BatchDelivery); a
- * job scheduled for later goes to the delay tiers instead of waiting here.
+ * The jobs topic: every due job is attempted at once (see
+ * DeliveryDispatcher) and the next batch is fetched without waiting for the
+ * attempts; a batch is committed once what it caused is in Kafka. A job
+ * scheduled for later goes to the delay tiers instead of waiting here.
  */
 export class JobConsumer {
   readonly consumer: BatchConsumer<DeliveryJob>;
 
   constructor(
-    private readonly connection: KafkaConnection,
-    private readonly delivery: BatchDelivery,
+    connection: KafkaConnection,
+    private readonly dispatcher: DeliveryDispatcher,
     options: LaneOptions,
   ) {
     this.consumer = connection.consumer<DeliveryJob>({
@@ -32,11 +34,13 @@ export class JobConsumer {
       partitionsConsumedConcurrently: options.partitionsConcurrency,
       sessionTimeoutMs: options.sessionTimeoutMs,
       maxBytesPerPartition: options.fetchBytesPerPartition,
-      handle: (messages) => this.handle(messages),
+      // The handler returns before its attempts end: let fetches fill a little rather than read a trickle.
+      ...FetchPacing.pipelineStage,
+      handle: (messages, scope) => this.handle(messages, scope),
     });
   }
 
-  private async handle(messages: ConsumedMessage<DeliveryJob>[]): Promise<void> {
+  private async handle(messages: ConsumedMessage<DeliveryJob>[], scope: BatchScope): Promise<void> {
     const nowMs = Date.now();
     const outbox = new Outbox();
     const due: DeliveryJob[] = [];
@@ -44,7 +48,7 @@ export class JobConsumer {
       if (job.due_at && Date.parse(job.due_at) > nowMs) enqueueDelayed(outbox, job, nowMs, 'scheduled');
       else due.push(job);
     }
-    await this.delivery.deliver(due, outbox);
-    await outbox.publish(this.connection.publisher);
+    const { durable } = await this.dispatcher.dispatch(due, outbox);
+    scope.commitWhen(durable);
   }
 }

@@ -1,7 +1,7 @@
 import { DelayTiers, DelayTierSpec, DeliveryJob, Topics } from '@hookstream/contracts';
 import { decideTierMessage } from '@hookstream/delivery-domain';
 import type { BatchConsumer, BatchScope, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
-import { BatchDelivery } from './batch-delivery';
+import { DeliveryDispatcher } from './delivery-dispatcher';
 import { TierHeaders } from './delivery-settings';
 import { enqueueDelayed, TierReason, tierContracts } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
@@ -25,8 +25,8 @@ export class RetryTierConsumer {
   private readonly tiersByTopic: Map<string, DelayTierSpec>;
 
   constructor(
-    private readonly connection: KafkaConnection,
-    private readonly delivery: BatchDelivery,
+    connection: KafkaConnection,
+    private readonly dispatcher: DeliveryDispatcher,
     private readonly ledger: HandoffLedger,
     options: LaneOptions,
     private readonly onSettledCopyDropped: () => void = () => undefined,
@@ -79,7 +79,8 @@ export class RetryTierConsumer {
       }
       due.push(job);
     }
-    await this.delivery.deliver(due, outbox);
-    await outbox.publish(this.connection.publisher);
+    // The tiers' holds are judged batch by batch: this one is committed (and its holds set) only once durable.
+    const { durable } = await this.dispatcher.dispatch(due, outbox);
+    await durable;
   }
 }

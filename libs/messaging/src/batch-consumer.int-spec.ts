@@ -84,6 +84,60 @@ describe('BatchConsumer against the real broker', () => {
     expect((got[0].value as { request_id: string }).request_id).toBe('first');
   }, 60_000);
 
+  it('fetches on while a batch finishes in the background, commits nothing past it until its work is durable, and re-reads from there when that work fails', async () => {
+    const prefix = uniquePrefix('pipe');
+    const groupId = `${prefix}group`;
+    const connection = connectionFor(prefix, 'pipelined');
+    await connection.connect();
+    cleanup.push(() => connection.disconnect());
+    await connection.ensureTopics([topic, Topics.matcherDeadLetter]);
+    const admin = connection.kafka.admin();
+    await admin.connect();
+    cleanup.push(() => admin.disconnect());
+    const committed = async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [connection.topic(topic)] });
+      return offsets.partitions.map((p) => Number(p.offset)).reduce((a, b) => Math.max(a, b), -1);
+    };
+
+    const seen: string[] = [];
+    const pending = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
+    const consumer = connection.consumer({
+      groupId,
+      topics: [topic],
+      contract: Contracts.reflowRequests,
+      deadLetter: Topics.matcherDeadLetter,
+      fromBeginning: true,
+      commitIntervalMs: 0,
+      handle: async (messages, scope) => {
+        const ids = messages.map((m) => (m.value as { request_id: string }).request_id);
+        seen.push(...ids);
+        // 'slow' batches become durable when the test says so; the rest at once.
+        if (ids.some((id) => id.startsWith('slow'))) scope.commitWhen(new Promise<void>((resolve, reject) => pending.set(ids.join(','), { resolve, reject })));
+      },
+    });
+    cleanup.push(() => consumer.stop(0));
+    await consumer.start();
+    await consumer.whenJoined();
+    // One key: one partition, in order.
+    const send = (id: string) => connection.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_1', value: reflowRequest(id) }]);
+
+    await send('slow-1');
+    await waitFor(() => pending.has('slow-1'), { what: 'the slow batch' });
+    await send('quick-2');
+    await waitFor(() => seen.includes('quick-2'), { what: 'the next batch, fetched while the first is not durable' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await committed()).toBe(-1);
+
+    // The slow batch fails: nothing from it on was committed, so both are read again.
+    pending.get('slow-1')?.reject(new Error('could not publish'));
+    pending.delete('slow-1');
+    await waitFor(() => seen.filter((id) => id === 'slow-1').length === 2 && seen.filter((id) => id === 'quick-2').length === 2, { timeoutMs: 30_000, what: 'the re-read' });
+    await waitFor(() => pending.has('slow-1,quick-2') || pending.has('slow-1'), { what: 'the slow batch again' });
+    expect(await committed()).toBe(-1);
+    (pending.get('slow-1,quick-2') ?? pending.get('slow-1'))?.resolve();
+    await waitFor(async () => (await committed()) === 2, { timeoutMs: 10_000, what: 'the commit past both' });
+  }, 60_000);
+
   it('sends a malformed message to the dead-letter topic with its reason and processes the next one', async () => {
     const prefix = uniquePrefix('dlq');
     const connection = connectionFor(prefix, 'dlq');

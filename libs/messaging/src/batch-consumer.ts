@@ -27,6 +27,14 @@ export interface BatchScope {
    * from `offset` when `untilMs` (epoch ms) comes.
    */
   holdFrom(offset: string, untilMs: number): void;
+  /**
+   * Lets the handler return before its work is durable, so the partition's
+   * next batch is fetched meanwhile: the batch's offset is committed once
+   * `durable` resolves and every earlier batch of the partition is
+   * committable. If it rejects, nothing from this batch on is committed and
+   * the consumer starts again from the last commit (at-least-once).
+   */
+  commitWhen(durable: Promise<void>): void;
 }
 
 export interface BatchConsumerOptions<T> {
@@ -103,6 +111,11 @@ export class BatchConsumer<T> {
   private readonly pendingCommits = new Map<string, PendingCommit>();
   private commitTimer: NodeJS.Timeout | undefined;
   private lastCommitMs = 0;
+  /** Per "topic|partition": the last batch whose work is not yet durable (rejects if it or an earlier one failed). */
+  private readonly durableChains = new Map<string, Promise<void>>();
+  private committing: Promise<void> | undefined;
+  /** A consumer whose batch work failed: it is being replaced, and nothing more of it commits. */
+  private failed: Consumer | undefined;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -141,6 +154,7 @@ export class BatchConsumer<T> {
       // A restart builds a new consumer group with nothing paused and reads from the committed offsets: old holds and pending commits are void.
       this.clearHolds();
       this.pendingCommits.clear();
+      this.durableChains.clear();
       this.crashed = event.payload.restart ? undefined : event.payload.error;
       this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
       // kafkajs gives up on errors it deems fatal (a broker gone too long):
@@ -178,11 +192,24 @@ export class BatchConsumer<T> {
     return this.crashed;
   }
 
-  async stop(): Promise<void> {
+  /** Stops fetching, waits at most `drainMs` for batches whose work is still becoming durable, commits, and leaves. */
+  async stop(drainMs = 10_000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
     this.clearHolds();
     clearTimeout(this.commitTimer);
+    if (this.consumer && this.durableChains.size > 0) {
+      try {
+        this.consumer.pause(this.options.topics.map((t) => ({ topic: this.connection.topic(t) })));
+      } catch {
+        /* not running: nothing to pause */
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.durableChains.values()]), new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+      clearTimeout(timer);
+      clearTimeout(this.commitTimer);
+    }
+    await this.committing?.catch(() => undefined);
     if (this.consumer && this.pendingCommits.size > 0) {
       await this.commitPending(this.consumer).catch((err: unknown) =>
         this.connection.logger.warn({ err, groupId: this.options.groupId }, 'could not commit the last offsets; they will be read again'),
@@ -192,7 +219,7 @@ export class BatchConsumer<T> {
     this.consumer = undefined;
   }
 
-  private scheduleRestart(crashed: Consumer): void {
+  private scheduleRestart(crashed: Consumer, afterMs = RESTART_AFTER_CRASH_MS): void {
     this.restartTimer = setTimeout(() => {
       void (async () => {
         if (this.stopped || this.consumer !== crashed) return;
@@ -206,7 +233,7 @@ export class BatchConsumer<T> {
           if (this.consumer) this.scheduleRestart(this.consumer);
         }
       })();
-    }, RESTART_AFTER_CRASH_MS);
+    }, afterMs);
   }
 
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
@@ -217,6 +244,7 @@ export class BatchConsumer<T> {
       await this.connection.publisher.publishEncoded(this.options.deadLetter, rejected);
     }
     let hold: { offset: string; untilMs: number } | undefined;
+    let durable: Promise<void> | undefined;
     const scope: BatchScope = {
       topic: batch.topic,
       partition: batch.partition,
@@ -226,6 +254,9 @@ export class BatchConsumer<T> {
       holdFrom: (offset, untilMs) => {
         if (!hold || BigInt(offset) < BigInt(hold.offset)) hold = { offset, untilMs };
       },
+      commitWhen: (promise) => {
+        durable = promise;
+      },
     };
     if (valid.length > 0) await this.options.handle(valid, scope);
 
@@ -233,9 +264,42 @@ export class BatchConsumer<T> {
     if (!consumer) return;
     const next = hold ? hold.offset : (BigInt(batch.lastOffset()) + 1n).toString();
     if (BigInt(next) > BigInt(batch.firstOffset() ?? next)) payload.resolveOffset((BigInt(next) - 1n).toString());
-    this.pendingCommits.set(`${batch.topic}|${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
     if (hold) this.pauseUntil(consumer, batch.topic, batch.partition, hold.untilMs);
-    await this.commitSoon(consumer);
+    const key = `${batch.topic}|${batch.partition}`;
+    const commit: PendingCommit = { topic: batch.topic, partition: batch.partition, offset: next };
+    const earlier = this.durableChains.get(key);
+    if (!durable && !earlier) {
+      this.pendingCommits.set(key, commit);
+      await this.commitSoon(consumer);
+      return;
+    }
+    this.chainCommit(consumer, key, commit, earlier, durable ?? Promise.resolve());
+  }
+
+  /** Commits `commit` once its batch's work and every earlier batch's of the partition are durable. */
+  private chainCommit(consumer: Consumer, key: string, commit: PendingCommit, earlier: Promise<void> | undefined, durable: Promise<void>): void {
+    const link = (earlier ?? Promise.resolve()).then(() => durable);
+    this.durableChains.set(key, link);
+    link
+      .then(
+        () => {
+          if (this.consumer !== consumer || this.failed === consumer) return;
+          this.pendingCommits.set(key, commit);
+          this.commitSoon(consumer).catch((err: unknown) => this.connection.logger.warn({ err, groupId: this.options.groupId }, 'commit failed; the offsets will be read again'));
+        },
+        (err: unknown) => {
+          // Later batches must not commit past this one: start again from the last commit, once.
+          if (this.consumer !== consumer || this.failed === consumer || this.stopped) return;
+          this.failed = consumer;
+          this.connection.logger.error({ err, groupId: this.options.groupId, topic: commit.topic, partition: commit.partition }, 'the work of a batch did not become durable; consuming again from the last commit');
+          this.pendingCommits.clear();
+          this.clearHolds();
+          this.scheduleRestart(consumer, 0);
+        },
+      )
+      .finally(() => {
+        if (this.durableChains.get(key) === link) this.durableChains.delete(key);
+      });
   }
 
   /** Commits now if the last commit is old enough, else once it is (one timer, all partitions). */
@@ -261,8 +325,10 @@ export class BatchConsumer<T> {
     const commits = [...this.pendingCommits.values()];
     this.pendingCommits.clear();
     this.lastCommitMs = Date.now();
-    await consumer.commitOffsets(commits);
+    this.committing = consumer.commitOffsets(commits);
+    await this.committing;
   }
+
 
   // No seek: the resolved and committed offsets already point at the held
   // message. A seek would outlive a rebalance that takes the partition away

@@ -106,7 +106,11 @@ describe('projection read models against the real broker and Postgres', () => {
     expect(invocation.invocation.status).toBe('successful');
     expect(invocation.attempts.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3]);
     expect(invocation.attempts.map((a: { retry: boolean }) => a.retry)).toEqual([false, true, true]);
-    const got = await api(`/events/${event.id}`);
+    // Events and outcomes are read by two consumers: the event may land a moment after its attempts.
+    const got = await waitFor(async () => {
+      const res = await api(`/events/${event.id}`);
+      return res.body?.event ? res : undefined;
+    }, { what: 'the event itself' });
     expect(got.body.event).toEqual({ ...event, received_at: event.received_at, timestamp: event.timestamp });
     expect(got.body.invocations).toEqual([{ invocation_id: invocation.invocation.invocation_id, workflow_id: WORKFLOW, action_id: ACTION, status: 'successful' }]);
   });
@@ -155,7 +159,7 @@ describe('projection read models against the real broker and Postgres', () => {
     const event = canonicalEvent('pay_private');
     await publishEvents([event]);
     await publishOutcomes([outcome(event, 1, minute(1), { succeeded: true, final: true })]);
-    await waitFor(async () => (await api(`/events/${event.id}/actions/${ACTION}`)).status === 200, { what: 'the invocation' });
+    await waitFor(async () => (await api(`/events/${event.id}/actions/${ACTION}`)).status === 200 && (await api(`/events/${event.id}`)).body?.event, { what: 'the invocation and its event' });
     expect((await api(`/events/${event.id}`, 'ten_other')).status).toBe(404);
     expect((await api(`/events/${event.id}/actions/${ACTION}`, 'ten_other')).status).toBe(404);
     expect((await api(`/subjects/pay_private/events`, 'ten_other')).status).toBe(404);

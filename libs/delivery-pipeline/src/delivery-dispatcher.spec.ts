@@ -1,0 +1,265 @@
+import { Contracts, DelayTiers, DeliveryJob } from '@hookstream/contracts';
+import { AttemptRecord, AttemptResult, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
+import { createLogger } from '@hookstream/logging';
+import type { MessagePublisher } from '@hookstream/messaging';
+import { deliveryJob } from './__fixtures__/delivery-jobs';
+import type { AttemptExecutor } from './attempt-executor';
+import { ConcurrencyGate } from './concurrency-gate';
+import { DeliveryDispatcher } from './delivery-dispatcher';
+import { TierHeaders } from './delivery-settings';
+import { HandoffLedger } from './handoff-ledger';
+import { Outbox } from './outbox';
+
+interface Published {
+  topic: string;
+  key: string;
+  value: unknown;
+  headers?: Record<string, string>;
+}
+
+function fakePublisher(into: Published[]): MessagePublisher {
+  return {
+    publishMany: async (batches: { contract: { topic: { name: string } }; messages: { key: string; value: unknown; headers?: Record<string, string> }[] }[]) => {
+      for (const b of batches) for (const m of b.messages) into.push({ topic: b.contract.topic.name, ...m });
+    },
+  } as unknown as MessagePublisher;
+}
+
+function record(job: DeliveryJob, result: AttemptResult): AttemptRecord {
+  const nowMs = Date.now();
+  const verdict = classifyAttempt(result, nowMs);
+  return { job, startedAt: new Date(nowMs), durationMs: 1, requestHeaders: {}, result, verdict, next: decideNextStep(job, verdict, { nowMs, timeScale: 1 }) };
+}
+
+const ok = (): AttemptResult => ({ kind: 'response', status: 200, body: null, receivedAt: new Date() });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const outcomesIn = (published: Published[]) => published.filter((p) => p.topic === Contracts.deliveryOutcomes.topic.name).map((p) => p.key);
+const deferredIn = (published: Published[]) => published.filter((p) => p.headers?.[TierHeaders.reason] === 'deferred').map((p) => p.value as DeliveryJob);
+
+describe('DeliveryDispatcher', () => {
+  const logger = createLogger({ service: 'test', level: 'silent' });
+  const dispatchers: DeliveryDispatcher[] = [];
+  afterEach(async () => {
+    await Promise.all(dispatchers.splice(0).map((d) => d.drain(0)));
+  });
+
+  function setup(
+    attempt: (job: DeliveryJob) => Promise<AttemptResult>,
+    options: { total?: number; perEndpoint?: number; patienceMs?: number; open?: boolean; maxPending?: number; publisher?: MessagePublisher } = {},
+  ) {
+    const published: Published[] = [];
+    const ledger = new HandoffLedger(60_000);
+    const gate = new ConcurrencyGate(options.total ?? 100, options.perEndpoint ?? 10);
+    const executor = { attempt: async (job: DeliveryJob) => record(job, await attempt(job)), isOpen: () => options.open ?? false } as unknown as AttemptExecutor;
+    const dispatcher = new DeliveryDispatcher(executor, gate, ledger, options.publisher ?? fakePublisher(published), logger, { patienceMs: options.patienceMs ?? 100, maxPending: options.maxPending ?? 1000 });
+    dispatchers.push(dispatcher);
+    /** Dispatches and waits until durable; what was published meanwhile. */
+    const run = async (jobs: DeliveryJob[], outbox?: Outbox) => {
+      const from = published.length;
+      const { durable } = await dispatcher.dispatch(jobs, outbox);
+      await durable;
+      return published.slice(from);
+    };
+    return { dispatcher, ledger, gate, published, run };
+  }
+
+  it('publishes every finished attempt’s outcome and follow-ups before the jobs count as durable', async () => {
+    const { run } = setup(async (job) => (job.target_url.includes('fail') ? { kind: 'response', status: 500, body: null, receivedAt: new Date() } : ok()));
+    const good = deliveryJob({ url: 'http://ok.test/' });
+    const bad = deliveryJob({ url: 'http://fail.test/' });
+    const published = await run([good, bad]);
+    expect(outcomesIn(published).sort()).toEqual([good.event.id, bad.event.id].sort());
+    const retries = published.filter((p) => p.topic.startsWith('delivery.retry.'));
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatchObject({ key: bad.action.id, value: { attempt: 2, invocation_id: bad.invocation_id }, headers: { [TierHeaders.reason]: 'retry' } });
+    // checkout's first retry is 5 minutes away: the 2-minute tier, the longest that does not overshoot.
+    expect(retries[0].topic).toBe(DelayTiers[3].name);
+  });
+
+  it('returns from dispatch before the attempts end, so the next batch is fetched meanwhile', async () => {
+    let finish!: () => void;
+    const { dispatcher, published } = setup(() => new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))), { patienceMs: 5_000 });
+    const job = deliveryJob({ url: 'http://ok.test/' });
+    const { durable } = await dispatcher.dispatch([job]);
+    let isDurable = false;
+    void durable.then(() => (isDurable = true));
+    await sleep(20);
+    expect(isDurable).toBe(false);
+    expect(dispatcher.inFlight).toBe(1);
+    finish();
+    await durable;
+    expect(outcomesIn(published)).toEqual([job.event.id]);
+  });
+
+  it('waits for room when maxPending jobs are queued or attempting', async () => {
+    const finishers: (() => void)[] = [];
+    const { dispatcher } = setup(() => new Promise<AttemptResult>((resolve) => finishers.push(() => resolve(ok()))), { maxPending: 2, patienceMs: 5_000 });
+    await dispatcher.dispatch([deliveryJob({ url: 'http://a.test/' })]);
+    // Placed, but now two are attempting: the caller waits before fetching more.
+    let placed = false;
+    const second = dispatcher.dispatch([deliveryJob({ url: 'http://b.test/' })]).then(() => (placed = true));
+    await sleep(20);
+    expect(placed).toBe(false);
+    expect(dispatcher.inFlight).toBe(2);
+    finishers[0]();
+    await second;
+    expect(placed).toBe(true);
+    finishers.forEach((f) => f());
+  });
+
+  it('hands an attempt past its patience off: a safety copy makes it durable, its outcome comes by itself later', async () => {
+    let finish!: () => void;
+    const { run, ledger, dispatcher, published } = setup((job) =>
+      job.target_url.includes('slow') ? new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))) : Promise.resolve(ok()),
+    );
+    const slow = deliveryJob({ url: 'http://slow.test/', action: { timeout_ms: 5_000 } });
+    const fast = deliveryJob({ url: 'http://fast.test/' });
+    const started = Date.now();
+    const first = await run([slow, fast]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(outcomesIn(first)).toEqual([fast.event.id]);
+    const copy = first.find((p) => p.headers?.[TierHeaders.handoff]);
+    const key = HandoffLedger.key(slow.invocation_id, slow.attempt);
+    expect(copy).toMatchObject({ key: slow.action.id, value: { attempt: 1, invocation_id: slow.invocation_id }, headers: { [TierHeaders.handoff]: key } });
+    // Due only after the attempt's own deadline has certainly passed.
+    expect(Date.parse((copy?.value as DeliveryJob).due_at as string)).toBeGreaterThanOrEqual(started + 5_000);
+    expect(ledger.state(key)).toBe('in_flight');
+    expect(dispatcher.inBackground).toBe(1);
+
+    finish();
+    await dispatcher.drain(1_000);
+    expect(outcomesIn(published)).toEqual([fast.event.id, slow.event.id]);
+    expect(ledger.state(key)).toBe('settled');
+  });
+
+  it('defers what queues for an endpoint whose attempt ran past its patience, without attempting it', async () => {
+    const attempted: string[] = [];
+    const { run, dispatcher } = setup(
+      (job) => {
+        attempted.push(job.invocation_id);
+        return new Promise<AttemptResult>((resolve) => setTimeout(() => resolve(ok()), 300));
+      },
+      { perEndpoint: 1, patienceMs: 50 },
+    );
+    const jobs = [1, 2, 3].map(() => deliveryJob({ url: 'http://busy.test/' }));
+    const published = await run(jobs);
+    expect(attempted).toEqual([jobs[0].invocation_id]);
+    const deferred = deferredIn(published);
+    expect(deferred.map((j) => j.invocation_id)).toEqual([jobs[1].invocation_id, jobs[2].invocation_id]);
+    expect(deferred.every((j) => j.attempt === 1 && Date.parse(j.due_at as string) > Date.now())).toBe(true);
+    await dispatcher.drain(1_000);
+    // The cancelled waiters never got a slot, even once the first attempt ended.
+    expect(attempted).toHaveLength(1);
+  });
+
+  it('keeps the queue of an endpoint that still answers when one of its attempts hangs', async () => {
+    let calls = 0;
+    const { run } = setup(() => (calls++ === 0 ? new Promise<AttemptResult>(() => undefined) : new Promise<AttemptResult>((resolve) => setTimeout(() => resolve(ok()), 20))), {
+      perEndpoint: 2,
+      patienceMs: 50,
+    });
+    const jobs = Array.from({ length: 8 }, () => deliveryJob({ url: 'http://busy.test/' }));
+    const published = await run(jobs);
+    // The first hangs and is handed off; the other slot keeps answering, so nothing is deferred.
+    expect(deferredIn(published)).toEqual([]);
+    expect(outcomesIn(published)).toHaveLength(7);
+  });
+
+  it('lets a queue behind a busy endpoint wait as long as every attempt stays quick', async () => {
+    const { run } = setup(() => new Promise<AttemptResult>((resolve) => setTimeout(() => resolve(ok()), 20)), { perEndpoint: 1, patienceMs: 100 });
+    const jobs = Array.from({ length: 8 }, () => deliveryJob({ url: 'http://busy.test/' }));
+    const published = await run(jobs);
+    // About 8 x 20 ms, past the 100 ms patience: every job attempted, none deferred.
+    expect(outcomesIn(published)).toHaveLength(8);
+    expect(deferredIn(published)).toEqual([]);
+  });
+
+  it('lets the safety copy redo the attempt when its outcome could not be published', async () => {
+    let finish!: () => void;
+    const failing = { publishMany: async () => Promise.reject(new Error('broker down')) } as unknown as MessagePublisher;
+    const { dispatcher, ledger } = setup(() => new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))), { patienceMs: 20, publisher: failing });
+    const job = deliveryJob({ url: 'http://slow.test/' });
+    const { durable } = await dispatcher.dispatch([job]);
+    await expect(durable).rejects.toThrow('broker down');
+    finish();
+    await dispatcher.drain(1_000);
+    expect(ledger.state(HandoffLedger.key(job.invocation_id, 1))).toBeUndefined();
+  });
+
+  it('defers new jobs for an endpoint whose handed-off attempt still runs, for about as long as it has run', async () => {
+    const hang = new Promise<AttemptResult>(() => undefined);
+    const attempted: string[] = [];
+    const { run } = setup((job) => (attempted.push(job.target_url), job.target_url.includes('hole') ? hang : Promise.resolve(ok())), { patienceMs: 200 });
+    await run([deliveryJob({ url: 'http://hole.test/', action: { timeout_ms: 8_000 } })]);
+    // The hung attempt has run a while: its endpoint's jobs back off about as long.
+    await sleep(1_300);
+    const later = deliveryJob({ url: 'http://hole.test/' });
+    const other = deliveryJob({ url: 'http://fine.test/' });
+    const started = Date.now();
+    const published = await run([later, other]);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(attempted).toEqual(['http://hole.test/', 'http://fine.test/']);
+    const [deferred] = deferredIn(published);
+    expect(deferred).toMatchObject({ invocation_id: later.invocation_id, attempt: 1 });
+    const backOffMs = Date.parse(deferred.due_at as string) - started;
+    expect(backOffMs).toBeGreaterThanOrEqual(1_400);
+    expect(backOffMs).toBeLessThan(2_500);
+    expect(outcomesIn(published)).toEqual([other.event.id]);
+  });
+
+  it('still attempts them when the endpoint’s breaker is open, so they are short-circuited and counted', async () => {
+    const attempted: string[] = [];
+    const { run } = setup((job) => (attempted.push(job.invocation_id), attempted.length === 1 ? new Promise<AttemptResult>(() => undefined) : Promise.resolve({ kind: 'failure', failure: 'circuit_open', message: 'open' })), {
+      patienceMs: 100,
+      open: true,
+    });
+    await run([deliveryJob({ url: 'http://hole.test/' })]);
+    const next = deliveryJob({ url: 'http://hole.test/' });
+    const published = await run([next]);
+    expect(attempted).toContain(next.invocation_id);
+    expect(published.find((p) => p.topic === Contracts.deliveryOutcomes.topic.name)?.value).toMatchObject({ error_kind: 'circuit_open', attempt: 1, final: false });
+  });
+
+  it("gives a handed-off attempt's share of the total back, so hung endpoints cannot starve healthy ones", async () => {
+    const hang = new Promise<AttemptResult>(() => undefined);
+    const { run, gate } = setup((job) => (job.target_url.includes('hole') ? hang : Promise.resolve(ok())), { total: 2, perEndpoint: 2, patienceMs: 50 });
+    await run([deliveryJob({ url: 'http://hole-1.test/' }), deliveryJob({ url: 'http://hole-2.test/' })]);
+    expect(gate.inBackground).toBe(2);
+    const healthy = [deliveryJob({ url: 'http://fine.test/' }), deliveryJob({ url: 'http://fine.test/' })];
+    const published = await run(healthy);
+    expect(outcomesIn(published)).toEqual(healthy.map((j) => j.event.id));
+  });
+
+  it('publishes the outbox given with the jobs (jobs scheduled for later) as part of what becomes durable', async () => {
+    const { run } = setup(async () => ok());
+    const later = deliveryJob({ url: 'http://ok.test/', dueAt: new Date(Date.now() + 60_000) });
+    const outbox = new Outbox();
+    outbox.add(Contracts.deliveryOutcomes, { key: 'marker', value: { ...outcomeOf(later) } });
+    const published = await run([], outbox);
+    expect(published.map((p) => p.key)).toEqual(['marker']);
+  });
+});
+
+function outcomeOf(job: DeliveryJob) {
+  return {
+    invocation_id: job.invocation_id,
+    tenant_id: job.tenant_id,
+    event_id: job.event.id,
+    workflow_id: job.workflow_id,
+    action_id: job.action.id,
+    attempt: 1,
+    timestamp: new Date().toISOString(),
+    retry: false,
+    succeeded: true,
+    final: true,
+    status_code: 200,
+    error_kind: null,
+    error_message: null,
+    url: job.target_url,
+    request_headers: {},
+    response_body: null,
+    response_received_at: null,
+    duration_ms: 1,
+    next_attempt_at: null,
+  };
+}

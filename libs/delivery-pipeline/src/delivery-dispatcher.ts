@@ -1,0 +1,297 @@
+import type { DeliveryJob } from '@hookstream/contracts';
+import type { AttemptRecord } from '@hookstream/delivery-domain';
+import type { Logger } from '@hookstream/logging';
+import type { MessagePublisher } from '@hookstream/messaging';
+import { AttemptExecutor, endpointOf } from './attempt-executor';
+import { ConcurrencyGate, GateCancelledError, Lease } from './concurrency-gate';
+import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
+import { addFollowUps, enqueueDelayed } from './follow-ups';
+import { HandoffLedger } from './handoff-ledger';
+import { Outbox } from './outbox';
+
+export interface DeliveryObserver {
+  attempted(record: AttemptRecord): void;
+  handedOff(job: DeliveryJob): void;
+  deferred(job: DeliveryJob): void;
+}
+
+export interface DispatcherOptions {
+  /** How long an attempt may run before it is handed off to the background. */
+  patienceMs: number;
+  /** Jobs queued or attempting at most; `dispatch` waits for room beyond it. */
+  maxPending: number;
+}
+
+interface Tracked {
+  job: DeliveryJob;
+  endpoint: string;
+  state: 'queued' | 'running' | 'handed_off' | 'deferred' | 'done';
+  cancel: AbortController;
+  /** Set when the watchdog cancels a queued job: deferred until then. */
+  deferUntilMs?: number;
+  startedAtMs?: number;
+  lease?: Lease;
+  /** Called when a handed-off attempt has ended and published. */
+  onBackgroundEnd?: () => void;
+  /** Resolved once what this job caused is in Kafka (outcome and follow-ups, safety copy or deferral). */
+  durable: Deferred;
+}
+
+/** How long follow-ups wait for company before they are published. */
+const OUTBOX_LINGER_MS = 25;
+
+/** Past this many endpoints, last answers older than a patience are forgotten (they no longer matter). */
+const MAX_REMEMBERED_ANSWERS = 1_000;
+
+interface SlowAttempt {
+  startedAtMs: number;
+  deadlineMs: number;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Attempts jobs as they come, without batches waiting for them: `dispatch`
+ * places each job (attempting it, queueing it for a slot, or deferring it)
+ * and returns as soon as there is room for more, with a promise of when all
+ * it placed is durable, for the consumer to commit on. So one slow attempt
+ * never holds the jobs fetched after it.
+ *
+ * An attempt still running after `patienceMs` is handed off: a safety copy
+ * of its job goes to a delay tier (due after the attempt's deadline, in case
+ * this process dies first), which makes the job durable; the attempt goes
+ * on in the background, keeps its endpoint's slot but gives its share of
+ * the total back, and publishes its own outcome when it ends. Its endpoint
+ * is then slow: its queued and new jobs are deferred (unless its breaker is
+ * open: then they are attempted and short-circuited) for as long as that
+ * attempt has run so far (at least DEFERRAL_DELAY_MS, at most until its
+ * deadline), so a briefly slow endpoint is tried again soon and a dead one
+ * backs off instead of cycling through the delay tier every second.
+ */
+export class DeliveryDispatcher {
+  private readonly pending = new Set<Tracked>();
+  private readonly background = new Set<Promise<void>>();
+  private readonly slow = new Map<string, SlowAttempt[]>();
+  /** When an attempt of each endpoint last ended (recent ones only): one still answering is busy, not dead. */
+  private readonly lastAnswerMs = new Map<string, number>();
+  private readonly roomWaiters: (() => void)[] = [];
+  private readonly watchdog: NodeJS.Timeout;
+  private lingering: { outbox: Outbox; done: Deferred } | undefined;
+
+  constructor(
+    private readonly executor: AttemptExecutor,
+    private readonly gate: ConcurrencyGate,
+    private readonly ledger: HandoffLedger,
+    private readonly publisher: MessagePublisher,
+    private readonly logger: Logger,
+    private readonly options: DispatcherOptions,
+    private readonly observer?: DeliveryObserver,
+  ) {
+    this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
+    this.watchdog.unref();
+  }
+
+  /**
+   * Places the jobs, and `outbox` (messages to publish beside them); resolves
+   * once fewer than maxPending jobs are queued or attempting. `durable`
+   * resolves when everything placed is in Kafka, and rejects if some of it
+   * could not be published.
+   */
+  async dispatch(jobs: readonly DeliveryJob[], outbox?: Outbox): Promise<{ durable: Promise<void> }> {
+    const parts: Promise<void>[] = [];
+    if (outbox && outbox.size > 0) parts.push(outbox.publish(this.publisher));
+    for (const job of jobs) parts.push(this.place(job));
+    const durable = Promise.all(parts).then(() => undefined);
+    // The caller attaches its own handler after the await below; until then a rejection is not unhandled.
+    durable.catch(() => undefined);
+    await this.room();
+    return { durable };
+  }
+
+  /** Attempts queued or running in the foreground. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** In-flight background attempts; shutdown waits for them. */
+  get inBackground(): number {
+    return this.background.size;
+  }
+
+  /** Waits for background attempts to finish and publish, at most `timeoutMs`; then stops the watchdog. */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.background]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    clearInterval(this.watchdog);
+  }
+
+  private place(job: DeliveryJob): Promise<void> {
+    const endpoint = endpointOf(job.target_url) ?? 'invalid-url';
+    const slowUntil = this.slowUntil(endpoint);
+    if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) return this.defer(job, slowUntil);
+    const tracked: Tracked = { job, endpoint, state: 'queued', cancel: new AbortController(), durable: deferred() };
+    this.pending.add(tracked);
+    void this.run(tracked);
+    return tracked.durable.promise;
+  }
+
+  private async run(t: Tracked): Promise<void> {
+    let lease: Lease;
+    try {
+      lease = await this.gate.acquire(t.endpoint, t.cancel.signal);
+    } catch (err) {
+      this.leave(t, 'deferred');
+      if (!(err instanceof GateCancelledError)) t.durable.reject(err);
+      else this.defer(t.job, t.deferUntilMs ?? 0).then(t.durable.resolve, t.durable.reject);
+      return;
+    }
+    let record: AttemptRecord;
+    try {
+      t.state = 'running';
+      t.startedAtMs = Date.now();
+      t.lease = lease;
+      record = await this.executor.attempt(t.job);
+      this.observer?.attempted(record);
+    } catch (err) {
+      // AttemptExecutor never throws; should it, the job is redone from the last commit.
+      this.leave(t, 'done');
+      t.durable.reject(err);
+      return;
+    } finally {
+      lease.release();
+      this.lastAnswerMs.set(t.endpoint, Date.now());
+    }
+    // The watchdog may have handed it off while it ran.
+    if ((t.state as Tracked['state']) === 'handed_off') {
+      await this.finishInBackground(t, record);
+      return;
+    }
+    this.leave(t, 'done');
+    this.publishSoon((outbox) => addFollowUps(outbox, record, Date.now())).then(t.durable.resolve, t.durable.reject);
+  }
+
+  /** Not attempted now, and no attempt counted: back in a moment (or once `notBeforeMs`) through the delay tiers. */
+  private defer(job: DeliveryJob, notBeforeMs: number): Promise<void> {
+    const nowMs = Date.now();
+    this.observer?.deferred(job);
+    return this.publishSoon((outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
+  }
+
+  /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow. */
+  private watch(): void {
+    const nowMs = Date.now();
+    if (this.lastAnswerMs.size > MAX_REMEMBERED_ANSWERS) {
+      for (const [endpoint, atMs] of this.lastAnswerMs) if (nowMs - atMs > this.options.patienceMs) this.lastAnswerMs.delete(endpoint);
+    }
+    if (this.pending.size === 0) return;
+    for (const t of this.pending) {
+      if (t.state === 'running' && nowMs - (t.startedAtMs ?? nowMs) >= this.options.patienceMs) this.handOff(t, nowMs);
+    }
+    for (const t of this.pending) {
+      if (t.state !== 'queued') continue;
+      const slowUntil = this.slowUntil(t.endpoint);
+      if (slowUntil === undefined || this.executor.isOpen(t.endpoint)) continue;
+      t.deferUntilMs = slowUntil;
+      t.cancel.abort();
+    }
+  }
+
+  private handOff(t: Tracked, nowMs: number): void {
+    const { job } = t;
+    const startedAtMs = t.startedAtMs ?? nowMs;
+    const key = HandoffLedger.key(job.invocation_id, job.attempt);
+    const running: SlowAttempt = { startedAtMs, deadlineMs: startedAtMs + job.action.timeout_ms };
+    this.leave(t, 'handed_off');
+    t.lease?.detach();
+    this.slow.set(t.endpoint, [...(this.slow.get(t.endpoint) ?? []), running]);
+    this.ledger.inFlight(key);
+    this.observer?.handedOff(job);
+    const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
+    this.publishSoon((outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key })).then(t.durable.resolve, (err: unknown) => {
+      this.ledger.forget(key);
+      t.durable.reject(err);
+    });
+    // Tracked until the attempt ends; see finishInBackground.
+    const ended = new Promise<void>((resolve) => (t.onBackgroundEnd = resolve));
+    const tracked = ended.finally(() => {
+      this.background.delete(tracked);
+      const left = (this.slow.get(t.endpoint) ?? []).filter((a) => a !== running);
+      if (left.length > 0) this.slow.set(t.endpoint, left);
+      else this.slow.delete(t.endpoint);
+    });
+    this.background.add(tracked);
+  }
+
+  /** A handed-off attempt ended: it publishes its own outcome, and its safety copy becomes droppable. */
+  private async finishInBackground(t: Tracked, record: AttemptRecord): Promise<void> {
+    const key = HandoffLedger.key(t.job.invocation_id, t.job.attempt);
+    try {
+      await this.publishSoon((outbox) => addFollowUps(outbox, record, Date.now()));
+      this.ledger.settled(key);
+    } catch (err) {
+      // The safety copy will make the attempt again.
+      this.ledger.forget(key);
+      this.logger.error({ err, invocationId: t.job.invocation_id, attempt: t.job.attempt }, 'could not publish a handed-off attempt');
+    } finally {
+      t.onBackgroundEnd?.();
+    }
+  }
+
+  /**
+   * Adds to the messages going out within OUTBOX_LINGER_MS, all in one
+   * publish: attempts end one by one, and a request per outcome would cost
+   * the broker and the read models more than the outcomes themselves.
+   */
+  private publishSoon(fill: (outbox: Outbox) => void): Promise<void> {
+    let batch = this.lingering;
+    if (!batch) {
+      const started = { outbox: new Outbox(), done: deferred() };
+      this.lingering = batch = started;
+      setTimeout(() => {
+        this.lingering = undefined;
+        started.outbox.publish(this.publisher).then(started.done.resolve, started.done.reject);
+      }, OUTBOX_LINGER_MS);
+    }
+    fill(batch.outbox);
+    return batch.done.promise;
+  }
+
+  /**
+   * When to try the endpoint again while slow attempts run there and none
+   * of its attempts has ended for a patience; undefined if it is not stuck
+   * (a busy endpoint on a busy machine keeps its queue rather than have it
+   * deferred wholesale for one straggler).
+   */
+  private slowUntil(endpoint: string): number | undefined {
+    const running = this.slow.get(endpoint);
+    if (!running || running.length === 0) return undefined;
+    const nowMs = Date.now();
+    if (nowMs - (this.lastAnswerMs.get(endpoint) ?? 0) < this.options.patienceMs) return undefined;
+    return Math.min(...running.map((a) => Math.min(a.deadlineMs, nowMs + (nowMs - a.startedAtMs))));
+  }
+
+  private leave(t: Tracked, state: Tracked['state']): void {
+    t.state = state;
+    if (!this.pending.delete(t)) return;
+    while (this.pending.size < this.options.maxPending && this.roomWaiters.length > 0) this.roomWaiters.shift()?.();
+  }
+
+  private room(): Promise<void> {
+    if (this.pending.size < this.options.maxPending) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  // Rejections surface through dispatch's `durable`; this copy must not count as unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
