@@ -1,5 +1,5 @@
 import { Contracts, DelayTiers, DeliveryJob } from '@hookstream/contracts';
-import { AttemptRecord, AttemptResult, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
+import { AttemptRecord, AttemptResult, buildOutcome, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
 import { createLogger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
@@ -234,32 +234,9 @@ describe('DeliveryDispatcher', () => {
     const { run } = setup(async () => ok());
     const later = deliveryJob({ url: 'http://ok.test/', dueAt: new Date(Date.now() + 60_000) });
     const outbox = new Outbox();
-    outbox.add(Contracts.deliveryOutcomes, { key: 'marker', value: { ...outcomeOf(later) } });
+    outbox.add(Contracts.deliveryOutcomes, { key: 'marker', value: buildOutcome(record(later, ok())) });
     const published = await run([], outbox);
     expect(published.map((p) => p.key)).toEqual(['marker']);
   });
 });
 
-function outcomeOf(job: DeliveryJob) {
-  return {
-    invocation_id: job.invocation_id,
-    tenant_id: job.tenant_id,
-    event_id: job.event.id,
-    workflow_id: job.workflow_id,
-    action_id: job.action.id,
-    attempt: 1,
-    timestamp: new Date().toISOString(),
-    retry: false,
-    succeeded: true,
-    final: true,
-    status_code: 200,
-    error_kind: null,
-    error_message: null,
-    url: job.target_url,
-    request_headers: {},
-    response_body: null,
-    response_received_at: null,
-    duration_ms: 1,
-    next_attempt_at: null,
-  };
-}
