@@ -55,6 +55,8 @@ export class BenchContext {
   producer: EventProducer | undefined;
   /** Why the platform is not there, when it is not. */
   platformDown: string | undefined;
+  /** Topic prefixes this run created topics and groups under, removed at its end. */
+  readonly prefixes: string[] = [];
   private readonly startedAt = Date.now();
 
   constructor(

@@ -150,6 +150,8 @@ async function main(): Promise<number> {
   ctx.log('', 'stopping');
   await platform?.stop();
   await receiver.stop();
+  if (platform) ctx.prefixes.push(platform.prefix);
+  await removeRunTopics(ctx, infraEnv.kafkaBrokers);
 
   const report: BenchReport = {
     runId: id,
@@ -187,6 +189,22 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`\nwrote ${path.relative(root, files.json)}, ${path.relative(root, files.md)}, ${path.relative(root, files.svg)}\n`);
   return report.scenarios.some((s) => s.status === 'failed') ? 1 : 0;
+}
+
+/** A run's topics and groups would otherwise pile up on the shared broker (thousands of partitions after a few dozen runs). */
+async function removeRunTopics(ctx: BenchContext, brokers: string[]): Promise<void> {
+  for (const prefix of ctx.prefixes) {
+    const kafka = new KafkaConnection({ brokers, clientId: 'bench-cleanup', topicPrefix: prefix, logger: createLogger({ service: 'bench', level: 'warn' }) });
+    try {
+      await kafka.connect();
+      const removed = await kafka.deleteEverythingPrefixed();
+      ctx.log('', `removed ${removed.topics} topics and ${removed.groups} consumer groups of ${prefix}`);
+    } catch (err) {
+      ctx.log('', `could not remove the topics of ${prefix}: ${(err as Error).message}`);
+    } finally {
+      await kafka.disconnect().catch(() => undefined);
+    }
+  }
 }
 
 // Ctrl-C: exit, which stops every process the bench started (see child-process.ts).

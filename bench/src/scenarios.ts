@@ -56,6 +56,7 @@ function requirePlatform(ctx: BenchContext) {
 export async function bareLimit(ctx: BenchContext, infra: Infra): Promise<void> {
   await ctx.scenario('1', 'Bare pipeline limit: batch consumer -> undici POST -> commit', { needsPlatform: false, minimumMs: 20_000 }, async (r) => {
     const prefix = uniquePrefix('benchbare');
+    ctx.prefixes.push(prefix);
     const target = ctx.receiver.url('/s1');
     const bare = new BenchChild({
       name: 'bare-pipeline',

@@ -141,6 +141,21 @@ export class KafkaConnection {
     if (present.length > 0) await this.admin.deleteGroups(present);
   }
 
+  /**
+   * Deletes every topic and consumer group named with this connection's
+   * prefix: what a benchmark or test run leaves on a shared broker. Refuses
+   * without a prefix, which would be everything.
+   */
+  async deleteEverythingPrefixed(): Promise<{ topics: number; groups: number }> {
+    const prefix = this.options.topicPrefix ?? '';
+    if (prefix === '') throw new Error('refusing to delete the topics and groups of a connection without a topic prefix');
+    const groups = (await this.admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+    if (groups.length > 0) await this.admin.deleteGroups(groups).catch(() => undefined);
+    const topics = (await this.admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await this.admin.deleteTopics({ topics, timeout: 30_000 });
+    return { topics: topics.length, groups: groups.length };
+  }
+
   /** Newest offset per partition; lets a consumer know when it has caught up. */
   async latestOffsets(spec: TopicSpec): Promise<Map<number, string>> {
     const offsets = await this.withRetries('reading topic offsets', () => this.admin.fetchTopicOffsets(this.topic(spec)));
