@@ -257,7 +257,12 @@ export class DeliveryDispatcher {
         started.outbox.publish(this.publisher).then(started.done.resolve, started.done.reject);
       }, OUTBOX_LINGER_MS);
     }
-    fill(batch.outbox);
+    try {
+      fill(batch.outbox);
+    } catch (err) {
+      // A message that cannot even be built fails its own job, not the others lingering with it.
+      return Promise.reject(err);
+    }
     return batch.done.promise;
   }
 
