@@ -39,6 +39,8 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
       // Every partition of a fetch at once: their event publishes share one request.
       partitionsConsumedConcurrently: Topics.producerEvents.partitions,
       ...FetchPacing.pipelineStage,
+      // A burst's batches are parsed, checked and re-encoded whole: smaller ones keep the heap from ballooning.
+      maxBytesPerPartition: 256 * 1024,
       handle: async (messages) => {
         const accepted: AcceptedProducerEvent[] = [];
         const rejected: DeadLetter[] = [];
