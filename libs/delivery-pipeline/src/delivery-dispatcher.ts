@@ -31,8 +31,8 @@ interface Tracked {
   deferUntilMs?: number;
   startedAtMs?: number;
   lease?: Lease;
-  /** Called when a handed-off attempt has ended and published. */
-  onBackgroundEnd?: () => void;
+  /** Ends once the attempt ended and (handed off) published its own outcome. */
+  attempting?: Promise<void>;
   /** Resolved once what this job caused is in Kafka (outcome and follow-ups, safety copy or deferral). */
   durable: Deferred;
 }
@@ -65,12 +65,14 @@ interface Deferred {
  * of its job goes to a delay tier (due after the attempt's deadline, in case
  * this process dies first), which makes the job durable; the attempt goes
  * on in the background, keeps its endpoint's slot but gives its share of
- * the total back, and publishes its own outcome when it ends. Its endpoint
- * is then slow: its queued and new jobs are deferred (unless its breaker is
- * open: then they are attempted and short-circuited) for as long as that
- * attempt has run so far (at least DEFERRAL_DELAY_MS, at most until its
- * deadline), so a briefly slow endpoint is tried again soon and a dead one
- * backs off instead of cycling through the delay tier every second.
+ * the total back, and publishes its own outcome when it ends. While such an
+ * attempt runs and none of its endpoint's attempts has answered for a
+ * patience, the endpoint is stuck: its queued and new jobs are deferred
+ * (unless its breaker is open: then they are attempted and short-circuited)
+ * for as long as that attempt has run so far (at least DEFERRAL_DELAY_MS,
+ * at most until its deadline), so a briefly slow endpoint is tried again
+ * soon and a dead one backs off instead of cycling through the delay tier
+ * every second.
  */
 export class DeliveryDispatcher {
   private readonly pending = new Set<Tracked>();
@@ -136,7 +138,7 @@ export class DeliveryDispatcher {
     if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) return this.defer(job, slowUntil);
     const tracked: Tracked = { job, endpoint, state: 'queued', cancel: new AbortController(), durable: deferred() };
     this.pending.add(tracked);
-    void this.run(tracked);
+    tracked.attempting = this.run(tracked);
     return tracked.durable.promise;
   }
 
@@ -216,9 +218,7 @@ export class DeliveryDispatcher {
       this.ledger.forget(key);
       t.durable.reject(err);
     });
-    // Tracked until the attempt ends; see finishInBackground.
-    const ended = new Promise<void>((resolve) => (t.onBackgroundEnd = resolve));
-    const tracked = ended.finally(() => {
+    const tracked = (t.attempting ?? Promise.resolve()).finally(() => {
       this.background.delete(tracked);
       const left = (this.slow.get(t.endpoint) ?? []).filter((a) => a !== running);
       if (left.length > 0) this.slow.set(t.endpoint, left);
@@ -237,8 +237,6 @@ export class DeliveryDispatcher {
       // The safety copy will make the attempt again.
       this.ledger.forget(key);
       this.logger.error({ err, invocationId: t.job.invocation_id, attempt: t.job.attempt }, 'could not publish a handed-off attempt');
-    } finally {
-      t.onBackgroundEnd?.();
     }
   }
 

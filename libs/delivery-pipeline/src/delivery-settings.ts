@@ -20,12 +20,7 @@ export interface DeliverySettings {
   responseBodyCapBytes: number;
   /** Kafka partitions processed at once, per consumer. */
   partitionsConcurrency: number;
-  /**
-   * Most bytes of one partition per fetch: a batch is attempted at once and
-   * waited for at most batchPatienceMs, so it should hold what the
-   * endpoint's slots get through in that time, not a megabyte of jobs whose
-   * tail would only be deferred.
-   */
+  /** Most bytes of one partition per fetch (jobs and delay tiers). */
   fetchBytesPerPartition: number;
   sessionTimeoutMs: number;
   breaker: BreakerSettings;

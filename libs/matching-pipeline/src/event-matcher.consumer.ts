@@ -12,8 +12,6 @@ interface MatchRequest {
   options: MatchOptions;
 }
 
-/** A job is its event and its action plus ids, URLs and timestamps. */
-
 /**
  * Canonical events and reflow requests in, delivery jobs out: a batch's jobs
  * are produced (acks=all) before the batch is committed. Consumption starts

@@ -41,13 +41,19 @@ describe('BatchConsumer against the real broker', () => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
   });
 
+  /** A connection of the test's prefix, connected, closed after the test, with the topics the tests use. */
+  async function connected(prefix: string, clientId: string): Promise<KafkaConnection> {
+    const connection = connectionFor(prefix, clientId);
+    await connection.connect();
+    cleanup.push(() => connection.disconnect());
+    await connection.ensureTopics([topic, Topics.matcherDeadLetter]);
+    return connection;
+  }
+
   it('re-delivers a batch to a restarted consumer when the first crashed before committing', async () => {
     const prefix = uniquePrefix('alo');
     const groupId = `${prefix}group`;
-    const producer = connectionFor(prefix, 'producer');
-    await producer.connect();
-    cleanup.push(() => producer.disconnect());
-    await producer.ensureTopics([topic, Topics.matcherDeadLetter]);
+    const producer = await connected(prefix, 'producer');
     await producer.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_1', value: reflowRequest('first') }]);
 
     // The first consumer, in its own process, receives the message and dies
@@ -63,9 +69,7 @@ describe('BatchConsumer against the real broker', () => {
     });
     child.kill('SIGKILL');
 
-    const restarted = connectionFor(prefix, 'restarted');
-    await restarted.connect();
-    cleanup.push(() => restarted.disconnect());
+    const restarted = await connected(prefix, 'restarted');
     const got: ConsumedMessage<unknown>[] = [];
     await restarted
       .consumer({
@@ -87,10 +91,7 @@ describe('BatchConsumer against the real broker', () => {
   it('fetches on while a batch finishes in the background, commits nothing past it until its work is durable, and re-reads from there when that work fails', async () => {
     const prefix = uniquePrefix('pipe');
     const groupId = `${prefix}group`;
-    const connection = connectionFor(prefix, 'pipelined');
-    await connection.connect();
-    cleanup.push(() => connection.disconnect());
-    await connection.ensureTopics([topic, Topics.matcherDeadLetter]);
+    const connection = await connected(prefix, 'pipelined');
     const admin = connection.kafka.admin();
     await admin.connect();
     cleanup.push(() => admin.disconnect());
@@ -140,10 +141,7 @@ describe('BatchConsumer against the real broker', () => {
 
   it('sends a malformed message to the dead-letter topic with its reason and processes the next one', async () => {
     const prefix = uniquePrefix('dlq');
-    const connection = connectionFor(prefix, 'dlq');
-    await connection.connect();
-    cleanup.push(() => connection.disconnect());
-    await connection.ensureTopics([topic, Topics.matcherDeadLetter]);
+    const connection = await connected(prefix, 'dlq');
 
     const deadLetters = await new TopicRecorder(prefix, Topics.matcherDeadLetter).start();
     cleanup.push(() => deadLetters.stop());

@@ -329,7 +329,6 @@ export class BatchConsumer<T> {
     await this.committing;
   }
 
-
   // No seek: the resolved and committed offsets already point at the held
   // message. A seek would outlive a rebalance that takes the partition away
   // (kafkajs keeps pending seeks per partition) and rewind it, should it come
