@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
 import { Topics, TopicSpec } from '@hookstream/contracts';
 import type { IngestSettings } from '@hookstream/ingest-pipeline';
+import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
 
 export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
@@ -20,7 +21,13 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
     INGEST_DEDUP_WINDOW_HOURS: positiveInt(72),
     INGEST_HTTP_BATCH_LIMIT: positiveInt(500),
     /** Largest canonical event in JSON bytes; a delivery job (event + action) must stay under Kafka's 1 MiB. */
-    INGEST_MAX_EVENT_BYTES: positiveInt(512 * 1024),
+    INGEST_MAX_EVENT_BYTES: z.coerce.number().int().positive().max(MAX_REQUEST_BYTES, 'an event must fit one publish request').default(256 * 1024),
+    /** Deepest nesting of objects and arrays in an event (the event itself is level 1); downstream code recurses that deep. */
+    INGEST_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+    /** workflow-config: its event-type catalog decides which source and type an event may have. */
+    WORKFLOW_CONFIG_URL: z.string().url().default('http://127.0.0.1:3001'),
+    /** How often the cached event-type catalog is reloaded (an unknown type also reloads it, at most every 5 s). */
+    INGEST_CATALOG_REFRESH_MS: positiveInt(30_000),
     /** Consumer group of the inbound topics; KAFKA_TOPIC_PREFIX is put in front, so side-by-side deployments stay apart. */
     INGEST_GROUP_ID: z.string().min(1).default('event-ingest'),
     /** JSON object: CloudEvents source URI -> catalog source. CAF's own source maps to "transactions". */
@@ -35,7 +42,8 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
           return z.NEVER;
         }
       })
-      .pipe(z.record(z.string(), z.string())),
+      .pipe(z.record(z.string(), z.string()))
+      .transform((sources) => new Map(Object.entries(sources))),
   });
 export type EventIngestConfig = z.infer<typeof EventIngestEnv>;
 
@@ -48,6 +56,9 @@ export function ingestSettings(config: EventIngestConfig): IngestSettings {
     dedupWindowHours: config.INGEST_DEDUP_WINDOW_HOURS,
     httpBatchLimit: config.INGEST_HTTP_BATCH_LIMIT,
     maxEventBytes: config.INGEST_MAX_EVENT_BYTES,
+    maxDepth: config.INGEST_MAX_DEPTH,
+    workflowConfigUrl: config.WORKFLOW_CONFIG_URL.replace(/\/+$/, ''),
+    catalogRefreshMs: config.INGEST_CATALOG_REFRESH_MS,
     groupId: `${config.KAFKA_TOPIC_PREFIX}${config.INGEST_GROUP_ID}`,
     cloudEventSources: config.INGEST_CLOUDEVENT_SOURCES,
   };
