@@ -17,7 +17,9 @@ export interface ShapeProblem {
 export const DEFAULT_MAX_DEPTH = 32;
 
 // Without the u flag a regex sees UTF-16 code units, so a surrogate alone is matchable.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_OR_UNSTORABLE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** NUL or a lone UTF-16 surrogate: jsonb refuses both and a lone surrogate has no UTF-8 form. */
