@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
-import { Topics, TopicSpec } from '@hookstream/contracts';
+import { ProducerFieldLimits, Topics, TopicSpec } from '@hookstream/contracts';
+import { isUnfitIdentifier } from '@hookstream/ingest-domain';
 import type { IngestSettings } from '@hookstream/ingest-pipeline';
 import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
 
@@ -17,7 +18,8 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
       .default(Topics.producerEvents.name)
       .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[a-zA-Z0-9._-]+$/, 'topic names: letters, digits, . _ -')).min(1, 'needs at least one topic')),
-    INGEST_DEFAULT_TENANT: z.string().min(1).optional(),
+    /** It lands in the dedup ledger and every event: printable, as a producer's tenant must be. */
+    INGEST_DEFAULT_TENANT: z.string().min(1).max(ProducerFieldLimits.tenant).refine((t) => !isUnfitIdentifier(t), 'no control characters or lone surrogates').optional(),
     INGEST_DEDUP_WINDOW_HOURS: positiveInt(72),
     INGEST_HTTP_BATCH_LIMIT: positiveInt(500),
     /** Largest canonical event in JSON bytes; a delivery job (event + action) must stay under Kafka's 1 MiB. */

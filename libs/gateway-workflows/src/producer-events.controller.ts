@@ -24,7 +24,7 @@ import { AcceptedEvents } from './workflow.responses';
 @ApiSecurity('api-key')
 @ApiUnauthorizedResponse({ type: ApiErrorBody })
 @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'error_codes name what is wrong; details says where' })
-@ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'event-ingest unreachable, or its Postgres down (with Retry-After)' })
+@ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'event-ingest unreachable' })
 @UseGuards(TenantAuthGuard)
 @Controller('events')
 export class ProducerEventsController {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_TYPES_PATH, EventTypeCatalogAnswer } from '@hookstream/contracts';
 import { KnownEventTypes } from '@hookstream/ingest-domain';
 import type { Logger } from '@hookstream/logging';
@@ -17,11 +17,12 @@ const FIRST_LOAD_RETRY_MS = 1_000;
  * load succeeds, event-ingest is not ready and accepts nothing.
  */
 @Injectable()
-export class EventTypeCatalogClient implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventTypeCatalogClient implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private known: KnownEventTypes | undefined;
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
   private stop = () => undefined as void;
+  private stopped = false;
 
   constructor(
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
@@ -37,6 +38,11 @@ export class EventTypeCatalogClient implements OnApplicationBootstrap, OnApplica
     this.reload().catch((err: unknown) => this.logger.warn({ err }, 'event-type catalog not loaded yet'));
   }
 
+  beforeApplicationShutdown(): void {
+    // A batch waiting for the first catalog gives up, uncommitted, so the service can stop.
+    this.stopped = true;
+  }
+
   onApplicationShutdown(): void {
     this.stop();
   }
@@ -50,6 +56,7 @@ export class EventTypeCatalogClient implements OnApplicationBootstrap, OnApplica
   async loaded(): Promise<KnownEventTypes> {
     for (;;) {
       if (this.known) return this.known;
+      if (this.stopped) throw new Error('stopping before the event-type catalog was loaded');
       await this.reload().catch(() => new Promise((resolve) => setTimeout(resolve, FIRST_LOAD_RETRY_MS)));
     }
   }

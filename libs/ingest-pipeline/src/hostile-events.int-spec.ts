@@ -101,4 +101,15 @@ describe('event-ingest refuses hostile producer events, over Kafka and HTTP, and
     await waitFor(() => eventsFor('pay_http_after').length === 1, { what: 'the valid HTTP event' });
     expect(eventsFor('pay_batch_ok')).toEqual([]);
   }, 60_000);
+
+  it('knows an event type an operator added to the catalog within seconds, long before the periodic reload', async () => {
+    const added = await fetch(`${platform.url('workflow-config')}/internal/event-types`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'payouts', events: [{ id: 'payout_paid' }] }),
+    });
+    expect(added.status).toBe(201);
+    const payout = JSON.stringify({ source: 'payouts', type: 'payout_paid', subject_id: 'po_1' });
+    await waitFor(async () => (await post('', payout)).status === 202, { timeoutMs: 15_000, what: 'the new type to be accepted' });
+  }, 30_000);
 });
