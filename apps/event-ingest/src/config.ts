@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
-import { ProducerFieldLimits, Topics, TopicSpec } from '@hookstream/contracts';
-import { isUnfitIdentifier } from '@hookstream/ingest-domain';
+import { isUnfitIdentifier, ProducerFieldLimits, Topics, TopicSpec } from '@hookstream/contracts';
 import type { IngestSettings } from '@hookstream/ingest-pipeline';
 import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
 

@@ -1,4 +1,5 @@
 export * from './ids';
+export * from './text';
 export * from './topics';
 export * from './contract';
 export * from './messages/event';

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { PRINTABLE_TEXT } from '@hookstream/contracts';
 import { ApiError, ApiErrorBody } from './api-error';
 import { AdminGuard } from './tenant-auth.guard';
 import { TenantService } from './tenant.service';
-import { PRINTABLE_TEXT } from './hostile-input';
 import { code } from './validation';
 
 export class CreateTenantDto {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { newId } from '@hookstream/contracts';
+import { newId, PRINTABLE_TEXT } from '@hookstream/contracts';
 import { DatabaseUnavailableError, UpstreamError } from './api-error';
 import { errorResponse } from './api-exception.filter';
 import { againstDatabase, isDatabaseUnreachable } from './database-availability';
-import { isWellFormedPathId, nestsDeeperThan, PRINTABLE_TEXT } from './hostile-input';
+import { isWellFormedPathId, nestsDeeperThan } from './hostile-input';
 import { PathIdPipe } from './path-id.pipe';
 
 const nested = (levels: number, asArray = false): unknown => {

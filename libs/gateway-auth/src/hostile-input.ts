@@ -1,4 +1,4 @@
-import { IdPrefix, idPattern } from '@hookstream/contracts';
+import { IdPrefix, idPattern, isUnfitIdentifier, ProducerFieldLimits } from '@hookstream/contracts';
 
 /**
  * Deepest JSON body accepted, the body itself being level 1. class-validator
@@ -21,10 +21,8 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
   return false;
 }
 
-// Control characters (C0, DEL, C1) and lone UTF-16 surrogates; no u flag, so surrogates are code units.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNFIT = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const MAX_FREE_ID_LENGTH = 200;
+// As long as the longest producer identifier (a subject id) may be.
+const MAX_FREE_ID_LENGTH = ProducerFieldLimits.subjectId;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Route parameters whose ids have a known form; other parameters (subject ids, tenant ids) are free text of bounded length. */
@@ -40,9 +38,5 @@ const PATH_ID_FORMS = new Map<string, RegExp>([
 export function isWellFormedPathId(name: string, value: string): boolean {
   const form = PATH_ID_FORMS.get(name);
   if (form) return form.test(value);
-  return value.length > 0 && value.length <= MAX_FREE_ID_LENGTH && !UNFIT.test(value);
+  return value.length > 0 && value.length <= MAX_FREE_ID_LENGTH && !isUnfitIdentifier(value);
 }
-
-/** Printable text for names and such: no control characters, surrogates only in pairs. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-export const PRINTABLE_TEXT = /^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;

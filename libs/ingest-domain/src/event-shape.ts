@@ -1,3 +1,5 @@
+import { hasUnstorableCharacters, isUnfitIdentifier } from '@hookstream/contracts';
+
 /**
  * Checks on the raw shape of what a producer sends, before anything else
  * reads it. Everything an event carries ends up in Postgres jsonb (which
@@ -15,18 +17,6 @@ export interface ShapeProblem {
 }
 
 export const DEFAULT_MAX_DEPTH = 32;
-
-// Without the u flag a regex sees UTF-16 code units, so a surrogate alone is matchable.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_OR_UNSTORABLE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** NUL or a lone UTF-16 surrogate: jsonb refuses both and a lone surrogate has no UTF-8 form. */
-export const hasUnstorableCharacters = (s: string): boolean => UNSTORABLE.test(s);
-
-/** The above, or a control character: identifiers travel in keys, headers and log lines. */
-export const isUnfitIdentifier = (s: string): boolean => CONTROL_OR_UNSTORABLE.test(s);
 
 interface Frame {
   value: unknown;
