@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
-import { Topics, TopicSpec } from '@hookstream/contracts';
+import { isUnfitIdentifier, ProducerFieldLimits, Topics, TopicSpec } from '@hookstream/contracts';
 import type { IngestSettings } from '@hookstream/ingest-pipeline';
+import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
 
 export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
@@ -16,11 +17,18 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
       .default(Topics.producerEvents.name)
       .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[a-zA-Z0-9._-]+$/, 'topic names: letters, digits, . _ -')).min(1, 'needs at least one topic')),
-    INGEST_DEFAULT_TENANT: z.string().min(1).optional(),
+    /** It lands in the dedup ledger and every event: printable, as a producer's tenant must be. */
+    INGEST_DEFAULT_TENANT: z.string().min(1).max(ProducerFieldLimits.tenant).refine((t) => !isUnfitIdentifier(t), 'no control characters or lone surrogates').optional(),
     INGEST_DEDUP_WINDOW_HOURS: positiveInt(72),
     INGEST_HTTP_BATCH_LIMIT: positiveInt(500),
     /** Largest canonical event in JSON bytes; a delivery job (event + action) must stay under Kafka's 1 MiB. */
-    INGEST_MAX_EVENT_BYTES: positiveInt(512 * 1024),
+    INGEST_MAX_EVENT_BYTES: z.coerce.number().int().positive().max(MAX_REQUEST_BYTES, 'an event must fit one publish request').default(256 * 1024),
+    /** Deepest nesting of objects and arrays in an event (the event itself is level 1); downstream code recurses that deep. */
+    INGEST_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+    /** workflow-config: its event-type catalog decides which source and type an event may have. */
+    WORKFLOW_CONFIG_URL: z.string().url().default('http://127.0.0.1:3001'),
+    /** How often the cached event-type catalog is reloaded (an unknown type also reloads it, at most every 5 s). */
+    INGEST_CATALOG_REFRESH_MS: positiveInt(30_000),
     /** Consumer group of the inbound topics; KAFKA_TOPIC_PREFIX is put in front, so side-by-side deployments stay apart. */
     INGEST_GROUP_ID: z.string().min(1).default('event-ingest'),
     /** JSON object: CloudEvents source URI -> catalog source. CAF's own source maps to "transactions". */
@@ -35,7 +43,8 @@ export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
           return z.NEVER;
         }
       })
-      .pipe(z.record(z.string(), z.string())),
+      .pipe(z.record(z.string(), z.string()))
+      .transform((sources) => new Map(Object.entries(sources))),
   });
 export type EventIngestConfig = z.infer<typeof EventIngestEnv>;
 
@@ -48,6 +57,9 @@ export function ingestSettings(config: EventIngestConfig): IngestSettings {
     dedupWindowHours: config.INGEST_DEDUP_WINDOW_HOURS,
     httpBatchLimit: config.INGEST_HTTP_BATCH_LIMIT,
     maxEventBytes: config.INGEST_MAX_EVENT_BYTES,
+    maxDepth: config.INGEST_MAX_DEPTH,
+    workflowConfigUrl: config.WORKFLOW_CONFIG_URL.replace(/\/+$/, ''),
+    catalogRefreshMs: config.INGEST_CATALOG_REFRESH_MS,
     groupId: `${config.KAFKA_TOPIC_PREFIX}${config.INGEST_GROUP_ID}`,
     cloudEventSources: config.INGEST_CLOUDEVENT_SOURCES,
   };

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { PRINTABLE_TEXT } from '@hookstream/contracts';
 import { ApiError, ApiErrorBody } from './api-error';
 import { AdminGuard } from './tenant-auth.guard';
 import { TenantService } from './tenant.service';
@@ -11,6 +12,7 @@ export class CreateTenantDto {
   @IsString({ context: code('name_required') })
   @IsNotEmpty({ context: code('name_required') })
   @MaxLength(200, { context: code('name_invalid') })
+  @Matches(PRINTABLE_TEXT, { context: code('name_invalid') })
   name!: string;
 }
 

@@ -24,15 +24,24 @@ export class ApiError extends HttpException {
   }
 }
 
-/** An internal service answered an error: its status and body pass through. */
+/** An internal service answered an error: its status, body and Retry-After pass through. */
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
   constructor(
     readonly status: number,
     readonly body: unknown,
+    readonly retryAfter?: string,
   ) {
     super(`upstream answered ${status}`);
   }
+}
+
+/** Seconds a client should wait after a 503 for a dependency that went away: reconnects take a few. */
+export const RETRY_AFTER_SECONDS = '5';
+
+/** The gateway's own Postgres (tenants and keys) could not be reached: 503 with Retry-After. */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
 }
 
 /** An internal service could not be reached: the gateway answers 503. */

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from '@hookstream/logging';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { ServiceUnreachableError, UpstreamError } from './api-error';
+import { DatabaseUnavailableError, RETRY_AFTER_SECONDS, ServiceUnreachableError, UpstreamError } from './api-error';
 import { ensureRequestId } from './request-id.middleware';
 
 const ERROR_TYPES: Record<number, string> = {
@@ -23,14 +23,22 @@ function errorType(status: number): string {
   return ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'request_invalid');
 }
 
+export interface ErrorAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  /** Retry-After, on 503s a client should try again after. */
+  retryAfter?: string;
+}
+
 /** The body and status of any error, in the public error shape. */
-export function errorResponse(err: unknown): { status: number; body: Record<string, unknown> } {
+export function errorResponse(err: unknown): ErrorAnswer {
   if (err instanceof UpstreamError) {
     // The internal service's own request id would hide the gateway's.
     const { request_id: _, ...body } = typeof err.body === 'object' && err.body !== null && !Array.isArray(err.body) ? (err.body as Record<string, unknown>) : {};
-    return { status: err.status, body: { error_type: errorType(err.status), ...body } };
+    return { status: err.status, body: { error_type: errorType(err.status), ...body }, ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) };
   }
   if (err instanceof ServiceUnreachableError) return { status: 503, body: { error_type: 'service_unavailable' } };
+  if (err instanceof DatabaseUnavailableError) return { status: 503, body: { error_type: 'service_unavailable', error_codes: ['database_unavailable'] }, retryAfter: RETRY_AFTER_SECONDS };
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const payload = err.getResponse();
@@ -52,10 +60,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const { status, body } = errorResponse(err);
+    const { status, body, retryAfter } = errorResponse(err);
     const requestId = ensureRequestId(req, res);
     if (status >= 500) this.logger.error({ err, requestId, status }, 'request failed');
     if (res.headersSent) return;
+    if (retryAfter) res.setHeader('Retry-After', retryAfter);
     res.status(status).json({ request_id: requestId, ...body });
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminController } from './admin.controller';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { PathIdPipe } from './path-id.pipe';
 import { RequestIdMiddleware } from './request-id.middleware';
 import { AdminGuard, TenantAuthGuard } from './tenant-auth.guard';
 import { ApiKeyEntity, TenantEntity } from './tenant.entity';
@@ -15,7 +16,7 @@ export const GatewayAuthMigrations = [CreateTenants1732300000000];
 
 /**
  * The gateway's edge: tenants and keys, TenantAuthGuard, request ids, the
- * validation pipe and the error filter. Global, so feature libs only import
+ * path-id and validation pipes and the error filter. Global, so feature libs only import
  * the guards (TenantAuthGuard, AdminGuard) and @CurrentTenant().
  */
 @Global()
@@ -31,6 +32,7 @@ export class GatewayAuthModule implements NestModule {
         TenantAuthGuard,
         AdminGuard,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useClass: PathIdPipe },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
       exports: [TenantService, TenantAuthGuard, AdminGuard, GATEWAY_AUTH_SETTINGS],

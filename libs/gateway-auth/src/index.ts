@@ -6,3 +6,6 @@ export * from './tenant.service';
 export * from './tenant-auth.guard';
 export * from './internal-http-client';
 export * from './gateway-auth.module';
+export * from './body-depth.middleware';
+export * from './hostile-input';
+export * from './database-availability';

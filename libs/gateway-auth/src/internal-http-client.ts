@@ -9,6 +9,8 @@ export const INTERNAL_REQUEST_ID_HEADER = 'x-request-id';
 export interface InternalResponse<T = unknown> {
   status: number;
   body: T;
+  /** The service's Retry-After, passed on with its 503. */
+  retryAfter?: string;
 }
 
 /**
@@ -35,25 +37,28 @@ export class InternalHttpClient {
     const requestId = requestContext.current()?.requestId;
     if (requestId) headers[INTERNAL_REQUEST_ID_HEADER] = requestId;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    // Outside the try: a body that cannot be serialized is the gateway's fault, not an unreachable service.
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     try {
       const res = await this.pool.request({
         method: method as 'GET',
         path,
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
       const text = await res.body.text();
-      let body: unknown = undefined;
+      let answer: unknown = undefined;
       if (text) {
         try {
-          body = JSON.parse(text);
+          answer = JSON.parse(text);
         } catch {
-          body = text;
+          answer = text;
         }
       }
-      return { status: res.statusCode, body: body as T };
+      const retryAfter = res.headers['retry-after'];
+      return { status: res.statusCode, body: answer as T, ...(typeof retryAfter === 'string' ? { retryAfter } : {}) };
     } catch (err) {
       throw new ServiceUnreachableError(`${method} ${path}: ${(err as Error).message}`);
     }
@@ -62,7 +67,7 @@ export class InternalHttpClient {
   /** Success answers only: an error status passes through as UpstreamError. */
   async call<T = unknown>(method: string, path: string, options: { tenantId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
     const res = await this.request<T>(method, path, options);
-    if (res.status >= 400) throw new UpstreamError(res.status, res.body);
+    if (res.status >= 400) throw new UpstreamError(res.status, res.body, res.retryAfter);
     return res;
   }
 

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { newId } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { againstDatabase } from './database-availability';
 import { ApiKeyEntity, TenantEntity } from './tenant.entity';
 
 export interface GatewayAuthSettings {
@@ -41,25 +42,25 @@ export class TenantService implements OnModuleInit {
 
   /** The tenant a key belongs to, or undefined for an unknown key. */
   async tenantOf(key: string): Promise<string | undefined> {
-    const row = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(key) });
+    const row = await againstDatabase(() => this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(key) }));
     return row?.tenantId;
   }
 
   async createTenant(name: string): Promise<{ id: string; api_key: string }> {
     const id = newId('ten');
-    await this.dataSource.getRepository(TenantEntity).insert({ id, name });
+    await againstDatabase(() => this.dataSource.getRepository(TenantEntity).insert({ id, name }));
     return { id, api_key: await this.insertKey(id) };
   }
 
   /** undefined when the tenant does not exist. */
   async createKey(tenantId: string): Promise<string | undefined> {
-    if (!(await this.dataSource.getRepository(TenantEntity).existsBy({ id: tenantId }))) return undefined;
+    if (!(await againstDatabase(() => this.dataSource.getRepository(TenantEntity).existsBy({ id: tenantId })))) return undefined;
     return this.insertKey(tenantId);
   }
 
   private async insertKey(tenantId: string): Promise<string> {
     const key = newApiKey();
-    await this.dataSource.getRepository(ApiKeyEntity).insert({ id: newId('key'), tenantId, keyHash: hashApiKey(key) });
+    await againstDatabase(() => this.dataSource.getRepository(ApiKeyEntity).insert({ id: newId('key'), tenantId, keyHash: hashApiKey(key) }));
     return key;
   }
 }

@@ -16,8 +16,9 @@ import { AcceptedEvents } from './workflow.responses';
 
 /**
  * Producers publish events over HTTP. event-ingest owns the producer
- * contract: its status and body pass through (errors in the gateway's shape;
- * 503 when it cannot be reached).
+ * contract: its status, body and Retry-After pass through (errors in the
+ * gateway's shape: 422 with its codes; 503 with Retry-After while its
+ * Postgres is down; 503 when it cannot be reached at all).
  */
 @ApiTags('producer events')
 @ApiSecurity('api-key')

@@ -76,7 +76,7 @@ describe('readProducerEvent', () => {
   it("maps a CloudEvents source URI to the catalog source it stands for", () => {
     const result = readProducerEvent(
       { specversion: '1.0', id: 'x', source: 'https://api.public.caf.io/v1/orchestrations', type: 'TransactionPending', subject: 'txn_2', tenant: 'ten_a' },
-      { cloudEventSources: { 'https://api.public.caf.io/v1/orchestrations': 'transactions' } },
+      { cloudEventSources: new Map([['https://api.public.caf.io/v1/orchestrations', 'transactions']]) },
     );
     if (!result.ok) throw new Error(result.reason);
     expect(result.event.source).toBe('transactions');

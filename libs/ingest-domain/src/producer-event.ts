@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CanonicalEvent, CloudEventEnvelope, ProducerEvent } from '@hookstream/contracts';
+import { CanonicalEvent, CloudEventEnvelope, ProducerEvent, ProducerFieldLimits } from '@hookstream/contracts';
+import type { KnownEventTypes } from './event-catalog';
+import { DEFAULT_MAX_DEPTH, findShapeProblem, findUnfitIdentifier } from './event-shape';
 
 /** A producer's event, whichever envelope it came in, before it has an evt_ id. */
 export interface AcceptedProducerEvent {
@@ -38,7 +40,7 @@ export interface ReadOptions {
    * This maps one to the other (e.g. CAF's orchestrations URI -> "transactions").
    * Sources not listed are kept as they are.
    */
-  cloudEventSources?: Readonly<Record<string, string>>;
+  cloudEventSources?: ReadonlyMap<string, string>;
   /**
    * Largest canonical event accepted, in bytes of JSON. A delivery job carries
    * the event plus its action, and Kafka refuses records past its
@@ -46,9 +48,13 @@ export interface ReadOptions {
    * produced is a rejection, not a partition blocked by retries.
    */
   maxEventBytes?: number;
+  /** Deepest nesting of objects and arrays accepted, the event itself being level 1. */
+  maxDepth?: number;
+  /** When given, source and type must be one of its pairs (after the CloudEvents source mapping). */
+  knownEventTypes?: KnownEventTypes;
 }
 
-export const DEFAULT_MAX_EVENT_BYTES = 512 * 1024;
+export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 const DEFAULT_VERSION = '1.0.0';
 
 /**
@@ -64,8 +70,16 @@ const RESERVED_METADATA = ['webhook_url', 'producer_id', 'test', 'cloudevents_so
  */
 export function readProducerEvent(input: unknown, options: ReadOptions = {}): ProducerEventResult {
   if (!isRecord(input)) return reject(['body_invalid'], 'the event must be a JSON object');
-  const result = 'specversion' in input ? readCloudEvent(input, options) : readEnvelope(input, options);
-  return result.ok ? withinSizeLimit(result.event, options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES) : result;
+  // First, before anything recurses into it or copies its strings.
+  const shape = findShapeProblem(input, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  if (shape) return reject([shape.code], shape.reason);
+  const result = Object.hasOwn(input, 'specversion') ? readCloudEvent(input, options) : readEnvelope(input, options);
+  if (!result.ok) return result;
+  const { source, type } = result.event;
+  if (options.knownEventTypes && !options.knownEventTypes.has(source, type)) {
+    return reject(['event_type_unknown'], `event type unknown: source ${JSON.stringify(source)} has no type ${JSON.stringify(type)} in the catalog`);
+  }
+  return withinSizeLimit(result.event, options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
 }
 
 /** JSON bytes from Kafka: invalid JSON is a reason too. */
@@ -86,10 +100,22 @@ function readEnvelope(input: object, options: ReadOptions): Mapped {
   const parsed = ProducerEvent.safeParse(input);
   if (!parsed.success) return fromIssues(parsed.error);
   const e = parsed.data;
+  const unfit = findUnfitIdentifier([
+    ['id', e.id, ProducerFieldLimits.id],
+    ['source', e.source, ProducerFieldLimits.source],
+    ['type', e.type, ProducerFieldLimits.type],
+    ['tenant', e.tenant, ProducerFieldLimits.tenant],
+    ['subject_id', e.subject_id, ProducerFieldLimits.subjectId],
+    ['entity_id', e.entity_id, ProducerFieldLimits.entityId],
+    ['processing_channel_id', e.processing_channel_id, ProducerFieldLimits.processingChannelId],
+    ['version', e.version, ProducerFieldLimits.version],
+    ['metadata.webhookUrl', e.metadata?.webhookUrl, ProducerFieldLimits.webhookUrl],
+  ]);
+  if (unfit) return reject([unfit.code], unfit.reason);
   const tenantId = options.tenantId || e.tenant || options.defaultTenantId;
   if (!tenantId) return reject(['tenant_required'], 'tenant missing: set `tenant` or configure INGEST_DEFAULT_TENANT');
   const { webhookUrl, ...extraMetadata } = e.metadata ?? {};
-  const reserved = RESERVED_METADATA.filter((key) => key in extraMetadata);
+  const reserved = RESERVED_METADATA.filter((key) => Object.hasOwn(extraMetadata, key));
   if (reserved.length > 0) {
     return reject(
       reserved.map((key) => `metadata_${key}_reserved`),
@@ -123,20 +149,33 @@ function readCloudEvent(input: object, options: ReadOptions): Mapped {
   if (!tenantId) return reject(['tenant_required'], 'tenant missing: set the `tenant` extension attribute or configure INGEST_DEFAULT_TENANT');
   const data = cloudEventData(ce);
   // CAF puts the per-transaction callback in data.metadata.webhookUrl; the extension attribute works too.
-  const nestedUrl = isRecord(data.metadata) && typeof data.metadata.webhookUrl === 'string' ? data.metadata.webhookUrl : undefined;
+  const nestedMetadata = Object.hasOwn(data, 'metadata') ? data.metadata : undefined;
+  const nestedUrl = isRecord(nestedMetadata) && Object.hasOwn(nestedMetadata, 'webhookUrl') && typeof nestedMetadata.webhookUrl === 'string' ? nestedMetadata.webhookUrl : undefined;
   const webhookUrl = ce.webhookurl ?? nestedUrl;
   if (webhookUrl !== undefined && !z.string().url().safeParse(webhookUrl).success) {
     return reject(['metadata_webhook_url_invalid'], 'data.metadata.webhookUrl: must be an absolute URL');
   }
   // CAF's events carry no `subject`: the transaction is what they are about.
-  const subject = ce.subject ?? (typeof data.transactionId === 'string' && data.transactionId !== '' ? data.transactionId : undefined);
+  const transactionId = Object.hasOwn(data, 'transactionId') && typeof data.transactionId === 'string' && data.transactionId !== '' ? data.transactionId : undefined;
+  const subject = ce.subject ?? transactionId;
   if (!subject) return reject(['subject_id_required'], 'subject: required (or data.transactionId)');
+  const unfit = findUnfitIdentifier([
+    ['id', ce.id, ProducerFieldLimits.id],
+    ['source', ce.source, ProducerFieldLimits.cloudEventSource],
+    ['type', ce.type, ProducerFieldLimits.type],
+    ['tenant', ce.tenant, ProducerFieldLimits.tenant],
+    [ce.subject === undefined ? 'data.transactionId' : 'subject', subject, ProducerFieldLimits.subjectId],
+    ['entityid', ce.entityid, ProducerFieldLimits.entityId],
+    ['processingchannelid', ce.processingchannelid, ProducerFieldLimits.processingChannelId],
+    [ce.webhookurl === undefined ? 'data.metadata.webhookUrl' : 'webhookurl', webhookUrl, ProducerFieldLimits.webhookUrl],
+  ]);
+  if (unfit) return reject([unfit.code], unfit.reason);
   return {
     ok: true,
     event: {
       producerId: ce.id,
       tenantId,
-      source: options.cloudEventSources?.[ce.source] ?? ce.source,
+      source: options.cloudEventSources?.get(ce.source) ?? ce.source,
       type: ce.type,
       subjectId: subject,
       entityId: ce.entityid || null,

@@ -7,6 +7,29 @@ import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 import { ProducerEventLedger } from './producer-event-ledger';
 
 /**
+ * A dependency of ingest (the dedup ledger's Postgres, or Kafka) failed: the
+ * events were not accepted and the same request may be sent again later.
+ */
+export class IngestUnavailableError extends Error {
+  override readonly name = 'IngestUnavailableError';
+  constructor(
+    readonly dependency: 'postgres' | 'kafka',
+    options: { cause: unknown },
+  ) {
+    super(`${dependency} unavailable: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
+  }
+}
+
+/** Runs one step against a dependency; its failure becomes an IngestUnavailableError. */
+async function against<T>(dependency: 'postgres' | 'kafka', step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (cause) {
+    throw new IngestUnavailableError(dependency, { cause });
+  }
+}
+
+/**
  * Turns accepted producer events into canonical events on the events topic,
  * one producer id one event. Kafka and HTTP ingest share it. Resolves only
  * once Kafka has the events (acks=all), so callers may commit or answer 202.
@@ -26,15 +49,18 @@ export class EventIngestor {
 
   /** The evt id of each input, in order (a duplicate answers the original id). */
   async ingest(events: AcceptedProducerEvent[]): Promise<string[]> {
-    const claims = await this.ledger.claim(producerKeysOf(events), () => newId('evt'), this.settings.dedupWindowHours);
+    // Every string here passed the event-shape checks, so a failing query means Postgres, not the input.
+    const claims = await against('postgres', () => this.ledger.claim(producerKeysOf(events), () => newId('evt'), this.settings.dedupWindowHours));
     const plan = planEmission(events, claims, () => newId('evt'));
     const now = new Date();
     // One publish keeps the input order of each subject's events (the publisher splits what is too big for one request).
-    await this.kafka.publisher.publish(
-      Contracts.events,
-      plan.emit.map(({ event, eventId }) => ({ key: event.subjectId, value: toCanonicalEvent(event, eventId, now) })),
+    await against('kafka', () =>
+      this.kafka.publisher.publish(
+        Contracts.events,
+        plan.emit.map(({ event, eventId }) => ({ key: event.subjectId, value: toCanonicalEvent(event, eventId, now) })),
+      ),
     );
-    await this.ledger.markPublished(plan.claimed);
+    await against('postgres', () => this.ledger.markPublished(plan.claimed));
     this.outcomes.inc({ outcome: 'accepted' }, plan.emit.length);
     this.outcomes.inc({ outcome: 'duplicate' }, plan.duplicates);
     return plan.ids;

@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnAp
 import type { Logger } from '@hookstream/logging';
 import { runPeriodically, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { EventIngestor } from './event-ingestor';
+import { EventTypeCatalogClient } from './event-type-catalog.client';
 import { IngestController } from './ingest.controller';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 import { ProducerEventLedger } from './producer-event-ledger';
@@ -38,7 +39,7 @@ export class IngestPipelineModule {
     return {
       module: IngestPipelineModule,
       controllers: [IngestController],
-      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, ProducerEventLedger, EventIngestor, ProducerTopicsConsumer, LedgerRetention],
+      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, EventTypeCatalogClient, ProducerEventLedger, EventIngestor, ProducerTopicsConsumer, LedgerRetention],
     };
   }
 }

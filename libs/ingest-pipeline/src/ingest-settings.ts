@@ -11,9 +11,15 @@ export interface IngestSettings {
   httpBatchLimit: number;
   /** Largest canonical event (JSON bytes) accepted; larger ones are rejected. */
   maxEventBytes: number;
+  /** Deepest nesting of objects and arrays accepted (the event is level 1); deeper ones are rejected. */
+  maxDepth: number;
+  /** workflow-config, whose event-type catalog decides which source and type an event may have. */
+  workflowConfigUrl: string;
+  /** How often the cached catalog is reloaded. */
+  catalogRefreshMs: number;
   groupId: string;
   /** CloudEvents source URI -> catalog source name. */
-  cloudEventSources: Record<string, string>;
+  cloudEventSources: ReadonlyMap<string, string>;
 }
 
 export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');

@@ -1,12 +1,18 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, Post, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Headers, HttpCode, HttpException, Inject, Post, Res, UnprocessableEntityException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { AcceptedProducerEvent, readProducerEvent } from '@hookstream/ingest-domain';
-import { EventIngestor } from './event-ingestor';
+import type { Response } from 'express';
+import { AcceptedProducerEvent, KnownEventTypes, ProducerEventResult, readProducerEvent } from '@hookstream/ingest-domain';
+import type { Logger } from '@hookstream/logging';
+import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { EventIngestor, IngestUnavailableError } from './event-ingestor';
+import { EventTypeCatalogClient } from './event-type-catalog.client';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
 export const TENANT_HEADER = 'x-hookstream-tenant';
 /** The gateway's request id, echoed in error bodies so a 422 can be traced. */
 const REQUEST_ID_HEADER = 'x-request-id';
+/** Seconds a caller should wait after a 503: Postgres or the catalog is back within that, or soon after. */
+const RETRY_AFTER_SECONDS = '5';
 
 /**
  * Internal HTTP ingest. The gateway authenticates the caller and passes the
@@ -17,7 +23,9 @@ const REQUEST_ID_HEADER = 'x-request-id';
 export class IngestController {
   constructor(
     private readonly ingestor: EventIngestor,
+    private readonly catalog: EventTypeCatalogClient,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Post()
@@ -26,9 +34,10 @@ export class IngestController {
     @Headers(TENANT_HEADER) tenantId: string | undefined,
     @Headers(REQUEST_ID_HEADER) requestId: string | undefined,
     @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<{ id: string; ids: string[] }> {
-    const [event] = this.read([body], requireTenant(tenantId), requestId);
-    const ids = await this.ingestor.ingest([event]);
+    const events = await this.read([body], requireTenant(tenantId), requestId, res);
+    const ids = await this.ingest(events, res);
     return { id: ids[0], ids };
   }
 
@@ -38,22 +47,37 @@ export class IngestController {
     @Headers(TENANT_HEADER) tenantId: string | undefined,
     @Headers(REQUEST_ID_HEADER) requestId: string | undefined,
     @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<{ ids: string[] }> {
     const tenant = requireTenant(tenantId);
     if (!Array.isArray(body) || body.length === 0) throw invalid(requestId, ['events_required'], 'the body must be a non-empty array of events');
     if (body.length > this.settings.httpBatchLimit) {
       throw invalid(requestId, ['batch_too_large'], `at most ${this.settings.httpBatchLimit} events per batch`);
     }
-    return { ids: await this.ingestor.ingest(this.read(body, tenant, requestId)) };
+    return { ids: await this.ingest(await this.read(body, tenant, requestId, res), res) };
+  }
+
+  private async ingest(events: AcceptedProducerEvent[], res: Response): Promise<string[]> {
+    try {
+      return await this.ingestor.ingest(events);
+    } catch (err) {
+      if (!(err instanceof IngestUnavailableError)) throw err;
+      this.logger.warn({ err }, 'ingest unavailable');
+      throw unavailable(res, `${err.dependency}_unavailable`);
+    }
   }
 
   /** All or nothing: one invalid event rejects the request, naming each problem by index. */
-  private read(bodies: unknown[], tenantId: string, requestId: string | undefined): AcceptedProducerEvent[] {
+  private async read(bodies: unknown[], tenantId: string, requestId: string | undefined, res: Response): Promise<AcceptedProducerEvent[]> {
+    const known = this.catalog.current();
+    if (!known) throw unavailable(res, 'event_type_catalog_unavailable');
+    let results = this.readAll(bodies, tenantId, known);
+    // A type added to the catalog since the last reload is known after one more.
+    if (results.some(isUnknownType) && (await this.catalog.reloadAfterMiss())) results = this.readAll(bodies, tenantId, this.catalog.current() ?? known);
     const accepted: AcceptedProducerEvent[] = [];
     const codes = new Set<string>();
     const details: string[] = [];
-    bodies.forEach((body, i) => {
-      const result = readProducerEvent(body, { tenantId, cloudEventSources: this.settings.cloudEventSources, maxEventBytes: this.settings.maxEventBytes });
+    results.forEach((result, i) => {
       if (result.ok) accepted.push(result.event);
       else {
         result.codes.forEach((c) => codes.add(c));
@@ -66,7 +90,14 @@ export class IngestController {
     }
     return accepted;
   }
+
+  private readAll(bodies: unknown[], tenantId: string, knownEventTypes: KnownEventTypes): ProducerEventResult[] {
+    const { cloudEventSources, maxEventBytes, maxDepth } = this.settings;
+    return bodies.map((body) => readProducerEvent(body, { tenantId, cloudEventSources, maxEventBytes, maxDepth, knownEventTypes }));
+  }
 }
+
+const isUnknownType = (result: ProducerEventResult) => !result.ok && result.codes.includes('event_type_unknown');
 
 function requireTenant(tenantId: string | undefined): string {
   if (!tenantId) throw new BadRequestException({ error_type: 'tenant_missing', error_codes: ['tenant_required'] });
@@ -75,4 +106,9 @@ function requireTenant(tenantId: string | undefined): string {
 
 function invalid(requestId: string | undefined, codes: string[], details: string): UnprocessableEntityException {
   return new UnprocessableEntityException({ ...(requestId ? { request_id: requestId } : {}), error_type: 'request_invalid', error_codes: codes, details });
+}
+
+function unavailable(res: Response, code: string): HttpException {
+  res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+  return new HttpException({ error_type: 'service_unavailable', error_codes: [code] }, 503);
 }

@@ -11,7 +11,8 @@ describe('event-ingest against the real broker and Postgres', () => {
   // No INGEST_DEFAULT_TENANT: a Kafka message without a tenant is a dead letter.
   const platform = new TestPlatform({
     label: 'ingest',
-    services: ['event-ingest'],
+    // workflow-config serves the event-type catalog ingest checks against.
+    services: ['event-ingest', 'workflow-config'],
     env: { INGEST_TOPICS: `${Topics.producerEvents.name},${PARTNER_TOPIC.name}`, INGEST_MAX_EVENT_BYTES: String(MAX_EVENT_BYTES) },
   });
   let kafka: KafkaConnection;
@@ -198,7 +199,7 @@ describe('event-ingest against the real broker and Postgres', () => {
     expect((await post('', body)).body.id).toBe(first.body.id);
     await produce([{ key: 'pay_dedup', value: { ...body, tenant: TENANT } }]);
     // Another source with the same producer id is another event.
-    await produce([{ key: 'pay_dedup', value: { ...body, tenant: TENANT, source: 'dispute' } }]);
+    await produce([{ key: 'pay_dedup', value: { ...body, tenant: TENANT, source: 'dispute', type: 'dispute_won' } }]);
     await waitFor(() => eventsFor('pay_dedup').length === 2, { what: 'the other source' });
 
     await platform.service('event-ingest').stop();
@@ -214,7 +215,7 @@ describe('event-ingest against the real broker and Postgres', () => {
     await waitFor(() => eventsFor('pay_dedup').length === 3, { timeoutMs: 30_000, what: 'the event after the duplicates' });
     expect(eventsFor('pay_dedup').map((e) => [e.source, e.type])).toEqual([
       ['gateway', 'payment_approved'],
-      ['dispute', 'payment_approved'],
+      ['dispute', 'dispute_won'],
       ['gateway', 'payment_captured'],
     ]);
     expect(eventsFor('pay_dedup')[0].id).toBe(first.body.id);

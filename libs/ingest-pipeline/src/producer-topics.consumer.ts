@@ -1,9 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
-import { AcceptedProducerEvent, readProducerBytes } from '@hookstream/ingest-domain';
+import { AcceptedProducerEvent, KnownEventTypes, ProducerEventResult, readProducerBytes, ReadOptions } from '@hookstream/ingest-domain';
 import { BatchConsumer, FetchPacing, ConsumedMessage, deadLetterMessage, KafkaConnection, MAX_REQUEST_BYTES } from '@hookstream/messaging';
 import { ReadinessRegistry } from '@hookstream/service-runtime';
 import { EventIngestor } from './event-ingestor';
+import { EventTypeCatalogClient } from './event-type-catalog.client';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
 /**
@@ -18,6 +19,7 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly kafka: KafkaConnection,
     private readonly ingestor: EventIngestor,
+    private readonly catalog: EventTypeCatalogClient,
     private readonly readiness: ReadinessRegistry,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
   ) {}
@@ -28,10 +30,10 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
       if (error) throw error;
     });
     await this.kafka.ensureTopics(this.settings.inboundTopics);
-    const options = {
-      defaultTenantId: this.settings.defaultTenantId,
-      cloudEventSources: this.settings.cloudEventSources,
-      maxEventBytes: this.settings.maxEventBytes,
+    const { defaultTenantId, cloudEventSources, maxEventBytes, maxDepth } = this.settings;
+    const read = (messages: ConsumedMessage<Buffer | null>[], knownEventTypes: KnownEventTypes) => {
+      const options: ReadOptions = { defaultTenantId, cloudEventSources, maxEventBytes, maxDepth, knownEventTypes };
+      return messages.map((m) => readSafely(m.value, options));
     };
     this.consumer = this.kafka.consumer<Buffer | null>({
       groupId: this.settings.groupId,
@@ -42,13 +44,16 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
       // A burst's batches are parsed, checked and re-encoded whole: smaller ones keep the heap from ballooning.
       maxBytesPerPartition: 256 * 1024,
       handle: async (messages) => {
+        // Without the catalog nothing can be judged: the partition waits for workflow-config rather than dead-lettering valid events.
+        let results = read(messages, await this.catalog.loaded());
+        // A type added to the catalog since the last reload is known after one more.
+        if (results.some(isUnknownType) && (await this.catalog.reloadAfterMiss())) results = read(messages, await this.catalog.loaded());
         const accepted: AcceptedProducerEvent[] = [];
         const rejected: DeadLetter[] = [];
-        for (const m of messages) {
-          const result = readProducerBytes(m.value, options);
+        results.forEach((result, i) => {
           if (result.ok) accepted.push(result.event);
-          else rejected.push(deadLetterOf(m, result.reason));
-        }
+          else rejected.push(deadLetterOf(messages[i], result.reason));
+        });
         await this.kafka.publisher.publishEncoded(Topics.ingestDeadLetter, rejected);
         this.ingestor.countRejected(rejected.length);
         if (accepted.length > 0) await this.ingestor.ingest(accepted);
@@ -59,6 +64,17 @@ export class ProducerTopicsConsumer implements OnApplicationBootstrap {
 }
 
 type DeadLetter = ReturnType<typeof deadLetterMessage>;
+
+const isUnknownType = (result: ProducerEventResult) => !result.ok && result.codes.includes('event_type_unknown');
+
+/** Reading is pure and bounded; should it still throw, that one message is a dead letter, never a stuck partition. */
+function readSafely(bytes: Buffer | null, options: ReadOptions): ProducerEventResult {
+  try {
+    return readProducerBytes(bytes, options);
+  } catch (err) {
+    return { ok: false, codes: ['event_unreadable'], reason: `unreadable: ${(err as Error).message}` };
+  }
+}
 
 /** Room for the key and the dead-letter headers beside the original bytes. */
 const LETTER_OVERHEAD = 4096;

@@ -8,7 +8,8 @@ const workflowState = (overrides: Parameters<typeof sampleWorkflowState>[0] = {}
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('event-ingest and matcher against the real broker and Postgres', () => {
-  const platform = new TestPlatform({ label: 'match', services: ['event-ingest', 'matcher'], env: { INGEST_DEFAULT_TENANT: TENANT } });
+  // workflow-config serves the event-type catalog ingest checks events against.
+  const platform = new TestPlatform({ label: 'match', services: ['event-ingest', 'matcher', 'workflow-config'], env: { INGEST_DEFAULT_TENANT: TENANT } });
   let kafka: KafkaConnection;
   let jobs: TopicRecorder;
   let events: TopicRecorder;
@@ -70,6 +71,16 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
     ingestRejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
     matcherRejected = await new TopicRecorder(platform.prefix, Topics.matcherDeadLetter).start();
     await platform.start();
+    // The backlog test's own event type, added to the catalog and known to ingest before any test runs.
+    await fetch(`${platform.url('workflow-config')}/internal/event-types`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'backlog', events: [{ id: 'filled' }] }),
+    });
+    const backlogEvent = JSON.stringify({ source: 'backlog', type: 'filled', subject_id: 'blk_catalog' });
+    const accepted = async () =>
+      (await fetch(`${platform.url('event-ingest')}/internal/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hookstream-tenant': TENANT }, body: backlogEvent })).status === 202;
+    await waitFor(accepted, { what: 'ingest to know the backlog event type' });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,0 +1,91 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_TYPES_PATH, EventTypeCatalogAnswer } from '@hookstream/contracts';
+import { KnownEventTypes } from '@hookstream/ingest-domain';
+import type { Logger } from '@hookstream/logging';
+import { ReadinessRegistry, runPeriodically, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
+
+const FETCH_TIMEOUT_MS = 5_000;
+/** A miss reloads the catalog at most this often, so a flood of unknown types costs one fetch. */
+const RELOAD_ON_MISS_AFTER_MS = 5_000;
+/** How often a service waiting for its first catalog asks again. */
+const FIRST_LOAD_RETRY_MS = 1_000;
+
+/**
+ * The event-type catalog as workflow-config serves it, cached and reloaded
+ * every INGEST_CATALOG_REFRESH_MS, never queried per event. Until the first
+ * load succeeds, event-ingest is not ready and accepts nothing.
+ */
+@Injectable()
+export class EventTypeCatalogClient implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private known: KnownEventTypes | undefined;
+  private loadedAt = 0;
+  private loading: Promise<void> | undefined;
+  private stop = () => undefined as void;
+  private stopped = false;
+
+  constructor(
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+    private readonly readiness: ReadinessRegistry,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.readiness.register('event-type-catalog', async () => {
+      if (!this.known) throw new Error(`event-type catalog not loaded yet from ${this.settings.workflowConfigUrl}`);
+    });
+    this.stop = runPeriodically('event-type catalog reload', this.settings.catalogRefreshMs, () => this.reload(), this.logger);
+    this.reload().catch((err: unknown) => this.logger.warn({ err }, 'event-type catalog not loaded yet'));
+  }
+
+  beforeApplicationShutdown(): void {
+    // A batch waiting for the first catalog gives up, uncommitted, so the service can stop.
+    this.stopped = true;
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  /** The cached catalog, or undefined before its first load. */
+  current(): KnownEventTypes | undefined {
+    return this.known;
+  }
+
+  /** Waits for the first load, asking again every second. */
+  async loaded(): Promise<KnownEventTypes> {
+    for (;;) {
+      if (this.known) return this.known;
+      if (this.stopped) throw new Error('stopping before the event-type catalog was loaded');
+      await this.reload().catch(() => new Promise((resolve) => setTimeout(resolve, FIRST_LOAD_RETRY_MS)));
+    }
+  }
+
+  /** After a miss: reload unless the cache is younger than a few seconds. True if it was reloaded. */
+  async reloadAfterMiss(): Promise<boolean> {
+    if (Date.now() - this.loadedAt < RELOAD_ON_MISS_AFTER_MS) return false;
+    try {
+      await this.reload();
+      return true;
+    } catch (err) {
+      this.logger.warn({ err }, 'event-type catalog reload failed; keeping the cached one');
+      return false;
+    }
+  }
+
+  private reload(): Promise<void> {
+    // Concurrent callers share one fetch.
+    this.loading ??= this.fetchCatalog().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async fetchCatalog(): Promise<void> {
+    const res = await fetch(`${this.settings.workflowConfigUrl}${EVENT_TYPES_PATH}`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`GET ${EVENT_TYPES_PATH} answered ${res.status}`);
+    const answer = EventTypeCatalogAnswer.parse(await res.json());
+    const first = !this.known;
+    this.known = new KnownEventTypes(answer.flatMap((source) => source.events.map((e) => ({ source: source.id, type: e.id }))));
+    this.loadedAt = Date.now();
+    if (first) this.logger.info({ eventTypes: this.known.size }, 'event-type catalog loaded');
+  }
+}
