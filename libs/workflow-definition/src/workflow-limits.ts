@@ -1,4 +1,4 @@
-import { jsonBytes, RetryScheduleBounds, WorkflowCeilings, WorkflowState } from '@hookstream/contracts';
+import { DefaultWorkflowLimits, jsonBytes, RetryScheduleBounds, WorkflowCeilings, WorkflowState } from '@hookstream/contracts';
 
 /**
  * What one workflow may hold. workflow-config reads them from its
@@ -23,18 +23,7 @@ export interface WorkflowLimits {
   stateBytes: number;
 }
 
-export const DEFAULT_WORKFLOW_LIMITS: WorkflowLimits = {
-  actions: 20,
-  conditionValues: 500,
-  eventSources: 100,
-  eventTypes: 500,
-  headers: 20,
-  headerBytes: 8 * 1024,
-  urlLength: 2_048,
-  signatureKeyLength: 256,
-  nameLength: 255,
-  stateBytes: 64 * 1024,
-};
+export const DEFAULT_WORKFLOW_LIMITS: WorkflowLimits = { ...DefaultWorkflowLimits };
 
 /** The ceiling of each limit: configuring more is refused at boot. */
 export const WORKFLOW_LIMIT_CEILINGS: WorkflowLimits = {

@@ -52,6 +52,24 @@ export const WorkflowCeilings = {
   stateBytes: 512 * 1024,
 } as const;
 
+/**
+ * The limits workflow-config applies unless its WORKFLOW_MAX_* variables
+ * say otherwise (each at most its ceiling above); here so that the API's
+ * documentation states the same numbers the API applies.
+ */
+export const DefaultWorkflowLimits = {
+  actions: 20,
+  conditionValues: 500,
+  eventSources: 100,
+  eventTypes: 500,
+  headers: 20,
+  headerBytes: 8 * 1024,
+  urlLength: 2_048,
+  signatureKeyLength: 256,
+  nameLength: 255,
+  stateBytes: 64 * 1024,
+} as const;
+
 /** Present in JSON, but a key no plain-object lookup may meet: the parser would set a prototype instead. */
 const recordKey = z.string().refine((k) => k !== '__proto__', { message: '__proto__ is not a key' });
 const boundedString = (max: number) => z.string().max(max);
