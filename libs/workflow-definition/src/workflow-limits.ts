@@ -103,12 +103,11 @@ export function headerCodes(headers: ReadonlyMap<string, string>, limits: Workfl
   return [...codes];
 }
 
-/** NUL and lone surrogates: Postgres jsonb refuses the one, no UTF-8 encoder can carry the other. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Text that can be stored as jsonb and sent as UTF-8. */
+/** Text that can be stored as jsonb and sent as UTF-8: Postgres refuses NUL, no UTF-8 encoder carries a lone surrogate. */
 export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
 /**
