@@ -70,8 +70,6 @@ export const DefaultWorkflowLimits = {
   stateBytes: 64 * 1024,
 } as const;
 
-/** Present in JSON, but a key no plain-object lookup may meet: the parser would set a prototype instead. */
-const recordKey = z.string().refine((k) => k !== '__proto__', { message: '__proto__ is not a key' });
 const boundedString = (max: number) => z.string().max(max);
 
 export const EventCondition = z.object({
@@ -79,7 +77,7 @@ export const EventCondition = z.object({
   type: z.literal('event'),
   /** source -> event type ids */
   events: z
-    .record(recordKey.pipe(boundedString(WorkflowCeilings.conditionValueLength)), z.array(boundedString(WorkflowCeilings.conditionValueLength)))
+    .record(boundedString(WorkflowCeilings.conditionValueLength), z.array(boundedString(WorkflowCeilings.conditionValueLength)))
     .refine((events) => Object.keys(events).length <= WorkflowCeilings.eventSources, { message: `more than ${WorkflowCeilings.eventSources} sources` })
     .refine((events) => Object.values(events).reduce((n, types) => n + types.length, 0) <= WorkflowCeilings.eventTypes, {
       message: `more than ${WorkflowCeilings.eventTypes} event types`,
@@ -104,7 +102,7 @@ export const WebhookAction = z.object({
   url: z.string().max(WorkflowCeilings.urlLength).url(),
   /** Sent verbatim on every delivery. Secret: masked in every API response. */
   headers: z
-    .record(recordKey, z.string())
+    .record(z.string(), z.string())
     .refine((headers) => Object.keys(headers).length <= WorkflowCeilings.headers, { message: `more than ${WorkflowCeilings.headers} headers` })
     .refine((headers) => headerBytes(headers) <= WorkflowCeilings.headerBytes, { message: `headers past ${WorkflowCeilings.headerBytes} bytes` })
     .default({}),
