@@ -19,7 +19,7 @@ export class MatcherModule {
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           topics: [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter],
         }),
-        MatchingPipelineModule.forRoot({ groupId: `${config.KAFKA_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}` }),
+        MatchingPipelineModule.forRoot({ groupId: `${config.KAFKA_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
       ],
     };
   }

@@ -5,7 +5,7 @@ import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { ServiceRuntimeModule } from '@hookstream/service-runtime';
 import { WorkflowStoreEntities, WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-store';
-import type { WorkflowConfigConfig } from './config';
+import { WorkflowConfigConfig, workflowLimitsOf } from './config';
 
 @Module({})
 export class WorkflowConfigModule {
@@ -30,6 +30,7 @@ export class WorkflowConfigModule {
           publicBaseUrl: config.PUBLIC_BASE_URL,
           relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
           relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,
+          limits: workflowLimitsOf(config),
           // A side-by-side deployment (or test run) on the same cluster gets its own group.
           groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONFIG_GROUP_ID}`,
         }),

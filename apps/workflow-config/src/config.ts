@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMIT_CEILINGS, WorkflowLimits } from '@hookstream/workflow-definition';
+
+/** A limit on what one workflow holds: positive, and never past the contract's ceiling. */
+const limit = (name: keyof WorkflowLimits) => z.coerce.number().int().positive().max(WORKFLOW_LIMIT_CEILINGS[name]).default(DEFAULT_WORKFLOW_LIMITS[name]);
 
 export const WorkflowConfigEnv = CommonEnv
   .extend(KafkaEnv.shape)
@@ -13,7 +17,32 @@ export const WorkflowConfigEnv = CommonEnv
     CONFIG_RELAY_BATCH_SIZE: z.coerce.number().int().positive().default(200),
     /** Consumer group of the endpoint-disabled topic; KAFKA_TOPIC_PREFIX is put in front. */
     CONFIG_GROUP_ID: z.string().min(1).default('workflow-config'),
+    WORKFLOW_MAX_ACTIONS: limit('actions'),
+    WORKFLOW_MAX_CONDITION_VALUES: limit('conditionValues'),
+    WORKFLOW_MAX_EVENT_SOURCES: limit('eventSources'),
+    WORKFLOW_MAX_EVENT_TYPES: limit('eventTypes'),
+    WORKFLOW_MAX_HEADERS: limit('headers'),
+    WORKFLOW_MAX_HEADER_BYTES: limit('headerBytes'),
+    WORKFLOW_MAX_URL_LENGTH: limit('urlLength'),
+    WORKFLOW_MAX_SIGNATURE_KEY_LENGTH: limit('signatureKeyLength'),
+    WORKFLOW_MAX_NAME_LENGTH: limit('nameLength'),
+    WORKFLOW_MAX_STATE_BYTES: limit('stateBytes'),
   });
 export type WorkflowConfigConfig = z.infer<typeof WorkflowConfigEnv>;
+
+export function workflowLimitsOf(config: WorkflowConfigConfig): WorkflowLimits {
+  return {
+    actions: config.WORKFLOW_MAX_ACTIONS,
+    conditionValues: config.WORKFLOW_MAX_CONDITION_VALUES,
+    eventSources: config.WORKFLOW_MAX_EVENT_SOURCES,
+    eventTypes: config.WORKFLOW_MAX_EVENT_TYPES,
+    headers: config.WORKFLOW_MAX_HEADERS,
+    headerBytes: config.WORKFLOW_MAX_HEADER_BYTES,
+    urlLength: config.WORKFLOW_MAX_URL_LENGTH,
+    signatureKeyLength: config.WORKFLOW_MAX_SIGNATURE_KEY_LENGTH,
+    nameLength: config.WORKFLOW_MAX_NAME_LENGTH,
+    stateBytes: config.WORKFLOW_MAX_STATE_BYTES,
+  };
+}
 
 export const loadWorkflowConfigConfig = (): WorkflowConfigConfig => loadConfigOrExit(WorkflowConfigEnv);

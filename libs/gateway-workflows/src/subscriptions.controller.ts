@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -27,9 +28,10 @@ export class SubscriptionsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Subscribe a URL to a topic (an event type of the catalog); the answer carries the signing secret, once' })
+  @ApiBody({ type: SubscriptionDto })
   @ApiCreatedResponse({ type: CreatedSubscriptionEnvelope })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid' })
-  async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: SubscriptionDto) {
+  async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
     return (await this.config.call('POST', '/internal/api/webhooks', { tenantId: tenant.id, body })).body;
   }
 

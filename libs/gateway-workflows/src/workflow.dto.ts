@@ -1,190 +1,107 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateIf,
-  ValidateNested,
-  ValidationOptions,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { DefaultWorkflowLimits, RetryScheduleBounds } from '@hookstream/contracts';
 import { code } from '@hookstream/gateway-auth';
 
-// The gateway validates shapes; workflow-config checks event types against its catalog.
-const ENTITY_ID = /^ent_[a-z0-9]+$/;
-const PROCESSING_CHANNEL_ID = /^pc_[a-z0-9]+$/;
+/*
+ * The Workflows API's bodies, for the OpenAPI document only. Their rules
+ * live once, in workflow-config (@hookstream/workflow-definition, limits set
+ * by its WORKFLOW_MAX_* variables): the gateway forwards each body as it was
+ * parsed and passes on the 422 and codes workflow-config answers, so a
+ * client sees every code (url_required, headers_too_large, …), the same on
+ * every route. Transforming the body here would also drop what a client
+ * sent (a "__proto__" key) instead of refusing it.
+ */
 const CONDITION_TYPES = ['event', 'entity', 'processing_channel'];
 const FORMATS = ['checkout', 'cloudevents', 'caf', 'mycashflow'];
 const RETRY_POLICIES = ['checkout', 'caf', 'mycashflow', 'standard-webhooks'];
-const URL_OPTIONS = { require_protocol: true, protocols: ['http', 'https'], require_tld: false };
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** {source: [event type, …]}, at least one source, each with at least one type. */
-const IsEventMap = (options: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'isEventMap',
-      validator: {
-        validate: (v: unknown) =>
-          isPlainObject(v) &&
-          Object.keys(v).length > 0 &&
-          Object.values(v).every((types) => Array.isArray(types) && types.length > 0 && types.every((t) => typeof t === 'string' && t.length > 0)),
-      },
-    },
-    options,
-  );
-
-const IsStringMap = (options: ValidationOptions) =>
-  ValidateBy({ name: 'isStringMap', validator: { validate: (v: unknown) => isPlainObject(v) && Object.values(v).every((s) => typeof s === 'string') } }, options);
-
-const IsRetryPolicy = (options: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'isRetryPolicy',
-      validator: {
-        validate: (v: unknown) =>
-          (typeof v === 'string' && RETRY_POLICIES.includes(v)) ||
-          (Array.isArray(v) && v.length <= 50 && v.every((n) => Number.isInteger(n) && n >= 0)),
-      },
-    },
-    options,
-  );
-
-/** At most one condition of each type. */
-const UniqueConditionTypes = (options: ValidationOptions) =>
-  ValidateBy(
-    {
-      name: 'uniqueConditionTypes',
-      validator: {
-        validate: (v: unknown) => {
-          if (!Array.isArray(v)) return true;
-          const types = v.map((c) => (isPlainObject(c) ? c.type : undefined));
-          return new Set(types).size === types.length;
-        },
-      },
-    },
-    options,
-  );
+const DAYS = 24 * 3_600_000;
+const limited = (what: string, variable: string, limit: keyof typeof DefaultWorkflowLimits, errorCode: string) =>
+  `${what}: at most ${DefaultWorkflowLimits[limit]} by default (workflow-config's ${variable}); past it 422 ${errorCode}`;
 
 export class ConditionDto {
-  @ApiProperty({ enum: CONDITION_TYPES, example: 'event' })
-  @IsIn(CONDITION_TYPES, { context: code('condition_type_invalid') })
+  @ApiProperty({ enum: CONDITION_TYPES, example: 'event', description: 'One condition of each type at most (422 condition_type_duplicate)' })
   type!: 'event' | 'entity' | 'processing_channel';
 
-  @ApiPropertyOptional({ description: 'type event: source -> event types', example: { gateway: ['payment_approved'] } })
-  @ValidateIf((o: ConditionDto) => o.type === 'event')
-  @IsEventMap({ message: 'events_invalid' })
+  @ApiPropertyOptional({
+    description: `type event: source -> event types of the catalog (422 event_type_unknown). ${limited('Sources', 'WORKFLOW_MAX_EVENT_SOURCES', 'eventSources', 'events_too_many')}; ${limited('event types in all', 'WORKFLOW_MAX_EVENT_TYPES', 'eventTypes', 'events_too_many')}`,
+    example: { gateway: ['payment_approved'] },
+  })
   events?: Record<string, string[]>;
 
-  @ApiPropertyOptional({ description: 'type entity: ent_ ids', example: ['ent_xyfdshfudosfdshfdiosfds'] })
-  @ValidateIf((o: ConditionDto) => o.type === 'entity')
-  @IsArray({ context: code('entities_required') })
-  @ArrayMinSize(1, { context: code('entities_required') })
-  @Matches(ENTITY_ID, { each: true, context: code('entity_id_invalid') })
+  @ApiPropertyOptional({
+    description: `type entity: ent_ ids. ${limited('Ids', 'WORKFLOW_MAX_CONDITION_VALUES', 'conditionValues', 'entities_too_many')}`,
+    example: ['ent_xyfdshfudosfdshfdiosfds'],
+  })
   entities?: string[];
 
-  @ApiPropertyOptional({ description: 'type processing_channel: pc_ ids', example: ['pc_axclravnqf5u5ejkweijnp5zc4'] })
-  @ValidateIf((o: ConditionDto) => o.type === 'processing_channel')
-  @IsArray({ context: code('processing_channels_required') })
-  @ArrayMinSize(1, { context: code('processing_channels_required') })
-  @Matches(PROCESSING_CHANNEL_ID, { each: true, context: code('processing_channel_id_invalid') })
+  @ApiPropertyOptional({
+    description: `type processing_channel: pc_ ids. ${limited('Ids', 'WORKFLOW_MAX_CONDITION_VALUES', 'conditionValues', 'processing_channels_too_many')}`,
+    example: ['pc_axclravnqf5u5ejkweijnp5zc4'],
+  })
   processing_channels?: string[];
 }
 
 export class SignatureDto {
   @ApiPropertyOptional({ enum: ['HMACSHA256'], default: 'HMACSHA256' })
-  @IsOptional()
-  @IsIn(['HMACSHA256'], { context: code('signature_invalid') })
   method?: 'HMACSHA256';
 
-  @ApiProperty({ description: 'HMAC key; masked in every response' })
-  @IsString({ context: code('signature_invalid') })
-  @IsNotEmpty({ context: code('signature_invalid') })
+  @ApiProperty({ description: `HMAC key; masked in every response. ${limited('Characters', 'WORKFLOW_MAX_SIGNATURE_KEY_LENGTH', 'signatureKeyLength', 'signature_key_too_long')}` })
   key!: string;
 }
 
 export class ActionDto {
   @ApiProperty({ enum: ['webhook'] })
-  @IsIn(['webhook'], { context: code('action_type_invalid') })
   type!: 'webhook';
 
-  @ApiProperty({ example: 'https://example.com/webhooks' })
-  @IsUrl(URL_OPTIONS, { context: code('url_invalid') })
+  @ApiProperty({ example: 'https://example.com/webhooks', description: `An absolute http(s) URL. ${limited('Characters', 'WORKFLOW_MAX_URL_LENGTH', 'urlLength', 'url_too_long')}` })
   url!: string;
 
-  @ApiPropertyOptional({ description: 'Sent verbatim on every delivery; values masked in responses', example: { Authorization: 'secret' } })
-  @IsOptional()
-  @IsStringMap({ message: 'headers_invalid' })
+  @ApiPropertyOptional({
+    description:
+      'Sent verbatim on every delivery; values masked in responses. Names are HTTP tokens (422 header_name_invalid; framing and Standard Webhooks headers: header_name_reserved), ' +
+      `values printable (header_value_invalid). ${limited('Headers', 'WORKFLOW_MAX_HEADERS', 'headers', 'headers_too_many')}; ${limited('bytes of names and values', 'WORKFLOW_MAX_HEADER_BYTES', 'headerBytes', 'headers_too_large')}`,
+    example: { Authorization: 'secret' },
+  })
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ type: SignatureDto })
-  @IsOptional()
-  @IsObject({ context: code('signature_invalid') })
-  @ValidateNested({ context: code('signature_invalid') })
-  @Type(() => SignatureDto)
   signature?: SignatureDto;
 
   @ApiPropertyOptional({ enum: FORMATS, default: 'checkout', description: 'Extension: payload format' })
-  @IsOptional()
-  @IsIn(FORMATS, { context: code('format_invalid') })
   format?: string;
 
-  @ApiPropertyOptional({ description: `Extension: ${RETRY_POLICIES.join(' | ')} or delays in ms`, default: 'checkout' })
-  @IsOptional()
-  @IsRetryPolicy({ message: 'retry_policy_invalid' })
+  @ApiPropertyOptional({
+    description:
+      `Extension: ${RETRY_POLICIES.join(' | ')} or delays in ms, each from 1000 to ${RetryScheduleBounds.maxDelayMs} (${RetryScheduleBounds.maxDelayMs / DAYS} days), ` +
+      `at most ${RetryScheduleBounds.maxDelays}, at most ${RetryScheduleBounds.maxTotalMs / DAYS} days in all (else 422 retry_policy_invalid)`,
+    default: 'checkout',
+  })
   retry_policy?: string | number[];
 
-  @ApiPropertyOptional({ default: 10000, maximum: 60000, description: 'Extension: receiver timeout' })
-  @IsOptional()
-  @IsInt({ context: code('timeout_ms_invalid') })
-  @Min(1, { context: code('timeout_ms_invalid') })
-  @Max(60_000, { context: code('timeout_ms_invalid') })
+  @ApiPropertyOptional({ default: 10000, minimum: 1, maximum: 60000, description: 'Extension: receiver timeout in ms (else 422 timeout_ms_invalid)' })
   timeout_ms?: number;
 
   @ApiPropertyOptional({ enum: ['structured', 'binary'], default: 'structured', description: 'Extension: CloudEvents HTTP mode' })
-  @IsOptional()
-  @IsIn(['structured', 'binary'], { context: code('cloudevents_mode_invalid') })
   cloudevents_mode?: string;
 }
 
 export class WorkflowDto {
-  @ApiProperty({ example: 'Webhooks workflow' })
-  @IsString({ context: code('name_required') })
-  @IsNotEmpty({ context: code('name_required') })
-  @MaxLength(255, { context: code('name_invalid') })
+  @ApiProperty({ example: 'Webhooks workflow', description: limited('Characters', 'WORKFLOW_MAX_NAME_LENGTH', 'nameLength', 'name_too_long') })
   name!: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
-  @IsBoolean({ context: code('active_invalid') })
   active?: boolean;
 
-  @ApiProperty({ type: [ConditionDto], minItems: 1 })
-  @IsArray({ context: code('conditions_required') })
-  @ArrayMinSize(1, { context: code('conditions_required') })
-  @UniqueConditionTypes({ message: 'condition_type_duplicate' })
-  @ValidateNested({ each: true, context: code('condition_invalid') })
-  @Type(() => ConditionDto)
+  @ApiProperty({ type: [ConditionDto], minItems: 1, maxItems: 3 })
   conditions!: ConditionDto[];
 
-  @ApiProperty({ type: [ActionDto], minItems: 1 })
-  @IsArray({ context: code('actions_required') })
-  @ArrayMinSize(1, { context: code('actions_required') })
-  @ValidateNested({ each: true, context: code('action_invalid') })
-  @Type(() => ActionDto)
+  @ApiProperty({
+    type: [ActionDto],
+    minItems: 1,
+    description: `${limited('Actions', 'WORKFLOW_MAX_ACTIONS', 'actions', 'actions_too_many')}. The whole workflow as JSON: ${limited('bytes', 'WORKFLOW_MAX_STATE_BYTES', 'stateBytes', 'workflow_too_large')}`,
+  })
   actions!: ActionDto[];
 }
 
@@ -192,19 +109,13 @@ export class WorkflowDto {
 export class PatchWorkflowDto extends PartialType(WorkflowDto) {}
 
 export class SubscriptionDto {
-  @ApiProperty({ example: 'order.created', description: 'An event type of the catalog' })
-  @IsString({ context: code('topic_required') })
-  @IsNotEmpty({ context: code('topic_required') })
+  @ApiProperty({ example: 'order.created', description: 'An event type of the catalog (else 422 event_type_unknown)' })
   topic!: string;
 
-  @ApiPropertyOptional({ example: ['payments', 'shipments'] })
-  @IsOptional()
-  @IsArray({ context: code('expands_invalid') })
-  @IsString({ each: true, context: code('expands_invalid') })
+  @ApiPropertyOptional({ example: ['payments', 'shipments'], maxItems: 100 })
   expands?: string[];
 
-  @ApiProperty({ example: 'https://www.example.com' })
-  @IsUrl(URL_OPTIONS, { context: code('url_invalid') })
+  @ApiProperty({ example: 'https://www.example.com', description: `An absolute http(s) URL. ${limited('Characters', 'WORKFLOW_MAX_URL_LENGTH', 'urlLength', 'url_too_long')}` })
   url!: string;
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -17,7 +18,10 @@ import { ActionWithLinks, ConditionWithLinks, CreatedResource, EventSourceView, 
 
 const path = (...parts: string[]) => `/internal/api/workflows${parts.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
 
-/** Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to workflow-config. */
+/**
+ * Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to
+ * workflow-config, which validates every body (the DTOs document them).
+ */
 @ApiTags('workflows')
 @ApiSecurity('api-key')
 @ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' })
@@ -40,9 +44,10 @@ export class WorkflowsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a workflow' })
+  @ApiBody({ type: WorkflowDto })
   @ApiCreatedResponse({ type: CreatedResource })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'request_invalid with error_codes' })
-  create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: WorkflowDto) {
+  create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
     return this.send(tenant, 'POST', path(), body);
   }
 
@@ -64,10 +69,11 @@ export class WorkflowsController {
 
   @Patch(':workflowId')
   @ApiOperation({ summary: 'Update name/active (or replace conditions/actions)' })
+  @ApiBody({ type: PatchWorkflowDto })
   @ApiOkResponse({ type: WorkflowView })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
-  patch(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: PatchWorkflowDto) {
+  patch(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
     return this.send(tenant, 'PATCH', path(id), body);
   }
 
@@ -83,15 +89,17 @@ export class WorkflowsController {
   @Post(':workflowId/actions')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add an action' })
+  @ApiBody({ type: ActionDto })
   @ApiCreatedResponse({ type: CreatedResource })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
-  addAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: ActionDto) {
+  addAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
     return this.send(tenant, 'POST', path(id, 'actions'), body);
   }
 
   @Put(':workflowId/actions/:workflowActionId')
   @ApiOperation({ summary: 'Update an action' })
+  @ApiBody({ type: ActionDto })
   @ApiOkResponse({ type: ActionWithLinks })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
@@ -99,7 +107,7 @@ export class WorkflowsController {
     @CurrentTenant() tenant: AuthenticatedTenant,
     @Param('workflowId') id: string,
     @Param('workflowActionId') actionId: string,
-    @Body() body: ActionDto,
+    @Body() body: unknown,
   ) {
     return this.send(tenant, 'PUT', path(id, 'actions', actionId), body);
   }
@@ -117,15 +125,17 @@ export class WorkflowsController {
   @Post(':workflowId/conditions')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a condition (one per type)' })
+  @ApiBody({ type: ConditionDto })
   @ApiCreatedResponse({ type: CreatedResource })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
-  addCondition(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: ConditionDto) {
+  addCondition(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
     return this.send(tenant, 'POST', path(id, 'conditions'), body);
   }
 
   @Put(':workflowId/conditions/:workflowConditionId')
   @ApiOperation({ summary: 'Update a condition' })
+  @ApiBody({ type: ConditionDto })
   @ApiOkResponse({ type: ConditionWithLinks })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
@@ -133,7 +143,7 @@ export class WorkflowsController {
     @CurrentTenant() tenant: AuthenticatedTenant,
     @Param('workflowId') id: string,
     @Param('workflowConditionId') conditionId: string,
-    @Body() body: ConditionDto,
+    @Body() body: unknown,
   ) {
     return this.send(tenant, 'PUT', path(id, 'conditions', conditionId), body);
   }

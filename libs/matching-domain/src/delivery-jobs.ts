@@ -34,3 +34,33 @@ export function deliveryJobsFor(event: CanonicalEvent, workflows: readonly Workf
   }
   return jobs;
 }
+
+/**
+ * The most a job may take as JSON: the broker refuses a message past 1 MiB
+ * (message.max.bytes), with a little room left for the record's framing.
+ */
+export const MAX_JOB_BYTES = 1_000_000;
+
+export interface SizedJob {
+  job: DeliveryJob;
+  bytes: number;
+}
+
+/**
+ * A job's size as the JSON the jobs topic carries, from its event's size
+ * measured once: every job of an event embeds the same event.
+ */
+export function jobBytes(job: DeliveryJob, eventBytes: number): number {
+  return Buffer.byteLength(JSON.stringify({ ...job, event: null })) - 'null'.length + eventBytes;
+}
+
+/** The jobs that fit one Kafka message, and those that never will (each a dead letter, not a stalled partition). */
+export function sortBySize(jobs: readonly DeliveryJob[], eventBytes: number, maxBytes = MAX_JOB_BYTES): { fitting: SizedJob[]; oversized: SizedJob[] } {
+  const fitting: SizedJob[] = [];
+  const oversized: SizedJob[] = [];
+  for (const job of jobs) {
+    const sized = { job, bytes: jobBytes(job, eventBytes) };
+    (sized.bytes > maxBytes ? oversized : fitting).push(sized);
+  }
+  return { fitting, oversized };
+}

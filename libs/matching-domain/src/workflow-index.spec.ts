@@ -1,6 +1,6 @@
 import { CanonicalEvent, newId, WorkflowState } from '@hookstream/contracts';
 import { ConditionBody, sampleAction, sampleCanonicalEvent, sampleWorkflowState } from '@hookstream/testing';
-import { deliveryJobsFor } from './delivery-jobs';
+import { deliveryJobsFor, jobBytes, MAX_JOB_BYTES, sortBySize } from './delivery-jobs';
 import { conditionsHold, WorkflowIndex } from './workflow-index';
 
 const now = '2026-11-22T10:00:00.000Z';
@@ -31,6 +31,20 @@ describe('conditionsHold', () => {
     expect(conditionsHold(w, event())).toBe(true);
     expect(conditionsHold(w, event({ processing_channel_id: 'pc_2' }))).toBe(false);
     expect(conditionsHold(w, event({ processing_channel_id: null }))).toBe(false);
+  });
+
+  it('prototype names in any event field neither throw nor match', () => {
+    const w = workflow([onApproved, { type: 'entity', entities: ['ent_1'] }, { type: 'processing_channel', processing_channels: ['pc_1'] }]);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(conditionsHold(w, event({ source: name }))).toBe(false);
+      expect(conditionsHold(w, event({ type: name }))).toBe(false);
+      expect(conditionsHold(w, event({ entity_id: name, processing_channel_id: name }))).toBe(false);
+      const index = new WorkflowIndex();
+      index.apply(w.id, w);
+      expect(index.match(event({ source: name, type: name }))).toEqual([]);
+      expect(index.match(event({ tenant_id: name }))).toEqual([]);
+      expect(index.match(event({ source: name }), { workflowIds: [w.id, name] })).toEqual([]);
+    }
   });
 
   it('combinations: every condition must hold', () => {
@@ -183,5 +197,27 @@ describe('deliveryJobsFor', () => {
     const jobs = deliveryJobsFor(event({ metadata: { webhook_url: 'https://caf.example/cb' } }), [workflow([onApproved])], { now: new Date(now), reflow: true });
     expect(jobs[0].target_url).toBe('https://caf.example/cb');
     expect(jobs[0].reflow).toBe(true);
+  });
+});
+
+describe('job sizes', () => {
+  const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+  it("measures a job's JSON from its event's size, measured once", () => {
+    const e = event({ data: { note: 'ünïcode ✓', blob: 'x'.repeat(1000) } });
+    const [job] = deliveryJobsFor(e, [workflow([onApproved])], { now: new Date(now) });
+    expect(jobBytes(job, bytesOf(e))).toBe(bytesOf(job));
+  });
+
+  it('sets apart the jobs past the limit, and keeps the rest with their sizes', () => {
+    const heavy = action({ headers: { 'X-Padding': 'h'.repeat(60_000) } });
+    const light = action();
+    const e = event({ data: { blob: 'b'.repeat(990_000) } });
+    const jobs = deliveryJobsFor(e, [workflow([onApproved], { actions: [heavy, light] })], { now: new Date(now) });
+    const { fitting, oversized } = sortBySize(jobs, bytesOf(e));
+    expect(fitting.map((s) => s.job.action.id)).toEqual([light.id]);
+    expect(oversized.map((s) => s.job.action.id)).toEqual([heavy.id]);
+    expect(oversized[0].bytes).toBeGreaterThan(MAX_JOB_BYTES);
+    expect(fitting[0].bytes).toBe(bytesOf(fitting[0].job));
   });
 });

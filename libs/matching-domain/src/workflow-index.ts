@@ -11,7 +11,8 @@ export function conditionsHold(workflow: WorkflowState, event: CanonicalEvent): 
   for (const condition of workflow.conditions) {
     switch (condition.type) {
       case 'event':
-        if (!(condition.events[event.source] ?? []).includes(event.type)) return false;
+        // Own entries only: a source named "constructor" must find nothing, not Object's constructor.
+        if (!Object.hasOwn(condition.events, event.source) || !condition.events[event.source].includes(event.type)) return false;
         break;
       case 'entity':
         if (event.entity_id === null || !condition.entities.includes(event.entity_id)) return false;

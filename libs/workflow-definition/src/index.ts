@@ -1,3 +1,4 @@
+export * from './workflow-limits';
 export * from './workflow-input';
 export * from './workflow-changes';
 export * from './workflow-view';

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { Topics, WorkflowState } from '@hookstream/contracts';
-import { KafkaConnection } from '@hookstream/messaging';
+import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
 import { Metrics } from '@hookstream/service-runtime';
 import { sampleWorkflowState, testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor } from '@hookstream/testing';
-import { patchWorkflow } from '@hookstream/workflow-definition';
+import { DEFAULT_WORKFLOW_LIMITS, patchWorkflow } from '@hookstream/workflow-definition';
 import { OutboxRelay } from './outbox.relay';
 import { WorkflowStore } from './workflow.store';
 import { WorkflowStoreEntities, WorkflowStoreMigrations } from './workflow-store.module';
@@ -17,13 +17,14 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
   let dataSource: DataSource;
   let kafka: KafkaConnection;
   let topic: TopicRecorder;
+  let deadLetters: TopicRecorder;
   let store: WorkflowStore;
   const relays: OutboxRelay[] = [];
   const metrics = new Metrics('workflow-config');
 
   /** A relay as one service instance runs it; a new one stands for a restarted instance. */
   function startRelay(): OutboxRelay {
-    const settings = { publicBaseUrl: 'http://localhost', relayIntervalMs: 50, relayBatchSize: 4, groupId: 'unused' };
+    const settings = { publicBaseUrl: 'http://localhost', relayIntervalMs: 50, relayBatchSize: 4, groupId: 'unused', limits: DEFAULT_WORKFLOW_LIMITS };
     const relay = new OutboxRelay(dataSource, kafka, settings, testLogger('relay'), metrics);
     relay.onApplicationBootstrap();
     relays.push(relay);
@@ -51,8 +52,9 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     dataSource = await openServiceDataSource({ url: infra.databaseUrl, schema, entities: WorkflowStoreEntities, migrations: WorkflowStoreMigrations });
     kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'outbox-int', topicPrefix: prefix, logger: testLogger('kafka') });
     await kafka.connect();
-    await kafka.ensureTopics([Topics.workflowConfig]);
+    await kafka.ensureTopics([Topics.workflowConfig, Topics.configDeadLetter]);
     topic = await new TopicRecorder(prefix, Topics.workflowConfig).start();
+    deadLetters = await new TopicRecorder(prefix, Topics.configDeadLetter).start();
     store = new WorkflowStore(dataSource);
   }, 60_000);
 
@@ -62,6 +64,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
 
   afterAll(async () => {
     await topic?.stop();
+    await deadLetters?.stop();
     await kafka?.disconnect();
     await dataSource?.query(`DROP SCHEMA "${schema}" CASCADE`);
     await dataSource?.destroy();
@@ -85,7 +88,8 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
       expect(latestOf(w.id)).toEqual(await store.get(w.id, TENANT));
     }
     expect(versionsOf(deleted.id)).toEqual([1, 2, 3, 4, 5, 6, null]);
-    expect(await outboxRows()).toBe(0);
+    // Deleted in the transaction that published, which commits just after Kafka acknowledged.
+    await waitFor(async () => (await outboxRows()) === 0, { timeoutMs: 5_000, what: 'an empty outbox' });
   }, 30_000);
 
   it('publishes a change committed while the relay was down once a relay runs again', async () => {
@@ -109,7 +113,8 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     await waitFor(() => versionsOf(workflow.id).length === 2 && versionsOf(bornWhileDown.id).length === 1, { timeoutMs: 20_000, what: 'the outbox published after the restart' });
     expect(latestOf(workflow.id)).toMatchObject({ name: 'changed while the relay was down', version: 2 });
     expect(latestOf(bornWhileDown.id)).toEqual(bornWhileDown);
-    expect(await outboxRows()).toBe(0);
+    // Deleted in the transaction that published, which commits just after Kafka acknowledged.
+    await waitFor(async () => (await outboxRows()) === 0, { timeoutMs: 5_000, what: 'an empty outbox' });
     expect((await publishedCount()) - publishedBefore).toBe(2);
   }, 30_000);
 
@@ -124,5 +129,36 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     await waitFor(() => workflows.every((w) => versionsOf(w.id).at(-1) === 11), { timeoutMs: 20_000, what: 'version 11 of both workflows' });
     const oneToEleven = Array.from({ length: 11 }, (_, i) => i + 1);
     for (const w of workflows) expect(versionsOf(w.id)).toEqual(oneToEleven);
+  }, 30_000);
+
+  it('dead-letters a change it cannot publish (past the broker limit, or outside the contract) and publishes the changes behind it', async () => {
+    const deadLettered = async () => (await metrics.counter('config_outbox_dead_lettered_total', 'Workflow changes that could never be published, moved to config_outbox_rejected', ['reason']).get()).values.reduce((n, v) => n + v.value, 0);
+    startRelay();
+    const before = await deadLettered();
+    // Written around the API's checks, as a state stored before them could be.
+    const tooLarge = sampleWorkflowState({ tenant_id: TENANT, name: 'x'.repeat(1_200_000) });
+    const outsideContract = sampleWorkflowState({ tenant_id: TENANT });
+    outsideContract.actions[0].retry_policy = [300_000_000_000_000];
+    const behind = sampleWorkflowState({ tenant_id: TENANT });
+    await store.create(tooLarge);
+    await store.create(outsideContract);
+    await store.create(behind);
+
+    await waitFor(() => versionsOf(behind.id).length === 1, { timeoutMs: 10_000, what: 'the change behind the ones that cannot be published' });
+    await waitFor(() => deadLetters.messages.length >= 2, { timeoutMs: 10_000, what: 'two dead letters' });
+    expect(versionsOf(tooLarge.id)).toEqual([]);
+    expect(versionsOf(outsideContract.id)).toEqual([]);
+    const letterOf = (id: string) => deadLetters.messages.find((m) => m.key === id);
+    expect(letterOf(tooLarge.id)?.headers[DeadLetterHeaders.reason]).toMatch(/past 524288 bytes/);
+    // Too big to carry: the state stays in config_outbox_rejected alone.
+    expect(letterOf(tooLarge.id)?.value).toBeNull();
+    expect(letterOf(outsideContract.id)?.headers[DeadLetterHeaders.reason]).toMatch(/retry_policy/);
+    // The one that fits carries its state, for an operator to see and fix.
+    expect(JSON.parse(String(letterOf(outsideContract.id)?.value))).toMatchObject({ id: outsideContract.id });
+    // Deleted in the transaction that published, which commits just after Kafka acknowledged.
+    await waitFor(async () => (await outboxRows()) === 0, { timeoutMs: 5_000, what: 'an empty outbox' });
+    expect((await deadLettered()) - before).toBe(2);
+    const kept: { workflow_id: string; reason: string }[] = await dataSource.query('SELECT workflow_id, reason FROM config_outbox_rejected ORDER BY id');
+    expect(kept.map((r) => r.workflow_id)).toEqual([tooLarge.id, outsideContract.id]);
   }, 30_000);
 });

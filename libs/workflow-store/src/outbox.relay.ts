@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { Contracts, WorkflowState } from '@hookstream/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import { Contracts, describeIssues, Topics, WorkflowState } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
-import { KafkaConnection } from '@hookstream/messaging';
+import { DeadLetterHeaders, EncodedMessage, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
 
@@ -13,10 +13,50 @@ import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store
  */
 export const RELAY_LOCK_CLASS = 72_300_001;
 
+/** A dead letter carries the state itself only below this, so the dead letter always fits a Kafka message. */
+const DEAD_LETTER_STATE_MAX_BYTES = 900 * 1024;
+
+/**
+ * Kafka's answers that refuse a message for what it is: sending it again
+ * can never succeed. Anything else (a broker out of reach, a leader moving)
+ * is transient and the round is retried.
+ */
+const REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_REQUIRED_ACKS', 'POLICY_VIOLATION']);
+
+interface OutboxRow {
+  id: string;
+  workflow_id: string;
+  state: WorkflowState | null;
+}
+
+export type OutboxVerdict = { publishable: true } | { publishable: false; reason: string };
+
+/** Whether a change may go to the config topic: its state must satisfy the contract every consumer decodes with. */
+export function outboxVerdict(state: unknown): OutboxVerdict {
+  if (state === null) return { publishable: true };
+  const check = Contracts.workflowConfig.schema.safeParse(state);
+  return check.success ? { publishable: true } : { publishable: false, reason: `outside the config contract: ${describeIssues(check.error)}` };
+}
+
+/** The refusal among an error's causes (kafkajs wraps its own), if Kafka refused the message itself. */
+export function kafkaRefusal(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && REFUSALS.has(type)) return `Kafka refused it (${type}: too large or invalid): ${e.message}`;
+    e = (e as { originalError?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /**
  * Publishes the config outbox in id order (so in commit order per workflow)
  * with acks=all, then deletes what was published. A crash before the delete
  * republishes: the topic is compacted and carries full states, so a repeat is harmless.
+ *
+ * A change that can never be published (outside the contract, or refused
+ * by Kafka) is dead-lettered instead: kept in config_outbox_rejected, told
+ * on the config dead-letter topic, and the changes behind it go on.
+ * Retried forever, it would hold back every later change of every tenant.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -25,6 +65,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private readonly published: ReturnType<Metrics['counter']>;
   private readonly failures: ReturnType<Metrics['counter']>;
+  private readonly deadLettered;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -36,6 +77,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.published = metrics.counter('config_changes_published_total', 'Workflow states and tombstones published to the config topic');
     // Rising while nothing is published: Kafka or Postgres is out of reach and changes wait in the outbox.
     this.failures = metrics.counter('config_relay_failures_total', 'Relay rounds that failed and will be retried');
+    this.deadLettered = metrics.counter('config_outbox_dead_lettered_total', 'Workflow changes that could never be published, moved to config_outbox_rejected', [
+      'reason',
+    ]);
   }
 
   onApplicationBootstrap(): void {
@@ -67,24 +111,74 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.schedule(published >= this.settings.relayBatchSize ? 0 : this.settings.relayIntervalMs);
   }
 
-  /** Publishes one batch; the number of rows published. */
+  /** Publishes (or dead-letters) one batch; the number of rows it took off the outbox. */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS locked`, [RELAY_LOCK_CLASS]);
       if (!locked) return 0;
-      const rows: { id: string; workflow_id: string; state: WorkflowState | null }[] = await m.query(
-        `SELECT id, workflow_id, state FROM config_outbox ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1`,
-        [this.settings.relayBatchSize],
-      );
+      const rows: OutboxRow[] = await m.query(`SELECT id, workflow_id, state FROM config_outbox ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1`, [
+        this.settings.relayBatchSize,
+      ]);
       if (rows.length === 0) return 0;
-      await this.kafka.publisher.publish(
-        Contracts.workflowConfig,
-        rows.map((r) => ({ key: r.workflow_id, value: r.state })),
-      );
+      const rejected = new Map<OutboxRow, string>();
+      for (const row of rows) {
+        const verdict = outboxVerdict(row.state);
+        if (!verdict.publishable) rejected.set(row, verdict.reason);
+      }
+      const publishable = rows.filter((r) => !rejected.has(r));
+      try {
+        await this.publish(publishable);
+      } catch (err) {
+        if (!kafkaRefusal(err)) throw err;
+        // One of them was refused: publish one by one, in order, to find which.
+        for (const row of publishable) {
+          try {
+            await this.publish([row]);
+          } catch (rowErr) {
+            const refusal = kafkaRefusal(rowErr);
+            if (!refusal) throw rowErr;
+            rejected.set(row, refusal);
+          }
+        }
+      }
+      await this.deadLetter(m, rejected);
       await m.query(`DELETE FROM config_outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      this.published.inc(rows.length);
-      this.logger.debug({ count: rows.length }, 'config changes published');
+      this.published.inc(rows.length - rejected.size);
+      this.logger.debug({ count: rows.length - rejected.size }, 'config changes published');
       return rows.length;
     });
+  }
+
+  private async publish(rows: readonly OutboxRow[]): Promise<void> {
+    await this.kafka.publisher.publish(
+      Contracts.workflowConfig,
+      rows.map((r) => ({ key: r.workflow_id, value: r.state })),
+    );
+  }
+
+  /** Kept in Postgres whole, and told on the dead-letter topic (with the state when it fits), in this transaction. */
+  private async deadLetter(m: EntityManager, rejected: ReadonlyMap<OutboxRow, string>): Promise<void> {
+    if (rejected.size === 0) return;
+    const letters: EncodedMessage[] = [];
+    for (const [row, reason] of rejected) {
+      await m.query(`INSERT INTO config_outbox_rejected (outbox_id, workflow_id, state, reason) SELECT id, workflow_id, state, $2 FROM config_outbox WHERE id = $1`, [
+        row.id,
+        reason,
+      ]);
+      const value = row.state === null ? null : JSON.stringify(row.state);
+      letters.push({
+        key: row.workflow_id,
+        value: value !== null && Buffer.byteLength(value) <= DEAD_LETTER_STATE_MAX_BYTES ? value : null,
+        headers: {
+          [DeadLetterHeaders.reason]: reason.slice(0, 2000),
+          [DeadLetterHeaders.topic]: this.kafka.topic(Topics.workflowConfig),
+          [DeadLetterHeaders.at]: new Date().toISOString(),
+          'dead-letter-outbox-id': row.id,
+        },
+      });
+      this.deadLettered.inc({ reason: reason.startsWith('Kafka') ? 'kafka_refused' : 'contract' });
+      this.logger.error({ workflowId: row.workflow_id, outboxId: row.id, reason }, 'config change cannot be published: dead-lettered, the changes behind it go on');
+    }
+    await this.kafka.publisher.publishEncoded(Topics.configDeadLetter, letters);
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
 import { EventTypeStore } from './event-type.store';
 import { OutboxRelay } from './outbox.relay';
+import { CreateConfigOutboxRejected1764650000000 } from './outbox-rejected.migration';
 import { InternalRequestContextMiddleware } from './request-context.middleware';
 import { CreateWorkflowConfig1732300000001 } from './workflow-config.migration';
 import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
@@ -11,7 +12,7 @@ import { WorkflowsInternalController } from './workflows.internal.controller';
 
 /** For workflow-config's PersistenceModule.forRoot. */
 export const WorkflowStoreEntities = [WorkflowEntity, ConfigOutboxEntity, EventTypeEntity];
-export const WorkflowStoreMigrations = [CreateWorkflowConfig1732300000001];
+export const WorkflowStoreMigrations = [CreateWorkflowConfig1732300000001, CreateConfigOutboxRejected1764650000000];
 
 /** Workflows in Postgres, the config outbox and its relay, the internal API, the 410 consumer. */
 @Module({})

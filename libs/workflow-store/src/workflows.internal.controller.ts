@@ -31,6 +31,7 @@ import {
   ViewOptions,
   workflowLinks,
   workflowSummary,
+  workflowLimitCodes,
   workflowView,
 } from '@hookstream/workflow-definition';
 import { EventTypeStore } from './event-type.store';
@@ -59,12 +60,6 @@ function requireTenant(tenantId: string | undefined): string {
 function accept<T>(read: ReadResult<T>): T {
   if (!read.ok) throw invalid(read.codes);
   return read.value;
-}
-
-/** The change's new state, or the 404/422 it earned. */
-function applied(change: ChangeResult): { state: WorkflowState; result: ChangeResult & { ok: true } } {
-  if (!change.ok) throw change.status === 404 ? notFound() : invalid(change.codes);
-  return { state: change.state, result: change };
 }
 
 /**
@@ -121,10 +116,10 @@ export class WorkflowsInternalController {
   @HttpCode(201)
   async create(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const tenant = requireTenant(tenantId);
-    const input = accept(readWorkflowInput(body));
+    const input = accept(readWorkflowInput(body, this.settings.limits));
     const unknown = (await this.eventTypes.catalog()).check(input.conditions);
     if (unknown.length > 0) throw invalid(unknown);
-    const state = createWorkflow(tenant, input, this.ctx());
+    const state = this.withinLimits(createWorkflow(tenant, input, this.ctx()));
     await this.store.create(state);
     return { id: state.id, _links: workflowLinks(this.view(base), state.id) };
   }
@@ -139,7 +134,7 @@ export class WorkflowsInternalController {
   @Patch('api/workflows/:id')
   async patch(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const tenant = requireTenant(tenantId);
-    const patch = accept(readWorkflowPatch(body));
+    const patch = accept(readWorkflowPatch(body, this.settings.limits));
     // Nothing to change: no new version, nothing to publish.
     if (Object.keys(patch).length === 0) return this.get(tenant, id, base);
     const unknown = (await this.eventTypes.catalog()).check(patch.conditions ?? []);
@@ -157,7 +152,7 @@ export class WorkflowsInternalController {
   @Post('api/workflows/:id/actions')
   @HttpCode(201)
   async addAction(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
-    const input = accept(readActionInput(body));
+    const input = accept(readActionInput(body, this.settings.limits));
     const { result } = await this.change(id, requireTenant(tenantId), (s) => addAction(s, input, this.ctx()));
     return { id: result.id, _links: actionLinks(this.view(base), id, result.id ?? '') };
   }
@@ -170,7 +165,7 @@ export class WorkflowsInternalController {
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
-    const input = accept(readActionInput(body));
+    const input = accept(readActionInput(body, this.settings.limits));
     const { state } = await this.change(id, requireTenant(tenantId), (s) => replaceAction(s, actionId, input, this.ctx()));
     const action = state.actions.find((a) => a.id === actionId);
     return { ...(action ? actionView(action, this.view(base)) : {}), _links: actionLinks(this.view(base), id, actionId) };
@@ -218,10 +213,10 @@ export class WorkflowsInternalController {
   @HttpCode(201)
   async subscribe(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown) {
     const tenant = requireTenant(tenantId);
-    const input = accept(readSubscriptionInput(body));
+    const input = accept(readSubscriptionInput(body, this.settings.limits));
     const planned = subscriptionWorkflow(input, await this.eventTypes.catalog());
     if (!planned.ok) throw invalid(planned.codes);
-    const state = createWorkflow(tenant, planned.workflow, this.ctx(), { uuid: planned.uuid, topic: input.topic, expands: input.expands });
+    const state = this.withinLimits(createWorkflow(tenant, planned.workflow, this.ctx(), { uuid: planned.uuid, topic: input.topic, expands: input.expands }));
     await this.store.create(state);
     return { data: subscriptionView(state, true) };
   }
@@ -252,16 +247,25 @@ export class WorkflowsInternalController {
   }
 
   private async checkedCondition(body: unknown) {
-    const input = accept(readConditionInput(body));
+    const input = accept(readConditionInput(body, this.settings.limits));
     const unknown = (await this.eventTypes.catalog()).check([input]);
     if (unknown.length > 0) throw invalid(unknown);
     return input;
   }
 
+  /** Every path that makes a state ends here: the whole state must keep the limits (actions added one by one, total bytes). */
+  private withinLimits(state: WorkflowState): WorkflowState {
+    const codes = workflowLimitCodes(state, this.settings.limits);
+    if (codes.length > 0) throw invalid(codes);
+    return state;
+  }
+
+  /** The change's new state, or the 404/422 it earned. */
   private async change(id: string, tenantId: string, change: (state: WorkflowState) => ChangeResult) {
     const outcome = await this.store.update(id, tenantId, (s) => {
-      const r = applied(change(s));
-      return { state: r.state, result: r };
+      const r = change(s);
+      if (!r.ok) throw r.status === 404 ? notFound() : invalid(r.codes);
+      return { state: this.withinLimits(r.state), result: { state: r.state, result: r } };
     });
     if (!outcome) throw notFound();
     return outcome;

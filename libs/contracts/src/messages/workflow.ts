@@ -5,28 +5,93 @@ import { idSchema } from '../ids';
 export const PayloadFormat = z.enum(['checkout', 'cloudevents', 'caf', 'mycashflow']);
 export type PayloadFormat = z.infer<typeof PayloadFormat>;
 
+/**
+ * What a custom retry schedule may hold: every due time it yields must be a
+ * date (delivery computes them), and a schedule must end within weeks. The
+ * Workflows API asks more (each delay at least RETRY_DELAY_MIN_MS); the
+ * contract keeps the bounds a stored or published state can never pass.
+ */
+export const RetryScheduleBounds = {
+  maxDelayMs: 7 * 24 * 3_600_000,
+  maxDelays: 25,
+  maxTotalMs: 30 * 24 * 3_600_000,
+} as const;
+
+export const RetryPolicyName = z.enum(['checkout', 'caf', 'mycashflow', 'standard-webhooks']);
+
 /** A named retry policy, or explicit delays in milliseconds between attempts. */
 export const RetryPolicyRef = z.union([
-  z.enum(['checkout', 'caf', 'mycashflow', 'standard-webhooks']),
-  z.array(z.number().int().nonnegative()).min(0).max(50),
+  RetryPolicyName,
+  z
+    .array(z.number().int().nonnegative().max(RetryScheduleBounds.maxDelayMs))
+    .max(RetryScheduleBounds.maxDelays)
+    .refine((delays) => delays.reduce((sum, d) => sum + d, 0) <= RetryScheduleBounds.maxTotalMs, {
+      message: `the delays add up to more than ${RetryScheduleBounds.maxTotalMs} ms`,
+    }),
 ]);
 export type RetryPolicyRef = z.infer<typeof RetryPolicyRef>;
+
+/**
+ * The most any one workflow may hold, whatever workflow-config's (lower,
+ * configurable) limits say: a state within these always fits a Kafka
+ * message, and so does a delivery job of one of its actions beside a
+ * typical event.
+ */
+export const WorkflowCeilings = {
+  nameLength: 1_024,
+  conditions: 3,
+  eventSources: 500,
+  eventTypes: 5_000,
+  conditionValues: 5_000,
+  conditionValueLength: 256,
+  actions: 100,
+  urlLength: 8_192,
+  headers: 100,
+  headerBytes: 65_536,
+  signatureKeyLength: 1_024,
+  stateBytes: 512 * 1024,
+} as const;
+
+/**
+ * The limits workflow-config applies unless its WORKFLOW_MAX_* variables
+ * say otherwise (each at most its ceiling above); here so that the API's
+ * documentation states the same numbers the API applies.
+ */
+export const DefaultWorkflowLimits = {
+  actions: 20,
+  conditionValues: 500,
+  eventSources: 100,
+  eventTypes: 500,
+  headers: 20,
+  headerBytes: 8 * 1024,
+  urlLength: 2_048,
+  signatureKeyLength: 256,
+  nameLength: 255,
+  stateBytes: 64 * 1024,
+} as const;
+
+const boundedString = (max: number) => z.string().max(max);
 
 export const EventCondition = z.object({
   id: idSchema('wfc'),
   type: z.literal('event'),
   /** source -> event type ids */
-  events: z.record(z.string(), z.array(z.string())),
+  events: z
+    .record(boundedString(WorkflowCeilings.conditionValueLength), z.array(boundedString(WorkflowCeilings.conditionValueLength)))
+    .refine((events) => Object.keys(events).length <= WorkflowCeilings.eventSources, { message: `more than ${WorkflowCeilings.eventSources} sources` })
+    .refine((events) => Object.values(events).reduce((n, types) => n + types.length, 0) <= WorkflowCeilings.eventTypes, {
+      message: `more than ${WorkflowCeilings.eventTypes} event types`,
+    }),
 });
 export const EntityCondition = z.object({
   id: idSchema('wfc'),
   type: z.literal('entity'),
-  entities: z.array(z.string()).min(1),
+  entities: z.array(boundedString(WorkflowCeilings.conditionValueLength)).min(1).max(WorkflowCeilings.conditionValues),
 });
 export const ProcessingChannelCondition = z.object({
   id: idSchema('wfc'),
   type: z.literal('processing_channel'),
-  processing_channels: z.array(z.string()).min(1),
+  processing_channels: z.array(boundedString(WorkflowCeilings.conditionValueLength)).min(1).max(WorkflowCeilings.conditionValues),
 });
 export const WorkflowCondition = z.discriminatedUnion('type', [EventCondition, EntityCondition, ProcessingChannelCondition]);
 export type WorkflowCondition = z.infer<typeof WorkflowCondition>;
@@ -34,10 +99,14 @@ export type WorkflowCondition = z.infer<typeof WorkflowCondition>;
 export const WebhookAction = z.object({
   id: idSchema('wfa'),
   type: z.literal('webhook'),
-  url: z.string().url(),
+  url: z.string().max(WorkflowCeilings.urlLength).url(),
   /** Sent verbatim on every delivery. Secret: masked in every API response. */
-  headers: z.record(z.string(), z.string()).default({}),
-  signature: z.object({ method: z.literal('HMACSHA256'), key: z.string().min(1) }).optional(),
+  headers: z
+    .record(z.string(), z.string())
+    .refine((headers) => Object.keys(headers).length <= WorkflowCeilings.headers, { message: `more than ${WorkflowCeilings.headers} headers` })
+    .refine((headers) => headerBytes(headers) <= WorkflowCeilings.headerBytes, { message: `headers past ${WorkflowCeilings.headerBytes} bytes` })
+    .default({}),
+  signature: z.object({ method: z.literal('HMACSHA256'), key: z.string().min(1).max(WorkflowCeilings.signatureKeyLength) }).optional(),
   format: PayloadFormat.default('checkout'),
   cloudevents_mode: z.enum(['structured', 'binary']).default('structured'),
   retry_policy: RetryPolicyRef.default('checkout'),
@@ -56,8 +125,8 @@ export type WebhookAction = z.infer<typeof WebhookAction>;
 /** MyCashflow-style subscription: a workflow with one event condition and one action. */
 export const SubscriptionInfo = z.object({
   uuid: z.string().uuid(),
-  topic: z.string(),
-  expands: z.array(z.string()),
+  topic: boundedString(WorkflowCeilings.conditionValueLength),
+  expands: z.array(boundedString(WorkflowCeilings.conditionValueLength)).max(WorkflowCeilings.conditionValues),
 });
 export type SubscriptionInfo = z.infer<typeof SubscriptionInfo>;
 
@@ -65,16 +134,28 @@ export type SubscriptionInfo = z.infer<typeof SubscriptionInfo>;
 export const WorkflowState = z.object({
   id: idSchema('wf'),
   tenant_id: z.string().min(1),
-  name: z.string(),
+  name: z.string().max(WorkflowCeilings.nameLength),
   active: z.boolean(),
   /** Increments on every change; delivery jobs carry it. */
   version: z.number().int().positive(),
-  conditions: z.array(WorkflowCondition),
-  actions: z.array(WebhookAction),
+  conditions: z.array(WorkflowCondition).max(WorkflowCeilings.conditions),
+  actions: z.array(WebhookAction).max(WorkflowCeilings.actions),
   subscription: SubscriptionInfo.nullable().default(null),
   updated_at: z.string().datetime(),
-});
+}).refine((state) => jsonBytes(state) <= WorkflowCeilings.stateBytes, { message: `the state is past ${WorkflowCeilings.stateBytes} bytes as JSON` });
 export type WorkflowState = z.infer<typeof WorkflowState>;
+
+/** Name and value bytes of every header, as they go on the wire. */
+export function headerBytes(headers: Record<string, string>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
+}
+
+/** A value's size as the JSON that Kafka and Postgres hold. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
+}
 
 /** A tombstone (null value) deletes the workflow. */
 export const WorkflowConfigMessage = WorkflowState.nullable();

@@ -1,0 +1,34 @@
+import { KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { InvalidOutgoingMessageError } from '@hookstream/messaging';
+import { sampleWorkflowState } from '@hookstream/testing';
+import { kafkaRefusal, outboxVerdict } from './outbox.relay';
+
+/** What kafkajs throws for a broker error code (10: MESSAGE_TOO_LARGE, 7: REQUEST_TIMED_OUT). */
+const protocolError = (code: number) =>
+  // kafkajs builds them from its error table's entries; its typings only admit a message.
+  new KafkaJSProtocolError({ type: code === 10 ? 'MESSAGE_TOO_LARGE' : 'REQUEST_TIMED_OUT', code, retriable: code !== 10, message: 'broker says no' } as unknown as Error);
+
+describe('outbox relay decisions', () => {
+  it('publishes tombstones and states within the contract', () => {
+    expect(outboxVerdict(null)).toEqual({ publishable: true });
+    expect(outboxVerdict(sampleWorkflowState())).toEqual({ publishable: true });
+  });
+
+  it('dead-letters a state outside the contract, naming why', () => {
+    const state = sampleWorkflowState();
+    state.actions[0].retry_policy = [300_000_000_000_000];
+    expect(outboxVerdict(state)).toEqual({ publishable: false, reason: expect.stringMatching(/^outside the config contract: actions\.0\.retry_policy/) });
+    expect(outboxVerdict({ ...sampleWorkflowState(), name: 'n'.repeat(600_000) })).toMatchObject({ publishable: false });
+  });
+
+  it("tells Kafka's refusal of the message itself from a failure worth retrying", () => {
+    expect(kafkaRefusal(protocolError(10))).toMatch(/MESSAGE_TOO_LARGE/);
+    // As the producer's retrier rejects it: wrapped, with the broker's error as its cause.
+    const refused = protocolError(10);
+    expect(kafkaRefusal(Object.assign(new KafkaJSNonRetriableError(refused), { cause: refused }))).toMatch(/MESSAGE_TOO_LARGE/);
+    expect(kafkaRefusal(protocolError(7))).toBeUndefined();
+    expect(kafkaRefusal(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'))).toBeUndefined();
+    // The contract check runs first, so the publisher's own refusal never reaches here as a Kafka one.
+    expect(kafkaRefusal(new InvalidOutgoingMessageError('config.workflow.changed.v1: name: too big'))).toBeUndefined();
+  });
+});
