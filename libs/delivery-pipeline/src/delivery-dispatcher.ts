@@ -3,9 +3,10 @@ import type { AttemptRecord } from '@hookstream/delivery-domain';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
+import { Clock, systemClock } from './clock';
 import { ConcurrencyGate, GateCancelledError, Lease } from './concurrency-gate';
 import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
-import { addFollowUps, enqueueDelayed } from './follow-ups';
+import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import { Outbox } from './outbox';
 
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
   patienceMs: number;
   /** Jobs queued or attempting at most; `dispatch` waits for room beyond it. */
   maxPending: number;
+  /** Read for every time this decides on; timers are the runtime's (jest fakes both). */
+  clock?: Clock;
 }
 
 interface Tracked {
@@ -83,6 +86,7 @@ export class DeliveryDispatcher {
   private readonly roomWaiters: (() => void)[] = [];
   private readonly watchdog: NodeJS.Timeout;
   private lingering: { outbox: Outbox; done: Deferred } | undefined;
+  private readonly clock: Clock;
 
   constructor(
     private readonly executor: AttemptExecutor,
@@ -93,6 +97,7 @@ export class DeliveryDispatcher {
     private readonly options: DispatcherOptions,
     private readonly observer?: DeliveryObserver,
   ) {
+    this.clock = options.clock ?? systemClock;
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
   }
@@ -155,18 +160,19 @@ export class DeliveryDispatcher {
     let record: AttemptRecord;
     try {
       t.state = 'running';
-      t.startedAtMs = Date.now();
+      t.startedAtMs = this.clock.now();
       t.lease = lease;
       record = await this.executor.attempt(t.job);
       this.observer?.attempted(record);
     } catch (err) {
-      // AttemptExecutor never throws; should it, the job is redone from the last commit.
+      // AttemptExecutor never throws; should it, this job ends here with the reason, and the rest of its batch goes on.
       this.leave(t, 'done');
-      t.durable.reject(err);
+      this.logger.error({ err, invocationId: t.job.invocation_id, attempt: t.job.attempt }, 'attempt failed unexpectedly: job dead-lettered');
+      this.publishSoon(t.job, (outbox) => addDeadEnd(outbox, t.job, `attempt failed unexpectedly: ${describeError(err)}`, this.clock.now())).then(t.durable.resolve, t.durable.reject);
       return;
     } finally {
       lease.release();
-      this.lastAnswerMs.set(t.endpoint, Date.now());
+      this.lastAnswerMs.set(t.endpoint, this.clock.now());
     }
     // The watchdog may have handed it off while it ran.
     if ((t.state as Tracked['state']) === 'handed_off') {
@@ -174,19 +180,19 @@ export class DeliveryDispatcher {
       return;
     }
     this.leave(t, 'done');
-    this.publishSoon((outbox) => addFollowUps(outbox, record, Date.now())).then(t.durable.resolve, t.durable.reject);
+    this.publishSoon(t.job, (outbox) => addFollowUps(outbox, record, this.clock.now()), record).then(t.durable.resolve, t.durable.reject);
   }
 
   /** Not attempted now, and no attempt counted: back in a moment (or once `notBeforeMs`) through the delay tiers. */
   private defer(job: DeliveryJob, notBeforeMs: number): Promise<void> {
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     this.observer?.deferred(job);
-    return this.publishSoon((outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
+    return this.publishSoon(job, (outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
   }
 
   /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow. */
   private watch(): void {
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     if (this.lastAnswerMs.size > MAX_REMEMBERED_ANSWERS) {
       for (const [endpoint, atMs] of this.lastAnswerMs) if (nowMs - atMs > this.options.patienceMs) this.lastAnswerMs.delete(endpoint);
     }
@@ -214,7 +220,7 @@ export class DeliveryDispatcher {
     this.ledger.inFlight(key);
     this.observer?.handedOff(job);
     const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
-    this.publishSoon((outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key })).then(t.durable.resolve, (err: unknown) => {
+    this.publishSoon(job, (outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key })).then(t.durable.resolve, (err: unknown) => {
       this.ledger.forget(key);
       t.durable.reject(err);
     });
@@ -231,7 +237,7 @@ export class DeliveryDispatcher {
   private async finishInBackground(t: Tracked, record: AttemptRecord): Promise<void> {
     const key = HandoffLedger.key(t.job.invocation_id, t.job.attempt);
     try {
-      await this.publishSoon((outbox) => addFollowUps(outbox, record, Date.now()));
+      await this.publishSoon(t.job, (outbox) => addFollowUps(outbox, record, this.clock.now()), record);
       this.ledger.settled(key);
     } catch (err) {
       // The safety copy will make the attempt again.
@@ -245,7 +251,7 @@ export class DeliveryDispatcher {
    * publish: attempts end one by one, and a request per outcome would cost
    * the broker and the read models more than the outcomes themselves.
    */
-  private publishSoon(fill: (outbox: Outbox) => void): Promise<void> {
+  private publishSoon(job: DeliveryJob, fill: (outbox: Outbox) => void, record?: AttemptRecord): Promise<void> {
     let batch = this.lingering;
     if (!batch) {
       const started = { outbox: new Outbox(), done: deferred() };
@@ -255,12 +261,9 @@ export class DeliveryDispatcher {
         started.outbox.publish(this.publisher).then(started.done.resolve, started.done.reject);
       }, OUTBOX_LINGER_MS);
     }
-    try {
-      fill(batch.outbox);
-    } catch (err) {
-      // A message that cannot even be built fails its own job, not the others lingering with it.
-      return Promise.reject(err);
-    }
+    // A message that cannot be built or encoded ends its own job, not the others lingering with it.
+    const err = addForJob(batch.outbox, job, this.clock.now(), fill, record);
+    if (err !== undefined) this.logger.warn({ err, invocationId: job.invocation_id, attempt: job.attempt }, 'job dead-lettered: its follow-up could not be built');
     return batch.done.promise;
   }
 
@@ -273,7 +276,7 @@ export class DeliveryDispatcher {
   private slowUntil(endpoint: string): number | undefined {
     const running = this.slow.get(endpoint);
     if (!running || running.length === 0) return undefined;
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     if (nowMs - (this.lastAnswerMs.get(endpoint) ?? 0) < this.options.patienceMs) return undefined;
     return Math.min(...running.map((a) => Math.min(a.deadlineMs, nowMs + (nowMs - a.startedAtMs))));
   }

@@ -3,7 +3,7 @@ import { decideTierMessage } from '@hookstream/delivery-domain';
 import type { BatchConsumer, BatchScope, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { TierHeaders } from './delivery-settings';
-import { enqueueDelayed, TierReason, tierContracts } from './follow-ups';
+import { addForJob, enqueueDelayed, TierReason, tierContracts } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import type { LaneOptions } from './job.consumer';
 import { Outbox } from './outbox';
@@ -63,7 +63,7 @@ export class RetryTierConsumer {
       const handoff = message.headers[TierHeaders.handoff];
       if (decision.kind === 'reroute') {
         const reason = (message.headers[TierHeaders.reason] as TierReason | undefined) ?? 'retry';
-        enqueueDelayed(outbox, job, nowMs, reason, handoff ? { [TierHeaders.handoff]: handoff } : {});
+        addForJob(outbox, job, nowMs, (staged) => enqueueDelayed(staged, job, nowMs, reason, handoff ? { [TierHeaders.handoff]: handoff } : {}));
         continue;
       }
       if (handoff) {
