@@ -14,3 +14,8 @@ export function storableText(text: string, maxChars: number): string {
   const last = cut.charCodeAt(cut.length - 1);
   return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
+
+/** The text with every lone surrogate replaced by U+FFFD, as a UTF-8 encoder would. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
+}
