@@ -1,4 +1,4 @@
-import type { DeliveryJob } from '@hookstream/contracts';
+import { Contracts, DeliveryJob } from '@hookstream/contracts';
 import type { AttemptRecord } from '@hookstream/delivery-domain';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
@@ -237,7 +237,19 @@ export class DeliveryDispatcher {
   private async finishInBackground(t: Tracked, record: AttemptRecord): Promise<void> {
     const key = HandoffLedger.key(t.job.invocation_id, t.job.attempt);
     try {
-      await this.publishSoon(t.job, (outbox) => addFollowUps(outbox, record, this.clock.now()), record);
+      await this.publishSoon(
+        t.job,
+        (outbox) => {
+          const nowMs = this.clock.now();
+          addFollowUps(outbox, record, nowMs);
+          // With its outcome: any instance reading the copy after a restart knows to drop it.
+          outbox.add(Contracts.deliveryHandoffs, {
+            key,
+            value: { invocation_id: t.job.invocation_id, attempt: t.job.attempt, settled_at: new Date(nowMs).toISOString() },
+          });
+        },
+        record,
+      );
       this.ledger.settled(key);
     } catch (err) {
       // The safety copy will make the attempt again.

@@ -8,7 +8,7 @@ import { HandoffLedger } from './handoff-ledger';
 import type { LaneOptions } from './job.consumer';
 import { Outbox } from './outbox';
 
-/** How long a due safety copy waits for its attempt, still running here, to settle. */
+/** How long a due safety copy waits for its attempt, still running here, to settle (or for the ledger to catch up). */
 const IN_FLIGHT_RECHECK_MS = 500;
 
 /**
@@ -72,7 +72,8 @@ export class RetryTierConsumer {
           this.onSettledCopyDropped();
           continue;
         }
-        if (state === 'in_flight') {
+        // Running here, or maybe settled elsewhere before a restart and not read yet: ask again shortly.
+        if (state === 'in_flight' || (state === undefined && !this.ledger.caughtUp)) {
           scope.holdFrom(message.offset, nowMs + IN_FLIGHT_RECHECK_MS);
           break;
         }

@@ -85,3 +85,15 @@ export const DeliveryDeadLetter = z.object({
   dead_lettered_at: z.string().datetime(),
 });
 export type DeliveryDeadLetter = z.infer<typeof DeliveryDeadLetter>;
+
+/**
+ * A handed-off attempt (see delivery's HandoffLedger) that has settled: its
+ * outcome is published, so its safety copy is to be dropped, by whichever
+ * instance reads the copy, after any restart. Key: `${invocation_id}#${attempt}`.
+ */
+export const SettledHandoff = z.object({
+  invocation_id: idSchema('ivc'),
+  attempt: z.number().int().positive(),
+  settled_at: z.string().datetime(),
+});
+export type SettledHandoff = z.infer<typeof SettledHandoff>;
