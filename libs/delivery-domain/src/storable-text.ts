@@ -1,4 +1,3 @@
-const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
@@ -8,7 +7,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * U+FFFD; then at most `maxChars`, never splitting a surrogate pair.
  */
 export function storableText(text: string, maxChars: number): string {
-  const clean = text.replace(NUL, '\\u0000').replace(LONE_SURROGATE, '\ufffd');
+  const clean = text.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\ufffd');
   if (clean.length <= maxChars) return clean;
   const cut = clean.slice(0, maxChars);
   const last = cut.charCodeAt(cut.length - 1);

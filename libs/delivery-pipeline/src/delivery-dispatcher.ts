@@ -14,6 +14,8 @@ export interface DeliveryObserver {
   attempted(record: AttemptRecord): void;
   handedOff(job: DeliveryJob): void;
   deferred(job: DeliveryJob): void;
+  /** The job could not be followed up (or attempted) as usual: dead-lettered with its reason. */
+  deadEnded(job: DeliveryJob): void;
 }
 
 export interface DispatcherOptions {
@@ -168,6 +170,7 @@ export class DeliveryDispatcher {
       // AttemptExecutor never throws; should it, this job ends here with the reason, and the rest of its batch goes on.
       this.leave(t, 'done');
       this.logger.error({ err, invocationId: t.job.invocation_id, attempt: t.job.attempt }, 'attempt failed unexpectedly: job dead-lettered');
+      this.observer?.deadEnded(t.job);
       this.publishSoon(t.job, (outbox) => addDeadEnd(outbox, t.job, `attempt failed unexpectedly: ${describeError(err)}`, this.clock.now())).then(t.durable.resolve, t.durable.reject);
       return;
     } finally {
@@ -275,7 +278,10 @@ export class DeliveryDispatcher {
     }
     // A message that cannot be built or encoded ends its own job, not the others lingering with it.
     const err = addForJob(batch.outbox, job, this.clock.now(), fill, record);
-    if (err !== undefined) this.logger.warn({ err, invocationId: job.invocation_id, attempt: job.attempt }, 'job dead-lettered: its follow-up could not be built');
+    if (err !== undefined) {
+      this.logger.warn({ err, invocationId: job.invocation_id, attempt: job.attempt }, 'job dead-lettered: its follow-up could not be built');
+      this.observer?.deadEnded(job);
+    }
     return batch.done.promise;
   }
 

@@ -106,6 +106,7 @@ function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: 
   const deferrals = metrics.counter('delivery_deferrals_total', 'Jobs put back because their endpoint had no free slot');
   const breakers = metrics.counter('delivery_breaker_transitions_total', 'Circuit breaker state changes', ['state']);
   const copies = metrics.counter('delivery_handoff_copies_dropped_total', 'Safety copies dropped because their attempt had settled');
+  const deadEnds = metrics.counter('delivery_dead_ends_total', 'Jobs dead-lettered because what follows them could not be built or sent');
   return {
     attempted(record) {
       const result = record.verdict.succeeded ? 'succeeded' : (record.verdict.errorKind ?? 'failed');
@@ -114,6 +115,7 @@ function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: 
     },
     handedOff: () => handoffs.inc(),
     deferred: () => deferrals.inc(),
+    deadEnded: () => deadEnds.inc(),
     breaker: (state) => breakers.inc({ state }),
     copyDropped: () => copies.inc(),
   };
