@@ -6,6 +6,7 @@ import { AttemptExecutor, endpointOf } from './attempt-executor';
 import { Clock, systemClock } from './clock';
 import { ConcurrencyGate, GateCancelledError, Lease } from './concurrency-gate';
 import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
+import { EndpointHealth, SlowAttempt } from './endpoint-health';
 import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import { Outbox } from './outbox';
@@ -45,14 +46,6 @@ interface Tracked {
 /** How long follow-ups wait for company before they are published. */
 const OUTBOX_LINGER_MS = 25;
 
-/** Past this many endpoints, last answers older than a patience are forgotten (they no longer matter). */
-const MAX_REMEMBERED_ANSWERS = 1_000;
-
-interface SlowAttempt {
-  startedAtMs: number;
-  deadlineMs: number;
-}
-
 interface Deferred {
   promise: Promise<void>;
   resolve: () => void;
@@ -82,9 +75,7 @@ interface Deferred {
 export class DeliveryDispatcher {
   private readonly pending = new Set<Tracked>();
   private readonly background = new Set<Promise<void>>();
-  private readonly slow = new Map<string, SlowAttempt[]>();
-  /** When an attempt of each endpoint last ended (recent ones only): one still answering is busy, not dead. */
-  private readonly lastAnswerMs = new Map<string, number>();
+  private readonly health: EndpointHealth;
   private readonly roomWaiters: (() => void)[] = [];
   private readonly watchdog: NodeJS.Timeout;
   private lingering: { outbox: Outbox; done: Deferred } | undefined;
@@ -100,6 +91,7 @@ export class DeliveryDispatcher {
     private readonly observer?: DeliveryObserver,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.health = new EndpointHealth(options.patienceMs);
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
   }
@@ -141,7 +133,7 @@ export class DeliveryDispatcher {
 
   private place(job: DeliveryJob): Promise<void> {
     const endpoint = endpointOf(job.target_url) ?? 'invalid-url';
-    const slowUntil = this.slowUntil(endpoint);
+    const slowUntil = this.health.stuckUntil(endpoint, this.clock.now());
     if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) return this.defer(job, slowUntil);
     const tracked: Tracked = { job, endpoint, state: 'queued', cancel: new AbortController(), durable: deferred() };
     this.pending.add(tracked);
@@ -175,7 +167,7 @@ export class DeliveryDispatcher {
       return;
     } finally {
       lease.release();
-      this.lastAnswerMs.set(t.endpoint, this.clock.now());
+      this.health.answered(t.endpoint, this.clock.now());
     }
     // The watchdog may have handed it off while it ran.
     if ((t.state as Tracked['state']) === 'handed_off') {
@@ -196,16 +188,14 @@ export class DeliveryDispatcher {
   /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow. */
   private watch(): void {
     const nowMs = this.clock.now();
-    if (this.lastAnswerMs.size > MAX_REMEMBERED_ANSWERS) {
-      for (const [endpoint, atMs] of this.lastAnswerMs) if (nowMs - atMs > this.options.patienceMs) this.lastAnswerMs.delete(endpoint);
-    }
+    this.health.forgetOldAnswers(nowMs);
     if (this.pending.size === 0) return;
     for (const t of this.pending) {
       if (t.state === 'running' && nowMs - (t.startedAtMs ?? nowMs) >= this.options.patienceMs) this.handOff(t, nowMs);
     }
     for (const t of this.pending) {
       if (t.state !== 'queued') continue;
-      const slowUntil = this.slowUntil(t.endpoint);
+      const slowUntil = this.health.stuckUntil(t.endpoint, nowMs);
       if (slowUntil === undefined || this.executor.isOpen(t.endpoint)) continue;
       t.deferUntilMs = slowUntil;
       t.cancel.abort();
@@ -219,7 +209,7 @@ export class DeliveryDispatcher {
     const running: SlowAttempt = { startedAtMs, deadlineMs: startedAtMs + job.action.timeout_ms };
     this.leave(t, 'handed_off');
     t.lease?.detach();
-    this.slow.set(t.endpoint, [...(this.slow.get(t.endpoint) ?? []), running]);
+    this.health.slowStarted(t.endpoint, running);
     this.ledger.inFlight(key);
     this.observer?.handedOff(job);
     const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
@@ -229,9 +219,7 @@ export class DeliveryDispatcher {
     });
     const tracked = (t.attempting ?? Promise.resolve()).finally(() => {
       this.background.delete(tracked);
-      const left = (this.slow.get(t.endpoint) ?? []).filter((a) => a !== running);
-      if (left.length > 0) this.slow.set(t.endpoint, left);
-      else this.slow.delete(t.endpoint);
+      this.health.slowEnded(t.endpoint, running);
     });
     this.background.add(tracked);
   }
@@ -283,20 +271,6 @@ export class DeliveryDispatcher {
       this.observer?.deadEnded(job);
     }
     return batch.done.promise;
-  }
-
-  /**
-   * When to try the endpoint again while slow attempts run there and none
-   * of its attempts has ended for a patience; undefined if it is not stuck
-   * (a busy endpoint on a busy machine keeps its queue rather than have it
-   * deferred wholesale for one straggler).
-   */
-  private slowUntil(endpoint: string): number | undefined {
-    const running = this.slow.get(endpoint);
-    if (!running || running.length === 0) return undefined;
-    const nowMs = this.clock.now();
-    if (nowMs - (this.lastAnswerMs.get(endpoint) ?? 0) < this.options.patienceMs) return undefined;
-    return Math.min(...running.map((a) => Math.min(a.deadlineMs, nowMs + (nowMs - a.startedAtMs))));
   }
 
   private leave(t: Tracked, state: Tracked['state']): void {
