@@ -5,6 +5,8 @@
  * JSON.stringify writes as `\udXXX` (a pair it writes as the character).
  */
 const ESCAPES = /\\(u0000|ud[89a-f][0-9a-f]{2})|\\./g;
+/** A cheap first look: most text holds neither, and is returned as it is. */
+const MAY_HOLD_REFUSED = /\\u(0000|d[89a-f])/;
 
 /** Deeper than this, a value is not stored: Postgres's jsonb parser recurses and gives up long before V8 does. */
 export const MAX_STORED_DEPTH = 1_000;
@@ -16,7 +18,9 @@ export const MAX_STORED_DEPTH = 1_000;
  * Throws (RangeError) only if JSON.stringify itself cannot reach that deep.
  */
 export function storableJson(value: unknown): string {
-  return JSON.stringify(value).replace(ESCAPES, (escape: string, refused: string | undefined) => {
+  const text = JSON.stringify(value);
+  if (!MAY_HOLD_REFUSED.test(text)) return text;
+  return text.replace(ESCAPES, (escape: string, refused: string | undefined) => {
     if (refused === undefined) return escape;
     return refused === 'u0000' ? '\\\\u0000' : '\\ufffd';
   });
@@ -30,7 +34,8 @@ export function storableJsonWithin(value: unknown, maxDepth = MAX_STORED_DEPTH):
   } catch {
     return undefined;
   }
-  return nestingDepth(text) <= maxDepth ? text : undefined;
+  // Each level takes two characters at least: short text cannot be too deep.
+  return text.length <= 2 * maxDepth || nestingDepth(text) <= maxDepth ? text : undefined;
 }
 
 /** How deep arrays and objects nest in JSON text, in one pass without recursion. */

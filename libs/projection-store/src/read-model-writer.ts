@@ -13,11 +13,11 @@ const UNSTORABLE = JSON.stringify({ _unstorable: `nested deeper than ${MAX_STORE
  * would stop its partition for every tenant.
  */
 function eventRows(events: readonly CanonicalEvent[]): string {
-  const rows = events.map(({ data, metadata, ...fields }) => {
-    const flat = storableJson(fields);
-    return `${flat.slice(0, -1)},"data":${storableJsonWithin(data) ?? UNSTORABLE},"metadata":${storableJsonWithin(metadata) ?? UNSTORABLE}}`;
-  });
-  return `[${rows.join(',')}]`;
+  return `[${events.map((event) => storableJsonWithin(event, MAX_STORED_DEPTH + 1) ?? withoutDeepParts(event)).join(',')}]`;
+}
+
+function withoutDeepParts({ data, metadata, ...fields }: CanonicalEvent): string {
+  return `${storableJson(fields).slice(0, -1)},"data":${storableJsonWithin(data) ?? UNSTORABLE},"metadata":${storableJsonWithin(metadata) ?? UNSTORABLE}}`;
 }
 
 const EVENT_RECORD = `id text, tenant_id text, source text, type text, subject_id text, entity_id text, processing_channel_id text,
