@@ -1,7 +1,7 @@
-import { Contracts, DelayTiers, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, Topics, TopicSpec } from '@hookstream/contracts';
+import { Contracts, DelayTiers, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, Topics } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildOutcome, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
 import { createLogger } from '@hookstream/logging';
-import type { EncodedMessage, MessagePublisher } from '@hookstream/messaging';
+import type { MessagePublisher } from '@hookstream/messaging';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
 import type { AttemptExecutor } from './attempt-executor';
 import { ConcurrencyGate } from './concurrency-gate';
@@ -19,10 +19,9 @@ interface Published {
 
 function fakePublisher(into: Published[]): MessagePublisher {
   return {
-    publishEncoded: async (topic: TopicSpec, messages: EncodedMessage[]) => {
-      for (const m of messages) {
-        into.push({ topic: topic.name, key: String(m.key), value: m.value === null ? null : JSON.parse(String(m.value)), headers: m.headers as Record<string, string> | undefined });
-      }
+    publishMany: async (batches: { contract: { topic: { name: string } }; messages: { key: string; value: unknown; headers?: Record<string, string> }[] }[]) => {
+      // Serialised as the publisher would, so what cannot be is found here too.
+      for (const b of batches) for (const m of b.messages) into.push({ topic: b.contract.topic.name, ...m, value: JSON.parse(JSON.stringify(m.value)) });
     },
   } as unknown as MessagePublisher;
 }
@@ -204,7 +203,7 @@ describe('DeliveryDispatcher', () => {
 
   it('lets the safety copy redo the attempt when its outcome could not be published', async () => {
     let finish!: () => void;
-    const failing = { publishEncoded: async () => Promise.reject(new Error('broker down')) } as unknown as MessagePublisher;
+    const failing = { publishMany: async () => Promise.reject(new Error('broker down')) } as unknown as MessagePublisher;
     const { dispatcher, ledger } = setup(() => new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))), { patienceMs: 20, publisher: failing });
     const job = deliveryJob({ url: 'http://slow.test/' });
     const { durable } = await dispatcher.dispatch([job]);

@@ -102,9 +102,9 @@ export function addDeadEnd(outbox: Outbox, job: DeliveryJob, reason: string, now
       reason: why,
     };
     const detail = `${why}; the job itself could not be dead-lettered: ${err instanceof Error ? err.message : String(err)}`;
-    outbox.addEncoded(Topics.deliveryRejected, {
+    outbox.addUnchecked(Topics.deliveryRejected, {
       key: job.action.id,
-      value: JSON.stringify(summary),
+      value: summary,
       headers: { [DeadLetterHeaders.reason]: storableText(detail, 2_000), [DeadLetterHeaders.at]: at },
     });
   }

@@ -1,29 +1,36 @@
+import { z } from 'zod';
 import { describeIssues, MessageContract, MessageOf, TopicSpec } from '@hookstream/contracts';
-import { EncodedMessage, InvalidOutgoingMessageError, MessagePublisher, OutgoingMessage } from '@hookstream/messaging';
+import { InvalidOutgoingMessageError, MessagePublisher, OutgoingMessage } from '@hookstream/messaging';
 
 /**
  * Messages one batch (or one finished attempt) must get to Kafka before its
  * input is committed. Each is checked against its contract and serialised
- * when added, so a message that cannot be sent throws at `add`, for its own
- * job to handle, instead of failing the publish of every message beside it.
+ * once when added, so a message that cannot be sent throws at `add`, for its
+ * own job to handle, instead of failing the publish of every message beside
+ * it. Checked once: they are published under a contract that accepts them as
+ * they are, all topics in one request.
  */
 export class Outbox {
-  private readonly batches = new Map<TopicSpec, EncodedMessage[]>();
+  private readonly batches = new Map<TopicSpec, OutgoingMessage<unknown>[]>();
 
   add<C extends MessageContract>(contract: C, message: OutgoingMessage<MessageOf<C>>): void {
-    this.addEncoded(contract.topic, encode(contract, message));
+    if (message.value !== null) {
+      const check = contract.schema.safeParse(message.value);
+      if (!check.success) throw new InvalidOutgoingMessageError(`${contract.topic.name}: ${describeIssues(check.error)}`);
+      // Throws on a value nested deeper than the stack: that too is this message's own failure.
+      JSON.stringify(message.value);
+    }
+    this.addChecked(contract.topic, message);
   }
 
-  /** Bytes no contract describes (a dead letter of last resort). */
-  addEncoded(topic: TopicSpec, message: EncodedMessage): void {
-    const list = this.batches.get(topic);
-    if (list) list.push(message);
-    else this.batches.set(topic, [message]);
+  /** A message no contract describes (a dead letter of last resort): JSON-serialisable by construction. */
+  addUnchecked(topic: TopicSpec, message: OutgoingMessage<Record<string, string | number>>): void {
+    this.addChecked(topic, message);
   }
 
   /** Takes over everything `other` holds, in order. */
   absorb(other: Outbox): void {
-    for (const [topic, messages] of other.batches) for (const message of messages) this.addEncoded(topic, message);
+    for (const [topic, messages] of other.batches) for (const message of messages) this.addChecked(topic, message);
   }
 
   get size(): number {
@@ -32,17 +39,23 @@ export class Outbox {
     return n;
   }
 
-  /** acks=all: resolved means durable. Publishes made together share the publisher's next request. */
+  /** One request, acks=all: resolved means durable. */
   async publish(publisher: MessagePublisher): Promise<void> {
     if (this.size === 0) return;
-    await Promise.all([...this.batches].map(([topic, messages]) => publisher.publishEncoded(topic, messages)));
+    await publisher.publishMany([...this.batches].map(([topic, messages]) => ({ contract: alreadyChecked(topic), messages })));
+  }
+
+  private addChecked(topic: TopicSpec, message: OutgoingMessage<unknown>): void {
+    const list = this.batches.get(topic);
+    if (list) list.push(message);
+    else this.batches.set(topic, [message]);
   }
 }
 
-function encode(contract: MessageContract, message: OutgoingMessage<unknown>): EncodedMessage {
-  if (message.value === null) return { key: message.key, value: null, headers: message.headers };
-  const check = contract.schema.safeParse(message.value);
-  if (!check.success) throw new InvalidOutgoingMessageError(`${contract.topic.name}: ${describeIssues(check.error)}`);
-  // JSON.stringify throws on a value nested deeper than the stack: that too is this message's own failure.
-  return { key: message.key, value: JSON.stringify(message.value), headers: message.headers };
+const checkedContracts = new Map<TopicSpec, MessageContract>();
+
+function alreadyChecked(topic: TopicSpec): MessageContract {
+  let contract = checkedContracts.get(topic);
+  if (!contract) checkedContracts.set(topic, (contract = { topic, schema: z.unknown() }));
+  return contract;
 }
