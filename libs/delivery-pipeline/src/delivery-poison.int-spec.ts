@@ -42,12 +42,14 @@ describe('delivery with poison jobs', () => {
     // Built past the fixture's contract check: the contract may refuse such a policy, older jobs may still hold one.
     const failing = job('/failing');
     const hugeDelay = { ...failing, action: { ...failing.action, retry_policy: [300_000_000_000_000] } };
+    const header = job('/bad-header');
+    const badHeader = { ...header, action: { ...header.action, headers: { 'x-tenant': 'a\u0000b' } } };
     const healthy = Array.from({ length: 6 }, (_, i) => {
       const j = job(`/healthy-${i}`, {}, { format: (['checkout', 'cloudevents', 'caf', 'mycashflow'] as const)[i % 4] });
       return { ...j, tenant_id: `tenant_${i}` };
     });
     // Raw bytes, so the test does not depend on what the contract lets a producer publish.
-    for (const j of [healthy[0], surrogateSubject, healthy[1], hugeDelay, healthy[2], surrogateData, ...healthy.slice(3)]) {
+    for (const j of [healthy[0], surrogateSubject, healthy[1], hugeDelay, healthy[2], surrogateData, badHeader, ...healthy.slice(3)]) {
       await harness.publishRaw(actionId, JSON.stringify(j));
     }
 
@@ -64,6 +66,10 @@ describe('delivery with poison jobs', () => {
     expect(receiver.on('/failing')).toHaveLength(1);
     expect(receiver.on('/surrogate').length).toBeLessThanOrEqual(1);
     expect(receiver.on('/surrogate-data').length).toBeLessThanOrEqual(1);
+    // A header no HTTP client can send fails its job at once, with the reason, and is never retried.
+    expect(receiver.on('/bad-header')).toHaveLength(0);
+    expect(harness.outcomesOf(badHeader).map((o) => [o.error_kind, o.final])).toEqual([['unsendable', true]]);
+    expect(deadEnds(badHeader.invocation_id).join()).toContain("header 'x-tenant' holds characters HTTP cannot carry");
     // Whatever could not be sent is settled: an outcome or a dead letter says why.
     for (const poison of [surrogateSubject, surrogateData]) {
       const settled = harness.outcomesOf(poison).some((o) => o.final) || deadEnds(poison.invocation_id).length > 0;
