@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Topics, TopicSpec } from './topics';
 import { CanonicalEvent, ReflowRequest } from './messages/event';
-import { DeliveryDeadLetter, DeliveryJob, DeliveryOutcome } from './messages/delivery';
+import { DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, SettledHandoff } from './messages/delivery';
 import { EndpointDisabled, WorkflowConfigMessage } from './messages/workflow';
 
 /** A topic and the one schema its values must satisfy, for producer and consumer alike. */
@@ -40,5 +40,6 @@ export const Contracts = {
   deliveryOutcomes: { topic: Topics.deliveryOutcomes, schema: DeliveryOutcome },
   deliveryDeadLetter: { topic: Topics.deliveryDeadLetter, schema: DeliveryDeadLetter },
   endpointDisabled: { topic: Topics.endpointDisabled, schema: EndpointDisabled },
+  deliveryHandoffs: { topic: Topics.deliveryHandoffs, schema: SettledHandoff },
   reflowRequests: { topic: Topics.reflowRequests, schema: ReflowRequest },
 } as const satisfies Record<string, MessageContract>;

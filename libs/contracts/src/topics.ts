@@ -25,6 +25,8 @@ export const Topics = {
   deliveryOutcomes: { name: 'delivery.attempt.completed.v1', key: 'event id', partitions: 6 },
   /** Jobs whose retry schedule ran out. */
   deliveryDeadLetter: { name: 'delivery.job.exhausted.v1', key: 'action id', partitions: 1 },
+  /** Handed-off attempts that settled; read whole by every delivery instance. Only the last hour matters. */
+  deliveryHandoffs: { name: 'delivery.handoff.settled.v1', key: 'invocation id#attempt', partitions: 1, retentionMs: 3_600_000 },
   /** An endpoint answered 410 Gone: its action is disabled. */
   endpointDisabled: { name: 'delivery.endpoint.disabled.v1', key: 'workflow id', partitions: 1 },
   /** Messages each consumer could not read, with the reason and the original bytes. */

@@ -1,8 +1,13 @@
 import type { DeliveryErrorKind, DeliveryJob, DeliveryOutcome } from '@hookstream/contracts';
-import { parseRetryAfter, resolveRetryPolicy, retryDelayMs, scaleDelay } from './retry-policy';
+import { parseRetryAfter, resolveRetryPolicy, retryDelayMs, retryScheduleProblem, scaleDelay } from './retry-policy';
+import { storableText } from './storable-text';
 
-/** Failures that happen before or instead of an HTTP response. */
-export type AttemptFailureKind = 'timeout' | 'network' | 'ssrf_blocked' | 'invalid_url' | 'circuit_open';
+/**
+ * Failures that happen before or instead of an HTTP response;
+ * `unsendable`: the job's request could not be built (its event or action
+ * holds what no webhook can carry).
+ */
+export type AttemptFailureKind = 'timeout' | 'network' | 'ssrf_blocked' | 'invalid_url' | 'circuit_open' | 'unsendable';
 
 /** What one attempt produced: a response of any status, or no response. */
 export type AttemptResult =
@@ -41,6 +46,7 @@ export function classifyAttempt(result: AttemptResult, nowMs: number): AttemptVe
         return { ...none, breakerFailure: true, errorKind: result.failure, errorMessage: result.message };
       case 'ssrf_blocked':
       case 'invalid_url':
+      case 'unsendable':
         // The same URL can never succeed: no retry, and not the endpoint's fault.
         return { ...none, retryable: false, errorKind: result.failure, errorMessage: result.message };
       case 'circuit_open':
@@ -85,6 +91,8 @@ export function decideNextStep(job: Pick<DeliveryJob, 'attempt' | 'action'>, ver
   if (verdict.disablesEndpoint) return { kind: 'give_up', reason: 'endpoint answered 410 Gone: action disabled', disableEndpoint: true };
   if (!verdict.retryable) return { kind: 'give_up', reason: `${verdict.errorKind}: ${verdict.errorMessage}`, disableEndpoint: false };
   const policy = resolveRetryPolicy(job.action.retry_policy);
+  const problem = retryScheduleProblem(policy);
+  if (problem) return { kind: 'give_up', reason: `${problem}; last: ${verdict.errorKind}: ${verdict.errorMessage}`, disableEndpoint: false };
   const delay = retryDelayMs(policy, job.attempt, { random: context.random, retryAfterMs: verdict.retryAfterMs });
   if (delay === null) {
     return {
@@ -93,7 +101,9 @@ export function decideNextStep(job: Pick<DeliveryJob, 'attempt' | 'action'>, ver
       disableEndpoint: false,
     };
   }
-  return { kind: 'retry', attempt: job.attempt + 1, dueAt: new Date(context.nowMs + scaleDelay(delay, context.timeScale)) };
+  const dueAt = new Date(context.nowMs + scaleDelay(delay, context.timeScale));
+  if (Number.isNaN(dueAt.getTime())) return { kind: 'give_up', reason: `retry_policy_invalid: a delay of ${delay} ms ends past any date`, disableEndpoint: false };
+  return { kind: 'retry', attempt: job.attempt + 1, dueAt };
 }
 
 export interface AttemptRecord {
@@ -106,6 +116,10 @@ export interface AttemptRecord {
   verdict: AttemptVerdict;
   next: NextStep;
 }
+
+/** Past the body cap (bytes) even if every byte became a character of its own. */
+const MAX_RESPONSE_BODY_CHARS = 64 * 1024;
+const MAX_ERROR_MESSAGE_CHARS = 2_000;
 
 /** The outcome message of one attempt (key: event id). */
 export function buildOutcome(record: AttemptRecord): DeliveryOutcome {
@@ -125,10 +139,11 @@ export function buildOutcome(record: AttemptRecord): DeliveryOutcome {
     final: next.kind !== 'retry',
     status_code: response?.status ?? null,
     error_kind: verdict.errorKind,
-    error_message: verdict.errorMessage,
+    error_message: verdict.errorMessage === null ? null : storableText(verdict.errorMessage, MAX_ERROR_MESSAGE_CHARS),
     url: job.target_url,
     request_headers: record.requestHeaders,
-    response_body: response?.body ?? null,
+    // The receiver's bytes: whatever they hold, the read models must be able to store them.
+    response_body: response?.body == null ? null : storableText(response.body, MAX_RESPONSE_BODY_CHARS),
     response_received_at: response ? response.receivedAt.toISOString() : null,
     duration_ms: Math.max(0, record.durationMs),
     next_attempt_at: next.kind === 'retry' ? next.dueAt.toISOString() : null,

@@ -1,4 +1,18 @@
-import { attemptOffsetsMs, maxAttempts, parseRetryAfter, resolveRetryPolicy, retryDelayMs, RetryPolicies, scaleDelay } from './retry-policy';
+import fc from 'fast-check';
+import type { DeliveryJob } from '@hookstream/contracts';
+import { classifyAttempt, decideNextStep } from './attempt';
+import {
+  attemptOffsetsMs,
+  MAX_RETRY_DELAY_MS,
+  MAX_RETRY_SCHEDULE_MS,
+  maxAttempts,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  retryDelayMs,
+  RetryPolicies,
+  retryScheduleProblem,
+  scaleDelay,
+} from './retry-policy';
 
 const s = 1_000;
 const m = 60 * s;
@@ -113,5 +127,40 @@ describe('Retry-After', () => {
 
   it('is not jittered', () => {
     expect(retryDelayMs(RetryPolicies['standard-webhooks'], 1, { retryAfterMs: 60 * s, random: () => 0 })).toBe(60 * s);
+  });
+});
+
+describe('retry schedule bounds', () => {
+  const day = 24 * h;
+
+  it('accepts every preset and delays from 0 to 7 days adding up to 30 days', () => {
+    for (const policy of Object.values(RetryPolicies)) expect(retryScheduleProblem(policy)).toBeUndefined();
+    expect(retryScheduleProblem(resolveRetryPolicy([0, MAX_RETRY_DELAY_MS, 7 * day, 7 * day, 7 * day, 2 * day]))).toBeUndefined();
+  });
+
+  it.each([[[300_000_000_000_000]], [[7 * day + 1]], [[-1]], [[1.5]], [[Number.NaN]], [[Number.POSITIVE_INFINITY]]])('refuses a delay of %p', (delays) => {
+    expect(retryScheduleProblem(resolveRetryPolicy(delays))).toMatch(/^retry_policy_invalid: delay 1 /);
+  });
+
+  it('refuses a schedule whose delays add up past 30 days', () => {
+    expect(retryScheduleProblem(resolveRetryPolicy(Array.from({ length: 5 }, () => 7 * day)))).toMatch(/add up to .* past/);
+    expect(MAX_RETRY_SCHEDULE_MS).toBe(30 * day);
+  });
+
+  it('never schedules an attempt at an invalid date, whatever the delays: it gives up with the reason', () => {
+    const verdict = classifyAttempt({ kind: 'response', status: 500, body: null, receivedAt: new Date(0) }, 0);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 8 * day }), fc.double(), fc.constantFrom(300_000_000_000_000, Number.MAX_VALUE, -1)), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 21 }),
+        fc.constantFrom(1, 0.001, 1000),
+        (delays, attempt, timeScale) => {
+          const job = { attempt, action: { retry_policy: delays } } as unknown as Pick<DeliveryJob, 'attempt' | 'action'>;
+          const next = decideNextStep(job, verdict, { nowMs: Date.parse('2024-05-01T10:00:00Z'), timeScale });
+          if (next.kind === 'retry') expect(() => next.dueAt.toISOString()).not.toThrow();
+          else expect(next.kind).toBe('give_up');
+        },
+      ),
+    );
   });
 });

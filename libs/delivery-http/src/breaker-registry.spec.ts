@@ -13,16 +13,21 @@ const settings: BreakerSettings = {
 type Result = { status: number };
 const isFailure = (r: Result) => r.status >= 500 || r.status === 429;
 const answer = (status: number) => async () => ({ status });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
 describe('BreakerRegistry', () => {
   const registries: BreakerRegistry[] = [];
   const registry = (overrides: Partial<BreakerSettings> = {}, onChange?: (o: string, s: BreakerState) => void) => {
-    const r = new BreakerRegistry({ ...settings, ...overrides }, onChange);
+    const r = new BreakerRegistry({ ...settings, ...overrides }, onChange, () => Date.now());
     registries.push(r);
     return r;
   };
-  afterEach(() => registries.splice(0).forEach((r) => r.shutdown()));
+  // Fake timers and Date: opossum's reset timeout and the registry's sweeps run on fake time; nothing sleeps.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => {
+    registries.splice(0).forEach((r) => r.shutdown());
+    jest.useRealTimers();
+  });
 
   it('opens once failures pass the volume and percentage thresholds, then short-circuits', async () => {
     const changes: string[] = [];

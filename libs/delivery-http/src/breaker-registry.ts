@@ -44,6 +44,8 @@ export class BreakerRegistry {
   constructor(
     private readonly settings: BreakerSettings,
     private readonly onStateChange: (origin: string, state: BreakerState) => void = () => undefined,
+    /** Injected so tests move time with fake timers; opossum's own timers are the runtime's. */
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.rotation.setMaxListeners(0);
     this.rotationTimer = setInterval(() => this.rotation.emit('rotate'), Math.max(1, Math.floor(settings.rollingWindowMs / settings.rollingBuckets)));
@@ -100,7 +102,7 @@ export class BreakerRegistry {
   }
 
   private breakerFor(origin: string): Entry['breaker'] {
-    const now = Date.now();
+    const now = this.now();
     const existing = this.entries.get(origin);
     if (existing) {
       existing.lastUsedMs = now;
@@ -130,7 +132,7 @@ export class BreakerRegistry {
   }
 
   private evictIdle(): void {
-    const cutoff = Date.now() - this.settings.idleEvictionMs;
+    const cutoff = this.now() - this.settings.idleEvictionMs;
     for (const [origin, entry] of this.entries) {
       if (entry.lastUsedMs >= cutoff) break;
       this.evict(origin);

@@ -1,7 +1,8 @@
 import type { DeliveryJob } from '@hookstream/contracts';
-import { AttemptRecord, AttemptResult, buildWebhookRequest, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
+import { AttemptRecord, AttemptResult, buildWebhookRequest, classifyAttempt, decideNextStep, NextStep, WebhookRequest } from '@hookstream/delivery-domain';
 import type { BreakerRegistry, WebhookClient } from '@hookstream/delivery-http';
 import { maskHeaders } from '@hookstream/logging';
+import { Clock, systemClock } from './clock';
 
 export interface AttemptExecutorOptions {
   timeScale: number;
@@ -28,6 +29,7 @@ export class AttemptExecutor {
     private readonly client: WebhookClient,
     private readonly breakers: BreakerRegistry,
     private readonly options: AttemptExecutorOptions,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The endpoint's breaker is open: an attempt would be short-circuited at once. */
@@ -36,8 +38,14 @@ export class AttemptExecutor {
   }
 
   async attempt(job: DeliveryJob): Promise<AttemptRecord> {
-    const startedAt = new Date();
-    const request = buildWebhookRequest(job, { sentAt: startedAt, publicBaseUrl: this.options.publicBaseUrl });
+    const startedAt = new Date(this.clock.now());
+    let request: WebhookRequest;
+    try {
+      request = buildWebhookRequest(job, { sentAt: startedAt, publicBaseUrl: this.options.publicBaseUrl });
+    } catch (err) {
+      // This job's event or action holds what no request can carry: it fails alone, for good.
+      return this.record(job, startedAt, {}, { kind: 'failure', failure: 'unsendable', message: `request could not be built: ${describe(err)}` });
+    }
     const endpoint = endpointOf(job.target_url);
     let result: AttemptResult;
     let sent = true;
@@ -47,7 +55,7 @@ export class AttemptExecutor {
       const guarded = await this.breakers.run(
         endpoint,
         () => this.client.post({ url: job.target_url, headers: request.headers, body: request.body, timeoutMs: job.action.timeout_ms }),
-        (r) => classifyAttempt(r, Date.now()).breakerFailure,
+        (r) => classifyAttempt(r, this.clock.now()).breakerFailure,
       );
       if (guarded.shortCircuited) {
         sent = false;
@@ -56,18 +64,24 @@ export class AttemptExecutor {
         result = guarded.value;
       }
     }
-    const nowMs = Date.now();
-    const verdict = classifyAttempt(result, nowMs);
-    return {
-      job,
-      startedAt,
-      durationMs: nowMs - startedAt.getTime(),
-      requestHeaders: sent ? maskSecretHeaders(request.headers, request.secretHeaders) : {},
-      result,
-      verdict,
-      next: decideNextStep(job, verdict, { nowMs, timeScale: this.options.timeScale }),
-    };
+    return this.record(job, startedAt, sent ? maskSecretHeaders(request.headers, request.secretHeaders) : {}, result);
   }
+
+  private record(job: DeliveryJob, startedAt: Date, requestHeaders: Record<string, string>, result: AttemptResult): AttemptRecord {
+    const nowMs = this.clock.now();
+    const verdict = classifyAttempt(result, nowMs);
+    let next: NextStep;
+    try {
+      next = decideNextStep(job, verdict, { nowMs, timeScale: this.options.timeScale });
+    } catch (err) {
+      next = { kind: 'give_up', reason: `next attempt could not be scheduled: ${describe(err)}`, disableEndpoint: false };
+    }
+    return { job, startedAt, durationMs: nowMs - startedAt.getTime(), requestHeaders, result, verdict, next };
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 function maskSecretHeaders(headers: Record<string, string>, secret: readonly string[]): Record<string, string> {

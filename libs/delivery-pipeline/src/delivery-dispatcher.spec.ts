@@ -1,4 +1,4 @@
-import { Contracts, DelayTiers, DeliveryJob } from '@hookstream/contracts';
+import { Contracts, DelayTiers, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, Topics } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildOutcome, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
 import { createLogger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
@@ -20,9 +20,21 @@ interface Published {
 function fakePublisher(into: Published[]): MessagePublisher {
   return {
     publishMany: async (batches: { contract: { topic: { name: string } }; messages: { key: string; value: unknown; headers?: Record<string, string> }[] }[]) => {
-      for (const b of batches) for (const m of b.messages) into.push({ topic: b.contract.topic.name, ...m });
+      // Serialised as the publisher would, so what cannot be is found here too.
+      for (const b of batches) for (const m of b.messages) into.push({ topic: b.contract.topic.name, ...m, value: JSON.parse(JSON.stringify(m.value)) });
     },
   } as unknown as MessagePublisher;
+}
+
+/** Moves the fake clock on in small steps until the promise settles (or `maxMs` have passed). */
+async function settle<T>(promise: Promise<T>, maxMs = 60_000): Promise<T> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let elapsed = 0; !done && elapsed < maxMs; elapsed += 5) await jest.advanceTimersByTimeAsync(5);
+  return promise;
 }
 
 function record(job: DeliveryJob, result: AttemptResult): AttemptRecord {
@@ -32,32 +44,47 @@ function record(job: DeliveryJob, result: AttemptResult): AttemptRecord {
 }
 
 const ok = (): AttemptResult => ({ kind: 'response', status: 200, body: null, receivedAt: new Date() });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 const outcomesIn = (published: Published[]) => published.filter((p) => p.topic === Contracts.deliveryOutcomes.topic.name).map((p) => p.key);
 const deferredIn = (published: Published[]) => published.filter((p) => p.headers?.[TierHeaders.reason] === 'deferred').map((p) => p.value as DeliveryJob);
 
 describe('DeliveryDispatcher', () => {
   const logger = createLogger({ service: 'test', level: 'silent' });
   const dispatchers: DeliveryDispatcher[] = [];
+  // Fake timers and Date: attempts that take time take fake time, and nothing here sleeps.
+  beforeEach(() => jest.useFakeTimers());
   afterEach(async () => {
-    await Promise.all(dispatchers.splice(0).map((d) => d.drain(0)));
+    await settle(Promise.all(dispatchers.splice(0).map((d) => d.drain(0))));
+    jest.useRealTimers();
   });
 
   function setup(
     attempt: (job: DeliveryJob) => Promise<AttemptResult>,
-    options: { total?: number; perEndpoint?: number; patienceMs?: number; open?: boolean; maxPending?: number; publisher?: MessagePublisher } = {},
+    options: {
+      total?: number;
+      perEndpoint?: number;
+      patienceMs?: number;
+      open?: boolean;
+      maxPending?: number;
+      publisher?: MessagePublisher;
+      record?: (job: DeliveryJob, result: AttemptResult) => AttemptRecord;
+    } = {},
   ) {
     const published: Published[] = [];
     const ledger = new HandoffLedger(60_000);
     const gate = new ConcurrencyGate(options.total ?? 100, options.perEndpoint ?? 10);
-    const executor = { attempt: async (job: DeliveryJob) => record(job, await attempt(job)), isOpen: () => options.open ?? false } as unknown as AttemptExecutor;
-    const dispatcher = new DeliveryDispatcher(executor, gate, ledger, options.publisher ?? fakePublisher(published), logger, { patienceMs: options.patienceMs ?? 100, maxPending: options.maxPending ?? 1000 });
+    const executor = { attempt: async (job: DeliveryJob) => (options.record ?? record)(job, await attempt(job)), isOpen: () => options.open ?? false } as unknown as AttemptExecutor;
+    const dispatcher = new DeliveryDispatcher(executor, gate, ledger, options.publisher ?? fakePublisher(published), logger, {
+      patienceMs: options.patienceMs ?? 100,
+      maxPending: options.maxPending ?? 1000,
+      clock: { now: () => Date.now() },
+    });
     dispatchers.push(dispatcher);
     /** Dispatches and waits until durable; what was published meanwhile. */
     const run = async (jobs: DeliveryJob[], outbox?: Outbox) => {
       const from = published.length;
-      const { durable } = await dispatcher.dispatch(jobs, outbox);
-      await durable;
+      const { durable } = await settle(dispatcher.dispatch(jobs, outbox));
+      await settle(durable);
       return published.slice(from);
     };
     return { dispatcher, ledger, gate, published, run };
@@ -87,7 +114,7 @@ describe('DeliveryDispatcher', () => {
     expect(isDurable).toBe(false);
     expect(dispatcher.inFlight).toBe(1);
     finish();
-    await durable;
+    await settle(durable);
     expect(outcomesIn(published)).toEqual([job.event.id]);
   });
 
@@ -102,7 +129,7 @@ describe('DeliveryDispatcher', () => {
     expect(placed).toBe(false);
     expect(dispatcher.inFlight).toBe(2);
     finishers[0]();
-    await second;
+    await settle(second);
     expect(placed).toBe(true);
     finishers.forEach((f) => f());
   });
@@ -127,7 +154,7 @@ describe('DeliveryDispatcher', () => {
     expect(dispatcher.inBackground).toBe(1);
 
     finish();
-    await dispatcher.drain(1_000);
+    await settle(dispatcher.drain(1_000));
     expect(outcomesIn(published)).toEqual([fast.event.id, slow.event.id]);
     expect(ledger.state(key)).toBe('settled');
   });
@@ -147,7 +174,7 @@ describe('DeliveryDispatcher', () => {
     const deferred = deferredIn(published);
     expect(deferred.map((j) => j.invocation_id)).toEqual([jobs[1].invocation_id, jobs[2].invocation_id]);
     expect(deferred.every((j) => j.attempt === 1 && Date.parse(j.due_at as string) > Date.now())).toBe(true);
-    await dispatcher.drain(1_000);
+    await settle(dispatcher.drain(1_000));
     // The cancelled waiters never got a slot, even once the first attempt ended.
     expect(attempted).toHaveLength(1);
   });
@@ -180,9 +207,9 @@ describe('DeliveryDispatcher', () => {
     const { dispatcher, ledger } = setup(() => new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))), { patienceMs: 20, publisher: failing });
     const job = deliveryJob({ url: 'http://slow.test/' });
     const { durable } = await dispatcher.dispatch([job]);
-    await expect(durable).rejects.toThrow('broker down');
+    await expect(settle(durable)).rejects.toThrow('broker down');
     finish();
-    await dispatcher.drain(1_000);
+    await settle(dispatcher.drain(1_000));
     expect(ledger.state(HandoffLedger.key(job.invocation_id, 1))).toBeUndefined();
   });
 
@@ -238,5 +265,56 @@ describe('DeliveryDispatcher', () => {
     const published = await run([], outbox);
     expect(published.map((p) => p.key)).toEqual(['marker']);
   });
-});
 
+  describe('one job that cannot be followed up fails alone', () => {
+    const deadLettersIn = (published: Published[]) => published.filter((p) => p.topic === Topics.deliveryDeadLetter.name).map((p) => p.value as DeliveryDeadLetter);
+    const failed = (job: DeliveryJob): AttemptResult => ({ kind: 'response', status: job.target_url.includes('fail') ? 500 : 200, body: null, receivedAt: new Date() });
+
+    it('dead-letters a job whose next attempt is due at no date, with an outcome saying why, and publishes the others', async () => {
+      const { run } = setup(async (job) => failed(job), {
+        record: (job, result) => {
+          const r = record(job, result);
+          return job.target_url.includes('fail') ? { ...r, next: { kind: 'retry', attempt: 2, dueAt: new Date(Number.NaN) } } : r;
+        },
+      });
+      const poison = deliveryJob({ url: 'http://fail.test/' });
+      const others = [deliveryJob({ url: 'http://ok-1.test/' }), deliveryJob({ url: 'http://ok-2.test/' })];
+      const published = await run([others[0], poison, others[1]]);
+      expect(outcomesIn(published).sort()).toEqual([others[0].event.id, poison.event.id, others[1].event.id].sort());
+      const [dead] = deadLettersIn(published);
+      expect(dead).toMatchObject({ job: { invocation_id: poison.invocation_id }, reason: expect.stringMatching(/^follow-up could not be built: RangeError/) });
+      const outcome = published.find((p) => p.topic === Contracts.deliveryOutcomes.topic.name && p.key === poison.event.id)?.value as DeliveryOutcome;
+      expect(outcome).toMatchObject({ final: true, succeeded: false, next_attempt_at: null, error_message: dead.reason });
+      expect(published.filter((p) => p.topic.startsWith('delivery.retry.'))).toEqual([]);
+    });
+
+    it('dead-letters a job whose attempt threw, and the rest of the batch becomes durable', async () => {
+      const { run } = setup(async (job) => {
+        if (job.target_url.includes('throw')) throw new TypeError('not expected');
+        return ok();
+      });
+      const poison = deliveryJob({ url: 'http://throw.test/' });
+      const other = deliveryJob({ url: 'http://ok.test/' });
+      const published = await run([poison, other]);
+      expect(outcomesIn(published)).toEqual([other.event.id]);
+      expect(deadLettersIn(published)).toEqual([expect.objectContaining({ reason: 'attempt failed unexpectedly: TypeError: not expected' })]);
+    });
+
+    it('sends a summary to the rejected topic when not even the job can be dead-lettered (data deeper than JSON.stringify reaches)', async () => {
+      const { run } = setup(async () => failed({ target_url: 'http://fail.test/' } as DeliveryJob));
+      let deep: Record<string, unknown> = {};
+      for (let i = 0; i < 20_000; i++) deep = { d: deep };
+      const poison = { ...deliveryJob({ url: 'http://fail.test/' }), event: { ...deliveryJob({ url: 'http://fail.test/' }).event, data: deep } };
+      const other = deliveryJob({ url: 'http://fail.test/' });
+      const published = await run([poison, other]);
+      const rejected = published.filter((p) => p.topic === Topics.deliveryRejected.name);
+      expect(rejected).toEqual([
+        expect.objectContaining({ key: poison.action.id, value: expect.objectContaining({ invocation_id: poison.invocation_id, reason: expect.stringContaining('RangeError') }) }),
+      ]);
+      expect(rejected[0].headers?.['dead-letter-reason']).toContain('could not be dead-lettered');
+      // The other job's outcome and retry went out as usual.
+      expect(outcomesIn(published)).toContain(other.event.id);
+      expect(published.filter((p) => p.topic.startsWith('delivery.retry.')).map((p) => (p.value as DeliveryJob).invocation_id)).toEqual([other.invocation_id]);
+    });
+  });
+});

@@ -1,11 +1,13 @@
-import type { DeliveryJob } from '@hookstream/contracts';
+import { Contracts, DeliveryJob } from '@hookstream/contracts';
 import type { AttemptRecord } from '@hookstream/delivery-domain';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
+import { Clock, systemClock } from './clock';
 import { ConcurrencyGate, GateCancelledError, Lease } from './concurrency-gate';
 import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
-import { addFollowUps, enqueueDelayed } from './follow-ups';
+import { EndpointHealth, SlowAttempt } from './endpoint-health';
+import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import { Outbox } from './outbox';
 
@@ -13,6 +15,8 @@ export interface DeliveryObserver {
   attempted(record: AttemptRecord): void;
   handedOff(job: DeliveryJob): void;
   deferred(job: DeliveryJob): void;
+  /** The job could not be followed up (or attempted) as usual: dead-lettered with its reason. */
+  deadEnded(job: DeliveryJob): void;
 }
 
 export interface DispatcherOptions {
@@ -20,6 +24,8 @@ export interface DispatcherOptions {
   patienceMs: number;
   /** Jobs queued or attempting at most; `dispatch` waits for room beyond it. */
   maxPending: number;
+  /** Read for every time this decides on; timers are the runtime's (jest fakes both). */
+  clock?: Clock;
 }
 
 interface Tracked {
@@ -39,14 +45,6 @@ interface Tracked {
 
 /** How long follow-ups wait for company before they are published. */
 const OUTBOX_LINGER_MS = 25;
-
-/** Past this many endpoints, last answers older than a patience are forgotten (they no longer matter). */
-const MAX_REMEMBERED_ANSWERS = 1_000;
-
-interface SlowAttempt {
-  startedAtMs: number;
-  deadlineMs: number;
-}
 
 interface Deferred {
   promise: Promise<void>;
@@ -77,12 +75,11 @@ interface Deferred {
 export class DeliveryDispatcher {
   private readonly pending = new Set<Tracked>();
   private readonly background = new Set<Promise<void>>();
-  private readonly slow = new Map<string, SlowAttempt[]>();
-  /** When an attempt of each endpoint last ended (recent ones only): one still answering is busy, not dead. */
-  private readonly lastAnswerMs = new Map<string, number>();
+  private readonly health: EndpointHealth;
   private readonly roomWaiters: (() => void)[] = [];
   private readonly watchdog: NodeJS.Timeout;
   private lingering: { outbox: Outbox; done: Deferred } | undefined;
+  private readonly clock: Clock;
 
   constructor(
     private readonly executor: AttemptExecutor,
@@ -93,6 +90,8 @@ export class DeliveryDispatcher {
     private readonly options: DispatcherOptions,
     private readonly observer?: DeliveryObserver,
   ) {
+    this.clock = options.clock ?? systemClock;
+    this.health = new EndpointHealth(options.patienceMs);
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
   }
@@ -134,7 +133,7 @@ export class DeliveryDispatcher {
 
   private place(job: DeliveryJob): Promise<void> {
     const endpoint = endpointOf(job.target_url) ?? 'invalid-url';
-    const slowUntil = this.slowUntil(endpoint);
+    const slowUntil = this.health.stuckUntil(endpoint, this.clock.now());
     if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) return this.defer(job, slowUntil);
     const tracked: Tracked = { job, endpoint, state: 'queued', cancel: new AbortController(), durable: deferred() };
     this.pending.add(tracked);
@@ -155,18 +154,20 @@ export class DeliveryDispatcher {
     let record: AttemptRecord;
     try {
       t.state = 'running';
-      t.startedAtMs = Date.now();
+      t.startedAtMs = this.clock.now();
       t.lease = lease;
       record = await this.executor.attempt(t.job);
       this.observer?.attempted(record);
     } catch (err) {
-      // AttemptExecutor never throws; should it, the job is redone from the last commit.
+      // AttemptExecutor never throws; should it, this job ends here with the reason, and the rest of its batch goes on.
       this.leave(t, 'done');
-      t.durable.reject(err);
+      this.logger.error({ err, invocationId: t.job.invocation_id, attempt: t.job.attempt }, 'attempt failed unexpectedly: job dead-lettered');
+      this.observer?.deadEnded(t.job);
+      this.publishSoon(t.job, (outbox) => addDeadEnd(outbox, t.job, `attempt failed unexpectedly: ${describeError(err)}`, this.clock.now())).then(t.durable.resolve, t.durable.reject);
       return;
     } finally {
       lease.release();
-      this.lastAnswerMs.set(t.endpoint, Date.now());
+      this.health.answered(t.endpoint, this.clock.now());
     }
     // The watchdog may have handed it off while it ran.
     if ((t.state as Tracked['state']) === 'handed_off') {
@@ -174,29 +175,27 @@ export class DeliveryDispatcher {
       return;
     }
     this.leave(t, 'done');
-    this.publishSoon((outbox) => addFollowUps(outbox, record, Date.now())).then(t.durable.resolve, t.durable.reject);
+    this.publishSoon(t.job, (outbox) => addFollowUps(outbox, record, this.clock.now()), record).then(t.durable.resolve, t.durable.reject);
   }
 
   /** Not attempted now, and no attempt counted: back in a moment (or once `notBeforeMs`) through the delay tiers. */
   private defer(job: DeliveryJob, notBeforeMs: number): Promise<void> {
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     this.observer?.deferred(job);
-    return this.publishSoon((outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
+    return this.publishSoon(job, (outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
   }
 
   /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow. */
   private watch(): void {
-    const nowMs = Date.now();
-    if (this.lastAnswerMs.size > MAX_REMEMBERED_ANSWERS) {
-      for (const [endpoint, atMs] of this.lastAnswerMs) if (nowMs - atMs > this.options.patienceMs) this.lastAnswerMs.delete(endpoint);
-    }
+    const nowMs = this.clock.now();
+    this.health.forgetOldAnswers(nowMs);
     if (this.pending.size === 0) return;
     for (const t of this.pending) {
       if (t.state === 'running' && nowMs - (t.startedAtMs ?? nowMs) >= this.options.patienceMs) this.handOff(t, nowMs);
     }
     for (const t of this.pending) {
       if (t.state !== 'queued') continue;
-      const slowUntil = this.slowUntil(t.endpoint);
+      const slowUntil = this.health.stuckUntil(t.endpoint, nowMs);
       if (slowUntil === undefined || this.executor.isOpen(t.endpoint)) continue;
       t.deferUntilMs = slowUntil;
       t.cancel.abort();
@@ -210,19 +209,17 @@ export class DeliveryDispatcher {
     const running: SlowAttempt = { startedAtMs, deadlineMs: startedAtMs + job.action.timeout_ms };
     this.leave(t, 'handed_off');
     t.lease?.detach();
-    this.slow.set(t.endpoint, [...(this.slow.get(t.endpoint) ?? []), running]);
+    this.health.slowStarted(t.endpoint, running);
     this.ledger.inFlight(key);
     this.observer?.handedOff(job);
     const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
-    this.publishSoon((outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key })).then(t.durable.resolve, (err: unknown) => {
+    this.publishSoon(job, (outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key })).then(t.durable.resolve, (err: unknown) => {
       this.ledger.forget(key);
       t.durable.reject(err);
     });
     const tracked = (t.attempting ?? Promise.resolve()).finally(() => {
       this.background.delete(tracked);
-      const left = (this.slow.get(t.endpoint) ?? []).filter((a) => a !== running);
-      if (left.length > 0) this.slow.set(t.endpoint, left);
-      else this.slow.delete(t.endpoint);
+      this.health.slowEnded(t.endpoint, running);
     });
     this.background.add(tracked);
   }
@@ -231,7 +228,19 @@ export class DeliveryDispatcher {
   private async finishInBackground(t: Tracked, record: AttemptRecord): Promise<void> {
     const key = HandoffLedger.key(t.job.invocation_id, t.job.attempt);
     try {
-      await this.publishSoon((outbox) => addFollowUps(outbox, record, Date.now()));
+      await this.publishSoon(
+        t.job,
+        (outbox) => {
+          const nowMs = this.clock.now();
+          addFollowUps(outbox, record, nowMs);
+          // With its outcome: any instance reading the copy after a restart knows to drop it.
+          outbox.add(Contracts.deliveryHandoffs, {
+            key,
+            value: { invocation_id: t.job.invocation_id, attempt: t.job.attempt, settled_at: new Date(nowMs).toISOString() },
+          });
+        },
+        record,
+      );
       this.ledger.settled(key);
     } catch (err) {
       // The safety copy will make the attempt again.
@@ -245,7 +254,7 @@ export class DeliveryDispatcher {
    * publish: attempts end one by one, and a request per outcome would cost
    * the broker and the read models more than the outcomes themselves.
    */
-  private publishSoon(fill: (outbox: Outbox) => void): Promise<void> {
+  private publishSoon(job: DeliveryJob, fill: (outbox: Outbox) => void, record?: AttemptRecord): Promise<void> {
     let batch = this.lingering;
     if (!batch) {
       const started = { outbox: new Outbox(), done: deferred() };
@@ -255,27 +264,13 @@ export class DeliveryDispatcher {
         started.outbox.publish(this.publisher).then(started.done.resolve, started.done.reject);
       }, OUTBOX_LINGER_MS);
     }
-    try {
-      fill(batch.outbox);
-    } catch (err) {
-      // A message that cannot even be built fails its own job, not the others lingering with it.
-      return Promise.reject(err);
+    // A message that cannot be built or encoded ends its own job, not the others lingering with it.
+    const err = addForJob(batch.outbox, job, this.clock.now(), fill, record);
+    if (err !== undefined) {
+      this.logger.warn({ err, invocationId: job.invocation_id, attempt: job.attempt }, 'job dead-lettered: its follow-up could not be built');
+      this.observer?.deadEnded(job);
     }
     return batch.done.promise;
-  }
-
-  /**
-   * When to try the endpoint again while slow attempts run there and none
-   * of its attempts has ended for a patience; undefined if it is not stuck
-   * (a busy endpoint on a busy machine keeps its queue rather than have it
-   * deferred wholesale for one straggler).
-   */
-  private slowUntil(endpoint: string): number | undefined {
-    const running = this.slow.get(endpoint);
-    if (!running || running.length === 0) return undefined;
-    const nowMs = Date.now();
-    if (nowMs - (this.lastAnswerMs.get(endpoint) ?? 0) < this.options.patienceMs) return undefined;
-    return Math.min(...running.map((a) => Math.min(a.deadlineMs, nowMs + (nowMs - a.startedAtMs))));
   }
 
   private leave(t: Tracked, state: Tracked['state']): void {

@@ -10,6 +10,7 @@ import { DeliverySettings, HANDOFF_MARGIN_MS } from './delivery-settings';
 import { HandoffLedger } from './handoff-ledger';
 import { JobConsumer } from './job.consumer';
 import { RetryTierConsumer } from './retry-tier.consumer';
+import { SettledHandoffsReader } from './settled-handoffs.reader';
 
 /** Every topic delivery reads or writes; created at boot if missing. */
 export const DELIVERY_TOPICS: readonly TopicSpec[] = [
@@ -18,6 +19,7 @@ export const DELIVERY_TOPICS: readonly TopicSpec[] = [
   Topics.deliveryDeadLetter,
   Topics.endpointDisabled,
   Topics.deliveryRejected,
+  Topics.deliveryHandoffs,
   ...DelayTiers,
 ];
 
@@ -35,6 +37,7 @@ export class DeliveryPipeline {
   private readonly delivery: DeliveryDispatcher;
   private readonly jobs: JobConsumer;
   private readonly tiers: RetryTierConsumer;
+  private readonly settledHandoffs: SettledHandoffsReader;
   private startFailure: Error | undefined;
 
   constructor(
@@ -62,25 +65,27 @@ export class DeliveryPipeline {
     const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs, fetchBytesPerPartition: settings.fetchBytesPerPartition };
     this.jobs = new JobConsumer(connection, this.delivery, { ...lane, groupId: settings.groupId });
     this.tiers = new RetryTierConsumer(connection, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());
+    this.settledHandoffs = new SettledHandoffsReader(connection, ledger, settings.groupId, settings.sessionTimeoutMs);
   }
 
   async start(): Promise<void> {
     try {
-      await Promise.all([this.jobs.consumer.start(), this.tiers.consumer.start()]);
+      await Promise.all([this.jobs.consumer.start(), this.tiers.consumer.start(), this.settledHandoffs.start()]);
     } catch (err) {
       this.startFailure = err as Error;
       throw err;
     }
   }
 
-  /** Ready once both lanes have joined their groups and neither crashed for good. */
+  /** Ready once both lanes and the settled-handoffs reader have joined their groups and none crashed for good. */
   async check(): Promise<void> {
     if (this.startFailure) throw this.startFailure;
-    for (const consumer of [this.jobs.consumer, this.tiers.consumer]) {
+    const consumers = [this.jobs.consumer, this.tiers.consumer, this.settledHandoffs.consumer];
+    for (const consumer of consumers) {
       const error = consumer.healthError();
       if (error) throw error;
     }
-    await Promise.all([this.jobs.consumer.whenJoined(), this.tiers.consumer.whenJoined()]);
+    await Promise.all(consumers.map((c) => c.whenJoined()));
   }
 
   /** Stop taking work, let handed-off attempts publish, then release the client and breakers. */
@@ -88,6 +93,7 @@ export class DeliveryPipeline {
     await Promise.allSettled([this.jobs.consumer.stop(), this.tiers.consumer.stop()]);
     if (this.delivery.inBackground > 0) this.logger.info({ attempts: this.delivery.inBackground }, 'waiting for handed-off attempts');
     await this.delivery.drain(SHUTDOWN_DRAIN_MS);
+    await this.settledHandoffs.stop();
     this.breakers.shutdown();
     await this.client.close();
   }
@@ -100,6 +106,7 @@ function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: 
   const deferrals = metrics.counter('delivery_deferrals_total', 'Jobs put back because their endpoint had no free slot');
   const breakers = metrics.counter('delivery_breaker_transitions_total', 'Circuit breaker state changes', ['state']);
   const copies = metrics.counter('delivery_handoff_copies_dropped_total', 'Safety copies dropped because their attempt had settled');
+  const deadEnds = metrics.counter('delivery_dead_ends_total', 'Jobs dead-lettered because what follows them could not be built or sent');
   return {
     attempted(record) {
       const result = record.verdict.succeeded ? 'succeeded' : (record.verdict.errorKind ?? 'failed');
@@ -108,6 +115,7 @@ function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: 
     },
     handedOff: () => handoffs.inc(),
     deferred: () => deferrals.inc(),
+    deadEnded: () => deadEnds.inc(),
     breaker: (state) => breakers.inc({ state }),
     copyDropped: () => copies.inc(),
   };

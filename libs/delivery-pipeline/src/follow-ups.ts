@@ -1,5 +1,6 @@
-import { Contracts, DelayTiers, DelayTierSpec, DeliveryJob, MessageContract } from '@hookstream/contracts';
-import { AttemptRecord, buildOutcome, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
+import { Contracts, DelayTiers, DelayTierSpec, DeliveryJob, MessageContract, Topics } from '@hookstream/contracts';
+import { AttemptRecord, buildOutcome, nextAttemptJob, storableText, tierFor } from '@hookstream/delivery-domain';
+import { DeadLetterHeaders } from '@hookstream/messaging';
 import { TierHeaders } from './delivery-settings';
 import { Outbox } from './outbox';
 
@@ -13,6 +14,7 @@ export const tierContracts: ReadonlyMap<string, MessageContract<typeof DeliveryJ
 /** Queues a job on the tier that fits the time left until it is due. */
 export function enqueueDelayed(outbox: Outbox, job: DeliveryJob, nowMs: number, reason: TierReason, headers: Record<string, string> = {}): DelayTierSpec {
   const dueMs = job.due_at ? Date.parse(job.due_at) : nowMs;
+  if (!Number.isFinite(dueMs)) throw new RangeError(`due_at '${job.due_at}' is no date`);
   const tier = tierFor(DelayTiers, dueMs - nowMs);
   const contract = tierContracts.get(tier.name);
   if (!contract) throw new Error(`no contract for tier ${tier.name}`);
@@ -39,6 +41,71 @@ export function addFollowUps(outbox: Outbox, record: AttemptRecord, nowMs: numbe
     outbox.add(Contracts.endpointDisabled, {
       key: job.workflow_id,
       value: { tenant_id: job.tenant_id, workflow_id: job.workflow_id, action_id: job.action.id, url: job.target_url, reason: next.reason, disabled_at: at },
+    });
+  }
+}
+
+/**
+ * Adds what `fill` builds for one job, all or nothing; if building any of it
+ * throws, the job goes to its dead end instead (see addDeadEnd). Returns the
+ * error in that case, for the caller to log.
+ */
+export function addForJob(outbox: Outbox, job: DeliveryJob, nowMs: number, fill: (staged: Outbox) => void, record?: AttemptRecord): unknown {
+  const staged = new Outbox();
+  try {
+    fill(staged);
+    outbox.absorb(staged);
+    return undefined;
+  } catch (err) {
+    addDeadEnd(outbox, job, `follow-up could not be built: ${describeError(err)}`, nowMs, record);
+    return err;
+  }
+}
+
+export function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/**
+ * Where a job ends when what should follow it cannot be built or sent (its
+ * follow-up fails its contract, its next due time is no date, its event
+ * cannot be serialised): an outcome saying why, where the attempt allows one,
+ * and the job dead-lettered with the reason, so that it fails alone and its
+ * batch commits. Should even the dead letter fail its contract, a summary
+ * goes to the rejected topic. Never throws.
+ */
+export function addDeadEnd(outbox: Outbox, job: DeliveryJob, reason: string, nowMs: number, record?: AttemptRecord): void {
+  const at = new Date(nowMs).toISOString();
+  const why = storableText(reason, 2_000);
+  if (record) {
+    const outcome = new Outbox();
+    try {
+      outcome.add(Contracts.deliveryOutcomes, {
+        key: job.event.id,
+        value: { ...buildOutcome({ ...record, next: { kind: 'give_up', reason: why, disableEndpoint: false } }), error_message: why },
+      });
+      outbox.absorb(outcome);
+    } catch {
+      // The dead letter below still says why.
+    }
+  }
+  try {
+    outbox.add(Contracts.deliveryDeadLetter, { key: job.action.id, value: { job, reason: why, dead_lettered_at: at } });
+  } catch (err) {
+    const summary = {
+      invocation_id: job.invocation_id,
+      tenant_id: job.tenant_id,
+      event_id: job.event.id,
+      workflow_id: job.workflow_id,
+      action_id: job.action.id,
+      attempt: job.attempt,
+      reason: why,
+    };
+    const detail = `${why}; the job itself could not be dead-lettered: ${err instanceof Error ? err.message : String(err)}`;
+    outbox.addUnchecked(Topics.deliveryRejected, {
+      key: job.action.id,
+      value: summary,
+      headers: { [DeadLetterHeaders.reason]: storableText(detail, 2_000), [DeadLetterHeaders.at]: at },
     });
   }
 }

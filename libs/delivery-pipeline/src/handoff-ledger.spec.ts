@@ -14,12 +14,20 @@ describe('HandoffLedger', () => {
     expect(HandoffLedger.key('ivc_x', 3)).not.toBe(key);
   });
 
-  it('drops expired entries as new ones arrive', async () => {
-    const ledger = new HandoffLedger(20);
+  it('drops expired entries as new ones arrive', () => {
+    let nowMs = 1_000;
+    const ledger = new HandoffLedger(20, { now: () => nowMs });
     ledger.settled('old');
-    await new Promise((r) => setTimeout(r, 30));
+    nowMs += 30;
     ledger.settled('new');
     expect(ledger.state('old')).toBeUndefined();
     expect(ledger.size).toBe(1);
+  });
+
+  it('is caught up only once told: until then an unknown attempt may have settled before a restart', () => {
+    const ledger = new HandoffLedger(60_000);
+    expect(ledger.caughtUp).toBe(false);
+    ledger.markCaughtUp();
+    expect(ledger.caughtUp).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { Contracts, DeliveryJob, Topics } from '@hookstream/contracts';
 import { BatchConsumer, BatchScope, ConsumedMessage, FetchPacing, KafkaConnection } from '@hookstream/messaging';
 import { DeliveryDispatcher } from './delivery-dispatcher';
-import { enqueueDelayed } from './follow-ups';
+import { addForJob, enqueueDelayed } from './follow-ups';
 import { Outbox } from './outbox';
 
 export interface LaneOptions {
@@ -45,7 +45,7 @@ export class JobConsumer {
     const outbox = new Outbox();
     const due: DeliveryJob[] = [];
     for (const { value: job } of messages) {
-      if (job.due_at && Date.parse(job.due_at) > nowMs) enqueueDelayed(outbox, job, nowMs, 'scheduled');
+      if (job.due_at && Date.parse(job.due_at) > nowMs) addForJob(outbox, job, nowMs, (staged) => enqueueDelayed(staged, job, nowMs, 'scheduled'));
       else due.push(job);
     }
     const { durable } = await this.dispatcher.dispatch(due, outbox);

@@ -3,12 +3,12 @@ import { decideTierMessage } from '@hookstream/delivery-domain';
 import type { BatchConsumer, BatchScope, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { TierHeaders } from './delivery-settings';
-import { enqueueDelayed, TierReason, tierContracts } from './follow-ups';
+import { addForJob, enqueueDelayed, TierReason, tierContracts } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import type { LaneOptions } from './job.consumer';
 import { Outbox } from './outbox';
 
-/** How long a due safety copy waits for its attempt, still running here, to settle. */
+/** How long a due safety copy waits for its attempt, still running here, to settle (or for the ledger to catch up). */
 const IN_FLIGHT_RECHECK_MS = 500;
 
 /**
@@ -63,7 +63,7 @@ export class RetryTierConsumer {
       const handoff = message.headers[TierHeaders.handoff];
       if (decision.kind === 'reroute') {
         const reason = (message.headers[TierHeaders.reason] as TierReason | undefined) ?? 'retry';
-        enqueueDelayed(outbox, job, nowMs, reason, handoff ? { [TierHeaders.handoff]: handoff } : {});
+        addForJob(outbox, job, nowMs, (staged) => enqueueDelayed(staged, job, nowMs, reason, handoff ? { [TierHeaders.handoff]: handoff } : {}));
         continue;
       }
       if (handoff) {
@@ -72,7 +72,8 @@ export class RetryTierConsumer {
           this.onSettledCopyDropped();
           continue;
         }
-        if (state === 'in_flight') {
+        // Running here, or maybe settled elsewhere before a restart and not read yet: ask again shortly.
+        if (state === 'in_flight' || (state === undefined && !this.ledger.caughtUp)) {
           scope.holdFrom(message.offset, nowMs + IN_FLIGHT_RECHECK_MS);
           break;
         }

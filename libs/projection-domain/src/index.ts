@@ -1,2 +1,3 @@
 export * from './invocation-status';
 export * from './subject-cursor';
+export * from './storable-json';

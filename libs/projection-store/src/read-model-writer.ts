@@ -1,7 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CanonicalEvent, DeliveryOutcome } from '@hookstream/contracts';
-import { invocationStatus } from '@hookstream/projection-domain';
+import { invocationStatus, MAX_STORED_DEPTH, storableJson, storableJsonWithin } from '@hookstream/projection-domain';
+
+/** In place of an event's data or metadata nested too deep to store: the event itself is still recorded. */
+const UNSTORABLE = JSON.stringify({ _unstorable: `nested deeper than ${MAX_STORED_DEPTH} levels` });
+
+/**
+ * Every row goes to Postgres as JSON text made storable (see storableJson):
+ * events on the topics, from producers and older versions, and receivers'
+ * answers in outcomes may hold what Postgres refuses, and one refused row
+ * would stop its partition for every tenant.
+ */
+function eventRows(events: readonly CanonicalEvent[]): string {
+  return `[${events.map((event) => storableJsonWithin(event, MAX_STORED_DEPTH + 1) ?? withoutDeepParts(event)).join(',')}]`;
+}
+
+function withoutDeepParts({ data, metadata, ...fields }: CanonicalEvent): string {
+  return `${storableJson(fields).slice(0, -1)},"data":${storableJsonWithin(data) ?? UNSTORABLE},"metadata":${storableJsonWithin(metadata) ?? UNSTORABLE}}`;
+}
 
 const EVENT_RECORD = `id text, tenant_id text, source text, type text, subject_id text, entity_id text, processing_channel_id text,
   timestamp timestamptz, version text, data jsonb, metadata jsonb, received_at timestamptz`;
@@ -25,13 +42,13 @@ export class ReadModelWriter {
        SELECT id, tenant_id, source, type, subject_id, entity_id, processing_channel_id, timestamp, version, data, metadata, received_at
          FROM jsonb_to_recordset($1::jsonb) AS e(${EVENT_RECORD})
        ON CONFLICT (id) DO NOTHING`,
-      [JSON.stringify(events)],
+      [eventRows(events)],
     );
   }
 
   async writeOutcomes(outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const rows = JSON.stringify(outcomes);
+    const rows = storableJson(outcomes);
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO invocations (invocation_id, tenant_id, event_id, workflow_id, action_id, status, last_attempt_at)

@@ -3,6 +3,12 @@ import { idSchema } from '../ids';
 import { CanonicalEvent } from './event';
 import { SubscriptionInfo, WebhookAction } from './workflow';
 
+/** An ISO date-time that parses to a real date (a calendar-valid one, in a Date's range). */
+const storableDate = z
+  .string()
+  .datetime()
+  .refine((value) => Number.isFinite(Date.parse(value)), { message: 'not a valid date' });
+
 /**
  * One job per (event, workflow, action). It carries a snapshot of the action
  * so that retries, and deliveries for a workflow deleted meanwhile, use the
@@ -21,8 +27,8 @@ export const DeliveryJob = z.object({
   target_url: z.string().url(),
   /** 1-based number of the attempt this job is about to make. */
   attempt: z.number().int().positive(),
-  /** When this attempt may start; absent means now. */
-  due_at: z.string().datetime().optional(),
+  /** When this attempt may start; absent means now. A date a Date can hold, so the job can always be scheduled. */
+  due_at: storableDate.optional(),
   /** Set when re-queued because the endpoint's circuit was open. */
   short_circuited: z.boolean().optional(),
   reflow: z.boolean().optional(),
@@ -39,6 +45,8 @@ export const DeliveryErrorKind = z.enum([
   'circuit_open',
   'endpoint_disabled',
   'invalid_url',
+  /** The job's request could not be built from its event and action. */
+  'unsendable',
 ]);
 export type DeliveryErrorKind = z.infer<typeof DeliveryErrorKind>;
 
@@ -77,3 +85,15 @@ export const DeliveryDeadLetter = z.object({
   dead_lettered_at: z.string().datetime(),
 });
 export type DeliveryDeadLetter = z.infer<typeof DeliveryDeadLetter>;
+
+/**
+ * A handed-off attempt (see delivery's HandoffLedger) that has settled: its
+ * outcome is published, so its safety copy is to be dropped, by whichever
+ * instance reads the copy, after any restart. Key: `${invocation_id}#${attempt}`.
+ */
+export const SettledHandoff = z.object({
+  invocation_id: idSchema('ivc'),
+  attempt: z.number().int().positive(),
+  settled_at: z.string().datetime(),
+});
+export type SettledHandoff = z.infer<typeof SettledHandoff>;

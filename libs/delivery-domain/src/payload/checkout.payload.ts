@@ -1,6 +1,7 @@
 import type { DeliveryJob } from '@hookstream/contracts';
+import { wellFormed } from '../storable-text';
 
-/** The event as Checkout.com's webhooks carry it, with links into our API. */
+/** The event as Checkout.com's webhooks carry it, with links into our API (a lone surrogate, which no URL can encode, becomes U+FFFD there). */
 export function checkoutPayload(job: DeliveryJob, publicBaseUrl: string): Record<string, unknown> {
   const { event } = job;
   const base = publicBaseUrl.replace(/\/+$/, '');
@@ -13,7 +14,7 @@ export function checkoutPayload(job: DeliveryJob, publicBaseUrl: string): Record
     data: event.data,
     _links: {
       self: { href: `${base}/workflows/events/${event.id}` },
-      subject: { href: `${base}/workflows/events/subject/${encodeURIComponent(event.subject_id)}` },
+      subject: { href: `${base}/workflows/events/subject/${encodeURIComponent(wellFormed(event.subject_id))}` },
     },
   };
 }

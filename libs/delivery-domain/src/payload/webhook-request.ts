@@ -86,19 +86,29 @@ export function buildWebhookRequest(job: DeliveryJob, context: RequestContext): 
   }
 
   const timestamp = Math.floor(context.sentAt.getTime() / 1000);
-  return {
-    body,
-    headers: {
-      'user-agent': USER_AGENT,
-      ...custom,
-      ...formatHeaders,
-      'webhook-id': job.invocation_id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': standardWebhookSignature(action.signing_secrets, job.invocation_id, timestamp, body),
-    },
-    secretHeaders: Object.keys(custom).filter((name) => name !== 'user-agent'),
+  const headers = {
+    'user-agent': USER_AGENT,
+    ...custom,
+    ...formatHeaders,
+    'webhook-id': job.invocation_id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': standardWebhookSignature(action.signing_secrets, job.invocation_id, timestamp, body),
   };
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new UnsendableRequestError(`header name '${name}' is no HTTP token`);
+    if (!HEADER_VALUE.test(value)) throw new UnsendableRequestError(`header '${name}' holds characters HTTP cannot carry (control or non-Latin-1)`);
+  }
+  return { body, headers, secretHeaders: Object.keys(custom).filter((name) => name !== 'user-agent') };
 }
+
+/** A job whose request no HTTP client could send: failing it at once says why, where the client would fail it as a network error on every retry. */
+export class UnsendableRequestError extends Error {
+  override readonly name = 'UnsendableRequestError';
+}
+
+// RFC 9110 token and field-value (obs-text allowed, as Node's HTTP client allows it).
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 function signed(header: string, key: string | undefined, body: string): Record<string, string> {
   return key ? { [header]: hmacSha256Hex(key, body) } : {};
