@@ -1,6 +1,5 @@
-import type { DeliveryErrorKind, DeliveryJob, DeliveryOutcome } from '@hookstream/contracts';
+import { storableText, type DeliveryErrorKind, type DeliveryJob, type DeliveryOutcome } from '@hookstream/contracts';
 import { parseRetryAfter, resolveRetryPolicy, retryDelayMs, retryScheduleProblem, scaleDelay } from './retry-policy';
-import { storableText } from './storable-text';
 
 /**
  * Failures that happen before or instead of an HTTP response;

@@ -1,6 +1,5 @@
 export * from './retry-policy';
 export * from './attempt';
-export * from './storable-text';
 export * from './delay-tiers';
 export * from './payload/signatures';
 export * from './payload/checkout.payload';

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
-import type { DeliveryJob } from '@hookstream/contracts';
+import { RetryScheduleBounds, type DeliveryJob } from '@hookstream/contracts';
 import { classifyAttempt, decideNextStep } from './attempt';
 import {
   attemptOffsetsMs,
-  MAX_RETRY_DELAY_MS,
-  MAX_RETRY_SCHEDULE_MS,
   maxAttempts,
   parseRetryAfter,
   resolveRetryPolicy,
@@ -135,7 +133,7 @@ describe('retry schedule bounds', () => {
 
   it('accepts every preset and delays from 0 to 7 days adding up to 30 days', () => {
     for (const policy of Object.values(RetryPolicies)) expect(retryScheduleProblem(policy)).toBeUndefined();
-    expect(retryScheduleProblem(resolveRetryPolicy([0, MAX_RETRY_DELAY_MS, 7 * day, 7 * day, 7 * day, 2 * day]))).toBeUndefined();
+    expect(retryScheduleProblem(resolveRetryPolicy([0, RetryScheduleBounds.maxDelayMs, 7 * day, 7 * day, 7 * day, 2 * day]))).toBeUndefined();
   });
 
   it.each([[[300_000_000_000_000]], [[7 * day + 1]], [[-1]], [[1.5]], [[Number.NaN]], [[Number.POSITIVE_INFINITY]]])('refuses a delay of %p', (delays) => {
@@ -144,7 +142,7 @@ describe('retry schedule bounds', () => {
 
   it('refuses a schedule whose delays add up past 30 days', () => {
     expect(retryScheduleProblem(resolveRetryPolicy(Array.from({ length: 5 }, () => 7 * day)))).toMatch(/add up to .* past/);
-    expect(MAX_RETRY_SCHEDULE_MS).toBe(30 * day);
+    expect(RetryScheduleBounds.maxTotalMs).toBe(30 * day);
   });
 
   it('never schedules an attempt at an invalid date, whatever the delays: it gives up with the reason', () => {

@@ -1,14 +1,8 @@
-import type { RetryPolicyRef } from '@hookstream/contracts';
+import { RetryScheduleBounds, type RetryPolicyRef } from '@hookstream/contracts';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** The longest wait between two attempts a schedule may ask for. */
-export const MAX_RETRY_DELAY_MS = 7 * DAY;
-/** The longest a whole schedule may run, first attempt to last. */
-export const MAX_RETRY_SCHEDULE_MS = 30 * DAY;
 
 /**
  * When to try again after a failed attempt: `delaysMs[n - 1]` is the wait
@@ -47,20 +41,20 @@ export function resolveRetryPolicy(ref: RetryPolicyRef): RetryPolicy {
 
 /**
  * Why a schedule cannot be followed, or undefined if it can: a delay that is
- * no whole number of ms from 0 to MAX_RETRY_DELAY_MS, or a total past
- * MAX_RETRY_SCHEDULE_MS. Such a schedule would put the next attempt past what
+ * no whole number of ms from 0 to RetryScheduleBounds.maxDelayMs, or a total
+ * past RetryScheduleBounds.maxTotalMs (the config contract's own bounds). Such a schedule would put the next attempt past what
  * a date can hold (or years away); jobs stored before the API bounded it may
  * still carry one.
  */
 export function retryScheduleProblem(policy: RetryPolicy): string | undefined {
   let total = 0;
   for (const [i, delay] of policy.delaysMs.entries()) {
-    if (!Number.isSafeInteger(delay) || delay < 0 || delay > MAX_RETRY_DELAY_MS) {
-      return `retry_policy_invalid: delay ${i + 1} (${delay} ms) is outside 0..${MAX_RETRY_DELAY_MS} ms`;
+    if (!Number.isSafeInteger(delay) || delay < 0 || delay > RetryScheduleBounds.maxDelayMs) {
+      return `retry_policy_invalid: delay ${i + 1} (${delay} ms) is outside 0..${RetryScheduleBounds.maxDelayMs} ms`;
     }
     total += delay;
   }
-  if (total > MAX_RETRY_SCHEDULE_MS) return `retry_policy_invalid: the delays add up to ${total} ms, past ${MAX_RETRY_SCHEDULE_MS} ms`;
+  if (total > RetryScheduleBounds.maxTotalMs) return `retry_policy_invalid: the delays add up to ${total} ms, past ${RetryScheduleBounds.maxTotalMs} ms`;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
-import { Contracts, DelayTiers, DelayTierSpec, DeliveryJob, MessageContract, Topics } from '@hookstream/contracts';
-import { AttemptRecord, buildOutcome, nextAttemptJob, storableText, tierFor } from '@hookstream/delivery-domain';
+import { Contracts, DelayTiers, DelayTierSpec, DeliveryJob, MessageContract, storableText, Topics } from '@hookstream/contracts';
+import { AttemptRecord, buildOutcome, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
 import { DeadLetterHeaders } from '@hookstream/messaging';
 import { TierHeaders } from './delivery-settings';
 import { Outbox } from './outbox';

@@ -7,3 +7,4 @@ export * from './service-process';
 export * from './platform';
 export * from './second-broker';
 export * from './fixtures';
+export * from './hostile-text';

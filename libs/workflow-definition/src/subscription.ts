@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowState } from '@hookstream/contracts';
+import { hasUnstorableCharacters, type WorkflowState } from '@hookstream/contracts';
 import type { EventTypeCatalog } from './event-type-catalog';
 import { ReadResult, urlCodes, WorkflowInput } from './workflow-input';
-import { DEFAULT_WORKFLOW_LIMITS, isStorableText, WorkflowLimits } from './workflow-limits';
+import { DEFAULT_WORKFLOW_LIMITS, WorkflowLimits } from './workflow-limits';
 
 /** POST /api/v1/webhooks body. */
 export interface SubscriptionInput {
@@ -14,7 +14,7 @@ export interface SubscriptionInput {
 /** Topics are catalog event types; expands name top-level fields of the event's data. */
 const NAME_MAX = 128;
 const EXPANDS_MAX = 100;
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= NAME_MAX && isStorableText(v);
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= NAME_MAX && !hasUnstorableCharacters(v);
 
 export function readSubscriptionInput(body: unknown, limits: WorkflowLimits = DEFAULT_WORKFLOW_LIMITS): ReadResult<SubscriptionInput> {
   const codes = new Set<string>();

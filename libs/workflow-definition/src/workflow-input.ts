@@ -1,5 +1,5 @@
-import { PayloadFormat, RetryPolicyName, RetryPolicyRef } from '@hookstream/contracts';
-import { DEFAULT_WORKFLOW_LIMITS, headerCodes, isStorableText, retryDelaysWithinBounds, timeoutWithinBounds, WorkflowLimits } from './workflow-limits';
+import { hasUnstorableCharacters, PayloadFormat, RetryPolicyName, RetryPolicyRef } from '@hookstream/contracts';
+import { DEFAULT_WORKFLOW_LIMITS, headerCodes, retryDelaysWithinBounds, timeoutWithinBounds, WorkflowLimits } from './workflow-limits';
 
 export type ConditionInput =
   | { type: 'event'; events: Record<string, string[]> }
@@ -43,11 +43,11 @@ const EVENT_ID_MAX = 128;
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
-const isEventId = (v: unknown): v is string => isNonEmptyString(v) && v.length <= EVENT_ID_MAX && isStorableText(v) && v !== '__proto__';
+const isEventId = (v: unknown): v is string => isNonEmptyString(v) && v.length <= EVENT_ID_MAX && !hasUnstorableCharacters(v) && v !== '__proto__';
 
 /** An absolute http(s) URL with a host. */
 export function isWebhookUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || !isStorableText(value)) return false;
+  if (typeof value !== 'string' || hasUnstorableCharacters(value)) return false;
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
@@ -178,7 +178,7 @@ function readSignature(value: unknown, limits: WorkflowLimits, codes: Set<string
     return undefined;
   }
   if (value.key.length > limits.signatureKeyLength) codes.add('signature_key_too_long');
-  else if (!isStorableText(value.key)) codes.add('signature_invalid');
+  else if (hasUnstorableCharacters(value.key)) codes.add('signature_invalid');
   return { method: 'HMACSHA256', key: value.key };
 }
 
@@ -256,7 +256,7 @@ function result<T>(value: T, codes: Set<string>): ReadResult<T> {
 function nameInto(value: unknown, limits: WorkflowLimits, codes: Set<string>): string {
   if (!isNonEmptyString(value)) codes.add('name_required');
   else if (value.length > limits.nameLength) codes.add('name_too_long');
-  else if (!isStorableText(value)) codes.add('name_invalid');
+  else if (hasUnstorableCharacters(value)) codes.add('name_invalid');
   return value as string;
 }
 

@@ -103,13 +103,6 @@ export function headerCodes(headers: ReadonlyMap<string, string>, limits: Workfl
   return [...codes];
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Text that can be stored as jsonb and sent as UTF-8: Postgres refuses NUL, no UTF-8 encoder carries a lone surrogate. */
-export function isStorableText(value: string): boolean {
-  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
-}
-
 /**
  * The limits a whole state must keep after a change: what the input checks
  * cannot see alone (an action added to twenty, the sum of every part).

@@ -1,5 +1,4 @@
-import type { DeliveryJob } from '@hookstream/contracts';
-import { wellFormed } from '../storable-text';
+import { wellFormed, type DeliveryJob } from '@hookstream/contracts';
 
 /** The event as Checkout.com's webhooks carry it, with links into our API (a lone surrogate, which no URL can encode, becomes U+FFFD there). */
 export function checkoutPayload(job: DeliveryJob, publicBaseUrl: string): Record<string, unknown> {

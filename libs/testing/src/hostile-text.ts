@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
-/** Strings as hostile producers and receivers send them: NUL, lone surrogates, quotes, backslashes, prototype names, any UTF-16 unit. */
-export const hostileString = (): fc.Arbitrary<string> =>
+/** Short strings as hostile producers and receivers send them: NUL, lone surrogates, quotes, backslashes, prototype names, any UTF-16 unit. */
+export const hostileText = (): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constantFrom('', '\u0000', '\ud800', '\udfff', 'a\ud800b', '\udc00\ud800', '__proto__', 'constructor', '\\u0000', '"\\'),
     fc
