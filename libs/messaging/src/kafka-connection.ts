@@ -12,6 +12,8 @@ export interface KafkaConnectionOptions {
   logger: Logger;
   /** Replication factor for topics this service creates. */
   replicationFactor?: number;
+  /** Counts each time a consumer group (re)assigns partitions to one of this service's members (a prom-client Counter fits). */
+  rebalances?: { inc(labels: { group: string }): void };
 }
 
 const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -119,6 +121,11 @@ export class KafkaConnection {
   /** Resolves when a broker answers a metadata request; used by readiness. */
   async ping(timeoutMs = 2000): Promise<void> {
     await withTimeout(this.admin.describeCluster(), timeoutMs, 'Kafka did not answer');
+  }
+
+  /** A member of `groupId` joined its group and got partitions: after a start, a restart, or another member's coming or going. */
+  countRebalance(groupId: string): void {
+    this.options.rebalances?.inc({ group: groupId });
   }
 
   consumer<T>(options: BatchConsumerOptions<T>): BatchConsumer<T> {
