@@ -110,6 +110,7 @@ export type ContractConsumerOptions<C extends MessageContract> = Omit<BatchConsu
 const RESTART_AFTER_CRASH_MS = 3000;
 const DEFAULT_COMMIT_INTERVAL_MS = 200;
 const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
 const DEFAULT_STUCK_AFTER_ATTEMPTS = 10;
 /** Room for the dead-letter headers beside a message's own bytes. */
 const DEAD_LETTER_OVERHEAD_BYTES = 4 * 1024;
@@ -184,7 +185,7 @@ export class BatchConsumer<T> {
     const consumer = this.connection.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
-      heartbeatInterval: 1_000,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: 30_000,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
@@ -333,30 +334,64 @@ export class BatchConsumer<T> {
       last: batch.lastOffset(),
       raw: new Map(batch.messages.map((m) => [m.offset, m])),
     };
-    const { valid, rejected } = this.decode(batch.topic, batch.partition, batch.messages);
+    const stopHeartbeats = this.keepAlive(payload);
+    try {
+      await this.consumeInHand(at, batch.messages);
+    } finally {
+      stopHeartbeats();
+    }
+  }
+
+  private async consumeInHand(at: BatchInHand, messages: KafkaMessage[]): Promise<void> {
+    const { session, payload } = at;
+    const { valid, rejected } = this.decode(at.topic, at.partition, messages);
     if (rejected.length > 0 && !(await this.untilDone(at, at.first, at.last, () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
 
-    let outcome: Outcome = { kind: 'handled', requests: {} };
+    let requests: Requests = {};
     let next = (BigInt(at.last) + 1n).toString();
     if (valid.length > 0) {
       // A batch that failed through its messages' fault before (a restart after its work failed) goes one by one at once.
       const suspect = this.supervisor.handlingFailuresWithin(at.topic, at.partition, at.first, at.last) >= this.policy.maxHandlingAttempts;
-      if (!suspect) outcome = await this.handleWhole(at, valid);
-      if (suspect || outcome.kind === 'give_up') {
+      const whole: Outcome = suspect ? { kind: 'give_up' } : await this.handleWhole(at, valid);
+      if (whole.kind === 'abandoned') return;
+      if (whole.kind === 'handled') requests = whole.requests;
+      else {
         const isolated = await this.handleOneByOne(at, valid);
-        if (isolated.next === at.first) return;
+        if (!isolated.hold && isolated.next === at.first) return;
         next = isolated.next;
-        outcome = { kind: 'handled', requests: { hold: isolated.hold } };
+        requests = { hold: isolated.hold };
       }
     }
-    if (outcome.kind !== 'handled') return;
-
     if (this.session !== session) return;
-    const { hold, durable } = outcome.requests;
+    const { hold, durable } = requests;
     if (hold) next = hold.offset;
     if (BigInt(next) > BigInt(at.first)) payload.resolveOffset((BigInt(next) - 1n).toString());
     if (hold) session.holds.hold(at.topic, at.partition, hold.untilMs);
     await session.committer.finished({ topic: at.topic, partition: at.partition, first: at.first, next }, durable);
+  }
+
+  /**
+   * kafkajs heartbeats only between batches and when a handler asks: a
+   * batch that takes longer than the session timeout (a slow database, a
+   * retry) would cost the member its partitions. Heartbeats go on meanwhile
+   * (kafkajs sends at most one per interval); a rebalance they meet is left
+   * to kafkajs' own next heartbeat.
+   */
+  private keepAlive(payload: EachBatchPayload): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const beat = () => {
+      timer = this.clock.setTimeout(() => {
+        if (stopped) return;
+        payload.heartbeat().catch(() => undefined);
+        beat();
+      }, HEARTBEAT_INTERVAL_MS);
+    };
+    beat();
+    return () => {
+      stopped = true;
+      this.clock.clearTimeout(timer);
+    };
   }
 
   /** The batch's messages in one call, tried again while it fails and the policy says so. */

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { TopicSpec } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
-import { ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { KafkaConnection } from '../kafka-connection';
 
 export interface MessagingOptions {
@@ -45,8 +45,13 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: KafkaConnection,
-          inject: [SERVICE_LOGGER],
-          useFactory: (logger: Logger) => new KafkaConnection({ ...options, logger }),
+          inject: [SERVICE_LOGGER, Metrics],
+          useFactory: (logger: Logger, metrics: Metrics) =>
+            new KafkaConnection({
+              ...options,
+              logger,
+              rebalances: metrics.counter('hookstream_consumer_rebalances_total', 'Partition assignments a consumer group member received: its start, a restart, or another member coming or going', ['group']),
+            }),
         },
         KafkaLifecycle,
       ],
