@@ -5,3 +5,4 @@ export * from './dead-letter';
 export * from './nest/messaging.module';
 export * from './clock';
 export * from './handling-policy';
+export * from './dead-letter-replay';
