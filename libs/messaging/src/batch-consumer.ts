@@ -2,8 +2,9 @@ import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { decodeMessage, MessageContract, MessageOf, Topics, TopicSpec } from '@hookstream/contracts';
 import type { KafkaConnection } from './kafka-connection';
 import { deadLetterMessage } from './dead-letter';
-import { Clock, sleep, systemClock } from './clock';
-import { backoffMs, decideAfterFailure, DEFAULT_HANDLING_POLICY, failureReason, HandlingPolicy, isTransient } from './handling-policy';
+import { Clock, systemClock } from './clock';
+import { DEFAULT_HANDLING_POLICY, failureReason, isTransient } from './handling-policy';
+import { BatchIsolation, HandlerRequests, PartitionBatch } from './batch-isolation';
 import { OffsetCommitter } from './offset-committer';
 import { PartitionHolds } from './partition-holds';
 import { RestartSupervisor } from './restart-supervisor';
@@ -122,25 +123,6 @@ interface Session {
   holds: PartitionHolds;
 }
 
-/** What a handler asked of its batch through the scope. */
-interface Requests {
-  hold?: { offset: string; untilMs: number };
-  durable?: Promise<void>;
-}
-
-/** The batch being consumed, with what its handling needs at hand. */
-interface BatchInHand {
-  session: Session;
-  payload: EachBatchPayload;
-  topic: string;
-  partition: number;
-  first: string;
-  last: string;
-  raw: ReadonlyMap<string, KafkaMessage>;
-}
-
-type Outcome = { kind: 'handled'; requests: Requests } | { kind: 'give_up' } | { kind: 'abandoned' };
-
 /**
  * eachBatch with manual commits: a batch's offsets are committed only after
  * its handler resolved, so a crash before that re-delivers the batch
@@ -153,7 +135,7 @@ type Outcome = { kind: 'handled'; requests: Requests } | { kind: 'give_up' } | {
 export class BatchConsumer<T> {
   private session: Session | undefined;
   private readonly supervisor: RestartSupervisor;
-  private readonly policy: HandlingPolicy;
+  private readonly isolation: BatchIsolation;
   private readonly clock: Clock;
   private readonly deadLetter: TopicSpec;
   private joined: Promise<void>;
@@ -172,13 +154,14 @@ export class BatchConsumer<T> {
       throw new Error(`consumer ${options.groupId}: a contract needs a dead-letter topic for what fails it`);
     }
     this.clock = options.clock ?? systemClock;
-    this.policy = {
+    const policy = {
       ...DEFAULT_HANDLING_POLICY,
       ...(options.maxHandlingAttempts !== undefined && { maxHandlingAttempts: options.maxHandlingAttempts }),
       ...(options.retryBackoffMs !== undefined && { backoffMs: options.retryBackoffMs }),
     };
     this.deadLetter = options.deadLetter ?? Topics.handlingDeadLetter;
     this.supervisor = new RestartSupervisor(options.stuckAfterAttempts ?? DEFAULT_STUCK_AFTER_ATTEMPTS, this.clock);
+    this.isolation = new BatchIsolation(policy, this.supervisor, this.clock, connection.logger.child({ groupId: options.groupId }));
   }
 
   async start(): Promise<void> {
@@ -325,49 +308,44 @@ export class BatchConsumer<T> {
   private async consumeBatch(session: Session, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || payload.isStale()) return;
-    const at: BatchInHand = {
-      session,
-      payload,
-      topic: batch.topic,
-      partition: batch.partition,
-      first: batch.firstOffset() ?? batch.messages[0].offset,
-      last: batch.lastOffset(),
-      raw: new Map(batch.messages.map((m) => [m.offset, m])),
-    };
     const stopHeartbeats = this.keepAlive(payload);
     try {
-      await this.consumeInHand(at, batch.messages);
+      await this.consumeInHand(session, payload);
     } finally {
       stopHeartbeats();
     }
   }
 
-  private async consumeInHand(at: BatchInHand, messages: KafkaMessage[]): Promise<void> {
-    const { session, payload } = at;
-    const { valid, rejected } = this.decode(at.topic, at.partition, messages);
-    if (rejected.length > 0 && !(await this.untilDone(at, at.first, at.last, () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
+  private async consumeInHand(session: Session, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    const first = batch.firstOffset() ?? batch.messages[0].offset;
+    const last = batch.lastOffset();
+    const raw = new Map(batch.messages.map((m) => [m.offset, m]));
+    const { valid, rejected } = this.decode(topic, partition, batch.messages);
+    const reachesEnd = batch.offsetLag() === '0';
+    const lastValid = valid[valid.length - 1]?.offset;
+    const inHand: PartitionBatch<ConsumedMessage<T>> = {
+      topic,
+      partition,
+      first,
+      last,
+      messages: valid,
+      handle: (messages, requests) => this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
+      deadLetter: (message, err) => this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, err)]),
+      earlierDurable: () => session.committer.durableSoFar(topic, partition),
+      isCurrent: () => this.session === session && !this.stopped && payload.isRunning() && !payload.isStale(),
+      heartbeat: payload.heartbeat,
+    };
+    if (rejected.length > 0 && !(await this.isolation.untilDone(inHand, first, last, 'publishing dead letters', () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
 
-    let requests: Requests = {};
-    let next = (BigInt(at.last) + 1n).toString();
-    if (valid.length > 0) {
-      // A batch that failed through its messages' fault before (a restart after its work failed) goes one by one at once.
-      const suspect = this.supervisor.handlingFailuresWithin(at.topic, at.partition, at.first, at.last) >= this.policy.maxHandlingAttempts;
-      const whole: Outcome = suspect ? { kind: 'give_up' } : await this.handleWhole(at, valid);
-      if (whole.kind === 'abandoned') return;
-      if (whole.kind === 'handled') requests = whole.requests;
-      else {
-        const isolated = await this.handleOneByOne(at, valid);
-        if (!isolated.hold && isolated.next === at.first) return;
-        next = isolated.next;
-        requests = { hold: isolated.hold };
-      }
-    }
-    if (this.session !== session) return;
-    const { hold, durable } = requests;
-    if (hold) next = hold.offset;
-    if (BigInt(next) > BigInt(at.first)) payload.resolveOffset((BigInt(next) - 1n).toString());
-    if (hold) session.holds.hold(at.topic, at.partition, hold.untilMs);
-    await session.committer.finished({ topic: at.topic, partition: at.partition, first: at.first, next }, durable);
+    const handled = await this.isolation.handle(inHand);
+    if (handled.kind === 'abandoned' || this.session !== session) return;
+    const { hold, durable } = handled.requests;
+    const next = hold ? hold.offset : handled.next;
+    if (BigInt(next) > BigInt(first)) payload.resolveOffset((BigInt(next) - 1n).toString());
+    if (hold) session.holds.hold(topic, partition, hold.untilMs);
+    await session.committer.finished({ topic, partition, first, next }, durable);
   }
 
   /**
@@ -394,110 +372,21 @@ export class BatchConsumer<T> {
     };
   }
 
-  /** The batch's messages in one call, tried again while it fails and the policy says so. */
-  private async handleWhole(at: BatchInHand, messages: ConsumedMessage<T>[]): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
-      const requests: Requests = {};
-      try {
-        await this.options.handle(messages, this.scope(at, requests, at.payload.batch.offsetLag() === '0'));
-        return { kind: 'handled', requests };
-      } catch (err) {
-        void requests.durable?.catch(() => undefined);
-        const step = this.failed(at, at.first, at.last, attempt, err, 'handling a batch failed');
-        if (step.kind === 'give_up') return step;
-        if (!(await this.wait(at, step.afterMs))) return { kind: 'abandoned' };
-      }
-    }
-  }
-
-  /**
-   * Each message alone, its work waited on before the next: the one whose
-   * handling keeps failing is dead-lettered, the others are handled. Returns
-   * the offset to go on from (`at.first` if nothing was done) and a hold.
-   */
-  private async handleOneByOne(at: BatchInHand, messages: ConsumedMessage<T>[]): Promise<{ next: string; hold?: Requests['hold'] }> {
-    try {
-      await at.session.committer.durableSoFar(at.topic, at.partition);
-    } catch {
-      return { next: at.first }; // an earlier batch failed: this consumer is being replaced
-    }
-    let next = at.first;
-    for (const [i, message] of messages.entries()) {
-      for (let attempt = 1; ; attempt++) {
-        const requests: Requests = {};
-        try {
-          await this.options.handle([message], this.scope(at, requests, at.payload.batch.offsetLag() === '0' && i === messages.length - 1));
-          await requests.durable;
-          if (requests.hold) return { next: requests.hold.offset, hold: requests.hold };
-          break;
-        } catch (err) {
-          void requests.durable?.catch(() => undefined);
-          const step = this.failed(at, message.offset, message.offset, attempt, err, 'handling a message alone failed');
-          if (step.kind === 'give_up') {
-            if (!(await this.deadLetterFailed(at, message, err))) return { next };
-            break;
-          }
-          if (!(await this.wait(at, step.afterMs))) return { next };
-        }
-      }
-      next = (BigInt(message.offset) + 1n).toString();
-      if (!this.isCurrent(at)) return { next };
-      await at.payload.heartbeat();
-    }
-    return { next: (BigInt(at.last) + 1n).toString() };
-  }
-
-  private failed(at: BatchInHand, first: string, last: string, attempt: number, err: unknown, what: string) {
-    const transient = isTransient(err);
-    this.supervisor.failed(at.topic, at.partition, first, last, transient);
-    const step = decideAfterFailure(this.policy, attempt, err);
-    this.connection.logger[transient ? 'warn' : 'error']({ err, groupId: this.options.groupId, topic: at.topic, partition: at.partition, offset: first, attempt, transient, next: step.kind }, what);
-    return step;
-  }
-
-  private async deadLetterFailed(at: BatchInHand, message: ConsumedMessage<T>, err: unknown): Promise<boolean> {
-    const raw = at.raw.get(message.offset);
+  /** The original bytes with the reason; beyond one request's size the original stays where it is, and the offset says where. */
+  private deadLetterOf(topic: string, partition: number, raw: KafkaMessage | undefined, message: ConsumedMessage<T>, err: unknown) {
     const size = (raw?.value?.length ?? 0) + (raw?.key?.length ?? 0);
-    const original = { topic: at.topic, partition: at.partition, offset: message.offset, key: raw?.key ?? null, value: raw?.value ?? null, headers: message.headers };
+    const original = { topic, partition, offset: message.offset, key: raw?.key ?? null, value: raw?.value ?? null, headers: message.headers };
     const reason = failureReason(err);
-    // Beyond one request's size the original stays where it is: the offset says where to read it.
-    const letter =
-      size + DEAD_LETTER_OVERHEAD_BYTES <= MAX_REQUEST_BYTES ? deadLetterMessage(original, reason) : deadLetterMessage({ ...original, value: null }, `${reason} (original of ${size} bytes not copied: read it at the offset given)`);
-    return this.untilDone(at, message.offset, message.offset, () => this.connection.publisher.publishEncoded(this.deadLetter, [letter]));
+    if (size + DEAD_LETTER_OVERHEAD_BYTES <= MAX_REQUEST_BYTES) return deadLetterMessage(original, reason);
+    return deadLetterMessage({ ...original, value: null }, `${reason} (original of ${size} bytes not copied: read it at the offset given)`);
   }
 
-  /** Runs `work` until it succeeds (a publish to Kafka: any failure is an outage); false if the batch was given up meanwhile. */
-  private async untilDone(at: BatchInHand, first: string, last: string, work: () => Promise<void>): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await work();
-        return true;
-      } catch (err) {
-        this.supervisor.failed(at.topic, at.partition, first, last, true);
-        this.connection.logger.warn({ err, groupId: this.options.groupId, topic: at.topic, partition: at.partition, attempt }, 'publishing dead letters failed; retrying');
-        if (!(await this.wait(at, backoffMs(this.policy, attempt)))) return false;
-      }
-    }
-  }
-
-  /** Waits before another try, heartbeating; false if the batch is no longer this member's to handle. */
-  private async wait(at: BatchInHand, ms: number): Promise<boolean> {
-    await sleep(this.clock, ms);
-    if (!this.isCurrent(at)) return false;
-    await at.payload.heartbeat();
-    return true;
-  }
-
-  private isCurrent(at: BatchInHand): boolean {
-    return this.session === at.session && !this.stopped && at.payload.isRunning() && !at.payload.isStale();
-  }
-
-  private scope(at: BatchInHand, requests: Requests, reachesEnd: boolean): BatchScope {
+  private scope(payload: EachBatchPayload, requests: HandlerRequests, reachesEnd: boolean): BatchScope {
     return {
-      topic: at.topic,
-      partition: at.partition,
-      heartbeat: at.payload.heartbeat,
-      isRunning: at.payload.isRunning,
+      topic: payload.batch.topic,
+      partition: payload.batch.partition,
+      heartbeat: payload.heartbeat,
+      isRunning: payload.isRunning,
       reachesEnd,
       holdFrom: (offset, untilMs) => {
         if (!requests.hold || BigInt(offset) < BigInt(requests.hold.offset)) requests.hold = { offset, untilMs };
