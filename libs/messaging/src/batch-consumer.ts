@@ -116,11 +116,11 @@ const DEFAULT_STUCK_AFTER_ATTEMPTS = 10;
 /** Room for the dead-letter headers beside a message's own bytes. */
 const DEAD_LETTER_OVERHEAD_BYTES = 4 * 1024;
 
-/** What one kafkajs consumer owns; a restart replaces all of it. */
+/** What one kafkajs consumer owns; a restart replaces all of it (a crash kafkajs restarts itself, the committer). */
 interface Session {
-  consumer: Consumer;
+  readonly consumer: Consumer;
   committer: OffsetCommitter;
-  holds: PartitionHolds;
+  readonly holds: PartitionHolds;
 }
 
 /**
@@ -192,6 +192,8 @@ export class BatchConsumer<T> {
       // A restart builds a new consumer group with nothing paused and reads from the committed offsets: old holds and pending commits are void.
       session.holds.clear();
       session.committer.close();
+      // kafkajs restarts this same consumer (restart: true): its batches need a committer again.
+      session.committer = this.newCommitter(() => session);
       this.crashed = event.payload.restart ? undefined : event.payload.error;
       this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
       // kafkajs gives up on errors it deems fatal (a broker gone too long):
@@ -253,37 +255,39 @@ export class BatchConsumer<T> {
   }
 
   private newSession(consumer: Consumer): Session {
+    const holds = new PartitionHolds(
+      {
+        pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
+        resume: (topic, partition) => resumeQuietly(consumer, topic, partition),
+      },
+      this.clock,
+    );
+    const session: Session = { consumer, holds, committer: this.newCommitter(() => session) };
+    return session;
+  }
+
+  private newCommitter(sessionOf: () => Session): OffsetCommitter {
     const log = this.connection.logger;
     const groupId = this.options.groupId;
-    const session: Session = {
-      consumer,
-      holds: new PartitionHolds(
-        {
-          pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
-          resume: (topic, partition) => resumeQuietly(consumer, topic, partition),
+    return new OffsetCommitter(
+      {
+        commit: (commits) => sessionOf().consumer.commitOffsets(commits),
+        durable: (batch) => this.supervisor.movedTo(batch.topic, batch.partition, batch.next),
+        notDurable: (batch, err) => {
+          // Later batches must not commit past this one: start again from the last commit.
+          const session = sessionOf();
+          if (this.session !== session || this.stopped) return;
+          const transient = isTransient(err);
+          this.supervisor.failed(batch.topic, batch.partition, batch.first, (BigInt(batch.next) - 1n).toString(), transient);
+          log.error({ err, groupId, topic: batch.topic, partition: batch.partition, offset: batch.first, transient }, 'the work of a batch did not become durable; consuming again from the last commit');
+          session.holds.clear();
+          this.scheduleRestart(session, 0);
         },
-        this.clock,
-      ),
-      committer: new OffsetCommitter(
-        {
-          commit: (commits) => consumer.commitOffsets(commits),
-          durable: (batch) => this.supervisor.movedTo(batch.topic, batch.partition, batch.next),
-          notDurable: (batch, err) => {
-            // Later batches must not commit past this one: start again from the last commit.
-            if (this.session !== session || this.stopped) return;
-            const transient = isTransient(err);
-            this.supervisor.failed(batch.topic, batch.partition, batch.first, (BigInt(batch.next) - 1n).toString(), transient);
-            log.error({ err, groupId, topic: batch.topic, partition: batch.partition, offset: batch.first, transient }, 'the work of a batch did not become durable; consuming again from the last commit');
-            session.holds.clear();
-            this.scheduleRestart(session, 0);
-          },
-          commitFailed: (err) => log.warn({ err, groupId }, 'commit failed; the offsets will be read again'),
-        },
-        this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
-        this.clock,
-      ),
-    };
-    return session;
+        commitFailed: (err) => log.warn({ err, groupId }, 'commit failed; the offsets will be read again'),
+      },
+      this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
+      this.clock,
+    );
   }
 
   private scheduleRestart(failed: Session, afterMs = RESTART_AFTER_CRASH_MS): void {
@@ -311,6 +315,10 @@ export class BatchConsumer<T> {
     const stopHeartbeats = this.keepAlive(payload);
     try {
       await this.consumeInHand(session, payload);
+    } catch (err) {
+      // kafkajs restarts the consumer from the last commit (a commit refused, a rebalance): a restart at this offset, for the supervisor.
+      this.supervisor.failed(batch.topic, batch.partition, batch.firstOffset() ?? batch.messages[0].offset, batch.lastOffset(), true);
+      throw err;
     } finally {
       stopHeartbeats();
     }
