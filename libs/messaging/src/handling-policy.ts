@@ -65,6 +65,8 @@ const TRANSIENT_PG_MESSAGE = /^(Connection terminated|timeout exceeded when tryi
 export function isTransient(err: unknown, depth = 0): boolean {
   if (!(err instanceof Error) || depth > 5) return false;
   if (err instanceof TransientError || TRANSIENT_KAFKA_ERRORS.has(err.name)) return true;
+  // The broker's own verdict on a protocol error (LEADER_NOT_AVAILABLE yes, MESSAGE_TOO_LARGE no).
+  if (err.name === 'KafkaJSProtocolError' && (err as { retriable?: unknown }).retriable === true) return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (TRANSIENT_SOCKET_CODES.has(code) || TRANSIENT_SQLSTATES.has(code) || code.startsWith('08'))) return true;
   if (TRANSIENT_PG_MESSAGE.test(err.message)) return true;
