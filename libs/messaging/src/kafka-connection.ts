@@ -12,9 +12,13 @@ export interface KafkaConnectionOptions {
   logger: Logger;
   /** Replication factor for topics this service creates. */
   replicationFactor?: number;
+  /** Handling settings every consumer of this connection starts from (a consumer's own options win). */
+  consumerDefaults?: ConsumerDefaults;
   /** Counts each time a consumer group (re)assigns partitions to one of this service's members (a prom-client Counter fits). */
   rebalances?: { inc(labels: { group: string }): void };
 }
+
+export type ConsumerDefaults = Partial<Pick<BatchConsumerOptions<unknown>, 'maxHandlingAttempts' | 'retryBackoffMs' | 'stuckAfterAttempts' | 'sessionTimeoutMs'>>;
 
 const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -155,7 +159,7 @@ export class KafkaConnection {
   }
 
   consumer<T>(options: BatchConsumerOptions<T>): BatchConsumer<T> {
-    const consumer = new BatchConsumer<T>(this, options);
+    const consumer = new BatchConsumer<T>(this, { ...this.options.consumerDefaults, ...options });
     this.consumers.push(consumer as BatchConsumer<unknown>);
     return consumer;
   }

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import type { TopicSpec } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { KafkaConnection } from '../kafka-connection';
+import { ConsumerDefaults, KafkaConnection } from '../kafka-connection';
 
 export interface MessagingOptions {
   brokers: string[];
@@ -11,6 +11,8 @@ export interface MessagingOptions {
   replicationFactor?: number;
   /** Topics this service produces to or consumes from; created if missing. */
   topics: readonly TopicSpec[];
+  /** Handling settings of every consumer of the service (poison isolation, readiness, session timeout). */
+  consumerDefaults?: ConsumerDefaults;
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
