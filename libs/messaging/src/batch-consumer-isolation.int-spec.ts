@@ -128,7 +128,7 @@ describe('BatchConsumer isolates what its handler cannot handle', () => {
         if (outage && messages.some((m) => name(m) === 'stuck')) throw new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:5432');
         handled.push(...messages.map(name));
       },
-      { stuckAfterAttempts: 3 } as Partial<BatchConsumerOptions<Buffer | null>>,
+      { stuckAfterAttempts: 3 },
     );
     await waitFor(() => handled.includes('a'), { timeoutMs: 20_000, what: 'the first message' });
     expect(consumer.healthError()).toBeUndefined();

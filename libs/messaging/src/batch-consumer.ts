@@ -128,9 +128,9 @@ interface Session {
  * its handler resolved, so a crash before that re-delivers the batch
  * (at-least-once). Malformed messages never block the partition, nor do
  * messages whose handling keeps failing (see handling-policy.ts): they are
- * dead-lettered with their reason. Its parts: OffsetCommitter (commit order
- * and pacing), PartitionHolds (holdFrom), RestartSupervisor (readiness of a
- * partition stuck at one offset).
+ * dead-lettered with their reason. Its parts: BatchIsolation (that rule),
+ * OffsetCommitter (commit order and pacing), PartitionHolds (holdFrom),
+ * RestartSupervisor (readiness of a partition stuck at one offset).
  */
 export class BatchConsumer<T> {
   private session: Session | undefined;
