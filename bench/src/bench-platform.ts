@@ -3,6 +3,7 @@ import path from 'node:path';
 import { freePort, SERVICE_NAMES, ServiceName, uniquePrefix } from '@hookstream/testing';
 import { BenchChild } from './child-process';
 import { sleep } from './stats';
+import { parseRebalances } from './rebalances';
 
 export const BENCH_TENANT = 'ten_bench';
 
@@ -138,6 +139,20 @@ export class BenchPlatform {
       }),
     );
     return Object.fromEntries(values.flat());
+  }
+
+  /** Partition assignments so far per consumer group, over every service that answers. */
+  async rebalances(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const name of SERVICE_NAMES) {
+      try {
+        const text = await (await fetch(`${this.url(name)}/metrics`)).text();
+        for (const [group, n] of parseRebalances(text, this.prefix)) counts.set(group, (counts.get(group) ?? 0) + n);
+      } catch {
+        /* a service that does not answer counts nothing */
+      }
+    }
+    return counts;
   }
 
   /** The sum of a Prometheus metric's samples (all label sets), 0 when absent. */

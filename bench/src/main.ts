@@ -19,6 +19,7 @@ import { summarizeProfile } from './cpu-profile';
 import { PlatformNotFunctional } from './workflow-setup';
 import { EventProducer } from './event-producer';
 import { ProcessSampler } from './process-sampler';
+import { rebalancesOverRun } from './rebalances';
 import { ReceiverClient } from './receiver-client';
 import { formatFigure, RSS_TARGET_MB, writeReport } from './report';
 import type { BenchReport } from './results';
@@ -104,6 +105,7 @@ async function main(): Promise<number> {
   ctx.log('', `run ${id}, ${options.quick ? 'quick' : 'full'} mode, logs in ${path.relative(root, runDir)}/`);
 
   let platform: BenchPlatform | undefined;
+  let rebalancesAtStart: Map<string, number> | undefined;
   try {
     if (wanted('1')) await bareLimit(ctx, infra);
     if ([...'2345678'].some(wanted)) {
@@ -119,6 +121,7 @@ async function main(): Promise<number> {
         await ctx.kafka.ensureTopics([Topics.producerEvents, Topics.workflowConfig]);
         ctx.producer = new EventProducer(ctx.kafka, id);
         ctx.log('', `services ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+        rebalancesAtStart = await platform.rebalances();
       } catch (err) {
         ctx.platformDown = `services did not start: ${(err as Error).message.split('\n')[0]}`;
         ctx.log('', ctx.platformDown);
@@ -147,6 +150,7 @@ async function main(): Promise<number> {
     });
   }
   const timeline = await receiver.timeline(1000);
+  const rebalances = platform && rebalancesAtStart ? rebalancesOverRun(rebalancesAtStart, await platform.rebalances()) : undefined;
   ctx.log('', 'stopping');
   await platform?.stop();
   await receiver.stop();
@@ -172,6 +176,7 @@ async function main(): Promise<number> {
     resources,
     timeline,
     phases: ctx.phases,
+    rebalances,
   };
   if (options.profile) {
     const dir = path.join(runDir, 'profiles');
@@ -187,6 +192,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${s.id}. ${s.title}: ${s.status}${s.reason ? ` (${s.reason})` : ''}\n`);
     for (const f of s.figures) process.stdout.write(`     ${f.label}: ${formatFigure(f)}${f.target ? `  [target ${f.target}: ${f.meets === undefined ? 'n/a' : f.meets ? 'met' : 'missed'}]` : ''}\n`);
   }
+  if (rebalances) process.stdout.write(`\nconsumer group rebalances during the run: ${rebalances.map((r) => `${r.group} ${r.duringRun}`).join(', ') || 'no groups seen'}\n`);
   process.stdout.write(`\nwrote ${path.relative(root, files.json)}, ${path.relative(root, files.md)}, ${path.relative(root, files.svg)}\n`);
   return report.scenarios.some((s) => s.status === 'failed') ? 1 : 0;
 }

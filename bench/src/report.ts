@@ -88,6 +88,11 @@ export function markdown(report: BenchReport, svgName: string): string {
     lines.push(`| counter | ${counted.map((s) => s.id).join(' | ')} |`, `|---|${counted.map(() => '---').join('|')}|`);
     for (const name of names) lines.push(`| ${name} | ${counted.map((s) => (s.counters?.[name] === undefined ? '' : number(s.counters[name], 0))).join(' | ')} |`);
   }
+  if (report.rebalances && report.rebalances.length > 0) {
+    lines.push('', '## Consumer group rebalances (partition assignments per group; none expected during the run)', '');
+    lines.push('| group | first joins | rebalances during the run |', '|---|---|---|');
+    for (const r of report.rebalances) lines.push(`| ${cell(r.group)} | ${number(r.atStart, 0)} | ${r.duringRun > 0 ? `**${number(r.duringRun, 0)}**` : '0'} |`);
+  }
   lines.push('', '## Every expected delivery arrived?', '');
   lines.push('| # | phase | expected | delivered | duplicates | lost |', '|---|---|---|---|---|---|');
   for (const s of report.scenarios) {

@@ -1,3 +1,4 @@
+import type { GroupRebalances } from './rebalances';
 import type { TimelineBucket } from './receiver-api';
 import type { ProcessUsage } from './process-sampler';
 
@@ -65,5 +66,7 @@ export interface BenchReport {
   resources: Record<string, ProcessUsage>;
   timeline: TimelineBucket[];
   phases: Phase[];
+  /** Partition assignments per consumer group: first joins, and rebalances over the run (none expected). */
+  rebalances?: GroupRebalances[];
   profile?: { service: string; file: string; top: { name: string; selfMs: number; share: number }[]; byPackage: { name: string; selfMs: number; share: number }[] };
 }

@@ -34,6 +34,8 @@ export const Topics = {
   deliveryRejected: { name: 'delivery.message.rejected.v1', key: 'original key', partitions: 1 },
   projectionDeadLetter: { name: 'projection.message.rejected.v1', key: 'original key', partitions: 1 },
   configDeadLetter: { name: 'config.message.rejected.v1', key: 'original key', partitions: 1 },
+  /** Messages whose handling kept failing, of consumers that name no dead-letter topic of their own. */
+  handlingDeadLetter: { name: 'consumer.message.failed.v1', key: 'original key', partitions: 1 },
   /** Reflow and test requests: stored or synthetic events to match again. */
   reflowRequests: { name: 'gateway.reflow.requested.v1', key: 'subject id', partitions: 3 },
 } as const satisfies Record<string, TopicSpec>;

@@ -1,7 +1,14 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { decodeMessage, MessageContract, MessageOf, TopicSpec } from '@hookstream/contracts';
+import { decodeMessage, MessageContract, MessageOf, Topics, TopicSpec } from '@hookstream/contracts';
 import type { KafkaConnection } from './kafka-connection';
 import { deadLetterMessage } from './dead-letter';
+import { Clock, systemClock } from './clock';
+import { DEFAULT_HANDLING_POLICY, failureReason, isTransient } from './handling-policy';
+import { BatchIsolation, HandlerRequests, PartitionBatch } from './batch-isolation';
+import { OffsetCommitter } from './offset-committer';
+import { PartitionHolds } from './partition-holds';
+import { RestartSupervisor } from './restart-supervisor';
+import { MAX_REQUEST_BYTES } from './message-publisher';
 
 export interface ConsumedMessage<T> {
   topic: string;
@@ -32,7 +39,9 @@ export interface BatchScope {
    * next batch is fetched meanwhile: the batch's offset is committed once
    * `durable` resolves and every earlier batch of the partition is
    * committable. If it rejects, nothing from this batch on is committed and
-   * the consumer starts again from the last commit (at-least-once).
+   * the consumer starts again from the last commit (at-least-once); a batch
+   * whose work fails `maxHandlingAttempts` times is then handled message by
+   * message, each waited on, and the one that fails is dead-lettered.
    */
   commitWhen(durable: Promise<void>): void;
 }
@@ -46,10 +55,26 @@ export interface BatchConsumerOptions<T> {
    * partition moves on. Without a contract, handlers get the raw bytes.
    */
   contract?: MessageContract;
+  /**
+   * Where messages go that fail the contract, or whose handling keeps
+   * failing (see handling-policy.ts). Default: Topics.handlingDeadLetter.
+   */
   deadLetter?: TopicSpec;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long the group waits for a member that stopped heartbeating before
+   * its partitions go to the others (a crashed process). Default 6 s, the
+   * broker's minimum; heartbeats go every second.
+   */
   sessionTimeoutMs?: number;
+  /** Tries of a failing batch, then of each of its messages alone, before the one that fails is dead-lettered. Default 3. */
+  maxHandlingAttempts?: number;
+  /** The first retry's wait after a failed try; doubles each time, up to 5 s. Default 100 ms. */
+  retryBackoffMs?: number;
+  /** Readiness turns red once a partition failed more than this many times at one offset. Default 10. */
+  stuckAfterAttempts?: number;
+  clock?: Clock;
   maxBytesPerPartition?: number;
   maxWaitTimeMs?: number;
   /**
@@ -85,37 +110,40 @@ export type ContractConsumerOptions<C extends MessageContract> = Omit<BatchConsu
 
 const RESTART_AFTER_CRASH_MS = 3000;
 const DEFAULT_COMMIT_INTERVAL_MS = 200;
+const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
+const DEFAULT_STUCK_AFTER_ATTEMPTS = 10;
+/** Room for the dead-letter headers beside a message's own bytes. */
+const DEAD_LETTER_OVERHEAD_BYTES = 4 * 1024;
 
-interface PendingCommit {
-  topic: string;
-  partition: number;
-  offset: string;
+/** What one kafkajs consumer owns; a restart replaces all of it (a crash kafkajs restarts itself, the committer). */
+interface Session {
+  readonly consumer: Consumer;
+  committer: OffsetCommitter;
+  readonly holds: PartitionHolds;
 }
 
 /**
  * eachBatch with manual commits: a batch's offsets are committed only after
  * its handler resolved, so a crash before that re-delivers the batch
- * (at-least-once). Malformed messages never block the partition.
+ * (at-least-once). Malformed messages never block the partition, nor do
+ * messages whose handling keeps failing (see handling-policy.ts): they are
+ * dead-lettered with their reason. Its parts: BatchIsolation (that rule),
+ * OffsetCommitter (commit order and pacing), PartitionHolds (holdFrom),
+ * RestartSupervisor (readiness of a partition stuck at one offset).
  */
 export class BatchConsumer<T> {
-  private consumer: Consumer | undefined;
-  /** One pending resume per held topic-partition ("topic|partition"). */
-  private readonly holds = new Map<string, NodeJS.Timeout>();
+  private session: Session | undefined;
+  private readonly supervisor: RestartSupervisor;
+  private readonly isolation: BatchIsolation;
+  private readonly clock: Clock;
+  private readonly deadLetter: TopicSpec;
   private joined: Promise<void>;
   private markJoined!: () => void;
   private assigned = new Map<string, number[]>();
   private crashed: Error | undefined;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
-  /** Offsets resolved and not yet committed, by "topic|partition". */
-  private readonly pendingCommits = new Map<string, PendingCommit>();
-  private commitTimer: NodeJS.Timeout | undefined;
-  private lastCommitMs = 0;
-  /** Per "topic|partition": the last batch whose work is not yet durable (rejects if it or an earlier one failed). */
-  private readonly durableChains = new Map<string, Promise<void>>();
-  private committing: Promise<void> | undefined;
-  /** A consumer whose batch work failed: it is being replaced, and nothing more of it commits. */
-  private failed: Consumer | undefined;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -125,13 +153,22 @@ export class BatchConsumer<T> {
     if (options.contract && !options.deadLetter) {
       throw new Error(`consumer ${options.groupId}: a contract needs a dead-letter topic for what fails it`);
     }
+    this.clock = options.clock ?? systemClock;
+    const policy = {
+      ...DEFAULT_HANDLING_POLICY,
+      ...(options.maxHandlingAttempts !== undefined && { maxHandlingAttempts: options.maxHandlingAttempts }),
+      ...(options.retryBackoffMs !== undefined && { backoffMs: options.retryBackoffMs }),
+    };
+    this.deadLetter = options.deadLetter ?? Topics.handlingDeadLetter;
+    this.supervisor = new RestartSupervisor(options.stuckAfterAttempts ?? DEFAULT_STUCK_AFTER_ATTEMPTS, this.clock);
+    this.isolation = new BatchIsolation(policy, this.supervisor, this.clock, connection.logger.child({ groupId: options.groupId }));
   }
 
   async start(): Promise<void> {
     const consumer = this.connection.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 15_000,
-      heartbeatInterval: 1_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: 30_000,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 100,
@@ -139,27 +176,29 @@ export class BatchConsumer<T> {
       allowAutoTopicCreation: false,
       retry: { retries: 10, restartOnFailure: async () => true },
     });
-    this.consumer = consumer;
+    const session = this.newSession(consumer);
+    this.session = session;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.assigned = new Map(Object.entries(event.payload.memberAssignment));
-      this.releaseHoldsNotIn(consumer, this.assigned);
-      // Offsets of partitions this member lost are another member's now.
-      for (const [key, commit] of this.pendingCommits) {
-        if (!this.assigned.get(commit.topic)?.includes(commit.partition)) this.pendingCommits.delete(key);
-      }
+      const owns = (topic: string, partition: number) => this.assigned.get(topic)?.includes(partition) ?? false;
+      session.holds.releaseNotIn(owns);
+      session.committer.dropNotIn(owns);
+      this.supervisor.keepOnly(owns);
       this.crashed = undefined;
+      this.connection.countRebalance(this.options.groupId);
       this.markJoined();
     });
     consumer.on(consumer.events.CRASH, (event) => {
       // A restart builds a new consumer group with nothing paused and reads from the committed offsets: old holds and pending commits are void.
-      this.clearHolds();
-      this.pendingCommits.clear();
-      this.durableChains.clear();
+      session.holds.clear();
+      session.committer.close();
+      // kafkajs restarts this same consumer (restart: true): its batches need a committer again.
+      session.committer = this.newCommitter(() => session);
       this.crashed = event.payload.restart ? undefined : event.payload.error;
       this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
       // kafkajs gives up on errors it deems fatal (a broker gone too long):
       // start afresh, so the service heals when Kafka is back.
-      if (!event.payload.restart && this.consumer === consumer) this.scheduleRestart(consumer);
+      if (!event.payload.restart && this.session === session) this.scheduleRestart(session);
     });
     await consumer.connect();
     // Subscribing reads topic metadata, which a young broker may not have settled yet.
@@ -169,11 +208,12 @@ export class BatchConsumer<T> {
         fromBeginning: this.options.fromBeginning ?? false,
       }),
     );
+    await this.connection.ensureTopics([this.deadLetter]);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.consumeBatch(payload),
+      eachBatch: (payload) => this.consumeBatch(session, payload),
     });
   }
 
@@ -187,184 +227,182 @@ export class BatchConsumer<T> {
     return this.assigned;
   }
 
-  /** A consumer that crashed for good is not ready. */
+  /** Not ready: crashed for good, or a partition stuck at one offset (which one, and how often it failed). */
   healthError(): Error | undefined {
-    return this.crashed;
+    return this.crashed ?? this.supervisor.stuckError();
   }
 
   /** Stops fetching, waits at most `drainMs` for batches whose work is still becoming durable, commits, and leaves. */
   async stop(drainMs = 10_000): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.restartTimer);
-    this.clearHolds();
-    clearTimeout(this.commitTimer);
-    if (this.consumer && this.durableChains.size > 0) {
+    this.clock.clearTimeout(this.restartTimer);
+    const session = this.session;
+    this.session = undefined;
+    if (!session) return;
+    session.holds.clear();
+    if (session.committer.hasWorkInFlight()) {
       try {
-        this.consumer.pause(this.options.topics.map((t) => ({ topic: this.connection.topic(t) })));
+        session.consumer.pause(this.options.topics.map((t) => ({ topic: this.connection.topic(t) })));
       } catch {
         /* not running: nothing to pause */
       }
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...this.durableChains.values()]), new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
-      clearTimeout(timer);
-      clearTimeout(this.commitTimer);
+      await session.committer.drain(drainMs);
     }
-    await this.committing?.catch(() => undefined);
-    if (this.consumer && this.pendingCommits.size > 0) {
-      await this.commitPending(this.consumer).catch((err: unknown) =>
-        this.connection.logger.warn({ err, groupId: this.options.groupId }, 'could not commit the last offsets; they will be read again'),
-      );
-    }
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+    await session.committer.flush().catch((err: unknown) => this.connection.logger.warn({ err, groupId: this.options.groupId }, 'could not commit the last offsets; they will be read again'));
+    session.committer.close();
+    // Leaves the group (LeaveGroup): the others take its partitions over at once, not after a session timeout.
+    await session.consumer.disconnect();
   }
 
-  private scheduleRestart(crashed: Consumer, afterMs = RESTART_AFTER_CRASH_MS): void {
-    this.restartTimer = setTimeout(() => {
+  private newSession(consumer: Consumer): Session {
+    const holds = new PartitionHolds(
+      {
+        pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
+        resume: (topic, partition) => resumeQuietly(consumer, topic, partition),
+      },
+      this.clock,
+    );
+    const session: Session = { consumer, holds, committer: this.newCommitter(() => session) };
+    return session;
+  }
+
+  private newCommitter(sessionOf: () => Session): OffsetCommitter {
+    const log = this.connection.logger;
+    const groupId = this.options.groupId;
+    return new OffsetCommitter(
+      {
+        commit: (commits) => sessionOf().consumer.commitOffsets(commits),
+        durable: (batch) => this.supervisor.movedTo(batch.topic, batch.partition, batch.next),
+        notDurable: (batch, err) => {
+          // Later batches must not commit past this one: start again from the last commit.
+          const session = sessionOf();
+          if (this.session !== session || this.stopped) return;
+          const transient = isTransient(err);
+          this.supervisor.failed(batch.topic, batch.partition, batch.first, (BigInt(batch.next) - 1n).toString(), transient);
+          log.error({ err, groupId, topic: batch.topic, partition: batch.partition, offset: batch.first, transient }, 'the work of a batch did not become durable; consuming again from the last commit');
+          session.holds.clear();
+          this.scheduleRestart(session, 0);
+        },
+        commitFailed: (err) => log.warn({ err, groupId }, 'commit failed; the offsets will be read again'),
+      },
+      this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
+      this.clock,
+    );
+  }
+
+  private scheduleRestart(failed: Session, afterMs = RESTART_AFTER_CRASH_MS): void {
+    this.clock.clearTimeout(this.restartTimer);
+    this.restartTimer = this.clock.setTimeout(() => {
       void (async () => {
-        if (this.stopped || this.consumer !== crashed) return;
-        this.consumer = undefined;
-        await crashed.disconnect().catch(() => undefined);
+        if (this.stopped || this.session !== failed) return;
+        this.session = undefined;
+        failed.committer.close();
+        await failed.consumer.disconnect().catch(() => undefined);
         try {
           await this.start();
         } catch (err) {
           this.crashed = err as Error;
           this.connection.logger.error({ err, groupId: this.options.groupId }, 'consumer restart failed; trying again');
-          if (this.consumer) this.scheduleRestart(this.consumer);
+          if (this.session) this.scheduleRestart(this.session);
         }
       })();
     }, afterMs);
   }
 
-  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+  private async consumeBatch(session: Session, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || payload.isStale()) return;
-    const { valid, rejected } = this.decode(batch.topic, batch.partition, batch.messages);
-    if (rejected.length > 0 && this.options.deadLetter) {
-      await this.connection.publisher.publishEncoded(this.options.deadLetter, rejected);
+    const stopHeartbeats = this.keepAlive(payload);
+    try {
+      await this.consumeInHand(session, payload);
+    } catch (err) {
+      // kafkajs restarts the consumer from the last commit (a commit refused, a rebalance): a restart at this offset, for the supervisor.
+      this.supervisor.failed(batch.topic, batch.partition, batch.firstOffset() ?? batch.messages[0].offset, batch.lastOffset(), true);
+      throw err;
+    } finally {
+      stopHeartbeats();
     }
-    let hold: { offset: string; untilMs: number } | undefined;
-    let durable: Promise<void> | undefined;
-    const scope: BatchScope = {
-      topic: batch.topic,
-      partition: batch.partition,
+  }
+
+  private async consumeInHand(session: Session, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    const first = batch.firstOffset() ?? batch.messages[0].offset;
+    const last = batch.lastOffset();
+    const raw = new Map(batch.messages.map((m) => [m.offset, m]));
+    const { valid, rejected } = this.decode(topic, partition, batch.messages);
+    const reachesEnd = batch.offsetLag() === '0';
+    const lastValid = valid[valid.length - 1]?.offset;
+    const inHand: PartitionBatch<ConsumedMessage<T>> = {
+      topic,
+      partition,
+      first,
+      last,
+      messages: valid,
+      handle: (messages, requests) => this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
+      deadLetter: (message, err) => this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, err)]),
+      earlierDurable: () => session.committer.durableSoFar(topic, partition),
+      isCurrent: () => this.session === session && !this.stopped && payload.isRunning() && !payload.isStale(),
       heartbeat: payload.heartbeat,
-      isRunning: payload.isRunning,
-      reachesEnd: batch.offsetLag() === '0',
-      holdFrom: (offset, untilMs) => {
-        if (!hold || BigInt(offset) < BigInt(hold.offset)) hold = { offset, untilMs };
-      },
-      commitWhen: (promise) => {
-        durable = promise;
-      },
     };
-    if (valid.length > 0) await this.options.handle(valid, scope);
+    if (rejected.length > 0 && !(await this.isolation.untilDone(inHand, first, last, 'publishing dead letters', () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
 
-    const consumer = this.consumer;
-    if (!consumer) return;
-    const next = hold ? hold.offset : (BigInt(batch.lastOffset()) + 1n).toString();
-    if (BigInt(next) > BigInt(batch.firstOffset() ?? next)) payload.resolveOffset((BigInt(next) - 1n).toString());
-    if (hold) this.pauseUntil(consumer, batch.topic, batch.partition, hold.untilMs);
-    const key = `${batch.topic}|${batch.partition}`;
-    const commit: PendingCommit = { topic: batch.topic, partition: batch.partition, offset: next };
-    const earlier = this.durableChains.get(key);
-    if (!durable && !earlier) {
-      this.pendingCommits.set(key, commit);
-      await this.commitSoon(consumer);
-      return;
-    }
-    this.chainCommit(consumer, key, commit, earlier, durable ?? Promise.resolve());
-  }
-
-  /** Commits `commit` once its batch's work and every earlier batch's of the partition are durable. */
-  private chainCommit(consumer: Consumer, key: string, commit: PendingCommit, earlier: Promise<void> | undefined, durable: Promise<void>): void {
-    const link = (earlier ?? Promise.resolve()).then(() => durable);
-    this.durableChains.set(key, link);
-    link
-      .then(
-        () => {
-          if (this.consumer !== consumer || this.failed === consumer) return;
-          this.pendingCommits.set(key, commit);
-          this.commitSoon(consumer).catch((err: unknown) => this.connection.logger.warn({ err, groupId: this.options.groupId }, 'commit failed; the offsets will be read again'));
-        },
-        (err: unknown) => {
-          // Later batches must not commit past this one: start again from the last commit, once.
-          if (this.consumer !== consumer || this.failed === consumer || this.stopped) return;
-          this.failed = consumer;
-          this.connection.logger.error({ err, groupId: this.options.groupId, topic: commit.topic, partition: commit.partition }, 'the work of a batch did not become durable; consuming again from the last commit');
-          this.pendingCommits.clear();
-          this.clearHolds();
-          this.scheduleRestart(consumer, 0);
-        },
-      )
-      .finally(() => {
-        if (this.durableChains.get(key) === link) this.durableChains.delete(key);
-      });
-  }
-
-  /** Commits now if the last commit is old enough, else once it is (one timer, all partitions). */
-  private async commitSoon(consumer: Consumer): Promise<void> {
-    const interval = this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
-    const wait = this.lastCommitMs + interval - Date.now();
-    if (wait <= 0) {
-      clearTimeout(this.commitTimer);
-      this.commitTimer = undefined;
-      await this.commitPending(consumer);
-      return;
-    }
-    this.commitTimer ??= setTimeout(() => {
-      this.commitTimer = undefined;
-      if (this.consumer !== consumer || this.stopped) return;
-      // A failure here (a rebalance under way) leaves the offsets to the next commit or to a re-read.
-      this.commitPending(consumer).catch((err: unknown) => this.connection.logger.debug({ err, groupId: this.options.groupId }, 'deferred commit failed'));
-    }, wait);
-  }
-
-  private async commitPending(consumer: Consumer): Promise<void> {
-    if (this.pendingCommits.size === 0) return;
-    const commits = [...this.pendingCommits.values()];
-    this.pendingCommits.clear();
-    this.lastCommitMs = Date.now();
-    this.committing = consumer.commitOffsets(commits);
-    await this.committing;
-  }
-
-  // No seek: the resolved and committed offsets already point at the held
-  // message. A seek would outlive a rebalance that takes the partition away
-  // (kafkajs keeps pending seeks per partition) and rewind it, should it come
-  // back, to an offset another member has since processed past.
-  private pauseUntil(consumer: Consumer, topic: string, partition: number, untilMs: number): void {
-    const key = `${topic}|${partition}`;
-    clearTimeout(this.holds.get(key));
-    consumer.pause([{ topic, partitions: [partition] }]);
-    const timer = setTimeout(() => {
-      this.holds.delete(key);
-      // Stopped meanwhile: nothing to resume.
-      if (this.consumer === consumer) resumeQuietly(consumer, topic, partition);
-    }, Math.max(0, untilMs - Date.now()));
-    this.holds.set(key, timer);
+    const handled = await this.isolation.handle(inHand);
+    if (handled.kind === 'abandoned' || this.session !== session) return;
+    const { hold, durable } = handled.requests;
+    const next = hold ? hold.offset : handled.next;
+    if (BigInt(next) > BigInt(first)) payload.resolveOffset((BigInt(next) - 1n).toString());
+    if (hold) session.holds.hold(topic, partition, hold.untilMs);
+    await session.committer.finished({ topic, partition, first, next }, durable);
   }
 
   /**
-   * kafkajs keeps a partition's pause across rebalances, even while another
-   * member owns it. A held partition this member lost is resumed at once, so
-   * that if it comes back it is read afresh from its committed offset (where
-   * the held message is re-judged) instead of staying paused on a stale timer.
-   * Holds on partitions kept stay as they are: the offset is still right.
+   * kafkajs heartbeats only between batches and when a handler asks: a
+   * batch that takes longer than the session timeout (a slow database, a
+   * retry) would cost the member its partitions. Heartbeats go on meanwhile
+   * (kafkajs sends at most one per interval); a rebalance they meet is left
+   * to kafkajs' own next heartbeat.
    */
-  private releaseHoldsNotIn(consumer: Consumer, assignment: ReadonlyMap<string, number[]>): void {
-    for (const [key, timer] of this.holds) {
-      const [topic, partition] = splitKey(key);
-      if (assignment.get(topic)?.includes(partition)) continue;
-      clearTimeout(timer);
-      this.holds.delete(key);
-      resumeQuietly(consumer, topic, partition);
-    }
+  private keepAlive(payload: EachBatchPayload): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const beat = () => {
+      timer = this.clock.setTimeout(() => {
+        if (stopped) return;
+        payload.heartbeat().catch(() => undefined);
+        beat();
+      }, HEARTBEAT_INTERVAL_MS);
+    };
+    beat();
+    return () => {
+      stopped = true;
+      this.clock.clearTimeout(timer);
+    };
   }
 
-  private clearHolds(): void {
-    for (const timer of this.holds.values()) clearTimeout(timer);
-    this.holds.clear();
+  /** The original bytes with the reason; beyond one request's size the original stays where it is, and the offset says where. */
+  private deadLetterOf(topic: string, partition: number, raw: KafkaMessage | undefined, message: ConsumedMessage<T>, err: unknown) {
+    const size = (raw?.value?.length ?? 0) + (raw?.key?.length ?? 0);
+    const original = { topic, partition, offset: message.offset, key: raw?.key ?? null, value: raw?.value ?? null, headers: message.headers };
+    const reason = failureReason(err);
+    if (size + DEAD_LETTER_OVERHEAD_BYTES <= MAX_REQUEST_BYTES) return deadLetterMessage(original, reason);
+    return deadLetterMessage({ ...original, value: null }, `${reason} (original of ${size} bytes not copied: read it at the offset given)`);
+  }
+
+  private scope(payload: EachBatchPayload, requests: HandlerRequests, reachesEnd: boolean): BatchScope {
+    return {
+      topic: payload.batch.topic,
+      partition: payload.batch.partition,
+      heartbeat: payload.heartbeat,
+      isRunning: payload.isRunning,
+      reachesEnd,
+      holdFrom: (offset, untilMs) => {
+        if (!requests.hold || BigInt(offset) < BigInt(requests.hold.offset)) requests.hold = { offset, untilMs };
+      },
+      commitWhen: (promise) => {
+        requests.durable = promise;
+      },
+    };
   }
 
   private decode(topic: string, partition: number, messages: KafkaMessage[]) {
@@ -385,11 +423,6 @@ export class BatchConsumer<T> {
   }
 }
 
-function splitKey(key: string): [string, number] {
-  const at = key.lastIndexOf('|');
-  return [key.slice(0, at), Number(key.slice(at + 1))];
-}
-
 /** Between a crash and its restart kafkajs has no consumer group and throws. */
 function resumeQuietly(consumer: Consumer, topic: string, partition: number): void {
   try {
@@ -400,10 +433,10 @@ function resumeQuietly(consumer: Consumer, topic: string, partition: number): vo
 }
 
 function stringHeaders(headers: KafkaMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
-    out[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+    out.set(name, Array.isArray(value) ? value.map(String).join(',') : value.toString());
   }
-  return out;
+  return Object.fromEntries(out);
 }

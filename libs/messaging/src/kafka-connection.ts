@@ -12,7 +12,13 @@ export interface KafkaConnectionOptions {
   logger: Logger;
   /** Replication factor for topics this service creates. */
   replicationFactor?: number;
+  /** Handling settings every consumer of this connection starts from (a consumer's own options win). */
+  consumerDefaults?: ConsumerDefaults;
+  /** Counts each time a consumer group (re)assigns partitions to one of this service's members (a prom-client Counter fits). */
+  rebalances?: { inc(labels: { group: string }): void };
 }
+
+export type ConsumerDefaults = Partial<Pick<BatchConsumerOptions<unknown>, 'maxHandlingAttempts' | 'retryBackoffMs' | 'stuckAfterAttempts' | 'sessionTimeoutMs'>>;
 
 const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -77,12 +83,26 @@ export class KafkaConnection {
   }
 
   /**
-   * Creates the topics that do not exist yet; existing ones are left alone.
-   * Several services create the same topics at boot, and a young broker may
-   * not know a topic's leader yet: both races are retried.
+   * Creates the topics that do not exist yet (existing ones are left alone)
+   * and returns once every partition of each has a leader. At first boot
+   * several services create the same topics at once, and a young broker may
+   * not have settled: a topic another process created meanwhile counts as
+   * created, and the rest (metadata not yet propagated, not the controller,
+   * no leader yet) is retried with a capped backoff for up to `withinMs`.
    */
-  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
-    await this.withRetries('creating topics', () => this.createMissingTopics(specs));
+  async ensureTopics(specs: readonly TopicSpec[], withinMs = 60_000): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.createMissingTopics(specs);
+        await this.checkLeaders(specs);
+        return;
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+        this.options.logger.warn({ err, attempt }, 'topics not ready yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(attempt - 1, 10))));
+      }
+    }
   }
 
   /** Admin calls at boot meet leader elections on a young or restarted broker: retry them. */
@@ -102,8 +122,9 @@ export class KafkaConnection {
     const existing = new Set(await this.admin.listTopics());
     const missing = specs.filter((s) => !existing.has(this.topic(s)));
     if (missing.length === 0) return;
+    // Leaders are checked after, for the topics others created too.
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: this.topic(spec),
         numPartitions: spec.partitions,
@@ -113,7 +134,18 @@ export class KafkaConnection {
           ...(spec.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(spec.retentionMs) }] : []),
         ],
       })),
+    }).catch((err: unknown) => {
+      if (!createdElsewhere(err)) throw err;
     });
+  }
+
+  /** Throws unless every partition of each topic has a leader. */
+  private async checkLeaders(specs: readonly TopicSpec[]): Promise<void> {
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: specs.map((s) => this.topic(s)) });
+    const leaderless = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0 || p.partitionErrorCode !== 0).map((p) => `${t.name}/${p.partitionId}`));
+    if (topics.length < specs.length || topics.some((t) => t.partitions.length === 0) || leaderless.length > 0) {
+      throw new Error(`topics without leaders yet: ${leaderless.join(', ') || 'metadata not propagated'}`);
+    }
   }
 
   /** Resolves when a broker answers a metadata request; used by readiness. */
@@ -121,8 +153,13 @@ export class KafkaConnection {
     await withTimeout(this.admin.describeCluster(), timeoutMs, 'Kafka did not answer');
   }
 
+  /** A member of `groupId` joined its group and got partitions: after a start, a restart, or another member's coming or going. */
+  countRebalance(groupId: string): void {
+    this.options.rebalances?.inc({ group: groupId });
+  }
+
   consumer<T>(options: BatchConsumerOptions<T>): BatchConsumer<T> {
-    const consumer = new BatchConsumer<T>(this, options);
+    const consumer = new BatchConsumer<T>(this, { ...this.options.consumerDefaults, ...options });
     this.consumers.push(consumer as BatchConsumer<unknown>);
     return consumer;
   }
@@ -161,6 +198,13 @@ export class KafkaConnection {
     const offsets = await this.withRetries('reading topic offsets', () => this.admin.fetchTopicOffsets(this.topic(spec)));
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
+}
+
+/** Every topic of a failed CreateTopics request exists already: another process was first. */
+function createdElsewhere(err: unknown): boolean {
+  const errors = (err as { errors?: unknown }).errors;
+  const parts = Array.isArray(errors) ? errors : [err];
+  return parts.length > 0 && parts.every((e) => (e as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS');
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

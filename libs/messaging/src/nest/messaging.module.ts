@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { TopicSpec } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
-import { ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { KafkaConnection } from '../kafka-connection';
+import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { ConsumerDefaults, KafkaConnection } from '../kafka-connection';
 
 export interface MessagingOptions {
   brokers: string[];
@@ -11,6 +11,8 @@ export interface MessagingOptions {
   replicationFactor?: number;
   /** Topics this service produces to or consumes from; created if missing. */
   topics: readonly TopicSpec[];
+  /** Handling settings of every consumer of the service (poison isolation, readiness, session timeout). */
+  consumerDefaults?: ConsumerDefaults;
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -45,8 +47,13 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: KafkaConnection,
-          inject: [SERVICE_LOGGER],
-          useFactory: (logger: Logger) => new KafkaConnection({ ...options, logger }),
+          inject: [SERVICE_LOGGER, Metrics],
+          useFactory: (logger: Logger, metrics: Metrics) =>
+            new KafkaConnection({
+              ...options,
+              logger,
+              rebalances: metrics.counter('hookstream_consumer_rebalances_total', 'Partition assignments a consumer group member received: its start, a restart, or another member coming or going', ['group']),
+            }),
         },
         KafkaLifecycle,
       ],
