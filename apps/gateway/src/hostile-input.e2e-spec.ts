@@ -197,7 +197,9 @@ describe('hostile input anywhere stops nothing', () => {
     await fc.assert(
       fc.asyncProperty(arbitraryFor([...new Set([...ENVELOPE_FIELDS, ...CLOUD_EVENT_FIELDS])]), async (values) => {
         const messages = [...producerMessages(values, false), ...producerMessages(values, true)];
-        await kafka.publisher.publishEncoded(Topics.producerEvents, messages.map(({ key, text }) => ({ key, value: text })));
+        // The broker itself refuses a record past its 1 MiB limit: such a message never reaches the platform.
+        const fits = messages.filter(({ key, text }) => Buffer.byteLength(key) + Buffer.byteLength(text) < 1_000_000);
+        await kafka.publisher.publishEncoded(Topics.producerEvents, fits.map(({ key, text }) => ({ key, value: text })));
       }),
       { seed: SEED + 1, numRuns: RUNS, endOnFailure: true },
     );
