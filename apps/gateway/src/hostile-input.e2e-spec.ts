@@ -2,12 +2,16 @@ import fc from 'fast-check';
 import { Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import {
+  deeplyNested,
+  HOSTILE_CHARACTERS,
   HostileJson,
   hostileJson,
   hostilePathSegment,
   hostileString,
   HttpReceiver,
   keysCoveringPartitions,
+  OVERSIZED_LENGTH,
+  PROTOTYPE_NAMES,
   SERVICE_NAMES,
   TestPlatform,
   testInfra,
@@ -22,8 +26,6 @@ const RUNS = 30;
 const DELIVERY_BUDGET_MS = 20_000;
 /** A first send and at most one repeat: more is a loop. */
 const MAX_SENDS_PER_WEBHOOK = 2;
-/** Requests of one run in flight at once. */
-const CONCURRENCY = 8;
 
 /** Statuses Node's HTTP server answers itself, before any of our code, without a JSON body. */
 const BARE_STATUSES = new Set([414, 431]);
@@ -77,11 +79,49 @@ describe('hostile input anywhere stops nothing', () => {
     }
   }
 
-  async function inBatches<T>(items: T[], each: (item: T) => Promise<void>): Promise<void> {
-    for (let i = 0; i < items.length; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map(each));
+  const arbitraryFor = (fields: readonly string[]) => fc.record(Object.fromEntries(fields.map((f) => [f, hostileJson()])) as Record<string, fc.Arbitrary<HostileJson>>);
+
+  /** Every class of hostile value, as JSON text. */
+  const EVERY_CLASS: HostileJson[] = [
+    ...HOSTILE_CHARACTERS.map((c) => JSON.stringify(`a${c}b`)),
+    ...PROTOTYPE_NAMES.map((name) => JSON.stringify(name)),
+    JSON.stringify('x'.repeat(OVERSIZED_LENGTH)),
+    '1e999',
+    '300000000000000',
+    deeplyNested(20_000),
+    deeplyNested(20_000, 'array'),
+    '{"__proto__":{"polluted":true}}',
+  ];
+  /** The issue's findings: every field meets each of these. */
+  const HEADLINE_CLASSES: HostileJson[] = [JSON.stringify('a\u0000b'), JSON.stringify('a\ud800b'), deeplyNested(20_000)];
+
+  /** One field of one request: sends the request with that field hostile. */
+  interface Slot {
+    route: string;
+    field: string;
+    send: (hostile: HostileJson) => Promise<{ status: number; body: unknown }>;
   }
 
-  const arbitraryFor = (fields: readonly string[]) => fc.record(Object.fromEntries(fields.map((f) => [f, hostileJson()])) as Record<string, fc.Arbitrary<HostileJson>>);
+  /**
+   * Every slot first meets the headline classes and, in rotation, one more
+   * (the examples, run first); then RUNS generated runs pick a slot and a value.
+   */
+  async function everySlotAnswersSoundly(slots: Slot[], seed: number): Promise<void> {
+    const examples = slots.flatMap((slot, i) => [...HEADLINE_CLASSES, EVERY_CLASS[i % EVERY_CLASS.length]].map((value): [Slot, HostileJson] => [slot, value]));
+    await holds(
+      fc.asyncProperty(fc.constantFrom(...slots), hostileJson(), async (slot, value) => judge({ route: slot.route, field: slot.field, ...(await slot.send(value)) }, value)),
+      { seed, numRuns: examples.length + RUNS, examples },
+    );
+  }
+
+  /** fc.assert, but a failure names the request and value briefly: a counterexample can be 120 KB. */
+  async function holds<T>(property: fc.IAsyncProperty<T>, params: fc.Parameters<T>): Promise<void> {
+    const run = await fc.check(property, { ...params, endOnFailure: true });
+    if (run.failed) {
+      const cause = run.errorInstance instanceof Error ? run.errorInstance.message : String(run.errorInstance);
+      throw new Error(`failed after ${run.numRuns} runs (seed ${run.seed}, path ${run.counterexamplePath}): ${cause}`);
+    }
+  }
 
   // Every field of the producer contract, in both envelopes.
   const envelope = () => ({
@@ -179,29 +219,29 @@ describe('hostile input anywhere stops nothing', () => {
   }, 60_000);
 
   it('the producer contract over HTTP: POST /events and /events/batch, both envelopes, every field', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryFor([...new Set([...ENVELOPE_FIELDS, ...CLOUD_EVENT_FIELDS])]), async (values) => {
-        const messages = [...producerMessages(values, false), ...producerMessages(values, true)];
-        await inBatches(messages, async ({ field, text }) => {
-          const single = await call(hostile, 'POST', '/events', text);
-          judge({ route: 'POST /events', field, ...single }, values[field.replace('cloudevent.', '')]);
-          const batch = await call(hostile, 'POST', '/events/batch', `[${JSON.stringify(envelope())},${text}]`);
-          judge({ route: 'POST /events/batch', field, ...batch }, values[field.replace('cloudevent.', '')]);
-        });
+    const slots = ([false, true] as const).flatMap((cloud) =>
+      (cloud ? CLOUD_EVENT_FIELDS : ENVELOPE_FIELDS).flatMap((field): Slot[] => {
+        const text = (hostile: HostileJson) => withHostileField(cloud ? cloudEvent() : envelope(), field, hostile);
+        const name = `${cloud ? 'cloudevent.' : ''}${field}`;
+        return [
+          { route: 'POST /events', field: name, send: (v) => call(hostile, 'POST', '/events', text(v)) },
+          { route: 'POST /events/batch', field: name, send: (v) => call(hostile, 'POST', '/events/batch', `[${JSON.stringify(envelope())},${text(v)}]`) },
+        ];
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
+    await everySlotAnswersSoundly(slots, SEED);
   }, 300_000);
 
   it('the producer contract over Kafka: both envelopes, every field, keyed by the hostile subject where there is one', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryFor([...new Set([...ENVELOPE_FIELDS, ...CLOUD_EVENT_FIELDS])]), async (values) => {
+    const fields = [...new Set([...ENVELOPE_FIELDS, ...CLOUD_EVENT_FIELDS])];
+    await holds(
+      fc.asyncProperty(arbitraryFor(fields), async (values) => {
         const messages = [...producerMessages(values, false), ...producerMessages(values, true)];
         // The broker itself refuses a record past its 1 MiB limit: such a message never reaches the platform.
         const fits = messages.filter(({ key, text }) => Buffer.byteLength(key) + Buffer.byteLength(text) < 1_000_000);
         await kafka.publisher.publishEncoded(Topics.producerEvents, fits.map(({ key, text }) => ({ key, value: text })));
       }),
-      { seed: SEED + 1, numRuns: RUNS, endOnFailure: true },
+      { seed: SEED + 1, numRuns: EVERY_CLASS.length + RUNS, examples: EVERY_CLASS.map((value) => [Object.fromEntries(fields.map((f) => [f, value]))]) },
     );
   }, 300_000);
 
@@ -253,17 +293,10 @@ describe('hostile input anywhere stops nothing', () => {
       { route: 'POST /workflows/events/reflow (subjects)', method: 'POST', path: () => '/workflows/events/reflow', base: () => ({ subjects: ['sub_target'] }), fields: ['subjects', 'subjects.0'] },
       { route: 'POST /api/v1/webhooks', method: 'POST', path: () => '/api/v1/webhooks', base: () => ({ topic: 'order.created', expands: ['payments'], url: receiver.url('/h-sub') }), fields: ['topic', 'expands', 'expands.0', 'url'] },
     ];
-    const allFields = [...new Set(routes.flatMap((r) => r.fields))];
-    await fc.assert(
-      fc.asyncProperty(arbitraryFor(allFields), async (values) => {
-        const requests = routes.flatMap((r) => r.fields.map((field) => ({ ...r, field })));
-        await inBatches(requests, async ({ route, method, path, base, field }) => {
-          const res = await call(hostile, method, path(), withHostileField(base(), field, values[field]));
-          judge({ route, field, ...res }, values[field]);
-        });
-      }),
-      { seed: SEED + 2, numRuns: RUNS, endOnFailure: true },
+    const slots = routes.flatMap(({ route, method, path, base, fields }) =>
+      fields.map((field): Slot => ({ route, field, send: (v) => call(hostile, method, path(), withHostileField(base(), field, v)) })),
     );
+    await everySlotAnswersSoundly(slots, SEED + 2);
   }, 300_000);
 
   it('every path id of the API', async () => {
@@ -289,16 +322,18 @@ describe('hostile input anywhere stops nothing', () => {
       { method: 'GET', name: 'GET /api/v1/webhooks/{uuid}', path: (id) => `/api/v1/webhooks/${id}` },
       { method: 'DELETE', name: 'DELETE /api/v1/webhooks/{uuid}', path: (id) => `/api/v1/webhooks/${id}` },
     ];
-    await fc.assert(
-      fc.asyncProperty(hostileString(), async (id) => {
-        // Past any URL a server takes, the answer is Node's own 414/431: a long id says nothing more.
-        const segment = hostilePathSegment(id.length > 2000 ? id.slice(0, 2000) : id);
-        await inBatches(templates, async ({ method, path, name }) => {
-          const res = await call(hostile, method, path(segment), method === 'GET' || method === 'DELETE' ? undefined : '{}');
-          judge({ route: name, field: 'path id', ...res }, JSON.stringify(id));
-        });
+    const headline = ['a\u0000b', 'a\ud800b', 'a\udc00b', '__proto__', 'constructor'];
+    await holds(
+      fc.asyncProperty(fc.constantFrom(...templates), hostileString(), async ({ method, path, name }, id) => {
+        // Past any URL a server takes, the answer is Node's own 414/431: a longer id says nothing more.
+        const res = await call(hostile, method, path(hostilePathSegment(id.slice(0, 2000))), method === 'GET' || method === 'DELETE' ? undefined : '{}');
+        judge({ route: name, field: 'path id', ...res }, JSON.stringify(id));
       }),
-      { seed: SEED + 3, numRuns: RUNS * 2, endOnFailure: true },
+      {
+        seed: SEED + 3,
+        numRuns: templates.length * headline.length + RUNS * 2,
+        examples: templates.flatMap((template) => headline.map((id): [(typeof templates)[number], string] => [template, id])),
+      },
     );
     // The target survived: no hostile id reached it.
     expect((await call(hostile, 'GET', `/workflows/${target.workflowId}`)).status).toBe(200);
