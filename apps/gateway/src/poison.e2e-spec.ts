@@ -426,11 +426,11 @@ describe('one tenant’s poison stops nobody', () => {
     await pipelineStillFlows();
   }, 150_000);
 
-  it('after every poison, every service is ready: nothing is truly stuck', async () => {
+  it('after every poison, the pipeline flows and every service is ready: readiness and reality agree', async () => {
+    await pipelineStillFlows();
     for (const name of SERVICE_NAMES) {
       const res = await fetch(`${platform.url(name)}/health/ready`);
       expect({ name, status: res.status }).toEqual({ name, status: 200 });
     }
-    expect(serverErrors()).toEqual([]);
-  });
+  }, 60_000);
 });
