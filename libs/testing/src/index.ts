@@ -7,4 +7,5 @@ export * from './service-process';
 export * from './platform';
 export * from './second-broker';
 export * from './fixtures';
-export * from './hostile-text';
+export * from './hostile-values';
+export * from './kafka-partitions';
