@@ -12,12 +12,7 @@ export class DeliveryModule {
       module: DeliveryModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'delivery', logger }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? 'delivery',
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: DELIVERY_TOPICS,
-        }),
+        MessagingModule.forService(config, 'delivery', DELIVERY_TOPICS),
         DeliveryPipelineModule.forRoot(deliverySettings(config)),
       ],
     };

@@ -14,12 +14,7 @@ export class EventIngestModule {
       module: EventIngestModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? 'event-ingest',
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [Topics.producerEvents, Topics.ingestDeadLetter, Topics.events],
-        }),
+        MessagingModule.forService(config, 'event-ingest', [Topics.producerEvents, Topics.ingestDeadLetter, Topics.events]),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}event_ingest`,

@@ -16,12 +16,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'gateway', logger }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? 'gateway',
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [Topics.reflowRequests],
-        }),
+        MessagingModule.forService(config, 'gateway', [Topics.reflowRequests]),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}gateway`,

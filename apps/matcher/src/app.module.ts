@@ -13,12 +13,7 @@ export class MatcherModule {
       module: MatcherModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'matcher', logger }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? 'matcher',
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter],
-        }),
+        MessagingModule.forService(config, 'matcher', [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter]),
         MatchingPipelineModule.forRoot({ groupId: `${config.KAFKA_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
       ],
     };

@@ -14,12 +14,7 @@ export class ProjectionModule {
       module: ProjectionModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'projection', logger }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? 'projection',
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter],
-        }),
+        MessagingModule.forService(config, 'projection', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations }),
         ProjectionStoreModule.forRoot(projectionSettings(config)),
       ],

@@ -14,12 +14,7 @@ export class WorkflowConfigModule {
       module: WorkflowConfigModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
-        MessagingModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? 'workflow-config',
-          topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [Topics.workflowConfig, Topics.endpointDisabled, Topics.configDeadLetter],
-        }),
+        MessagingModule.forService(config, 'workflow-config', [Topics.workflowConfig, Topics.endpointDisabled, Topics.configDeadLetter]),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}workflow_config`,

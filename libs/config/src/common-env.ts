@@ -27,6 +27,10 @@ export const KafkaEnv = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
   /** Isolates test runs and side-by-side deployments on one cluster. */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, . _ - only').default(''),
+  /** Tries of a failing message before it is dead-lettered (outages are retried, never dead-lettered). */
+  CONSUMER_MAX_HANDLING_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Failures at one offset after which readiness turns red, naming the partition. */
+  CONSUMER_STUCK_AFTER_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
 });
 
 export const DatabaseEnv = z.object({

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { TopicSpec } from '@hookstream/contracts';
+import type { KafkaEnv } from '@hookstream/config';
 import type { Logger } from '@hookstream/logging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { ConsumerDefaults, KafkaConnection } from '../kafka-connection';
@@ -40,6 +41,17 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Global()
 @Module({})
 export class MessagingModule {
+  /** A service's connection as its Kafka env says: brokers, client id, topic prefix and consumer handling. */
+  static forService(env: KafkaEnv, service: string, topics: readonly TopicSpec[]): DynamicModule {
+    return MessagingModule.forRoot({
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID ?? service,
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      topics,
+      consumerDefaults: { maxHandlingAttempts: env.CONSUMER_MAX_HANDLING_ATTEMPTS, stuckAfterAttempts: env.CONSUMER_STUCK_AFTER_ATTEMPTS },
+    });
+  }
+
   static forRoot(options: MessagingOptions): DynamicModule {
     return {
       module: MessagingModule,
