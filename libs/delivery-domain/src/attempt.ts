@@ -120,10 +120,8 @@ export interface AttemptRecord {
 const MAX_RESPONSE_BODY_CHARS = 64 * 1024;
 const MAX_ERROR_MESSAGE_CHARS = 2_000;
 
-/** The outcome message of one attempt (key: event id). */
-export function buildOutcome(record: AttemptRecord): DeliveryOutcome {
-  const { job, result, verdict, next } = record;
-  const response = result.kind === 'response' ? result : undefined;
+/** Which invocation, event, workflow, action and attempt a job is: what every record about it names. */
+export function jobIdentity(job: DeliveryJob) {
   return {
     invocation_id: job.invocation_id,
     tenant_id: job.tenant_id,
@@ -131,6 +129,15 @@ export function buildOutcome(record: AttemptRecord): DeliveryOutcome {
     workflow_id: job.workflow_id,
     action_id: job.action.id,
     attempt: job.attempt,
+  };
+}
+
+/** The outcome message of one attempt (key: event id). */
+export function buildOutcome(record: AttemptRecord): DeliveryOutcome {
+  const { job, result, verdict, next } = record;
+  const response = result.kind === 'response' ? result : undefined;
+  return {
+    ...jobIdentity(job),
     timestamp: record.startedAt.toISOString(),
     // A reflow re-sends an invocation: a retry too, though its attempts count from 1 again.
     retry: job.attempt > 1 || job.reflow === true,

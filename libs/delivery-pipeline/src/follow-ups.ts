@@ -1,5 +1,5 @@
 import { Contracts, DelayTiers, DelayTierSpec, DeliveryJob, MessageContract, storableText, Topics } from '@hookstream/contracts';
-import { AttemptRecord, buildOutcome, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
+import { AttemptRecord, buildOutcome, jobIdentity, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
 import { DeadLetterHeaders } from '@hookstream/messaging';
 import { TierHeaders } from './delivery-settings';
 import { Outbox } from './outbox';
@@ -92,15 +92,7 @@ export function addDeadEnd(outbox: Outbox, job: DeliveryJob, reason: string, now
   try {
     outbox.add(Contracts.deliveryDeadLetter, { key: job.action.id, value: { job, reason: why, dead_lettered_at: at } });
   } catch (err) {
-    const summary = {
-      invocation_id: job.invocation_id,
-      tenant_id: job.tenant_id,
-      event_id: job.event.id,
-      workflow_id: job.workflow_id,
-      action_id: job.action.id,
-      attempt: job.attempt,
-      reason: why,
-    };
+    const summary = { ...jobIdentity(job), reason: why };
     const detail = `${why}; the job itself could not be dead-lettered: ${err instanceof Error ? err.message : String(err)}`;
     outbox.addUnchecked(Topics.deliveryRejected, {
       key: job.action.id,
