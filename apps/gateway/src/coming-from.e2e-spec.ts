@@ -30,6 +30,13 @@ describe('coming from MyCashflow and CAF', () => {
     );
   }
 
+  /** A second tenant's API key, made through the admin API. */
+  async function newTenantKey(): Promise<string> {
+    const res = await platform.api('POST', '/admin/tenants', { name: 'another shop' }, { authorization: `Bearer ${platform.adminKey}` });
+    expect(res.status).toBe(201);
+    return res.body.api_key;
+  }
+
   beforeAll(async () => {
     await receiver.start();
     await platform.start();
@@ -72,6 +79,71 @@ describe('coming from MyCashflow and CAF', () => {
     expect((await platform.api('GET', `/api/v1/webhooks/${uuid}`)).status).toBe(404);
   }, 90_000);
 
+  it('MyCashflow: user_id is a number, the same in every answer, another for another tenant', async () => {
+    const subscribe = { topic: 'order.created', expands: [], url: receiver.url('/mycashflow-user') };
+    const created = await platform.api('POST', '/api/v1/webhooks', subscribe);
+    expect(created.status).toBe(201);
+    const userId = created.body.data.user_id;
+    expect(typeof userId).toBe('number');
+    expect(Number.isSafeInteger(userId)).toBe(true);
+    const fetched = await platform.api('GET', `/api/v1/webhooks/${created.body.data.uuid}`);
+    expect(fetched.body.data.user_id).toBe(userId);
+    const listed = await platform.api('GET', '/api/v1/webhooks');
+    expect(listed.body.data.length).toBeGreaterThan(0);
+    for (const s of listed.body.data) expect(s.user_id).toBe(userId);
+
+    const other = await newTenantKey();
+    const theirs = await platform.api('POST', '/api/v1/webhooks', subscribe, { authorization: `Bearer ${other}` });
+    expect(theirs.status).toBe(201);
+    expect(typeof theirs.body.data.user_id).toBe('number');
+    expect(theirs.body.data.user_id).not.toBe(userId);
+    expect((await platform.api('GET', '/api/v1/webhooks', undefined, { authorization: `Bearer ${other}` })).body.data.map((s: { user_id: number }) => s.user_id)).toEqual([
+      theirs.body.data.user_id,
+    ]);
+  }, 60_000);
+
+  it('MyCashflow subscriptions and Checkout workflows stay apart, each in its own API', async () => {
+    const url = receiver.url('/mycashflow-apart');
+    const created = await platform.api('POST', '/api/v1/webhooks', { topic: 'order.created', expands: [], url });
+    expect(created.status).toBe(201);
+    const { uuid } = created.body.data;
+    // The subscription's workflow id, as the events API names it for a delivery it made.
+    await publishUntilDelivered('/mycashflow-apart', (n) => ({ source: 'orders', type: 'order.created', subject_id: `ord_apart_${n}`, data: { id: n } }));
+    const eventId = JSON.parse(receiver.on('/mycashflow-apart').at(-1)!.rawBody).event_id;
+    let subscriptionWorkflowId = '';
+    await waitFor(
+      async () => {
+        const event = await platform.api('GET', `/workflows/events/${eventId}`);
+        subscriptionWorkflowId = event.body?.action_invocations?.[0]?.workflow_id ?? '';
+        return subscriptionWorkflowId !== '';
+      },
+      { timeoutMs: 20_000, what: 'the subscription delivery in the events API' },
+    );
+
+    const listed = await platform.api('GET', '/workflows');
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((w: { id: string }) => w.id)).not.toContain(subscriptionWorkflowId);
+    expect(listed.body.data.map((w: { name: string }) => w.name)).not.toContain('Subscription order.created');
+    expect((await platform.api('GET', `/workflows/${subscriptionWorkflowId}`)).status).toBe(404);
+    expect((await platform.api('PATCH', `/workflows/${subscriptionWorkflowId}`, { name: 'renamed' })).status).toBe(404);
+    expect((await platform.api('POST', `/workflows/${subscriptionWorkflowId}/actions`, { type: 'webhook', url })).status).toBe(404);
+    expect((await platform.api('POST', `/workflows/${subscriptionWorkflowId}/test`, { event_types: ['order.created'] })).status).toBe(404);
+    expect((await platform.api('DELETE', `/workflows/${subscriptionWorkflowId}`)).status).toBe(404);
+    expect((await platform.api('GET', `/api/v1/webhooks/${uuid}`)).body.data).toMatchObject({ uuid, url });
+
+    const workflow = await platform.api('POST', '/workflows', {
+      name: 'Checkout orders',
+      conditions: [{ type: 'event', events: { orders: ['order.created'] } }],
+      actions: [{ type: 'webhook', url: receiver.url('/checkout-apart') }],
+    });
+    expect(workflow.status).toBe(201);
+    const subscriptions = (await platform.api('GET', '/api/v1/webhooks')).body.data;
+    expect(subscriptions.map((s: { url: string }) => s.url)).not.toContain(receiver.url('/checkout-apart'));
+    expect((await platform.api('GET', `/api/v1/webhooks/${workflow.body.id}`)).status).toBe(404);
+    expect((await platform.api('DELETE', `/api/v1/webhooks/${workflow.body.id}`)).status).toBe(404);
+    expect((await platform.api('GET', `/workflows/${workflow.body.id}`)).status).toBe(200);
+  }, 90_000);
+
   it("CAF: the example webhook post goes in; CAF's CloudEvent comes out, signed, at the per-transaction URL when set", async () => {
     const created = await platform.api('POST', '/workflows', {
       name: 'CAF transactions',
@@ -94,7 +166,7 @@ describe('coming from MyCashflow and CAF', () => {
     const delivered = receiver.on('/caf-configured').at(-1)!;
     const event = HTTP.toEvent({ headers: delivered.headers, body: delivered.rawBody });
     const ce = Array.isArray(event) ? event[0] : event;
-    expect(ce).toMatchObject({ specversion: '1.0', type: 'TransactionFinished' });
+    expect(ce).toMatchObject({ specversion: '1.0', type: 'TransactionFinished', source: 'https://api.public.caf.io/v1/orchestrations' });
     expect(ce.data).toMatchObject({ transactionId: '6021a21b3811c35ecb8dea20', workflowId: '7011a21b3811c35ecb8dea21', status: 'APPROVED' });
     // data.date is the time of sending, so receivers can order late deliveries.
     expect(Date.parse((ce.data as { date: string }).date)).toBeGreaterThanOrEqual(sentAfter - 1000);

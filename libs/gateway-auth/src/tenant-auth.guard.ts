@@ -3,11 +3,8 @@ import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable
 import type { Request } from 'express';
 import { requestContext } from '@hookstream/logging';
 import { ApiError } from './api-error';
-import { GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
+import { AuthenticatedTenant, GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
 
-export interface AuthenticatedTenant {
-  id: string;
-}
 type TenantRequest = Request & { tenant?: AuthenticatedTenant };
 
 /** `Authorization: sk_…` or `Authorization: Bearer sk_…` (the scheme in any case, as HTTP allows). */
@@ -28,11 +25,11 @@ export class TenantAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<TenantRequest>();
     const key = bearerToken(req.headers.authorization);
     if (!key || !key.startsWith('sk_')) throw unauthorized();
-    const tenantId = await this.tenants.tenantOf(key);
-    if (!tenantId) throw unauthorized();
-    req.tenant = { id: tenantId };
+    const tenant = await this.tenants.authenticate(key);
+    if (!tenant) throw unauthorized();
+    req.tenant = tenant;
     const log = requestContext.current();
-    if (log) log.tenantId = tenantId;
+    if (log) log.tenantId = tenant.id;
     return true;
   }
 }

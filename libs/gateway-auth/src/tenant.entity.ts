@@ -8,6 +8,10 @@ export class TenantEntity {
   @Column('text')
   name!: string;
 
+  /** The number MyCashflow's API answers as user_id; the database assigns it. */
+  @Column({ type: 'integer', name: 'user_id', generated: 'identity', generatedIdentity: 'ALWAYS', unique: true })
+  userId!: number;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 }

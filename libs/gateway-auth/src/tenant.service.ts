@@ -16,6 +16,12 @@ export interface GatewayAuthSettings {
 }
 export const GATEWAY_AUTH_SETTINGS = Symbol('GATEWAY_AUTH_SETTINGS');
 
+/** Who an API key belongs to: the tenant, and its number for MyCashflow's user_id. */
+export interface AuthenticatedTenant {
+  id: string;
+  userId: number;
+}
+
 export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 const newApiKey = (): string => `sk_${randomBytes(24).toString('base64url')}`;
 
@@ -41,9 +47,11 @@ export class TenantService implements OnModuleInit {
   }
 
   /** The tenant a key belongs to, or undefined for an unknown key. */
-  async tenantOf(key: string): Promise<string | undefined> {
-    const row = await againstDatabase(() => this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(key) }));
-    return row?.tenantId;
+  async authenticate(key: string): Promise<AuthenticatedTenant | undefined> {
+    const rows: { id: string; user_id: number }[] = await againstDatabase(() =>
+      this.dataSource.query(`SELECT t.id, t.user_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`, [hashApiKey(key)]),
+    );
+    return rows[0] && { id: rows[0].id, userId: rows[0].user_id };
   }
 
   async createTenant(name: string): Promise<{ id: string; api_key: string }> {

@@ -16,7 +16,19 @@ import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { SubscriptionDto } from './workflow.dto';
 import { CreatedSubscriptionEnvelope, SubscriptionEnvelope, SubscriptionList } from './workflow.responses';
 
-/** MyCashflow-style subscriptions (REFERENCE.md §3): a workflow with one event condition underneath. */
+/** A subscription as workflow-config answers it: everything but the user_id. */
+type StoredSubscription = { uuid: string } & Record<string, unknown>;
+
+/** MyCashflow's user_id is a number: the tenant's, which only the gateway knows. */
+function withUserId(subscription: StoredSubscription, tenant: AuthenticatedTenant) {
+  const { uuid, ...rest } = subscription;
+  return { uuid, user_id: tenant.userId, ...rest };
+}
+
+/**
+ * MyCashflow-style subscriptions (REFERENCE.md §3): a workflow with one event
+ * condition underneath, seen only here (never through /workflows).
+ */
 @ApiTags('mycashflow webhooks')
 @ApiSecurity('api-key')
 @ApiUnauthorizedResponse({ type: ApiErrorBody })
@@ -32,14 +44,16 @@ export class SubscriptionsController {
   @ApiCreatedResponse({ type: CreatedSubscriptionEnvelope })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid' })
   async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
-    return (await this.config.call('POST', '/internal/api/webhooks', { tenantId: tenant.id, body })).body;
+    const created = await this.config.call<{ data: StoredSubscription }>('POST', '/internal/api/webhooks', { tenantId: tenant.id, body });
+    return { data: withUserId(created.body.data, tenant) };
   }
 
   @Get()
   @ApiOperation({ summary: 'List subscriptions' })
   @ApiOkResponse({ type: SubscriptionList })
   async list(@CurrentTenant() tenant: AuthenticatedTenant) {
-    return (await this.config.call('GET', '/internal/api/webhooks', { tenantId: tenant.id })).body;
+    const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', '/internal/api/webhooks', { tenantId: tenant.id });
+    return { data: listed.body.data.map((s) => withUserId(s, tenant)) };
   }
 
   @Get(':uuid')
@@ -47,7 +61,8 @@ export class SubscriptionsController {
   @ApiOkResponse({ type: SubscriptionEnvelope })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string) {
-    return (await this.config.call('GET', `/internal/api/webhooks/${encodeURIComponent(uuid)}`, { tenantId: tenant.id })).body;
+    const found = await this.config.call<{ data: StoredSubscription }>('GET', `/internal/api/webhooks/${encodeURIComponent(uuid)}`, { tenantId: tenant.id });
+    return { data: withUserId(found.body.data, tenant) };
   }
 
   @Delete(':uuid')

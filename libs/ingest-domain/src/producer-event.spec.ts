@@ -83,6 +83,20 @@ describe('readProducerEvent', () => {
     expect(result.event.extraMetadata).toEqual({ cloudevents_source: 'https://api.public.caf.io/v1/orchestrations' });
   });
 
+  it('gives a plain envelope the source URI its catalog source maps to, the first one listed', () => {
+    const cloudEventSources = new Map([
+      ['https://api.public.caf.io/v1/orchestrations', 'transactions'],
+      ['https://legacy.caf.example/orchestrations', 'transactions'],
+    ]);
+    const mapped = readProducerEvent({ ...envelope, source: 'transactions', type: 'TransactionFinished' }, { cloudEventSources });
+    if (!mapped.ok) throw new Error(mapped.reason);
+    expect(mapped.event.source).toBe('transactions');
+    expect(mapped.event.extraMetadata).toEqual({ region: 'eu', cloudevents_source: 'https://api.public.caf.io/v1/orchestrations' });
+    const unmapped = readProducerEvent({ ...envelope, source: 'orders' }, { cloudEventSources });
+    if (!unmapped.ok) throw new Error(unmapped.reason);
+    expect(unmapped.event.extraMetadata).toEqual({ region: 'eu' });
+  });
+
   it('says what a CloudEvent lacks', () => {
     expect(readProducerEvent({ specversion: '1.0', id: 'x', source: 's', type: 't', tenant: 'ten_a' })).toMatchObject({
       ok: false,
@@ -94,6 +108,10 @@ describe('readProducerEvent', () => {
   it('keeps the metadata keys the platform sets for itself', () => {
     const forged = readProducerEvent({ ...envelope, metadata: { test: true, webhook_url: 'https://x.example/' } });
     expect(forged).toMatchObject({ ok: false, codes: ['metadata_webhook_url_reserved', 'metadata_test_reserved'] });
+    expect(readProducerEvent({ ...envelope, metadata: { cloudevents_source: 'https://forged.example/' } })).toMatchObject({
+      ok: false,
+      codes: ['metadata_cloudevents_source_reserved'],
+    });
     expect(!forged.ok && forged.reason).toMatch(/metadata\.webhookUrl/);
   });
 

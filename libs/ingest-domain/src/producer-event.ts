@@ -38,7 +38,9 @@ export interface ReadOptions {
   /**
    * CloudEvents sources are URIs; workflow conditions name catalog sources.
    * This maps one to the other (e.g. CAF's orchestrations URI -> "transactions").
-   * Sources not listed are kept as they are.
+   * Sources not listed are kept as they are. Read backwards, it gives a
+   * plain envelope's catalog source its URI (the first one listed for it),
+   * which CloudEvents deliveries send as `source`.
    */
   cloudEventSources?: ReadonlyMap<string, string>;
   /**
@@ -114,8 +116,8 @@ function readEnvelope(input: object, options: ReadOptions): Mapped {
   if (unfit) return reject([unfit.code], unfit.reason);
   const tenantId = options.tenantId || e.tenant || options.defaultTenantId;
   if (!tenantId) return reject(['tenant_required'], 'tenant missing: set `tenant` or configure INGEST_DEFAULT_TENANT');
-  const { webhookUrl, ...extraMetadata } = e.metadata ?? {};
-  const reserved = RESERVED_METADATA.filter((key) => Object.hasOwn(extraMetadata, key));
+  const { webhookUrl, ...producerMetadata } = e.metadata ?? {};
+  const reserved = RESERVED_METADATA.filter((key) => Object.hasOwn(producerMetadata, key));
   if (reserved.length > 0) {
     return reject(
       reserved.map((key) => `metadata_${key}_reserved`),
@@ -136,9 +138,15 @@ function readEnvelope(input: object, options: ReadOptions): Mapped {
       version: e.version ?? DEFAULT_VERSION,
       data: e.data,
       webhookUrl: webhookUrl ?? null,
-      extraMetadata,
+      extraMetadata: { ...producerMetadata, ...sourceUriMetadata(e.source, options.cloudEventSources) },
     },
   };
+}
+
+/** The first CloudEvents source URI mapped onto this catalog source, as metadata; none when no URI maps to it. */
+function sourceUriMetadata(catalogSource: string, cloudEventSources: ReadonlyMap<string, string> | undefined): { cloudevents_source?: string } {
+  for (const [uri, source] of cloudEventSources ?? []) if (source === catalogSource) return { cloudevents_source: uri };
+  return {};
 }
 
 function readCloudEvent(input: object, options: ReadOptions): Mapped {

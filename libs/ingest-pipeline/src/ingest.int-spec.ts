@@ -111,6 +111,15 @@ describe('event-ingest against the real broker and Postgres', () => {
     });
   });
 
+  it('gives a plain envelope of a mapped catalog source its CloudEvents source URI, for CloudEvents deliveries', async () => {
+    await produce([{ key: 'txn_plain', value: { id: 'plain-caf-1', tenant: TENANT, source: 'transactions', type: 'TransactionPending', subject_id: 'txn_plain' } }]);
+    await waitFor(() => eventsFor('txn_plain').length === 1, { what: 'the plain CAF event' });
+    expect(eventsFor('txn_plain')[0]).toMatchObject({
+      source: 'transactions',
+      metadata: { cloudevents_source: 'https://api.public.caf.io/v1/orchestrations', producer_id: 'plain-caf-1' },
+    });
+  });
+
   it("keeps one subject's order within a batch, with and without producer ids", async () => {
     const seqs = [1, 2, 3, 4, 5, 6];
     await produce(

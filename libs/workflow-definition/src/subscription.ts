@@ -53,14 +53,16 @@ export function subscriptionWorkflow(
   };
 }
 
-/** {uuid, user_id, topic, expands, url}; the secret only when the subscription is created. */
+/**
+ * {uuid, topic, expands, url}; the secret only when the subscription is
+ * created. MyCashflow's numeric user_id is the tenant's, added by the gateway.
+ */
 export function subscriptionView(state: WorkflowState, withSecret = false) {
   const subscription = state.subscription;
   if (!subscription) throw new Error(`${state.id} is not a subscription`);
   const action = state.actions[0];
   return {
     uuid: subscription.uuid,
-    user_id: state.tenant_id,
     topic: subscription.topic,
     expands: subscription.expands,
     url: action?.url,

@@ -77,7 +77,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     // Concurrent changes of one workflow queue on its row lock: commit order is version order.
     await Promise.all(workflows.flatMap((w) => [1, 2, 3, 4, 5].map((n) => rename(w.id, `rename ${n}`))));
     const [kept, alsoKept, deleted] = workflows;
-    expect(await store.delete(deleted.id, TENANT)).toBe(true);
+    expect(await store.delete(deleted.id, TENANT, 'workflow')).toBe(true);
 
     await waitFor(() => versionsOf(deleted.id).at(-1) === null && versionsOf(kept.id).length === 6 && versionsOf(alsoKept.id).length === 6, {
       timeoutMs: 20_000,

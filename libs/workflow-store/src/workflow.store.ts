@@ -1,9 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import type { WorkflowState } from '@hookstream/contracts';
 import { ConfigOutboxEntity, WorkflowEntity } from './workflow.entity';
 
 export type WorkflowUpdate<R> = (state: WorkflowState) => { state?: WorkflowState; result: R };
+
+/**
+ * Checkout workflows and MyCashflow subscriptions share one table and one
+ * topic (the matcher matches both), but each API sees only its own kind: a
+ * subscription is the row with a subscription uuid.
+ */
+export type WorkflowKind = 'workflow' | 'subscription';
+
+const ofKind = (kind: WorkflowKind | undefined) =>
+  kind === undefined ? {} : { subscriptionUuid: kind === 'subscription' ? Not(IsNull()) : IsNull() };
+const kindSql = (kind: WorkflowKind) => (kind === 'subscription' ? 'w.subscription_uuid IS NOT NULL' : 'w.subscription_uuid IS NULL');
 
 /**
  * Workflows and the config outbox. Every change writes the new state and an
@@ -13,18 +24,14 @@ export type WorkflowUpdate<R> = (state: WorkflowState) => { state?: WorkflowStat
 export class WorkflowStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(tenantId: string): Promise<WorkflowState[]> {
-    const rows = await this.dataSource.getRepository(WorkflowEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  async list(tenantId: string, kind: WorkflowKind): Promise<WorkflowState[]> {
+    const rows = await this.dataSource.getRepository(WorkflowEntity).find({ where: { tenantId, ...ofKind(kind) }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map((r) => r.state);
   }
 
-  async listSubscriptions(tenantId: string): Promise<WorkflowState[]> {
-    return (await this.list(tenantId)).filter((s) => s.subscription !== null);
-  }
-
-  /** A tenant sees only its own workflows; no tenant means an internal caller. */
-  async get(id: string, tenantId?: string): Promise<WorkflowState | undefined> {
-    const row = await this.dataSource.getRepository(WorkflowEntity).findOneBy(tenantId ? { id, tenantId } : { id });
+  /** A tenant sees only its own workflows; no tenant means an internal caller. No kind means either. */
+  async get(id: string, tenantId?: string, kind?: WorkflowKind): Promise<WorkflowState | undefined> {
+    const row = await this.dataSource.getRepository(WorkflowEntity).findOneBy({ id, ...(tenantId ? { tenantId } : {}), ...ofKind(kind) });
     return row?.state;
   }
 
@@ -49,14 +56,14 @@ export class WorkflowStore {
    * Reads the workflow under a row lock, applies the change and, if it gives a
    * new state, saves it with its outbox row. undefined: no such workflow.
    */
-  async update<R>(id: string, tenantId: string | undefined, change: WorkflowUpdate<R>): Promise<R | undefined> {
+  async update<R>(id: string, tenantId: string | undefined, change: WorkflowUpdate<R>, kind?: WorkflowKind): Promise<R | undefined> {
     return this.dataSource.transaction(async (m) => {
-      const row = await m
+      const query = m
         .getRepository(WorkflowEntity)
         .createQueryBuilder('w')
         .setLock('pessimistic_write')
-        .where(tenantId ? 'w.id = :id AND w.tenant_id = :tenantId' : 'w.id = :id', { id, tenantId })
-        .getOne();
+        .where(tenantId ? 'w.id = :id AND w.tenant_id = :tenantId' : 'w.id = :id', { id, tenantId });
+      const row = await (kind ? query.andWhere(kindSql(kind)) : query).getOne();
       if (!row) return undefined;
       const { state, result } = change(row.state);
       if (state) {
@@ -68,9 +75,9 @@ export class WorkflowStore {
   }
 
   /** false: no such workflow for this tenant. Publishes a tombstone. */
-  async delete(id: string, tenantId: string): Promise<boolean> {
+  async delete(id: string, tenantId: string, kind: WorkflowKind): Promise<boolean> {
     return this.dataSource.transaction(async (m) => {
-      const result = await m.getRepository(WorkflowEntity).delete({ id, tenantId });
+      const result = await m.getRepository(WorkflowEntity).delete({ id, tenantId, ...ofKind(kind) });
       if (!result.affected) return false;
       await appendOutbox(m, id, null);
       return true;

@@ -98,17 +98,17 @@ export class WorkflowsInternalController {
     return this.eventTypes.source(source.id);
   }
 
-  /** Full state with secrets, for internal callers (e.g. the test endpoint). */
+  /** Full state with secrets, for the gateway's POST /workflows/{id}/test: Checkout workflows only, as every /workflows route. */
   @Get('workflows/:id')
   async fullState(@Param('id') id: string, @Headers(TENANT_HEADER) tenantId: string | undefined): Promise<WorkflowState> {
-    const state = await this.store.get(id, tenantId);
+    const state = await this.store.get(id, tenantId, 'workflow');
     if (!state) throw notFound();
     return state;
   }
 
   @Get('api/workflows')
   async list(@Headers(TENANT_HEADER) tenantId: string | undefined, @LinkBase() base: string | undefined) {
-    const states = await this.store.list(requireTenant(tenantId));
+    const states = await this.store.list(requireTenant(tenantId), 'workflow');
     return { data: states.map((s) => workflowSummary(s, this.view(base))) };
   }
 
@@ -126,7 +126,7 @@ export class WorkflowsInternalController {
 
   @Get('api/workflows/:id')
   async get(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @LinkBase() base: string | undefined) {
-    const state = await this.store.get(id, requireTenant(tenantId));
+    const state = await this.store.get(id, requireTenant(tenantId), 'workflow');
     if (!state) throw notFound();
     return workflowView(state, this.view(base));
   }
@@ -146,7 +146,7 @@ export class WorkflowsInternalController {
   @Delete('api/workflows/:id')
   @HttpCode(204)
   async remove(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string): Promise<void> {
-    if (!(await this.store.delete(id, requireTenant(tenantId)))) throw notFound();
+    if (!(await this.store.delete(id, requireTenant(tenantId), 'workflow'))) throw notFound();
   }
 
   @Post('api/workflows/:id/actions')
@@ -223,7 +223,7 @@ export class WorkflowsInternalController {
 
   @Get('api/webhooks')
   async subscriptions(@Headers(TENANT_HEADER) tenantId: string | undefined) {
-    const states = await this.store.listSubscriptions(requireTenant(tenantId));
+    const states = await this.store.list(requireTenant(tenantId), 'subscription');
     return { data: states.map((s) => subscriptionView(s)) };
   }
 
@@ -237,7 +237,7 @@ export class WorkflowsInternalController {
   async unsubscribe(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('uuid') uuid: string): Promise<void> {
     const tenant = requireTenant(tenantId);
     const state = await this.findSubscription(tenant, uuid);
-    if (!(await this.store.delete(state.id, tenant))) throw notFound();
+    if (!(await this.store.delete(state.id, tenant, 'subscription'))) throw notFound();
   }
 
   private async findSubscription(tenantId: string, uuid: string): Promise<WorkflowState> {
@@ -260,13 +260,18 @@ export class WorkflowsInternalController {
     return state;
   }
 
-  /** The change's new state, or the 404/422 it earned. */
+  /** The change's new state, or the 404/422 it earned; a subscription is changed only through /api/v1/webhooks. */
   private async change(id: string, tenantId: string, change: (state: WorkflowState) => ChangeResult) {
-    const outcome = await this.store.update(id, tenantId, (s) => {
-      const r = change(s);
-      if (!r.ok) throw r.status === 404 ? notFound() : invalid(r.codes);
-      return { state: this.withinLimits(r.state), result: { state: r.state, result: r } };
-    });
+    const outcome = await this.store.update(
+      id,
+      tenantId,
+      (s) => {
+        const r = change(s);
+        if (!r.ok) throw r.status === 404 ? notFound() : invalid(r.codes);
+        return { state: this.withinLimits(r.state), result: { state: r.state, result: r } };
+      },
+      'workflow',
+    );
     if (!outcome) throw notFound();
     return outcome;
   }

@@ -66,6 +66,12 @@ export const EventMetadata = z
     producer_id: z.string().optional(),
     /** Synthetic sample sent by POST /workflows/{id}/test. */
     test: z.boolean().optional(),
+    /**
+     * The CloudEvents source URI of the event (set by ingest: the one it came
+     * with, or the one its catalog source maps to); deliveries in CloudEvents
+     * formats send it as `source`.
+     */
+    cloudevents_source: z.string().min(1).max(ProducerFieldLimits.cloudEventSource).optional(),
   })
   .catchall(z.unknown());
 export type EventMetadata = z.infer<typeof EventMetadata>;

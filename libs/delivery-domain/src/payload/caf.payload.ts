@@ -1,4 +1,5 @@
 import type { DeliveryJob } from '@hookstream/contracts';
+import { cloudEventSource } from './cloudevents.payload';
 
 /**
  * CAF's webhook body, exactly: a CloudEvents 1.0 JSON object whose data is
@@ -6,7 +7,8 @@ import type { DeliveryJob } from '@hookstream/contracts';
  * status come from the event's data when the producer sent them (CAF's own
  * fields); otherwise the subject id, our workflow id, and the status the
  * event type names (TransactionFinished -> FINISHED). `date` is when this
- * request is sent, so receivers can order out-of-order deliveries.
+ * request is sent, so receivers can order out-of-order deliveries. `source`
+ * is CAF's URI, as for every CloudEvents format (see cloudEventSource).
  */
 export function cafPayload(job: DeliveryJob, sentAt: Date): Record<string, unknown> {
   const { event } = job;
@@ -14,7 +16,7 @@ export function cafPayload(job: DeliveryJob, sentAt: Date): Record<string, unkno
     id: event.id,
     time: event.timestamp,
     type: event.type,
-    source: event.source,
+    source: cloudEventSource(event),
     specversion: '1.0',
     data: {
       transactionId: text(event.data.transactionId) ?? event.subject_id,

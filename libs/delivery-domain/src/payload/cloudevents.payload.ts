@@ -1,6 +1,15 @@
-import type { DeliveryJob } from '@hookstream/contracts';
+import type { CanonicalEvent, DeliveryJob } from '@hookstream/contracts';
 
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json; charset=utf-8';
+
+/**
+ * The CloudEvents `source`: the URI the event came with, or the one its
+ * catalog source maps to (ingest sets both in metadata); else the catalog
+ * source's name, e.g. for a synthetic test event.
+ */
+export function cloudEventSource(event: CanonicalEvent): string {
+  return event.metadata.cloudevents_source ?? event.source;
+}
 
 /** CloudEvents 1.0 attributes of an event (structured mode puts them all in the body). */
 export function cloudEventAttributes(job: DeliveryJob): Record<string, string> {
@@ -8,7 +17,7 @@ export function cloudEventAttributes(job: DeliveryJob): Record<string, string> {
   return {
     specversion: '1.0',
     id: event.id,
-    source: event.source,
+    source: cloudEventSource(event),
     type: event.type,
     subject: event.subject_id,
     time: event.timestamp,

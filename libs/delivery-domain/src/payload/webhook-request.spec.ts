@@ -122,6 +122,15 @@ describe('cloudevents format', () => {
     expect(request.headers['x-caf-signature']).toBeUndefined();
   });
 
+  it.each(['structured', 'binary'] as const)('%s mode sends the event’s source URI as `source`, else the catalog source', (cloudevents_mode) => {
+    const uri = 'https://api.public.caf.io/v1/orchestrations';
+    const withUri = deliveryJob({ action: { format: 'cloudevents', cloudevents_mode }, event: { source: 'transactions', metadata: { cloudevents_source: uri } } });
+    const request = buildWebhookRequest(withUri, context);
+    expect((HTTP.toEvent({ headers: request.headers, body: request.body }) as CloudEventV1<unknown>).source).toBe(uri);
+    const withoutUri = buildWebhookRequest(deliveryJob({ action: { format: 'cloudevents', cloudevents_mode }, event: { source: 'transactions' } }), context);
+    expect((HTTP.toEvent({ headers: withoutUri.headers, body: withoutUri.body }) as CloudEventV1<unknown>).source).toBe('transactions');
+  });
+
   it('percent-encodes exactly what the HTTP binding asks for', () => {
     expect(percentEncodeHeaderValue('plain-ASCII_value:/?#')).toBe('plain-ASCII_value:/?#');
     expect(percentEncodeHeaderValue('a b"c%d\u00e9')).toBe('a%20b%22c%25d%C3%A9');
@@ -129,9 +138,10 @@ describe('cloudevents format', () => {
 });
 
 describe('caf format', () => {
-  // CAF's own example webhook post (seeds/caf-webhooks.txt), as a producer's event.
+  // CAF's own example webhook post (seeds/caf-webhooks.txt), as ingest makes it canonical.
   const cafEvent = {
-    source: 'https://api.public.caf.io/v1/orchestrations',
+    source: 'transactions',
+    metadata: { cloudevents_source: 'https://api.public.caf.io/v1/orchestrations' },
     type: 'TransactionFinished',
     subject_id: '6021a21b3811c35ecb8dea20',
     timestamp: '2023-08-01T13:10:25.791Z',
@@ -157,6 +167,11 @@ describe('caf format', () => {
     expect(event.type).toBe('TransactionFinished');
     expect(event.data?.status).toBe('APPROVED');
     expect(() => verifyStandardWebhooks(SECRET_A, request)).not.toThrow();
+  });
+
+  it('sends the catalog source’s name as `source` when the event has no source URI', () => {
+    const job = deliveryJob({ event: { ...cafEvent, metadata: {} }, action: { format: 'caf' } });
+    expect(JSON.parse(buildWebhookRequest(job, context).body).source).toBe('transactions');
   });
 
   it('falls back to the subject, our workflow id and the status the type names', () => {
