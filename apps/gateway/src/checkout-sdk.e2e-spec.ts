@@ -4,8 +4,11 @@ import { HttpReceiver, TestPlatform, waitFor } from '@hookstream/testing';
 
 type HttpClient = 'fetch' | 'axios';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's untyped JSON, checked field by field with expect
+type Json = any;
+
 /** What the SDK answered: its parsed JSON, or the error it threw (name, http_code, body). */
-type SdkAnswer = { ok: true; value: any } | { ok: false; name: string; http_code?: number; body?: any };
+type SdkAnswer = { ok: true; value: Json } | { ok: false; name: string; http_code?: number; body?: Json };
 
 // checkout-sdk-node is ESM only (with JSON import attributes), which jest's CommonJS runtime cannot load:
 // a child process runs it, one JSON line per call.
