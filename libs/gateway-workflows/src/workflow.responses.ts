@@ -158,8 +158,8 @@ export class SubscriptionView {
   @ApiProperty({ example: '083c584d-ae65-11ec-aef4-0242ac130002' })
   uuid!: string;
 
-  @ApiProperty({ example: 'ten_local', description: 'The tenant' })
-  user_id!: string;
+  @ApiProperty({ example: 2, description: "The tenant's stable numeric user id, as MyCashflow answers it" })
+  user_id!: number;
 
   @ApiProperty({ example: 'order.created' })
   topic!: string;
