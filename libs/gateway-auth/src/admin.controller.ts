@@ -1,5 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { PRINTABLE_TEXT } from '@hookstream/contracts';
 import { ApiError, ApiErrorBody } from './api-error';
@@ -39,6 +48,7 @@ export class AdminController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a tenant and its first secret key' })
   @ApiCreatedResponse({ type: CreatedTenant })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'name_required, name_invalid' })
   createTenant(@Body() body: CreateTenantDto): Promise<{ id: string; api_key: string }> {
     return this.tenants.createTenant(body.name);
   }

@@ -1,8 +1,20 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { isId, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
 import { ApiError, ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { EventReflowService } from './event-reflow.service';
+import { EventView, InvocationView, SubjectEventPage } from './event.responses';
 import { eventView, invocationView, subjectEventsView } from './event-views';
 import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT } from './gateway-events-settings';
 import { ReflowRequestDto, SUBJECT_ID, TestWorkflowDto } from './reflow.dto';
@@ -27,8 +39,8 @@ function workflowId(value: string): string {
 
 /** What happened to events (Checkout.com rows 14-21) and workflow tests (row 12). */
 @ApiTags('Workflow events')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, type: ApiErrorBody })
+@ApiSecurity('api-key')
+@ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' })
 @UseGuards(TenantAuthGuard)
 @Controller('workflows')
 export class WorkflowEventsController {
@@ -42,7 +54,9 @@ export class WorkflowEventsController {
   @ApiOperation({ summary: "A subject's events, newest first", description: 'Pages with `limit` (1-500, default 50); `_links.next` carries the cursor of the next page.' })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false, type: String })
-  @ApiResponse({ status: 404, type: ApiErrorBody, description: 'No event of this subject' })
+  @ApiOkResponse({ type: SubjectEventPage })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No event of this subject' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'subject_id_invalid, limit_invalid, cursor_invalid' })
   async subjectEvents(
     @CurrentTenant() tenant: AuthenticatedTenant,
     @Param('subjectId') subject: string,
@@ -59,7 +73,8 @@ export class WorkflowEventsController {
 
   @Get('events/:eventId')
   @ApiOperation({ summary: 'An event, with the status of each action it invoked' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiOkResponse({ type: EventView })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
   async event(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string) {
     const res = await this.projection.call<StoredEventWithInvocations>('GET', `/internal/events/${eventId(id)}`, { tenantId: tenant.id });
     return eventView(this.settings.publicBaseUrl, res.body.event, res.body.invocations);
@@ -67,7 +82,8 @@ export class WorkflowEventsController {
 
   @Get('events/:eventId/actions/:workflowActionId')
   @ApiOperation({ summary: "An action's invocation for an event, with every attempt" })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiOkResponse({ type: InvocationView })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
   async invocation(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string, @Param('workflowActionId') actionId: string) {
     if (!isId('wfa', actionId)) throw notFound();
     const res = await this.projection.call<StoredInvocationWithAttempts>('GET', `/internal/events/${eventId(id)}/actions/${actionId}`, {
@@ -79,8 +95,9 @@ export class WorkflowEventsController {
   @Post('events/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: 'Reflow events by ids, or by subjects, through every matching workflow or the named ones' })
-  @ApiResponse({ status: 404, type: ApiErrorBody, description: 'Nothing to reflow, or a named workflow does not exist' })
-  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'event_ids_invalid, subject_id_invalid, workflow_ids_invalid, events_or_subjects_required' })
+  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'Nothing to reflow, or a named workflow does not exist' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'event_ids_invalid, subject_id_invalid, workflow_ids_invalid, events_or_subjects_required' })
   async reflowMany(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: ReflowRequestDto): Promise<void> {
     if (!body.events === !body.subjects) throw ApiError.invalid(['events_or_subjects_required']);
     const workflows = body.workflows?.length ? body.workflows : undefined;
@@ -94,7 +111,8 @@ export class WorkflowEventsController {
   @Post('events/:eventId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: 'Reflow one event through every matching workflow' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such event, or no workflow matches it' })
   async reflowEvent(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string): Promise<void> {
     if ((await this.reflow.reflowEvents(tenant.id, [eventId(id)])) === 0) throw notFound();
   }
@@ -102,7 +120,9 @@ export class WorkflowEventsController {
   @Post('events/:eventId/workflow/:workflowId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: 'Reflow one event through one workflow' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
+  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such event or workflow, or the workflow does not match the event' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'workflow_ids_invalid' })
   async reflowEventThrough(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string, @Param('workflowId') wf: string): Promise<void> {
     const event = eventId(id);
     await this.reflow.requireWorkflows(tenant.id, [workflowId(wf)]);
@@ -112,8 +132,9 @@ export class WorkflowEventsController {
   @Post('events/subject/:subjectId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: "Reflow a subject's events through every matching workflow" })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
-  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'subject_id_invalid' })
+  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No event of this subject, or no workflow matches them' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'subject_id_invalid' })
   async reflowSubject(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string): Promise<void> {
     if ((await this.reflow.reflowSubjects(tenant.id, [subjectId(subject)])) === 0) throw notFound();
   }
@@ -121,8 +142,9 @@ export class WorkflowEventsController {
   @Post('events/subject/:subjectId/workflow/:workflowId/reflow')
   @HttpCode(202)
   @ApiOperation({ summary: "Reflow a subject's events through one workflow" })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
-  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'subject_id_invalid, workflow_ids_invalid' })
+  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No event of this subject, no such workflow, or it matches none of them' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'subject_id_invalid, workflow_ids_invalid' })
   async reflowSubjectThrough(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string, @Param('workflowId') wf: string): Promise<void> {
     const subjectIdValue = subjectId(subject);
     await this.reflow.requireWorkflows(tenant.id, [workflowId(wf)]);
@@ -132,8 +154,9 @@ export class WorkflowEventsController {
   @Post(':workflowId/test')
   @HttpCode(204)
   @ApiOperation({ summary: 'Send a sample event of each listed type through this workflow', description: 'Samples carry `data.test` and `metadata.test` = true.' })
-  @ApiResponse({ status: 404, type: ApiErrorBody })
-  @ApiResponse({ status: 422, type: ApiErrorBody, description: 'event_types_invalid' })
+  @ApiNoContentResponse({ description: 'The samples are on their way to the workflow’s actions' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such workflow' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'event_types_invalid' })
   async test(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') wf: string, @Body() body: TestWorkflowDto): Promise<void> {
     if (!isId('wf', wf)) throw notFound();
     await this.reflow.test(tenant.id, wf, body.event_types);

@@ -12,7 +12,7 @@ import {
 import type { Response } from 'express';
 import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { EVENT_INGEST_CLIENT } from './internal-clients';
-import { AcceptedEvents } from './workflow.responses';
+import { AcceptedEvent, AcceptedEvents } from './workflow.responses';
 
 /**
  * Producers publish events over HTTP. event-ingest owns the producer
@@ -40,7 +40,7 @@ export class ProducerEventsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Publish one event' })
   @ApiBody({ schema: { type: 'object' } })
-  @ApiAcceptedResponse({ type: AcceptedEvents })
+  @ApiAcceptedResponse({ type: AcceptedEvent })
   publish(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     return this.forward('', tenant, body, res);
   }

@@ -35,7 +35,8 @@ export class EventTypeCatalogClient implements OnApplicationBootstrap, BeforeApp
       if (!this.known) throw new Error(`event-type catalog not loaded yet from ${this.settings.workflowConfigUrl}`);
     });
     this.stop = runPeriodically('event-type catalog reload', this.settings.catalogRefreshMs, () => this.reload(), this.logger);
-    this.reload().catch((err: unknown) => this.logger.warn({ err }, 'event-type catalog not loaded yet'));
+    // Asked again every second until it answers: workflow-config may start after us.
+    this.loaded().catch((err: unknown) => this.logger.warn({ err }, 'event-type catalog not loaded'));
   }
 
   beforeApplicationShutdown(): void {

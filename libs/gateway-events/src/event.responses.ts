@@ -1,0 +1,163 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+// OpenAPI models of the answers built in event-views.ts (Checkout.com's shapes, REFERENCE.md §1 rows 14-16).
+
+const INVOCATION_STATUSES = ['pending', 'successful', 'failed'];
+
+class Link {
+  @ApiProperty({ example: 'https://api.example.com/workflows/events/evt_az2jzfgwpbnetbzm3lnjqb3ywa' })
+  href!: string;
+}
+
+class SelfLinks {
+  @ApiProperty({ type: Link })
+  self!: Link;
+}
+
+class ActionInvocationLinks extends SelfLinks {
+  @ApiProperty({ type: Link })
+  workflow!: Link;
+}
+
+class EventLinks extends SelfLinks {
+  @ApiPropertyOptional({ type: Link, description: 'For a subject id starting pay_' })
+  payment?: Link;
+
+  @ApiPropertyOptional({ type: Link, description: 'For a subject id starting dsp_' })
+  dispute?: Link;
+}
+
+class InvocationLinks extends ActionInvocationLinks {
+  @ApiProperty({ type: Link })
+  event!: Link;
+}
+
+class SubjectEventsLinks extends SelfLinks {
+  @ApiPropertyOptional({ type: Link, description: 'The next page, while more events remain' })
+  next?: Link;
+}
+
+export class ActionInvocationSummary {
+  @ApiProperty({ example: 'wf_wlu3wxc26jounofs5iez75qaqa' })
+  workflow_id!: string;
+
+  @ApiProperty({ example: 'wfa_2ldw3kbfz5tuhblc2p5ztqu4xq' })
+  workflow_action_id!: string;
+
+  @ApiProperty({ enum: INVOCATION_STATUSES, description: 'Sums up the attempts so far' })
+  status!: string;
+
+  @ApiProperty({ type: ActionInvocationLinks })
+  _links!: ActionInvocationLinks;
+}
+
+export class EventView {
+  @ApiProperty({ example: 'evt_az2jzfgwpbnetbzm3lnjqb3ywa' })
+  id!: string;
+
+  @ApiProperty({ example: 'gateway' })
+  source!: string;
+
+  @ApiProperty({ example: 'payment_approved' })
+  type!: string;
+
+  @ApiProperty({ example: '2026-05-26T10:00:00.000Z', format: 'date-time' })
+  timestamp!: string;
+
+  @ApiProperty({ example: '1.0.0' })
+  version!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { id: 'pay_mbabizu24mvu3mela5njyhpit4', amount: 1000 } })
+  data!: Record<string, unknown>;
+
+  @ApiProperty({ type: [ActionInvocationSummary] })
+  action_invocations!: ActionInvocationSummary[];
+
+  @ApiProperty({ type: EventLinks })
+  _links!: EventLinks;
+}
+
+class ResultDetails {
+  @ApiProperty({ type: Number, nullable: true, example: 200, description: 'null when no answer came (timeout, refused, blocked)' })
+  status_code!: number | null;
+
+  @ApiProperty({ example: 'https://example.com/webhooks' })
+  url!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'The request headers sent, secrets masked' })
+  headers!: Record<string, string>;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  response_received_timestamp!: string | null;
+
+  @ApiPropertyOptional({ example: 'timeout', description: 'Why the attempt failed without an answer' })
+  error?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  error_message?: string | null;
+}
+
+export class AttemptView {
+  @ApiProperty({ example: 'ivc_ttnrkbzuftyujhgwlzdbl3ajsm' })
+  invocation_id!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  timestamp!: string;
+
+  @ApiProperty({ description: 'A retry, not the first attempt' })
+  retry!: boolean;
+
+  @ApiProperty()
+  succeeded!: boolean;
+
+  @ApiProperty({ description: 'No attempt follows this one' })
+  final!: boolean;
+
+  @ApiProperty({ type: ResultDetails })
+  result_details!: ResultDetails;
+}
+
+export class InvocationView {
+  @ApiProperty({ example: 'wf_wlu3wxc26jounofs5iez75qaqa' })
+  workflow_id!: string;
+
+  @ApiProperty({ example: 'evt_az2jzfgwpbnetbzm3lnjqb3ywa' })
+  event_id!: string;
+
+  @ApiProperty({ example: 'wfa_2ldw3kbfz5tuhblc2p5ztqu4xq' })
+  workflow_action_id!: string;
+
+  @ApiProperty({ enum: ['webhook'] })
+  action_type!: string;
+
+  @ApiProperty({ enum: INVOCATION_STATUSES })
+  status!: string;
+
+  @ApiProperty({ type: [AttemptView], description: 'Every attempt, oldest first' })
+  action_invocations!: AttemptView[];
+
+  @ApiProperty({ type: InvocationLinks })
+  _links!: InvocationLinks;
+}
+
+class SubjectEvent {
+  @ApiProperty({ example: 'evt_az2jzfgwpbnetbzm3lnjqb3ywa' })
+  id!: string;
+
+  @ApiProperty({ example: 'payment_approved' })
+  type!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  timestamp!: string;
+
+  @ApiProperty({ type: SelfLinks })
+  _links!: SelfLinks;
+}
+
+export class SubjectEventPage {
+  @ApiProperty({ type: [SubjectEvent], description: 'Newest first' })
+  data!: SubjectEvent[];
+
+  @ApiProperty({ type: SubjectEventsLinks })
+  _links!: SubjectEventsLinks;
+}
