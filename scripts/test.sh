@@ -18,4 +18,9 @@ build_all
 log "running jest: unit"
 npx --no-install jest --ci --selectProjects unit --maxWorkers=2 --passWithNoTests "$@"
 log "running jest: integration and e2e"
+# Every topic and group this run makes carries its name; they leave the
+# broker at the end, pass or fail, so runs do not pile up partitions.
+HOOKSTREAM_TEST_RUN="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+export HOOKSTREAM_TEST_RUN
+trap 'node -r ./tools/ts-register.js libs/testing/src/remove-test-run.main.ts' EXIT
 npx --no-install jest --ci --selectProjects integration e2e --runInBand --passWithNoTests "$@"

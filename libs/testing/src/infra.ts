@@ -31,9 +31,21 @@ export function testInfra(): TestInfra {
   };
 }
 
+/**
+ * `npm test` names each run (HOOKSTREAM_TEST_RUN) and, at its end, removes
+ * every topic and group of that run from the broker, which otherwise keeps
+ * thousands of partitions from earlier runs and slows down.
+ */
+export const TEST_RUN_ENV = 'HOOKSTREAM_TEST_RUN';
+
+/** The start of every prefix of this run: `t` and the run's name, if it has one. */
+export function testRunPrefix(): string {
+  return `t${(process.env[TEST_RUN_ENV] ?? '').replace(/[^a-z0-9]/g, '')}`;
+}
+
 /** A prefix no other test run uses: topics, groups and schemas stay apart. */
 export function uniquePrefix(label: string): string {
-  return `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}_${label.replace(/[^a-z0-9]/gi, '').toLowerCase()}_`;
+  return `${testRunPrefix()}${Date.now().toString(36)}${randomBytes(3).toString('hex')}_${label.replace(/[^a-z0-9]/gi, '').toLowerCase()}_`;
 }
 
 export function testLogger(service = 'test'): Logger {

@@ -1,0 +1,21 @@
+// `npm test` runs this at its end: every topic and consumer group of the run
+// (named by HOOKSTREAM_TEST_RUN) leaves the broker.
+import { KafkaConnection } from '@hookstream/messaging';
+import { TEST_RUN_ENV, testInfra, testLogger, testRunPrefix } from './infra';
+
+async function main(): Promise<void> {
+  if (!process.env[TEST_RUN_ENV]) throw new Error(`${TEST_RUN_ENV} is not set: refusing to remove every test's topics`);
+  const kafka = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId: 'test-cleanup', topicPrefix: testRunPrefix(), logger: testLogger() });
+  await kafka.connect();
+  try {
+    const removed = await kafka.deleteEverythingPrefixed();
+    process.stderr.write(`[test] removed ${removed.topics} topics and ${removed.groups} consumer groups of test run ${testRunPrefix()}\n`);
+  } finally {
+    await kafka.disconnect();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[test] could not remove the test run's topics: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});
