@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark (issue 7): dependencies, Kafka and Postgres as for the tests,
+# The benchmark: dependencies, Kafka and Postgres as for the tests,
 # a production build, then every scenario against the six services in
 # production mode. Writes bench/results/<timestamp>.json, latest.md and
 # latest.svg. `--quick` takes about a minute; see bench/src/main.ts for the rest.

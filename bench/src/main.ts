@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] [--only=1,2,…] [--profile=<service>]
 //
-// One run of every scenario of issue 7 against the real platform: the six
+// One run of every benchmark scenario against the real platform: the six
 // services in production mode, a receiver in its own process, Kafka and
 // Postgres as the README sets them up. Writes bench/results/<timestamp>.json,
 // latest.md and latest.svg, and exits 1 when a scenario lost deliveries or

@@ -38,7 +38,7 @@ interface Target {
 }
 
 /**
- * The property test of issue 12: generated hostile values (NUL, lone
+ * The hostile-input property test: generated hostile values (NUL, lone
  * surrogates, prototype names, numbers past a double, nesting 1,000 to
  * 20,000 deep, 100 KB and 1.1 MB strings, wrong types) in every string and
  * number field of the producer contract (HTTP and Kafka, both envelopes) and

@@ -15,7 +15,7 @@ import {
   waitFor,
 } from '@hookstream/testing';
 
-/** What issue 12 allows a victim to wait after a poison: seconds, not a stall. */
+/** How long a victim may wait after a poison: seconds, not a stall. */
 const DELIVERY_BUDGET_MS = 20_000;
 /** A first send and at most one repeat (a crash between send and commit): more is a loop. */
 const MAX_SENDS_PER_WEBHOOK = 2;
@@ -66,7 +66,7 @@ class RawReceiver {
 }
 
 /**
- * Issue 12's poison cases against the whole platform: a hostile tenant H
+ * The poison cases against the whole platform: a hostile tenant H
  * sends each poison by an ordinary way in, then a victim tenant V sends
  * valid events on every partition the poison could hold, over HTTP and
  * Kafka. V's events must arrive within seconds, nobody may get a 5xx, and
