@@ -42,10 +42,6 @@ export const Topics = {
 
 export type TopicId = keyof typeof Topics;
 
-/** Test runs and side-by-side deployments isolate themselves with a prefix. */
-export function topicName(spec: TopicSpec, prefix = ''): string {
-  return `${prefix}${spec.name}`;
-}
 
 /** A retry delay topic: every message in it waits the same fixed time. */
 export interface DelayTierSpec extends TopicSpec {

@@ -124,11 +124,9 @@ describe('buildOutcome', () => {
 });
 
 describe('nextAttemptJob', () => {
-  it('carries the attempt number and due time, and the short-circuit mark only when set', () => {
-    const job = deliveryJob({ short_circuited: true });
-    const next = nextAttemptJob(job, { kind: 'retry', attempt: 2, dueAt: new Date(now) }, false);
+  it('carries the attempt number and due time', () => {
+    const job = deliveryJob();
+    const next = nextAttemptJob(job, { kind: 'retry', attempt: 2, dueAt: new Date(now) });
     expect(next).toMatchObject({ attempt: 2, due_at: new Date(now).toISOString(), invocation_id: job.invocation_id });
-    expect(next.short_circuited).toBeUndefined();
-    expect(nextAttemptJob(job, { kind: 'retry', attempt: 2, dueAt: new Date(now) }, true).short_circuited).toBe(true);
   });
 });

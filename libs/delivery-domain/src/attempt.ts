@@ -157,9 +157,6 @@ export function buildOutcome(record: AttemptRecord): DeliveryOutcome {
 }
 
 /** The job of the next attempt. */
-export function nextAttemptJob(job: DeliveryJob, next: Extract<NextStep, { kind: 'retry' }>, shortCircuited: boolean): DeliveryJob {
-  const following: DeliveryJob = { ...job, attempt: next.attempt, due_at: next.dueAt.toISOString() };
-  if (shortCircuited) following.short_circuited = true;
-  else delete following.short_circuited;
-  return following;
+export function nextAttemptJob(job: DeliveryJob, next: Extract<NextStep, { kind: 'retry' }>): DeliveryJob {
+  return { ...job, attempt: next.attempt, due_at: next.dueAt.toISOString() };
 }

@@ -31,7 +31,7 @@ export function addFollowUps(outbox: Outbox, record: AttemptRecord, nowMs: numbe
   const { job, next } = record;
   outbox.add(Contracts.deliveryOutcomes, { key: job.event.id, value: buildOutcome(record) });
   if (next.kind === 'retry') {
-    enqueueDelayed(outbox, nextAttemptJob(job, next, record.result.kind === 'failure' && record.result.failure === 'circuit_open'), nowMs, 'retry');
+    enqueueDelayed(outbox, nextAttemptJob(job, next), nowMs, 'retry');
     return;
   }
   if (next.kind !== 'give_up') return;

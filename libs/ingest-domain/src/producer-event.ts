@@ -17,8 +17,6 @@ export interface AcceptedProducerEvent {
   data: Record<string, unknown>;
   webhookUrl: string | null;
   extraMetadata: Record<string, unknown>;
-  /** Size of its canonical event as JSON: lets the pipeline bound each Kafka send. */
-  canonicalBytes: number;
 }
 
 export interface RejectedProducerEvent {
@@ -96,7 +94,7 @@ export function readProducerBytes(bytes: Buffer | null, options: ReadOptions = {
   return readProducerEvent(json, options);
 }
 
-type Mapped = { ok: true; event: Omit<AcceptedProducerEvent, 'canonicalBytes'> } | ({ ok: false } & RejectedProducerEvent);
+type Mapped = { ok: true; event: AcceptedProducerEvent } | ({ ok: false } & RejectedProducerEvent);
 
 function readEnvelope(input: object, options: ReadOptions): Mapped {
   const parsed = ProducerEvent.safeParse(input);
@@ -204,7 +202,7 @@ function cloudEventData(ce: CloudEventEnvelope): Record<string, unknown> {
 }
 
 /** The canonical event the rest of the platform sees. */
-export function toCanonicalEvent(event: Omit<AcceptedProducerEvent, 'canonicalBytes'>, id: string, receivedAt: Date): CanonicalEvent {
+export function toCanonicalEvent(event: AcceptedProducerEvent, id: string, receivedAt: Date): CanonicalEvent {
   return {
     id,
     tenant_id: event.tenantId,
@@ -229,10 +227,10 @@ export function toCanonicalEvent(event: Omit<AcceptedProducerEvent, 'canonicalBy
 const SIZING_ID = `evt_${'a'.repeat(26)}`;
 const SIZING_TIME = new Date(0);
 
-function withinSizeLimit(event: Omit<AcceptedProducerEvent, 'canonicalBytes'>, maxBytes: number): ProducerEventResult {
+function withinSizeLimit(event: AcceptedProducerEvent, maxBytes: number): ProducerEventResult {
   const canonicalBytes = Buffer.byteLength(JSON.stringify(toCanonicalEvent(event, SIZING_ID, SIZING_TIME)));
   if (canonicalBytes > maxBytes) return reject(['event_too_large'], `the event is ${canonicalBytes} bytes as JSON; at most ${maxBytes} are accepted`);
-  return { ok: true, event: { ...event, canonicalBytes } };
+  return { ok: true, event };
 }
 
 function fromIssues(error: z.ZodError): { ok: false } & RejectedProducerEvent {

@@ -28,8 +28,8 @@ const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * The one place that owns a service's Kafka client: a single idempotent-safe
- * producer (acks=all), an admin for topic creation and health, and factories
+ * The one place that owns a service's Kafka client: a single producer
+ * (acks=all; not idempotent: consumers dedupe on ids), an admin for topic creation and health, and factories
  * for consumers. Everything kafkajs stays behind this lib.
  */
 export class KafkaConnection {

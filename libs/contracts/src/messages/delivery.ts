@@ -29,8 +29,6 @@ export const DeliveryJob = z.object({
   attempt: z.number().int().positive(),
   /** When this attempt may start; absent means now. A date a Date can hold, so the job can always be scheduled. */
   due_at: storableDate.optional(),
-  /** Set when re-queued because the endpoint's circuit was open. */
-  short_circuited: z.boolean().optional(),
   reflow: z.boolean().optional(),
   scheduled_at: z.string().datetime(),
 });
