@@ -1,31 +1,14 @@
 // Runs TypeScript sources directly (dev mode and test child processes):
-// compiles each .ts file with swc on load and maps @hookstream/* imports to
-// libs/*/src, exactly as tsconfig paths and the build do.
+// compiles each .ts file with swc on load, with the build's own `.swcrc`
+// (see swc-options.js), whose paths turn @hookstream/* imports into
+// relative ones.
 const fs = require('node:fs');
-const path = require('node:path');
-const Module = require('node:module');
 const { transformSync } = require('@swc/core');
+const { swcOptions } = require('./swc-options');
 
-const root = path.resolve(__dirname, '..');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, ...rest) {
-  const match = /^@hookstream\/([^/]+)$/.exec(request);
-  const target = match ? path.join(root, 'libs', match[1], 'src', 'index.ts') : request;
-  return resolveFilename.call(this, target, parent, ...rest);
-};
+const options = swcOptions();
 
 require.extensions['.ts'] = function compile(module, filename) {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    swcrc: false,
-    sourceMaps: 'inline',
-    module: { type: 'commonjs' },
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-    },
-  });
+  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...options, filename });
   module._compile(code, filename);
 };
