@@ -7,3 +7,4 @@ export * from './messages/workflow';
 export * from './messages/delivery';
 export * from './internal-api/projection-api';
 export * from './internal-api/event-types-api';
+export * from './internal-api/headers';

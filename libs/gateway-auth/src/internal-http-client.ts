@@ -1,10 +1,7 @@
+import { InternalHeaders } from '@hookstream/contracts';
 import { Pool } from 'undici';
 import { requestContext } from '@hookstream/logging';
 import { ServiceUnreachableError, UpstreamError } from './api-error';
-
-export const TENANT_HEADER = 'x-hookstream-tenant';
-/** The public request's id, so the internal service's log lines carry it too. */
-export const INTERNAL_REQUEST_ID_HEADER = 'x-request-id';
 
 export interface InternalResponse<T = unknown> {
   status: number;
@@ -33,9 +30,9 @@ export class InternalHttpClient {
   /** Any answer; unreachable -> ServiceUnreachableError. */
   async request<T = unknown>(method: string, path: string, options: { tenantId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
     const headers: Record<string, string> = { ...this.defaultHeaders };
-    if (options.tenantId) headers[TENANT_HEADER] = options.tenantId;
+    if (options.tenantId) headers[InternalHeaders.tenant] = options.tenantId;
     const requestId = requestContext.current()?.requestId;
-    if (requestId) headers[INTERNAL_REQUEST_ID_HEADER] = requestId;
+    if (requestId) headers[InternalHeaders.requestId] = requestId;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     // Outside the try: a body that cannot be serialized is the gateway's fault, not an unreachable service.
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);

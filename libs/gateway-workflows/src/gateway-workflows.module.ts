@@ -1,3 +1,4 @@
+import { InternalHeaders } from '@hookstream/contracts';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InternalHttpClient } from '@hookstream/gateway-auth';
 import { EventTypesAdminController } from './event-types-admin.controller';
@@ -28,7 +29,7 @@ export class GatewayWorkflowsModule implements OnApplicationShutdown {
       providers: [
         {
           provide: WORKFLOW_CONFIG_CLIENT,
-          useFactory: () => new InternalHttpClient(settings.workflowConfigUrl, undefined, { 'x-hookstream-base-url': settings.publicBaseUrl }),
+          useFactory: () => new InternalHttpClient(settings.workflowConfigUrl, undefined, { [InternalHeaders.baseUrl]: settings.publicBaseUrl }),
         },
         { provide: EVENT_INGEST_CLIENT, useFactory: () => new InternalHttpClient(settings.eventIngestUrl) },
       ],

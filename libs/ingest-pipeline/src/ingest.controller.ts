@@ -1,3 +1,4 @@
+import { InternalHeaders } from '@hookstream/contracts';
 import { BadRequestException, Body, Controller, Headers, HttpCode, HttpException, Inject, Post, Res, UnprocessableEntityException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -8,9 +9,6 @@ import { EventIngestor, IngestUnavailableError } from './event-ingestor';
 import { EventTypeCatalogClient } from './event-type-catalog.client';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
-export const TENANT_HEADER = 'x-hookstream-tenant';
-/** The gateway's request id, echoed in error bodies so a 422 can be traced. */
-const REQUEST_ID_HEADER = 'x-request-id';
 /** Seconds a caller should wait after a 503: Postgres or the catalog is back within that, or soon after. */
 const RETRY_AFTER_SECONDS = '5';
 
@@ -31,8 +29,8 @@ export class IngestController {
   @Post()
   @HttpCode(202)
   async one(
-    @Headers(TENANT_HEADER) tenantId: string | undefined,
-    @Headers(REQUEST_ID_HEADER) requestId: string | undefined,
+    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
+    @Headers(InternalHeaders.requestId) requestId: string | undefined,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ id: string; ids: string[] }> {
@@ -44,8 +42,8 @@ export class IngestController {
   @Post('batch')
   @HttpCode(202)
   async batch(
-    @Headers(TENANT_HEADER) tenantId: string | undefined,
-    @Headers(REQUEST_ID_HEADER) requestId: string | undefined,
+    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
+    @Headers(InternalHeaders.requestId) requestId: string | undefined,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ ids: string[] }> {

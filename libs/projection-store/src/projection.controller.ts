@@ -1,9 +1,8 @@
 import { Controller, Get, Headers, HttpException, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { CanonicalEvent, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
+import { type CanonicalEvent, InternalHeaders, type StoredEventPage, type StoredEventWithInvocations, type StoredInvocationWithAttempts } from '@hookstream/contracts';
 import { ReadModelQueries } from './read-model-queries';
 
-export const TENANT_HEADER = 'x-hookstream-tenant';
 export const MAX_PAGE = 500;
 const DEFAULT_PAGE = 50;
 
@@ -27,7 +26,7 @@ export class ProjectionController {
   constructor(private readonly queries: ReadModelQueries) {}
 
   @Get('events/:eventId')
-  async event(@Headers(TENANT_HEADER) tenant: string | undefined, @Param('eventId') eventId: string): Promise<StoredEventWithInvocations> {
+  async event(@Headers(InternalHeaders.tenant) tenant: string | undefined, @Param('eventId') eventId: string): Promise<StoredEventWithInvocations> {
     const tenantId = requireTenant(tenant);
     const event = await this.queries.event(tenantId, eventId);
     if (!event) throw notFound();
@@ -36,7 +35,7 @@ export class ProjectionController {
 
   @Get('events/:eventId/actions/:actionId')
   async invocation(
-    @Headers(TENANT_HEADER) tenant: string | undefined,
+    @Headers(InternalHeaders.tenant) tenant: string | undefined,
     @Param('eventId') eventId: string,
     @Param('actionId') actionId: string,
   ): Promise<StoredInvocationWithAttempts> {
@@ -49,7 +48,7 @@ export class ProjectionController {
   /** A subject's events, newest first, a page at a time (reflow streams these pages). */
   @Get('subjects/:subjectId/events')
   async subjectEvents(
-    @Headers(TENANT_HEADER) tenant: string | undefined,
+    @Headers(InternalHeaders.tenant) tenant: string | undefined,
     @Param('subjectId') subjectId: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
@@ -64,7 +63,7 @@ export class ProjectionController {
   }
 
   @Get('events')
-  async eventsByIds(@Headers(TENANT_HEADER) tenant: string | undefined, @Query('ids') ids?: string): Promise<{ events: CanonicalEvent[] }> {
+  async eventsByIds(@Headers(InternalHeaders.tenant) tenant: string | undefined, @Query('ids') ids?: string): Promise<{ events: CanonicalEvent[] }> {
     const tenantId = requireTenant(tenant);
     const list = [...new Set((ids ?? '').split(',').filter(Boolean))];
     if (list.length > MAX_PAGE) throw invalid('event_ids_invalid');

@@ -1,7 +1,7 @@
+import { InternalHeaders } from '@hookstream/contracts';
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { requestContext } from '@hookstream/logging';
-import { TENANT_HEADER } from './workflows.internal.controller';
 
 /**
  * Log lines written while serving the gateway carry its request id and the
@@ -10,8 +10,8 @@ import { TENANT_HEADER } from './workflows.internal.controller';
 @Injectable()
 export class InternalRequestContextMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
-    const requestId = req.header('x-request-id');
-    const tenantId = req.header(TENANT_HEADER);
+    const requestId = req.header(InternalHeaders.requestId);
+    const tenantId = req.header(InternalHeaders.tenant);
     requestContext.run({ ...(requestId ? { requestId } : {}), ...(tenantId ? { tenantId } : {}) }, () => next());
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, createParamDecorator, Delete, ExecutionContext, Get, Headers, HttpCode, HttpException, Inject, Param, Patch, Post, Put } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { WorkflowState } from '@hookstream/contracts';
+import { InternalHeaders, type WorkflowState } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
 import {
   actionLinks,
@@ -38,17 +38,14 @@ import { EventTypeStore } from './event-type.store';
 import { WorkflowStore } from './workflow.store';
 import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
 
-export const TENANT_HEADER = 'x-hookstream-tenant';
-/** The gateway's PUBLIC_BASE_URL, so _links point where clients call (this service's own setting is the fallback). */
-export const BASE_URL_HEADER = 'x-hookstream-base-url';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (codes: string[]) => new HttpException({ error_type: 'request_invalid', error_codes: codes }, 422);
 const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
 
-/** The base URL the gateway passed, if it is one. */
+/** The gateway's PUBLIC_BASE_URL, if it passed one, so _links point where clients call (this service's own setting is the fallback). */
 const LinkBase = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
-  const value = context.switchToHttp().getRequest<Request>().header(BASE_URL_HEADER);
+  const value = context.switchToHttp().getRequest<Request>().header(InternalHeaders.baseUrl);
   return value && /^https?:\/\/[^\s]+$/.test(value) ? value : undefined;
 });
 
@@ -100,21 +97,21 @@ export class WorkflowsInternalController {
 
   /** Full state with secrets, for the gateway's POST /workflows/{id}/test: Checkout workflows only, as every /workflows route. */
   @Get('workflows/:id')
-  async fullState(@Param('id') id: string, @Headers(TENANT_HEADER) tenantId: string | undefined): Promise<WorkflowState> {
+  async fullState(@Param('id') id: string, @Headers(InternalHeaders.tenant) tenantId: string | undefined): Promise<WorkflowState> {
     const state = await this.store.get(id, tenantId, 'workflow');
     if (!state) throw notFound();
     return state;
   }
 
   @Get('api/workflows')
-  async list(@Headers(TENANT_HEADER) tenantId: string | undefined, @LinkBase() base: string | undefined) {
+  async list(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @LinkBase() base: string | undefined) {
     const states = await this.store.list(requireTenant(tenantId), 'workflow');
     return { data: states.map((s) => workflowSummary(s, this.view(base))) };
   }
 
   @Post('api/workflows')
   @HttpCode(201)
-  async create(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async create(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const tenant = requireTenant(tenantId);
     const input = accept(readWorkflowInput(body, this.settings.limits));
     const unknown = (await this.eventTypes.catalog()).check(input.conditions);
@@ -125,14 +122,14 @@ export class WorkflowsInternalController {
   }
 
   @Get('api/workflows/:id')
-  async get(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @LinkBase() base: string | undefined) {
+  async get(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @LinkBase() base: string | undefined) {
     const state = await this.store.get(id, requireTenant(tenantId), 'workflow');
     if (!state) throw notFound();
     return workflowView(state, this.view(base));
   }
 
   @Patch('api/workflows/:id')
-  async patch(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async patch(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const tenant = requireTenant(tenantId);
     const patch = accept(readWorkflowPatch(body, this.settings.limits));
     // Nothing to change: no new version, nothing to publish.
@@ -145,13 +142,13 @@ export class WorkflowsInternalController {
 
   @Delete('api/workflows/:id')
   @HttpCode(204)
-  async remove(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string): Promise<void> {
+  async remove(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string): Promise<void> {
     if (!(await this.store.delete(id, requireTenant(tenantId), 'workflow'))) throw notFound();
   }
 
   @Post('api/workflows/:id/actions')
   @HttpCode(201)
-  async addAction(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async addAction(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const input = accept(readActionInput(body, this.settings.limits));
     const { result } = await this.change(id, requireTenant(tenantId), (s) => addAction(s, input, this.ctx()));
     return { id: result.id, _links: actionLinks(this.view(base), id, result.id ?? '') };
@@ -159,7 +156,7 @@ export class WorkflowsInternalController {
 
   @Put('api/workflows/:id/actions/:actionId')
   async replaceAction(
-    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
     @Param('id') id: string,
     @Param('actionId') actionId: string,
     @Body() body: unknown,
@@ -173,13 +170,13 @@ export class WorkflowsInternalController {
 
   @Delete('api/workflows/:id/actions/:actionId')
   @HttpCode(204)
-  async removeAction(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Param('actionId') actionId: string): Promise<void> {
+  async removeAction(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Param('actionId') actionId: string): Promise<void> {
     await this.change(id, requireTenant(tenantId), (s) => removeAction(s, actionId, this.ctx()));
   }
 
   @Post('api/workflows/:id/conditions')
   @HttpCode(201)
-  async addCondition(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async addCondition(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const input = await this.checkedCondition(body);
     const { result } = await this.change(id, requireTenant(tenantId), (s) => addCondition(s, input, this.ctx()));
     return { id: result.id, _links: conditionLinks(this.view(base), id, result.id ?? '') };
@@ -187,7 +184,7 @@ export class WorkflowsInternalController {
 
   @Put('api/workflows/:id/conditions/:conditionId')
   async replaceCondition(
-    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
     @Body() body: unknown,
@@ -202,7 +199,7 @@ export class WorkflowsInternalController {
   @Delete('api/workflows/:id/conditions/:conditionId')
   @HttpCode(204)
   async removeCondition(
-    @Headers(TENANT_HEADER) tenantId: string | undefined,
+    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
   ): Promise<void> {
@@ -211,7 +208,7 @@ export class WorkflowsInternalController {
 
   @Post('api/webhooks')
   @HttpCode(201)
-  async subscribe(@Headers(TENANT_HEADER) tenantId: string | undefined, @Body() body: unknown) {
+  async subscribe(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Body() body: unknown) {
     const tenant = requireTenant(tenantId);
     const input = accept(readSubscriptionInput(body, this.settings.limits));
     const planned = subscriptionWorkflow(input, await this.eventTypes.catalog());
@@ -222,19 +219,19 @@ export class WorkflowsInternalController {
   }
 
   @Get('api/webhooks')
-  async subscriptions(@Headers(TENANT_HEADER) tenantId: string | undefined) {
+  async subscriptions(@Headers(InternalHeaders.tenant) tenantId: string | undefined) {
     const states = await this.store.list(requireTenant(tenantId), 'subscription');
     return { data: states.map((s) => subscriptionView(s)) };
   }
 
   @Get('api/webhooks/:uuid')
-  async subscription(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('uuid') uuid: string) {
+  async subscription(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('uuid') uuid: string) {
     return { data: subscriptionView(await this.findSubscription(requireTenant(tenantId), uuid)) };
   }
 
   @Delete('api/webhooks/:uuid')
   @HttpCode(204)
-  async unsubscribe(@Headers(TENANT_HEADER) tenantId: string | undefined, @Param('uuid') uuid: string): Promise<void> {
+  async unsubscribe(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('uuid') uuid: string): Promise<void> {
     const tenant = requireTenant(tenantId);
     const state = await this.findSubscription(tenant, uuid);
     if (!(await this.store.delete(state.id, tenant, 'subscription'))) throw notFound();
