@@ -1,6 +1,6 @@
 import { CanonicalEvent, Topics } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
-import { TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+import { TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_hostile';
 /** One key for every message: the poisons and the valid event behind them share a partition. */
@@ -45,9 +45,7 @@ describe('event-ingest refuses hostile producer events, over Kafka and HTTP, and
   }
 
   beforeAll(async () => {
-    kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'hostile-test', topicPrefix: platform.prefix, logger: testLogger() });
-    await kafka.connect();
-    await kafka.ensureTopics([Topics.producerEvents, Topics.events, Topics.ingestDeadLetter]);
+    kafka = await platform.kafka('hostile-test', [Topics.producerEvents, Topics.events, Topics.ingestDeadLetter]);
     events = await new TopicRecorder(platform.prefix, Topics.events).start();
     rejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
     await platform.start();

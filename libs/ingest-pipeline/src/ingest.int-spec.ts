@@ -1,6 +1,6 @@
 import { CanonicalEvent, Topics, TopicSpec } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
-import { TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+import { TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_ingest';
 /** A second inbound topic, as a producer team that owns its own topic would configure it. */
@@ -43,9 +43,7 @@ describe('event-ingest against the real broker and Postgres', () => {
   }
 
   beforeAll(async () => {
-    kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'ingest-test', topicPrefix: platform.prefix, logger: testLogger() });
-    await kafka.connect();
-    await kafka.ensureTopics([Topics.producerEvents, PARTNER_TOPIC, Topics.events, Topics.ingestDeadLetter]);
+    kafka = await platform.kafka('ingest-test', [Topics.producerEvents, PARTNER_TOPIC, Topics.events, Topics.ingestDeadLetter]);
     events = await new TopicRecorder(platform.prefix, Topics.events).start();
     rejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
     await platform.start();

@@ -1,6 +1,6 @@
 import { CanonicalEvent, Contracts, DeliveryJob, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
-import { sampleAction, sampleCanonicalEvent, sampleWorkflowState, TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+import { sampleAction, sampleCanonicalEvent, sampleWorkflowState, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_poison';
 const SUBJECT = 'pay_shared_partition';
@@ -39,9 +39,7 @@ describe('matcher against poison events, on the real broker', () => {
   const setWorkflow = (state: WorkflowState) => kafka.publisher.publish(Contracts.workflowConfig, [{ key: state.id, value: state }]);
 
   beforeAll(async () => {
-    kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'match-poison-test', topicPrefix: platform.prefix, logger: testLogger() });
-    await kafka.connect();
-    await kafka.ensureTopics([Topics.workflowConfig, Topics.events, Topics.deliveryJobs, Topics.matcherDeadLetter, Topics.reflowRequests]);
+    kafka = await platform.kafka('match-poison-test', [Topics.workflowConfig, Topics.events, Topics.deliveryJobs, Topics.matcherDeadLetter, Topics.reflowRequests]);
     for (const w of [approved, entityBound, bigEvents]) await setWorkflow(w);
     jobs = await new TopicRecorder(platform.prefix, Topics.deliveryJobs).start();
     rejected = await new TopicRecorder(platform.prefix, Topics.matcherDeadLetter).start();

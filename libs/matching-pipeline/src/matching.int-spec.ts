@@ -1,6 +1,6 @@
 import { CanonicalEvent, Contracts, DeliveryJob, deterministicId, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
-import { sampleAction, sampleWorkflowState, TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+import { sampleAction, sampleWorkflowState, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_match';
 
@@ -62,9 +62,7 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
   }
 
   beforeAll(async () => {
-    kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'match-test', topicPrefix: platform.prefix, logger: testLogger() });
-    await kafka.connect();
-    await kafka.ensureTopics([Topics.workflowConfig, Topics.producerEvents, Topics.events, Topics.deliveryJobs, Topics.ingestDeadLetter, Topics.matcherDeadLetter, Topics.reflowRequests]);
+    kafka = await platform.kafka('match-test', [Topics.workflowConfig, Topics.producerEvents, Topics.events, Topics.deliveryJobs, Topics.ingestDeadLetter, Topics.matcherDeadLetter, Topics.reflowRequests]);
     for (const w of [approved, forEntity, forChannel, inactive, otherTenant, declined]) await setWorkflow(w.id, w);
     jobs = await new TopicRecorder(platform.prefix, Topics.deliveryJobs).start();
     events = await new TopicRecorder(platform.prefix, Topics.events).start();

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
-import { sampleCanonicalEvent, TestPlatform, testLogger, waitFor } from '@hookstream/testing';
+import { sampleCanonicalEvent, TestPlatform, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_hostile';
 const WORKFLOW = 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -17,9 +17,7 @@ describe('projection with strings Postgres refuses', () => {
   const schema = () => `${platform.prefix.toLowerCase()}projection`;
 
   beforeAll(async () => {
-    kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'proj-hostile', topicPrefix: platform.prefix, logger: testLogger() });
-    await kafka.connect();
-    await kafka.ensureTopics([Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
+    kafka = await platform.kafka('proj-hostile', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
     await platform.start();
     db = new Client({ connectionString: platform.env().DATABASE_URL });
     await db.connect();

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, newId, ReflowRequest, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
-import { sampleCanonicalEvent, TestPlatform, testLogger, TopicRecorder, waitFor } from '@hookstream/testing';
+import { sampleCanonicalEvent, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_e2e';
 const WORKFLOW = 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -74,9 +74,7 @@ describe('projection read models against the real broker and Postgres', () => {
   });
 
   beforeAll(async () => {
-    kafka = new KafkaConnection({ brokers: platform.env().KAFKA_BROKERS.split(','), clientId: 'proj-test', topicPrefix: platform.prefix, logger: testLogger() });
-    await kafka.connect();
-    await kafka.ensureTopics([Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
+    kafka = await platform.kafka('proj-test', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
     deadLetters = await new TopicRecorder(platform.prefix, Topics.projectionDeadLetter).start();
     await platform.start();
     db = new Client({ connectionString: platform.env().DATABASE_URL });

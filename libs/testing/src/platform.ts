@@ -1,5 +1,7 @@
+import type { TopicSpec } from '@hookstream/contracts';
+import { KafkaConnection } from '@hookstream/messaging';
 import { freePort, ServiceProcess } from './service-process';
-import { testInfra, uniquePrefix } from './infra';
+import { testInfra, testLogger, uniquePrefix } from './infra';
 
 export const SERVICE_NAMES = ['gateway', 'workflow-config', 'event-ingest', 'matcher', 'delivery', 'projection'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -71,6 +73,14 @@ export class TestPlatform {
     const service = this.services.get(name);
     if (!service) throw new Error(`${name} is not part of this platform`);
     return service;
+  }
+
+  /** A connected Kafka connection on this platform's prefix, with `topics` created: for a test to publish and inspect. */
+  async kafka(clientId: string, topics: readonly TopicSpec[]): Promise<KafkaConnection> {
+    const kafka = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId, topicPrefix: this.prefix, logger: testLogger() });
+    await kafka.connect();
+    await kafka.ensureTopics(topics);
+    return kafka;
   }
 
   async stop(): Promise<void> {
