@@ -29,7 +29,9 @@ ensure_infrastructure() {
   : "${DATABASE_URL:?infra.sh did not report DATABASE_URL}"
 }
 
-# Compiles apps and libs to dist/ with swc (path aliases rewritten).
+# Compiles apps and libs to dist/ with swc (path aliases rewritten), with
+# the configuration tools/swc-options.js assembles.
 build_all() {
-  (cd "$ROOT" && rm -rf dist && npx --no-install swc apps libs -d dist --copy-files --quiet)
+  (cd "$ROOT" && rm -rf dist && mkdir -p tmp && node tools/swc-options.js > tmp/swcrc.json \
+    && npx --no-install swc apps libs -d dist --config-file tmp/swcrc.json --copy-files --quiet)
 }
