@@ -79,8 +79,8 @@ export class DeadLetterReplay {
       byTopic.set(target.topic, messages);
     }
     for (const [topic, messages] of byTopic) {
-      // Publishing needs only the name; key and partitions are the topic's own.
-      await this.connection.publisher.publishEncoded({ name: topic, key: 'the original key', partitions: 0 }, messages);
+      // Publishing needs only the name; the letters keep their original keys.
+      await this.connection.publisher.publishEncoded({ name: topic, partitions: 0 }, messages);
       result.replayed += messages.length;
     }
     return result;
