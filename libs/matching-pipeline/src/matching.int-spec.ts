@@ -199,9 +199,13 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
 
     // A request whose tenant is not its event's is refused, not matched in either tenant.
     const crossed = { ...request({ ...live[0].event, subject_id: 'pay_crossed' }), tenant_id: 'ten_other' };
-    await kafka.publisher.publish(Topics.reflowRequests, [{ value: crossed }]);
+    // Laid out as no JSON.stringify would: the dead letter must carry these bytes, not a re-encoding.
+    const original = JSON.stringify(crossed, null, 2);
+    await kafka.publisher.publishEncoded(Topics.reflowRequests, [{ key: 'pay_crossed', value: original }]);
     await waitFor(() => matcherRejected.messages.find((m) => m.key === 'pay_crossed'), { what: 'the refused reflow' });
-    expect(matcherRejected.messages.find((m) => m.key === 'pay_crossed')?.headers[DeadLetterHeaders.reason]).toMatch(/is not the event's tenant/);
+    const letter = matcherRejected.messages.find((m) => m.key === 'pay_crossed');
+    expect(letter?.headers[DeadLetterHeaders.reason]).toMatch(/is not the event's tenant/);
+    expect(String(letter?.value)).toBe(original);
     expect(jobsFor('pay_crossed')).toEqual([]);
   });
 
