@@ -5,7 +5,7 @@
 // Runs in its own process, started by the orchestrator with:
 //   KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, BARE_GROUP_ID, BARE_TARGET_URL, BARE_CONNECTIONS
 import { Pool } from 'undici';
-import { Topics } from '@hookstream/contracts';
+import { rejectedMessagesTopic, Topics } from '@hookstream/contracts';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '@hookstream/messaging';
 
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     clientId: 'bench-bare',
     topicPrefix: env('KAFKA_TOPIC_PREFIX'),
     logger: createLogger({ service: 'bench-bare', level: 'warn' }),
+    deadLetter: rejectedMessagesTopic('bench-bare'),
   });
   await kafka.connect();
   await kafka.ensureTopics([Topics.producerEvents]);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Topics } from '@hookstream/contracts';
+import { rejectedMessagesTopic, Topics } from '@hookstream/contracts';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '@hookstream/messaging';
 import { SERVICE_NAMES, ServiceName, testInfra } from '@hookstream/testing';
@@ -116,7 +116,7 @@ async function main(): Promise<number> {
       try {
         await platform.start();
         ctx.platform = platform;
-        ctx.kafka = new KafkaConnection({ brokers: infraEnv.kafkaBrokers, clientId: 'bench', topicPrefix: platform.prefix, logger: createLogger({ service: 'bench', level: 'warn' }) });
+        ctx.kafka = new KafkaConnection({ brokers: infraEnv.kafkaBrokers, clientId: 'bench', topicPrefix: platform.prefix, logger: createLogger({ service: 'bench', level: 'warn' }), deadLetter: rejectedMessagesTopic('bench') });
         await ctx.kafka.connect();
         await ctx.kafka.ensureTopics([Topics.producerEvents, Topics.workflowConfig]);
         ctx.producer = new EventProducer(ctx.kafka, id);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Topics, WorkflowState } from '@hookstream/contracts';
+import { Topics } from '@hookstream/contracts';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '@hookstream/messaging';
 import { uniquePrefix } from '@hookstream/testing';
@@ -61,7 +61,7 @@ export async function bareLimit(ctx: BenchContext, infra: Infra): Promise<void> 
     const bare = new BenchChild({
       name: 'bare-pipeline',
       args: ['-r', path.join(infra.root, 'tools/ts-register.js'), path.join(infra.root, 'bench/src/bare-pipeline.ts')],
-      env: { ...(process.env as Record<string, string>), KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix, BARE_GROUP_ID: `${prefix}bare`, BARE_TARGET_URL: target },
+      env: { ...(process.env as Record<string, string>), KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix, BARE_GROUP_ID: 'bare', BARE_TARGET_URL: target },
       cwd: infra.root,
       logFile: path.join(infra.runDir, 'bare-pipeline.log'),
     });
@@ -96,7 +96,7 @@ async function prepareThroughputWorkflows(ctx: BenchContext): Promise<void> {
   if (throughputState.ready) return;
   const { platform, kafka } = requirePlatform(ctx);
   const filler = fillerWorkflows(9, 0);
-  await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })));
+  await publishConfig(platform, kafka, filler.map((w) => ({ value: w })));
   throughputState.fillerIds = filler.map((w) => w.id);
   await createWorkflows(platform, [{ name: 'bench throughput', type: 'payment_approved', url: ctx.receiver.url('/s2') }]);
   throughputState.ready = true;
@@ -161,7 +161,7 @@ export async function matcherScaling(ctx: BenchContext): Promise<void> {
           const filler = fillerWorkflows(level - have, have);
           const started = Date.now();
           ctx.log(r.id, `publishing ${fmt(filler.length)} workflows to the config topic (index to ${fmt(level)})`);
-          await publishConfig(platform, kafka, filler.map((w) => ({ key: w.id, value: w })), (done) => {
+          await publishConfig(platform, kafka, filler.map((w) => ({ value: w })), (done) => {
             if (done % 20_000 === 0) ctx.log(r.id, `  ${fmt(done)} published (${fmt(ratePerSecond(done, Date.now() - started))}/s)`);
           });
           throughputState.fillerIds.push(...filler.map((w) => w.id));
@@ -175,7 +175,7 @@ export async function matcherScaling(ctx: BenchContext): Promise<void> {
       }
     } finally {
       // Later scenarios run against the small index again.
-      const tombstones: { key: string; value: WorkflowState | null }[] = throughputState.fillerIds.map((id) => ({ key: id, value: null }));
+      const tombstones = throughputState.fillerIds.map((id) => ({ tombstone: id }));
       ctx.log(r.id, `deleting ${fmt(tombstones.length)} filler workflows (tombstones)`);
       await publishConfig(platform, kafka, tombstones);
       throughputState.fillerIds = [];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Contracts, newId, WorkflowState } from '@hookstream/contracts';
-import type { KafkaConnection } from '@hookstream/messaging';
+import { newId, Topics, WorkflowState } from '@hookstream/contracts';
+import type { KafkaConnection, OutgoingMessage } from '@hookstream/messaging';
 import { BENCH_TENANT, BenchPlatform } from './bench-platform';
 import { sleep } from './stats';
 
@@ -94,16 +94,16 @@ export function fillerWorkflows(count: number, offset: number): WorkflowState[] 
   });
 }
 
-/** Publishes workflow states (or tombstones, value null) and waits until the matcher has applied them. */
+/** Publishes workflow states (or tombstones) and waits until the matcher has applied them. */
 export async function publishConfig(
   platform: BenchPlatform,
   kafka: KafkaConnection,
-  changes: { key: string; value: WorkflowState | null }[],
+  changes: OutgoingMessage<WorkflowState>[],
   onProgress?: (done: number) => void,
 ): Promise<void> {
   const before = await configChangesApplied(platform);
   for (let i = 0; i < changes.length; i += 2000) {
-    await kafka.publisher.publish(Contracts.workflowConfig, changes.slice(i, i + 2000));
+    await kafka.publisher.publish(Topics.workflowConfig, changes.slice(i, i + 2000));
     onProgress?.(Math.min(changes.length, i + 2000));
   }
   await waitForMatcher(platform, before + changes.length, `${changes.length} config change(s)`);

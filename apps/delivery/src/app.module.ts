@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@hookstream/contracts';
 import { DELIVERY_TOPICS, DeliveryPipelineModule } from '@hookstream/delivery-pipeline';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
@@ -12,7 +13,7 @@ export class DeliveryModule {
       module: DeliveryModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'delivery', logger }),
-        MessagingModule.forService(config, 'delivery', DELIVERY_TOPICS),
+        MessagingModule.forService(config, { service: 'delivery', topics: DELIVERY_TOPICS, deadLetter: Topics.deliveryRejected }),
         DeliveryPipelineModule.forRoot(deliverySettings(config)),
       ],
     };

@@ -48,7 +48,7 @@ export const loadDeliveryConfig = (): DeliveryConfig => loadConfigOrExit(Deliver
 
 export function deliverySettings(config: DeliveryConfig): DeliverySettings {
   return {
-    groupId: `${config.KAFKA_TOPIC_PREFIX}${config.DELIVERY_GROUP_ID}`,
+    groupId: config.DELIVERY_GROUP_ID,
     timeScale: config.RETRY_TIME_SCALE,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     allowedHosts: config.DELIVERY_ALLOWED_HOSTS,

@@ -14,7 +14,7 @@ export class EventIngestModule {
       module: EventIngestModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
-        MessagingModule.forService(config, 'event-ingest', [Topics.producerEvents, Topics.ingestDeadLetter, Topics.events]),
+        MessagingModule.forService(config, { service: 'event-ingest', topics: [Topics.producerEvents, Topics.events], deadLetter: Topics.ingestRejected }),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}event_ingest`,

@@ -52,7 +52,7 @@ export const loadEventIngestConfig = (): EventIngestConfig => loadConfigOrExit(E
 
 export function ingestSettings(config: EventIngestConfig): IngestSettings {
   return {
-    inboundTopics: config.INGEST_TOPICS.map((name): TopicSpec => ({ name, key: 'subject id', partitions: Topics.producerEvents.partitions })),
+    inboundTopics: config.INGEST_TOPICS.map((name): TopicSpec => ({ ...Topics.producerEvents, name })),
     defaultTenantId: config.INGEST_DEFAULT_TENANT,
     dedupWindowHours: config.INGEST_DEDUP_WINDOW_HOURS,
     httpBatchLimit: config.INGEST_HTTP_BATCH_LIMIT,
@@ -60,7 +60,7 @@ export function ingestSettings(config: EventIngestConfig): IngestSettings {
     maxDepth: config.INGEST_MAX_DEPTH,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL.replace(/\/+$/, ''),
     catalogRefreshMs: config.INGEST_CATALOG_REFRESH_MS,
-    groupId: `${config.KAFKA_TOPIC_PREFIX}${config.INGEST_GROUP_ID}`,
+    groupId: config.INGEST_GROUP_ID,
     cloudEventSources: config.INGEST_CLOUDEVENT_SOURCES,
   };
 }

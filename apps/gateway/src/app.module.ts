@@ -16,7 +16,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'gateway', logger }),
-        MessagingModule.forService(config, 'gateway', [Topics.reflowRequests]),
+        MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}gateway`,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { Contracts, Topics, WorkflowState } from '@hookstream/contracts';
+import { Topics, WorkflowState } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { TestPlatform, testInfra, testLogger, TopicRecorder, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
 
@@ -267,7 +267,7 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     const action = (await internalState(id)).actions[0];
     const gone = { tenant_id: platform.tenantId, workflow_id: id, action_id: action.id, url: action.url, reason: 'receiver answered 410 Gone', disabled_at: '2026-11-22T10:00:00.000Z' };
     // A notice about a URL the action no longer has changes nothing.
-    await kafka.publisher.publish(Contracts.endpointDisabled, [{ key: id, value: { ...gone, url: 'https://example.com/old' } }, { key: id, value: gone }]);
+    await kafka.publisher.publish(Topics.endpointDisabled, [{ value: { ...gone, url: 'https://example.com/old' } }, { value: gone }]);
 
     await waitFor(async () => (await platform.api('GET', `/workflows/${id}`)).body.actions[0].disabled_at !== null, { timeoutMs: 20_000, what: 'the action disabled' });
     expect((await platform.api('GET', `/workflows/${id}`)).body.actions[0]).toMatchObject({ disabled_at: gone.disabled_at, disabled_reason: gone.reason });

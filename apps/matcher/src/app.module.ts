@@ -13,8 +13,8 @@ export class MatcherModule {
       module: MatcherModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'matcher', logger }),
-        MessagingModule.forService(config, 'matcher', [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter]),
-        MatchingPipelineModule.forRoot({ groupId: `${config.KAFKA_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
+        MessagingModule.forService(config, { service: 'matcher', topics: [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs], deadLetter: Topics.matcherRejected }),
+        MatchingPipelineModule.forRoot({ groupId: config.MATCHER_GROUP_ID, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
       ],
     };
   }

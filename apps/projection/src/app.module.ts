@@ -14,7 +14,7 @@ export class ProjectionModule {
       module: ProjectionModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'projection', logger }),
-        MessagingModule.forService(config, 'projection', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]),
+        MessagingModule.forService(config, { service: 'projection', topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests], deadLetter: Topics.projectionRejected }),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations }),
         ProjectionStoreModule.forRoot(projectionSettings(config)),
       ],

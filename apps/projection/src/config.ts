@@ -18,7 +18,7 @@ export const loadProjectionConfig = (): ProjectionConfig => loadConfigOrExit(Pro
 
 export function projectionSettings(config: ProjectionConfig): ProjectionSettings {
   return {
-    groupId: `${config.KAFKA_TOPIC_PREFIX}${config.PROJECTION_GROUP_ID}`,
+    groupId: config.PROJECTION_GROUP_ID,
     retentionDays: config.PROJECTION_RETENTION_DAYS,
     purgeEveryMs: config.PROJECTION_PURGE_EVERY_MINUTES * 60_000,
     purgeBatchSize: config.PROJECTION_PURGE_BATCH_SIZE,

@@ -14,7 +14,7 @@ export class WorkflowConfigModule {
       module: WorkflowConfigModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
-        MessagingModule.forService(config, 'workflow-config', [Topics.workflowConfig, Topics.endpointDisabled, Topics.configDeadLetter]),
+        MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}workflow_config`,
@@ -26,8 +26,7 @@ export class WorkflowConfigModule {
           relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
           relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,
           limits: workflowLimitsOf(config),
-          // A side-by-side deployment (or test run) on the same cluster gets its own group.
-          groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONFIG_GROUP_ID}`,
+          groupId: config.CONFIG_GROUP_ID,
         }),
       ],
     };

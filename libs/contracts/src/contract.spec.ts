@@ -1,4 +1,5 @@
-import { Contracts, decodeMessage } from './contract';
+import { decodeMessage } from './contract';
+import { Topics } from './topics';
 import { deterministicId, idPattern, isId, newId } from './ids';
 
 describe('ids', () => {
@@ -18,17 +19,17 @@ describe('ids', () => {
 
 describe('decodeMessage', () => {
   it('says why bytes are not JSON', () => {
-    const r = decodeMessage(Contracts.events, Buffer.from('{nope'));
+    const r = decodeMessage(Topics.events, Buffer.from('{nope'));
     expect(r).toEqual({ ok: false, reason: expect.stringContaining('invalid JSON') });
   });
 
   it('names the fields that break the schema', () => {
-    const r = decodeMessage(Contracts.events, Buffer.from(JSON.stringify({ id: 'evt_x' })));
+    const r = decodeMessage(Topics.events, Buffer.from(JSON.stringify({ id: 'evt_x' })));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/id: must be a evt_ id/);
   });
 
   it('reads a null value of the compacted config topic as a tombstone', () => {
-    expect(decodeMessage(Contracts.workflowConfig, null)).toEqual({ ok: true, value: null });
+    expect(decodeMessage(Topics.workflowConfig, null)).toEqual({ ok: true, value: null });
   });
 });

@@ -12,7 +12,7 @@
 //   steady-with-hole the same stream, plus jobs for a black-holed receiver (10 s
 //                    timeouts) on the SAME action, hence the same partition
 import { randomBytes } from 'node:crypto';
-import { Contracts, DeliveryJob, DeliveryOutcome, deterministicId, newId, Topics } from '@hookstream/contracts';
+import { DeliveryJob, DeliveryOutcome, deterministicId, newId, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { HttpReceiver, testInfra, testLogger, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
@@ -67,7 +67,7 @@ class Bench {
 
   async publish(jobs: DeliveryJob[]): Promise<void> {
     for (let i = 0; i < jobs.length; i += 500) {
-      await this.producer.publisher.publish(Contracts.deliveryJobs, jobs.slice(i, i + 500).map((j) => ({ key: j.action.id, value: j })));
+      await this.producer.publisher.publish(Topics.deliveryJobs, jobs.slice(i, i + 500).map((j) => ({ value: j })));
     }
   }
 

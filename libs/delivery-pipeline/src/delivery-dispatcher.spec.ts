@@ -1,4 +1,4 @@
-import { Contracts, DelayTiers, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, Topics } from '@hookstream/contracts';
+import { DelayTiers, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, Topics } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildOutcome, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
 import { createLogger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
@@ -19,9 +19,8 @@ interface Published {
 
 function fakePublisher(into: Published[]): MessagePublisher {
   return {
-    publishMany: async (batches: { contract: { topic: { name: string } }; messages: { key: string; value: unknown; headers?: Record<string, string> }[] }[]) => {
-      // Serialised as the publisher would, so what cannot be is found here too.
-      for (const b of batches) for (const m of b.messages) into.push({ topic: b.contract.topic.name, ...m, value: JSON.parse(JSON.stringify(m.value)) });
+    publishEncodedMany: async (batches: { topic: { name: string }; messages: { key: string; value: string; headers?: Record<string, string> }[] }[]) => {
+      for (const b of batches) for (const m of b.messages) into.push({ topic: b.topic.name, ...m, value: JSON.parse(m.value) });
     },
   } as unknown as MessagePublisher;
 }
@@ -45,7 +44,7 @@ function record(job: DeliveryJob, result: AttemptResult): AttemptRecord {
 
 const ok = (): AttemptResult => ({ kind: 'response', status: 200, body: null, receivedAt: new Date() });
 const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
-const outcomesIn = (published: Published[]) => published.filter((p) => p.topic === Contracts.deliveryOutcomes.topic.name).map((p) => p.key);
+const outcomesIn = (published: Published[]) => published.filter((p) => p.topic === Topics.deliveryOutcomes.name).map((p) => p.key);
 const deferredIn = (published: Published[]) => published.filter((p) => p.headers?.[TierHeaders.reason] === 'deferred').map((p) => p.value as DeliveryJob);
 
 describe('DeliveryDispatcher', () => {
@@ -203,7 +202,7 @@ describe('DeliveryDispatcher', () => {
 
   it('lets the safety copy redo the attempt when its outcome could not be published', async () => {
     let finish!: () => void;
-    const failing = { publishMany: async () => Promise.reject(new Error('broker down')) } as unknown as MessagePublisher;
+    const failing = { publishEncodedMany: async () => Promise.reject(new Error('broker down')) } as unknown as MessagePublisher;
     const { dispatcher, ledger } = setup(() => new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))), { patienceMs: 20, publisher: failing });
     const job = deliveryJob({ url: 'http://slow.test/' });
     const { durable } = await dispatcher.dispatch([job]);
@@ -244,7 +243,7 @@ describe('DeliveryDispatcher', () => {
     const next = deliveryJob({ url: 'http://hole.test/' });
     const published = await run([next]);
     expect(attempted).toContain(next.invocation_id);
-    expect(published.find((p) => p.topic === Contracts.deliveryOutcomes.topic.name)?.value).toMatchObject({ error_kind: 'circuit_open', attempt: 1, final: false });
+    expect(published.find((p) => p.topic === Topics.deliveryOutcomes.name)?.value).toMatchObject({ error_kind: 'circuit_open', attempt: 1, final: false });
   });
 
   it("gives a handed-off attempt's share of the total back, so hung endpoints cannot starve healthy ones", async () => {
@@ -261,13 +260,13 @@ describe('DeliveryDispatcher', () => {
     const { run } = setup(async () => ok());
     const later = deliveryJob({ url: 'http://ok.test/', dueAt: new Date(Date.now() + 60_000) });
     const outbox = new Outbox();
-    outbox.add(Contracts.deliveryOutcomes, { key: 'marker', value: buildOutcome(record(later, ok())) });
+    outbox.add(Topics.deliveryOutcomes, buildOutcome(record(later, ok())));
     const published = await run([], outbox);
-    expect(published.map((p) => p.key)).toEqual(['marker']);
+    expect(published.map((p) => p.key)).toEqual([later.event.id]);
   });
 
   describe('one job that cannot be followed up fails alone', () => {
-    const deadLettersIn = (published: Published[]) => published.filter((p) => p.topic === Topics.deliveryDeadLetter.name).map((p) => p.value as DeliveryDeadLetter);
+    const deadLettersIn = (published: Published[]) => published.filter((p) => p.topic === Topics.deliveryExhausted.name).map((p) => p.value as DeliveryDeadLetter);
     const failed = (job: DeliveryJob): AttemptResult => ({ kind: 'response', status: job.target_url.includes('fail') ? 500 : 200, body: null, receivedAt: new Date() });
 
     it('dead-letters a job whose next attempt is due at no date, with an outcome saying why, and publishes the others', async () => {
@@ -283,7 +282,7 @@ describe('DeliveryDispatcher', () => {
       expect(outcomesIn(published).sort()).toEqual([others[0].event.id, poison.event.id, others[1].event.id].sort());
       const [dead] = deadLettersIn(published);
       expect(dead).toMatchObject({ job: { invocation_id: poison.invocation_id }, reason: expect.stringMatching(/^follow-up could not be built: RangeError/) });
-      const outcome = published.find((p) => p.topic === Contracts.deliveryOutcomes.topic.name && p.key === poison.event.id)?.value as DeliveryOutcome;
+      const outcome = published.find((p) => p.topic === Topics.deliveryOutcomes.name && p.key === poison.event.id)?.value as DeliveryOutcome;
       expect(outcome).toMatchObject({ final: true, succeeded: false, next_attempt_at: null, error_message: dead.reason });
       expect(published.filter((p) => p.topic.startsWith('delivery.retry.'))).toEqual([]);
     });

@@ -1,4 +1,4 @@
-import { Contracts, DeliveryJob } from '@hookstream/contracts';
+import { DeliveryJob, Topics } from '@hookstream/contracts';
 import type { AttemptRecord } from '@hookstream/delivery-domain';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
@@ -234,10 +234,7 @@ export class DeliveryDispatcher {
           const nowMs = this.clock.now();
           addFollowUps(outbox, record, nowMs);
           // With its outcome: any instance reading the copy after a restart knows to drop it.
-          outbox.add(Contracts.deliveryHandoffs, {
-            key,
-            value: { invocation_id: t.job.invocation_id, attempt: t.job.attempt, settled_at: new Date(nowMs).toISOString() },
-          });
+          outbox.add(Topics.deliveryHandoffs, { invocation_id: t.job.invocation_id, attempt: t.job.attempt, settled_at: new Date(nowMs).toISOString() });
         },
         record,
       );

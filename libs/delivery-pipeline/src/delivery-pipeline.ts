@@ -1,7 +1,7 @@
 import { DelayTiers, Topics, TopicSpec } from '@hookstream/contracts';
 import { BreakerRegistry, EgressPolicy, WebhookClient } from '@hookstream/delivery-http';
 import type { Logger } from '@hookstream/logging';
-import type { KafkaConnection } from '@hookstream/messaging';
+import type { ConsumerHost, KafkaConnection } from '@hookstream/messaging';
 import type { Metrics } from '@hookstream/service-runtime';
 import { AttemptExecutor } from './attempt-executor';
 import { DeliveryDispatcher, DeliveryObserver } from './delivery-dispatcher';
@@ -16,9 +16,8 @@ import { SettledHandoffsReader } from './settled-handoffs.reader';
 export const DELIVERY_TOPICS: readonly TopicSpec[] = [
   Topics.deliveryJobs,
   Topics.deliveryOutcomes,
-  Topics.deliveryDeadLetter,
+  Topics.deliveryExhausted,
   Topics.endpointDisabled,
-  Topics.deliveryRejected,
   Topics.deliveryHandoffs,
   ...DelayTiers,
 ];
@@ -35,13 +34,11 @@ export class DeliveryPipeline {
   private readonly breakers: BreakerRegistry;
   private readonly client: WebhookClient;
   private readonly delivery: DeliveryDispatcher;
-  private readonly jobs: JobConsumer;
-  private readonly tiers: RetryTierConsumer;
   private readonly settledHandoffs: SettledHandoffsReader;
-  private startFailure: Error | undefined;
 
   constructor(
     connection: KafkaConnection,
+    private readonly host: ConsumerHost,
     settings: DeliverySettings,
     private readonly logger: Logger,
     metrics?: Metrics,
@@ -63,37 +60,17 @@ export class DeliveryPipeline {
     // Room for every slot's worth of jobs several times over, so endpoints with free slots are never starved of work.
     this.delivery = new DeliveryDispatcher(executor, gate, ledger, connection.publisher, logger, { patienceMs: settings.batchPatienceMs, maxPending: settings.concurrency * 4 }, observe);
     const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs, fetchBytesPerPartition: settings.fetchBytesPerPartition };
-    this.jobs = new JobConsumer(connection, this.delivery, { ...lane, groupId: settings.groupId });
-    this.tiers = new RetryTierConsumer(connection, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());
-    this.settledHandoffs = new SettledHandoffsReader(connection, ledger, settings.groupId, settings.sessionTimeoutMs);
+    new JobConsumer(host, this.delivery, { ...lane, groupId: settings.groupId });
+    new RetryTierConsumer(connection, host, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());
+    this.settledHandoffs = new SettledHandoffsReader(connection, host, ledger, settings.groupId, settings.sessionTimeoutMs);
   }
 
-  async start(): Promise<void> {
-    try {
-      await Promise.all([this.jobs.consumer.start(), this.tiers.consumer.start(), this.settledHandoffs.start()]);
-    } catch (err) {
-      this.startFailure = err as Error;
-      throw err;
-    }
-  }
-
-  /** Ready once both lanes and the settled-handoffs reader have joined their groups and none crashed for good. */
-  async check(): Promise<void> {
-    if (this.startFailure) throw this.startFailure;
-    const consumers = [this.jobs.consumer, this.tiers.consumer, this.settledHandoffs.consumer];
-    for (const consumer of consumers) {
-      const error = consumer.healthError();
-      if (error) throw error;
-    }
-    await Promise.all(consumers.map((c) => c.whenJoined()));
-  }
-
-  /** Stop taking work, let handed-off attempts publish, then release the client and breakers. */
+  /** Stop taking work (the host stops the consumers, once), let handed-off attempts publish, then release the client and breakers. */
   async stop(): Promise<void> {
-    await Promise.allSettled([this.jobs.consumer.stop(), this.tiers.consumer.stop()]);
+    await this.host.stop();
     if (this.delivery.inBackground > 0) this.logger.info({ attempts: this.delivery.inBackground }, 'waiting for handed-off attempts');
     await this.delivery.drain(SHUTDOWN_DRAIN_MS);
-    await this.settledHandoffs.stop();
+    this.settledHandoffs.stop();
     this.breakers.shutdown();
     await this.client.close();
   }

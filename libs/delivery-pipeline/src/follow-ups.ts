@@ -1,4 +1,4 @@
-import { Contracts, DelayTiers, DelayTierSpec, DeliveryJob, MessageContract, storableText, Topics } from '@hookstream/contracts';
+import { DelayTiers, DelayTierSpec, DeliveryJob, storableText, Topics } from '@hookstream/contracts';
 import { AttemptRecord, buildOutcome, jobIdentity, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
 import { DeadLetterHeaders } from '@hookstream/messaging';
 import { TierHeaders } from './delivery-settings';
@@ -6,19 +6,12 @@ import { Outbox } from './outbox';
 
 export type TierReason = 'retry' | 'handoff' | 'deferred' | 'scheduled';
 
-/** Each delay tier carries DeliveryJob values. */
-export const tierContracts: ReadonlyMap<string, MessageContract<typeof DeliveryJob> & { topic: DelayTierSpec }> = new Map(
-  DelayTiers.map((tier) => [tier.name, { topic: tier, schema: DeliveryJob }]),
-);
-
 /** Queues a job on the tier that fits the time left until it is due. */
 export function enqueueDelayed(outbox: Outbox, job: DeliveryJob, nowMs: number, reason: TierReason, headers: Record<string, string> = {}): DelayTierSpec {
   const dueMs = job.due_at ? Date.parse(job.due_at) : nowMs;
   if (!Number.isFinite(dueMs)) throw new RangeError(`due_at '${job.due_at}' is no date`);
   const tier = tierFor(DelayTiers, dueMs - nowMs);
-  const contract = tierContracts.get(tier.name);
-  if (!contract) throw new Error(`no contract for tier ${tier.name}`);
-  outbox.add(contract, { key: job.action.id, value: job, headers: { ...headers, [TierHeaders.reason]: reason } });
+  outbox.add(tier, job, { ...headers, [TierHeaders.reason]: reason });
   return tier;
 }
 
@@ -29,19 +22,16 @@ export function enqueueDelayed(outbox: Outbox, job: DeliveryJob, nowMs: number, 
  */
 export function addFollowUps(outbox: Outbox, record: AttemptRecord, nowMs: number): void {
   const { job, next } = record;
-  outbox.add(Contracts.deliveryOutcomes, { key: job.event.id, value: buildOutcome(record) });
+  outbox.add(Topics.deliveryOutcomes, buildOutcome(record));
   if (next.kind === 'retry') {
     enqueueDelayed(outbox, nextAttemptJob(job, next), nowMs, 'retry');
     return;
   }
   if (next.kind !== 'give_up') return;
   const at = new Date(nowMs).toISOString();
-  outbox.add(Contracts.deliveryDeadLetter, { key: job.action.id, value: { job, reason: next.reason, dead_lettered_at: at } });
+  outbox.add(Topics.deliveryExhausted, { job, reason: next.reason, dead_lettered_at: at });
   if (next.disableEndpoint) {
-    outbox.add(Contracts.endpointDisabled, {
-      key: job.workflow_id,
-      value: { tenant_id: job.tenant_id, workflow_id: job.workflow_id, action_id: job.action.id, url: job.target_url, reason: next.reason, disabled_at: at },
-    });
+    outbox.add(Topics.endpointDisabled, { tenant_id: job.tenant_id, workflow_id: job.workflow_id, action_id: job.action.id, url: job.target_url, reason: next.reason, disabled_at: at });
   }
 }
 
@@ -80,17 +70,14 @@ export function addDeadEnd(outbox: Outbox, job: DeliveryJob, reason: string, now
   if (record) {
     const outcome = new Outbox();
     try {
-      outcome.add(Contracts.deliveryOutcomes, {
-        key: job.event.id,
-        value: { ...buildOutcome({ ...record, next: { kind: 'give_up', reason: why, disableEndpoint: false } }), error_message: why },
-      });
+      outcome.add(Topics.deliveryOutcomes, { ...buildOutcome({ ...record, next: { kind: 'give_up', reason: why, disableEndpoint: false } }), error_message: why });
       outbox.absorb(outcome);
     } catch {
       // The dead letter below still says why.
     }
   }
   try {
-    outbox.add(Contracts.deliveryDeadLetter, { key: job.action.id, value: { job, reason: why, dead_lettered_at: at } });
+    outbox.add(Topics.deliveryExhausted, { job, reason: why, dead_lettered_at: at });
   } catch (err) {
     const summary = { ...jobIdentity(job), reason: why };
     const detail = `${why}; the job itself could not be dead-lettered: ${err instanceof Error ? err.message : String(err)}`;

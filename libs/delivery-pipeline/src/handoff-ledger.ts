@@ -1,3 +1,4 @@
+import { settledHandoffKey } from '@hookstream/contracts';
 import { Clock, systemClock } from './clock';
 
 export type HandoffState = 'in_flight' | 'settled';
@@ -23,7 +24,7 @@ export class HandoffLedger {
   ) {}
 
   static key(invocationId: string, attempt: number): string {
-    return `${invocationId}#${attempt}`;
+    return settledHandoffKey(invocationId, attempt);
   }
 
   /** How long what the ledger knows matters: past it, no safety copy can still be waiting. */

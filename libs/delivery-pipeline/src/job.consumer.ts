@@ -1,5 +1,5 @@
-import { Contracts, DeliveryJob, Topics } from '@hookstream/contracts';
-import { BatchConsumer, BatchScope, ConsumedMessage, FetchPacing, KafkaConnection } from '@hookstream/messaging';
+import { decodeMessage, DeliveryJob, Topics } from '@hookstream/contracts';
+import { BatchConsumer, BatchScope, ConsumedMessage, ConsumerHost, FetchPacing } from '@hookstream/messaging';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { addForJob, enqueueDelayed } from './follow-ups';
 import { Outbox } from './outbox';
@@ -21,15 +21,14 @@ export class JobConsumer {
   readonly consumer: BatchConsumer<DeliveryJob>;
 
   constructor(
-    connection: KafkaConnection,
+    host: ConsumerHost,
     private readonly dispatcher: DeliveryDispatcher,
     options: LaneOptions,
   ) {
-    this.consumer = connection.consumer<DeliveryJob>({
+    this.consumer = host.add<DeliveryJob>({
       groupId: options.groupId,
       topics: [Topics.deliveryJobs],
-      contract: Contracts.deliveryJobs,
-      deadLetter: Topics.deliveryRejected,
+      decode: (m) => decodeMessage(Topics.deliveryJobs, m.value),
       fromBeginning: true,
       partitionsConsumedConcurrently: options.partitionsConcurrency,
       sessionTimeoutMs: options.sessionTimeoutMs,

@@ -1,9 +1,9 @@
-import { DelayTiers, DelayTierSpec, DeliveryJob, Topics } from '@hookstream/contracts';
+import { decodeMessage, DelayTiers, DelayTierSpec, DeliveryJob } from '@hookstream/contracts';
 import { decideTierMessage } from '@hookstream/delivery-domain';
-import type { BatchConsumer, BatchScope, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
+import type { BatchConsumer, BatchScope, ConsumedMessage, ConsumerHost, KafkaConnection } from '@hookstream/messaging';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { TierHeaders } from './delivery-settings';
-import { addForJob, enqueueDelayed, TierReason, tierContracts } from './follow-ups';
+import { addForJob, enqueueDelayed, TierReason } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import type { LaneOptions } from './job.consumer';
 import { Outbox } from './outbox';
@@ -26,18 +26,20 @@ export class RetryTierConsumer {
 
   constructor(
     connection: KafkaConnection,
+    host: ConsumerHost,
     private readonly dispatcher: DeliveryDispatcher,
     private readonly ledger: HandoffLedger,
     options: LaneOptions,
     private readonly onSettledCopyDropped: () => void = () => undefined,
   ) {
     this.tiersByTopic = new Map(DelayTiers.map((tier) => [connection.topic(tier), tier]));
-    const [first] = tierContracts.values();
-    this.consumer = connection.consumer<DeliveryJob>({
+    this.consumer = host.add<DeliveryJob>({
       groupId: options.groupId,
       topics: DelayTiers,
-      contract: first,
-      deadLetter: Topics.deliveryRejected,
+      decode: (m) => {
+        const tier = this.tiersByTopic.get(m.topic);
+        return tier ? decodeMessage(tier, m.value) : { ok: false, reason: `not a delay tier: ${m.topic}` };
+      },
       fromBeginning: true,
       partitionsConsumedConcurrently: options.partitionsConcurrency,
       sessionTimeoutMs: options.sessionTimeoutMs,

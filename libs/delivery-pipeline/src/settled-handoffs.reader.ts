@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { Contracts, SettledHandoff, Topics } from '@hookstream/contracts';
-import type { BatchConsumer, BatchScope, ConsumedMessage, KafkaConnection } from '@hookstream/messaging';
+import { decodeMessage, SettledHandoff, Topics } from '@hookstream/contracts';
+import type { BatchConsumer, BatchScope, ConsumedMessage, ConsumerHost, KafkaConnection } from '@hookstream/messaging';
 import { Clock, systemClock } from './clock';
 import { HandoffLedger } from './handoff-ledger';
 
@@ -11,48 +10,46 @@ const CATCH_UP_LIMIT_MS = 15_000;
  * Reads every settled handoff into this instance's ledger, from the start of
  * the topic: each instance needs all of them (the copy may be in any tier
  * partition it owns, after any rebalance), so the group is this process's
- * own, and deleted when it stops. The ledger is caught up once the offsets
+ * own (the host deletes it when it stops). The ledger is caught up once the offsets
  * the topic had at start are read.
  */
 export class SettledHandoffsReader {
   readonly consumer: BatchConsumer<SettledHandoff>;
-  private readonly groupId: string;
   private readonly pending = new Map<number, bigint>();
   private catchUpLimit: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: KafkaConnection,
+    host: ConsumerHost,
     private readonly ledger: HandoffLedger,
     groupId: string,
     sessionTimeoutMs: number,
     private readonly clock: Clock = systemClock,
   ) {
-    this.groupId = `${groupId}.handoffs.${randomBytes(6).toString('hex')}`;
-    this.consumer = connection.consumer<SettledHandoff>({
-      groupId: this.groupId,
+    this.consumer = host.add<SettledHandoff>({
+      groupId: `${groupId}.handoffs`,
+      perInstance: true,
       topics: [Topics.deliveryHandoffs],
-      contract: Contracts.deliveryHandoffs,
-      deadLetter: Topics.deliveryRejected,
+      decode: (m) => decodeMessage(Topics.deliveryHandoffs, m.value),
       fromBeginning: true,
       sessionTimeoutMs,
+      beforeStart: () => this.findEnds(),
       handle: async (messages, scope) => this.read(messages, scope),
     });
   }
 
-  async start(): Promise<void> {
+  /** The offsets the topic has at start: the ledger is caught up once they are read. */
+  private async findEnds(): Promise<void> {
     const ends = await this.connection.latestOffsets(Topics.deliveryHandoffs);
     for (const [partition, end] of ends) if (BigInt(end) > 0n) this.pending.set(partition, BigInt(end));
     if (this.pending.size === 0) this.ledger.markCaughtUp();
     // Records past retention leave nothing to read up to; copies are not held longer than this for the reader.
     this.catchUpLimit = setTimeout(() => this.ledger.markCaughtUp(), CATCH_UP_LIMIT_MS);
     this.catchUpLimit.unref();
-    await this.consumer.start();
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     clearTimeout(this.catchUpLimit);
-    await this.consumer.stop();
-    await this.connection.deleteGroups([this.groupId]).catch(() => undefined);
   }
 
   private read(messages: ConsumedMessage<SettledHandoff>[], scope: BatchScope): void {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CanonicalEvent, Contracts, IdPrefix, newId, ReflowRequest, StoredEventPage, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, IdPrefix, newId, ReflowRequest, StoredEventPage, Topics, WorkflowState } from '@hookstream/contracts';
 import { ApiError, InternalHttpClient, InternalResponse, UpstreamError } from '@hookstream/gateway-auth';
 import { KafkaConnection } from '@hookstream/messaging';
 import { PROJECTION_CLIENT, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
@@ -86,8 +86,8 @@ export class EventReflowService {
       requested_at: requestedAt,
     }));
     await this.kafka.publisher.publish(
-      Contracts.reflowRequests,
-      requests.map((r) => ({ key: r.event.subject_id, value: r })),
+      Topics.reflowRequests,
+      requests.map((r) => ({ value: r })),
     );
     return requests.length;
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Contracts, newId } from '@hookstream/contracts';
+import { newId, Topics } from '@hookstream/contracts';
 import { AcceptedProducerEvent, planEmission, producerKeysOf, toCanonicalEvent } from '@hookstream/ingest-domain';
 import { KafkaConnection } from '@hookstream/messaging';
 import { Metrics } from '@hookstream/service-runtime';
@@ -56,8 +56,8 @@ export class EventIngestor {
     // One publish keeps the input order of each subject's events (the publisher splits what is too big for one request).
     await against('kafka', () =>
       this.kafka.publisher.publish(
-        Contracts.events,
-        plan.emit.map(({ event, eventId }) => ({ key: event.subjectId, value: toCanonicalEvent(event, eventId, now) })),
+        Topics.events,
+        plan.emit.map(({ event, eventId }) => ({ value: toCanonicalEvent(event, eventId, now) })),
       ),
     );
     await against('postgres', () => this.ledger.markPublished(plan.claimed));

@@ -45,9 +45,9 @@ describe('event-ingest refuses hostile producer events, over Kafka and HTTP, and
   }
 
   beforeAll(async () => {
-    kafka = await platform.kafka('hostile-test', [Topics.producerEvents, Topics.events, Topics.ingestDeadLetter]);
+    kafka = await platform.kafka('hostile-test', [Topics.producerEvents, Topics.events, Topics.ingestRejected]);
     events = await new TopicRecorder(platform.prefix, Topics.events).start();
-    rejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
+    rejected = await new TopicRecorder(platform.prefix, Topics.ingestRejected).start();
     await platform.start();
   }, 120_000);
 

@@ -4,7 +4,7 @@ import { TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
 const TENANT = 'ten_ingest';
 /** A second inbound topic, as a producer team that owns its own topic would configure it. */
-const PARTNER_TOPIC: TopicSpec = { name: 'partner.payments.v1', key: 'subject id', partitions: 2 };
+const PARTNER_TOPIC: TopicSpec = { name: 'partner.payments.v1', partitions: 2 };
 const MAX_EVENT_BYTES = 8192;
 
 describe('event-ingest against the real broker and Postgres', () => {
@@ -43,9 +43,9 @@ describe('event-ingest against the real broker and Postgres', () => {
   }
 
   beforeAll(async () => {
-    kafka = await platform.kafka('ingest-test', [Topics.producerEvents, PARTNER_TOPIC, Topics.events, Topics.ingestDeadLetter]);
+    kafka = await platform.kafka('ingest-test', [Topics.producerEvents, PARTNER_TOPIC, Topics.events, Topics.ingestRejected]);
     events = await new TopicRecorder(platform.prefix, Topics.events).start();
-    rejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
+    rejected = await new TopicRecorder(platform.prefix, Topics.ingestRejected).start();
     await platform.start();
   }, 120_000);
 

@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { CanonicalEvent, Contracts, ReflowRequest, Topics } from '@hookstream/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { CanonicalEvent, decodeMessage, ReflowRequest, Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { deliveryJobsFor, MatchOptions, SizedJob, sortBySize } from '@hookstream/matching-domain';
-import { BatchConsumer, FetchPacing, ConsumedMessage, deadLetterMessage, EncodedMessage, KafkaConnection } from '@hookstream/messaging';
-import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { BatchScope, ConsumedMessage, ConsumerHost, FetchPacing, KafkaConnection } from '@hookstream/messaging';
+import { Metrics, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
 import { WorkflowIndexLoader } from './workflow-index.loader';
 
@@ -12,6 +12,7 @@ interface MatchRequest {
   options: MatchOptions;
   /** Where it was read, for the dead letter of a job that cannot be published. */
   origin: ConsumedMessage<unknown>;
+  scope: BatchScope;
 }
 
 /**
@@ -27,18 +28,15 @@ const PUBLISH_ROUND_BYTES = 16 * 1024 * 1024;
  * only once the index has caught up, so no event meets a half-loaded index.
  */
 @Injectable()
-export class EventMatcherConsumer implements OnApplicationBootstrap {
-  private readonly consumers: BatchConsumer<unknown>[] = [];
-  private startError: Error | undefined;
-  private joined = false;
+export class EventMatcherConsumer {
   private readonly jobsCounter;
   private readonly oversizedCounter;
   private readonly matchSeconds;
 
   constructor(
     private readonly kafka: KafkaConnection,
+    host: ConsumerHost,
     private readonly loader: WorkflowIndexLoader,
-    private readonly readiness: ReadinessRegistry,
     @Inject(MATCHING_SETTINGS) private readonly settings: MatchingSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: Metrics,
@@ -46,67 +44,38 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
     this.jobsCounter = metrics.counter('matcher_jobs_total', 'Delivery jobs produced', ['kind']);
     this.oversizedCounter = metrics.counter('matcher_jobs_dead_lettered_total', 'Delivery jobs too large for one Kafka message, dead-lettered', ['kind']);
     this.matchSeconds = metrics.histogram('matcher_match_batch_seconds', 'Time to match one batch of events', [], [0.0001, 0.001, 0.01, 0.1, 1]);
-  }
-
-  onApplicationBootstrap(): void {
-    this.readiness.register('event-consumers', async () => {
-      const error = this.startError ?? this.consumers.map((c) => c.healthError()).find(Boolean);
-      if (error) throw error;
-      // Until then, events published now would be read by nobody, or from "latest" by a new group and lost.
-      if (!this.joined) throw new Error('event consumers have not joined their groups yet');
-    });
-    // Not awaited: Nest would otherwise hold the HTTP server (and readiness) until the index loads.
-    void this.loader.caughtUp
-      .then(() => this.startConsumers())
-      .catch((err: unknown) => {
-        this.startError = err instanceof Error ? err : new Error(String(err));
-        this.logger.error({ err }, 'event consumers failed to start');
-      });
-  }
-
-  private async startConsumers(): Promise<void> {
-    const live = this.kafka.consumer<CanonicalEvent>({
-      groupId: this.settings.groupId,
+    // Not before the index has caught up: no event may meet a half-loaded index.
+    const indexLoaded = () => loader.caughtUp;
+    host.add<CanonicalEvent>({
+      groupId: settings.groupId,
       topics: [Topics.events],
-      contract: Contracts.events,
-      deadLetter: Topics.matcherDeadLetter,
+      decode: (m) => decodeMessage(Topics.events, m.value),
+      beforeStart: indexLoaded,
       // Every partition of a fetch at once: their job publishes share one request.
       partitionsConsumedConcurrently: Topics.events.partitions,
       ...FetchPacing.pipelineStage,
-      handle: (messages) => this.publishJobs(messages.map((m) => ({ event: m.value, options: {}, origin: m })), 'live'),
+      handle: (messages, scope) => this.publishJobs(messages.map((m) => ({ event: m.value, options: {}, origin: m, scope })), 'live'),
     });
-    const reflow = this.kafka.consumer<ReflowRequest>({
-      groupId: `${this.settings.groupId}-reflow`,
+    host.add<ReflowRequest>({
+      groupId: `${settings.groupId}-reflow`,
       topics: [Topics.reflowRequests],
-      contract: Contracts.reflowRequests,
-      deadLetter: Topics.matcherDeadLetter,
-      handle: (messages) => this.reflow(messages),
+      decode: (m) => decodeMessage(Topics.reflowRequests, m.value),
+      beforeStart: indexLoaded,
+      handle: (messages, scope) => this.reflow(messages, scope),
     });
-    this.consumers.push(live as BatchConsumer<unknown>, reflow as BatchConsumer<unknown>);
-    await live.start();
-    await reflow.start();
-    await Promise.all([live.whenJoined(), reflow.whenJoined()]);
-    this.joined = true;
-    this.logger.info('event consumers joined their groups');
   }
 
   /**
    * Stored or synthetic (test) events matched again against the current
    * index, in the event's own tenant, optionally only for the workflows named.
    */
-  private async reflow(messages: ConsumedMessage<ReflowRequest>[]): Promise<void> {
+  private async reflow(messages: ConsumedMessage<ReflowRequest>[], scope: BatchScope): Promise<void> {
     const requests: MatchRequest[] = [];
-    const rejected: ReturnType<typeof deadLetterMessage>[] = [];
     for (const m of messages) {
       const { event, tenant_id, workflow_ids } = m.value;
-      if (tenant_id !== event.tenant_id) {
-        // Decoded values only: the original bytes are re-encoded (same JSON, known fields).
-        rejected.push(deadLetterMessage({ ...m, value: Buffer.from(JSON.stringify(m.value)) }, `tenant_id ${tenant_id} is not the event's tenant ${event.tenant_id}`));
-        continue;
-      }
-      requests.push({ event, options: { workflowIds: workflow_ids }, origin: m });
+      if (tenant_id !== event.tenant_id) scope.reject(m, `tenant_id ${tenant_id} is not the event's tenant ${event.tenant_id}`);
+      else requests.push({ event, options: { workflowIds: workflow_ids }, origin: m, scope });
     }
-    await this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, rejected);
     await this.publishJobs(requests, 'reflow');
   }
 
@@ -117,20 +86,21 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
    */
   private async publishJobs(requests: MatchRequest[], kind: 'live' | 'reflow'): Promise<void> {
     const now = new Date();
-    const letters: EncodedMessage[] = [];
+    let oversizedJobs = 0;
     let round: SizedJob[] = [];
     let roundBytes = 0;
     let published = 0;
     // The match step alone, summed over the batch: publishing rounds are not matching.
     let matchingMs = 0;
-    for (const { event, options, origin } of requests) {
+    for (const { event, options, origin, scope } of requests) {
       const started = performance.now();
       const matched = this.loader.index.match(event, options);
       matchingMs += performance.now() - started;
       if (matched.length === 0) continue;
       const eventJson = JSON.stringify(event);
       const { fitting, oversized } = sortBySize(deliveryJobsFor(event, matched, { now, reflow: kind === 'reflow' }), Buffer.byteLength(eventJson), this.settings.maxJobBytes);
-      for (const sized of oversized) letters.push(this.oversizedLetter(sized, origin, eventJson));
+      for (const sized of oversized) this.rejectOversized(sized, origin, scope);
+      oversizedJobs += oversized.length;
       for (const sized of fitting) {
         if (roundBytes + sized.bytes > PUBLISH_ROUND_BYTES && round.length > 0) {
           published += await this.publishRound(round);
@@ -143,25 +113,20 @@ export class EventMatcherConsumer implements OnApplicationBootstrap {
     }
     this.matchSeconds.observe(matchingMs / 1000);
     published += await this.publishRound(round);
-    await this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, letters);
     this.jobsCounter.inc({ kind }, published);
-    this.oversizedCounter.inc({ kind }, letters.length);
+    this.oversizedCounter.inc({ kind }, oversizedJobs);
   }
 
   /** The publisher splits a round too big for one request. */
   private async publishRound(round: readonly SizedJob[]): Promise<number> {
-    await this.kafka.publisher.publish(Contracts.deliveryJobs, round.map(({ job }) => ({ key: job.action.id, value: job })));
+    await this.kafka.publisher.publish(Topics.deliveryJobs, round.map(({ job }) => ({ value: job })));
     return round.length;
   }
 
-  /** The event (re-encoded: its decoded value is what we hold) with why, and which job it was. */
-  private oversizedLetter({ job, bytes }: SizedJob, origin: ConsumedMessage<unknown>, eventJson: string): EncodedMessage {
+  /** The message the event came in (original bytes) with why, and which of its jobs it was. */
+  private rejectOversized({ job, bytes }: SizedJob, origin: ConsumedMessage<unknown>, scope: BatchScope): void {
     const reason = `delivery job too large for one Kafka message: ${bytes} bytes, at most ${this.settings.maxJobBytes} (the event with this action's headers)`;
     this.logger.error({ eventId: job.event.id, workflowId: job.workflow_id, actionId: job.action.id, bytes }, 'delivery job too large: dead-lettered');
-    const letter = deadLetterMessage({ ...origin, value: Buffer.from(eventJson), key: job.event.subject_id }, reason);
-    return {
-      ...letter,
-      headers: { ...letter.headers, 'dead-letter-event-id': job.event.id, 'dead-letter-workflow-id': job.workflow_id, 'dead-letter-action-id': job.action.id },
-    };
+    scope.reject(origin, reason, { 'dead-letter-event-id': job.event.id, 'dead-letter-workflow-id': job.workflow_id, 'dead-letter-action-id': job.action.id });
   }
 }

@@ -1,4 +1,4 @@
-import { CanonicalEvent, Contracts, DeliveryJob, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, DeliveryJob, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { sampleAction, sampleCanonicalEvent, sampleWorkflowState, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
@@ -35,14 +35,14 @@ describe('matcher against poison events, on the real broker', () => {
 
   const jobsOf = (eventId: string) => jobs.json<DeliveryJob>().filter((j) => j.value?.event.id === eventId).map((j) => j.value as DeliveryJob);
   const event = (overrides: Partial<CanonicalEvent>) => sampleCanonicalEvent({ tenant_id: TENANT, subject_id: SUBJECT, ...overrides });
-  const publishEvents = (events: CanonicalEvent[]) => kafka.publisher.publish(Contracts.events, events.map((e) => ({ key: e.subject_id, value: e })));
-  const setWorkflow = (state: WorkflowState) => kafka.publisher.publish(Contracts.workflowConfig, [{ key: state.id, value: state }]);
+  const publishEvents = (events: CanonicalEvent[]) => kafka.publisher.publish(Topics.events, events.map((e) => ({ value: e })));
+  const setWorkflow = (state: WorkflowState) => kafka.publisher.publish(Topics.workflowConfig, [{ value: state }]);
 
   beforeAll(async () => {
-    kafka = await platform.kafka('match-poison-test', [Topics.workflowConfig, Topics.events, Topics.deliveryJobs, Topics.matcherDeadLetter, Topics.reflowRequests]);
+    kafka = await platform.kafka('match-poison-test', [Topics.workflowConfig, Topics.events, Topics.deliveryJobs, Topics.matcherRejected, Topics.reflowRequests]);
     for (const w of [approved, entityBound, bigEvents]) await setWorkflow(w);
     jobs = await new TopicRecorder(platform.prefix, Topics.deliveryJobs).start();
-    rejected = await new TopicRecorder(platform.prefix, Topics.matcherDeadLetter).start();
+    rejected = await new TopicRecorder(platform.prefix, Topics.matcherRejected).start();
     await platform.start();
   }, 120_000);
 
@@ -79,8 +79,8 @@ describe('matcher against poison events, on the real broker', () => {
     const reflowPoison = PROTOTYPE_NAMES.flatMap((name) => [reflow(event({ source: name })), reflow(event({ source: name, type: name }), [approved.id, entityBound.id])]);
     const reflowValid = event({});
     await kafka.publisher.publish(
-      Contracts.reflowRequests,
-      [...reflowPoison, reflow(reflowValid, [approved.id])].map((r) => ({ key: r.event.subject_id, value: r })),
+      Topics.reflowRequests,
+      [...reflowPoison, reflow(reflowValid, [approved.id])].map((r) => ({ value: r })),
     );
 
     await waitFor(() => jobsOf(valid.id).length === 1 && jobsOf(validWithEntity.id).length === 1 && jobsOf(reflowValid.id).length === 1, {

@@ -1,4 +1,4 @@
-import { CanonicalEvent, Contracts, DeliveryJob, deterministicId, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, DeliveryJob, deterministicId, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { sampleAction, sampleWorkflowState, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
@@ -41,7 +41,7 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
   }
 
   async function setWorkflow(id: string, state: WorkflowState | null): Promise<void> {
-    await kafka.publisher.publish(Contracts.workflowConfig, [{ key: id, value: state }]);
+    await kafka.publisher.publish(Topics.workflowConfig, [state === null ? { tombstone: id } : { value: state }]);
   }
 
   /** Sends fresh events until `holds` is true for one of them; answers how long the change took to show. */
@@ -62,12 +62,12 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
   }
 
   beforeAll(async () => {
-    kafka = await platform.kafka('match-test', [Topics.workflowConfig, Topics.producerEvents, Topics.events, Topics.deliveryJobs, Topics.ingestDeadLetter, Topics.matcherDeadLetter, Topics.reflowRequests]);
+    kafka = await platform.kafka('match-test', [Topics.workflowConfig, Topics.producerEvents, Topics.events, Topics.deliveryJobs, Topics.ingestRejected, Topics.matcherRejected, Topics.reflowRequests]);
     for (const w of [approved, forEntity, forChannel, inactive, otherTenant, declined]) await setWorkflow(w.id, w);
     jobs = await new TopicRecorder(platform.prefix, Topics.deliveryJobs).start();
     events = await new TopicRecorder(platform.prefix, Topics.events).start();
-    ingestRejected = await new TopicRecorder(platform.prefix, Topics.ingestDeadLetter).start();
-    matcherRejected = await new TopicRecorder(platform.prefix, Topics.matcherDeadLetter).start();
+    ingestRejected = await new TopicRecorder(platform.prefix, Topics.ingestRejected).start();
+    matcherRejected = await new TopicRecorder(platform.prefix, Topics.matcherRejected).start();
     await platform.start();
     // The backlog test's own event type, added to the catalog and known to ingest before any test runs.
     await fetch(`${platform.url('workflow-config')}/internal/event-types`, {
@@ -184,7 +184,7 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
       ...(workflowIds ? { workflow_ids: workflowIds } : {}),
       requested_at: new Date().toISOString(),
     });
-    await kafka.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_reflow', value: request(live[0].event, [forEntity.id]) }]);
+    await kafka.publisher.publish(Topics.reflowRequests, [{ value: request(live[0].event, [forEntity.id]) }]);
     await waitFor(() => jobsFor('pay_reflow').length === 4, { what: 'the reflowed job' });
     const reflowed = jobsFor('pay_reflow')[3];
     expect(reflowed).toMatchObject({ reflow: true, workflow_id: forEntity.id, attempt: 1 });
@@ -192,16 +192,20 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
 
     // A synthetic test sample for one workflow (the gateway shapes it to pass that workflow's conditions).
     const sample: CanonicalEvent = { ...live[0].event, id: newId('evt'), subject_id: 'pay_sample', metadata: { test: true } };
-    await kafka.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_sample', value: request(sample, [forEntity.id]) }]);
+    await kafka.publisher.publish(Topics.reflowRequests, [{ value: request(sample, [forEntity.id]) }]);
     await waitFor(() => jobsFor('pay_sample').length === 1, { what: 'the test job' });
     await pause(300);
     expect(jobsFor('pay_sample')).toEqual([expect.objectContaining({ workflow_id: forEntity.id, reflow: true })]);
 
     // A request whose tenant is not its event's is refused, not matched in either tenant.
     const crossed = { ...request({ ...live[0].event, subject_id: 'pay_crossed' }), tenant_id: 'ten_other' };
-    await kafka.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_crossed', value: crossed }]);
+    // Laid out as no JSON.stringify would: the dead letter must carry these bytes, not a re-encoding.
+    const original = JSON.stringify(crossed, null, 2);
+    await kafka.publisher.publishEncoded(Topics.reflowRequests, [{ key: 'pay_crossed', value: original }]);
     await waitFor(() => matcherRejected.messages.find((m) => m.key === 'pay_crossed'), { what: 'the refused reflow' });
-    expect(matcherRejected.messages.find((m) => m.key === 'pay_crossed')?.headers[DeadLetterHeaders.reason]).toMatch(/is not the event's tenant/);
+    const letter = matcherRejected.messages.find((m) => m.key === 'pay_crossed');
+    expect(letter?.headers[DeadLetterHeaders.reason]).toMatch(/is not the event's tenant/);
+    expect(String(letter?.value)).toBe(original);
     expect(jobsFor('pay_crossed')).toEqual([]);
   });
 

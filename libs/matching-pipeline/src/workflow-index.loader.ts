@@ -1,9 +1,8 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { Contracts, decodeMessage, Topics, WorkflowConfigMessage } from '@hookstream/contracts';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { decodeMessage, Topics, WorkflowConfigMessage } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { WorkflowIndex } from '@hookstream/matching-domain';
-import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
+import { BatchScope, ConsumedMessage, ConsumerHost, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
 
@@ -15,27 +14,33 @@ import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
  * not ready before.
  */
 @Injectable()
-export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WorkflowIndexLoader implements OnApplicationBootstrap {
   readonly index = new WorkflowIndex();
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
   private loaded = false;
   /** Partitions not yet read up to their start-time high watermark. */
   private readonly behind = new Map<number, bigint>();
-  private readonly groupId: string;
-  private consumer: BatchConsumer<Buffer | null> | undefined;
   private readonly changes;
 
   constructor(
     private readonly kafka: KafkaConnection,
+    host: ConsumerHost,
     private readonly readiness: ReadinessRegistry,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(MATCHING_SETTINGS) settings: MatchingSettings,
     metrics: Metrics,
   ) {
-    this.groupId = `${settings.groupId}-index-${randomBytes(6).toString('hex')}`;
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
     this.changes = metrics.counter('matcher_config_changes_total', 'Workflow config messages applied to the index', ['outcome']);
+    host.add<Buffer | null>({
+      groupId: `${settings.groupId}-index`,
+      perInstance: true,
+      topics: [Topics.workflowConfig],
+      fromBeginning: true,
+      beforeStart: () => this.findEnds(),
+      handle: async (messages, scope) => this.applyBatch(messages, scope),
+    });
   }
 
   /** What /internal/workflow-index answers: instances that read the same topic agree on the fingerprint. */
@@ -43,29 +48,18 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplic
     return { loaded: this.loaded, workflows: this.index.size, fingerprint: this.index.fingerprint() };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.readiness.register('workflow-index', async () => {
       if (!this.loaded) throw new Error(`index still loading (${this.behind.size} config partitions behind)`);
-      const error = this.consumer?.healthError();
-      if (error) throw new Error(`config consumer stopped, the index is going stale: ${error.message}`);
     });
+  }
+
+  /** The high watermarks at start: the index is loaded once it has read up to them. */
+  private async findEnds(): Promise<void> {
     for (const [partition, high] of await this.kafka.latestOffsets(Topics.workflowConfig)) {
       if (BigInt(high) > 0n) this.behind.set(partition, BigInt(high));
     }
     this.settleIfCaughtUp();
-    this.consumer = this.kafka.consumer<Buffer | null>({
-      groupId: this.groupId,
-      topics: [Topics.workflowConfig],
-      fromBeginning: true,
-      handle: (messages, scope) => this.applyBatch(messages, scope.partition, scope.reachesEnd),
-    });
-    await this.consumer.start();
-  }
-
-  /** The group is this instance's alone: leave no trace of it on the broker. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
-    await this.kafka.deleteGroups([this.groupId]).catch((err: unknown) => this.logger.warn({ err, groupId: this.groupId }, 'could not delete the index group'));
   }
 
   /**
@@ -74,20 +68,20 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplic
    * workflow whose latest state is unreadable leaves the index: better no
    * deliveries than deliveries under conditions its owner has changed.
    */
-  private async applyBatch(messages: ConsumedMessage<Buffer | null>[], partition: number, reachesEnd: boolean): Promise<void> {
-    const rejected: ReturnType<typeof deadLetterMessage>[] = [];
+  private applyBatch(messages: ConsumedMessage<Buffer | null>[], scope: BatchScope): void {
+    let rejected = 0;
     for (const m of messages) {
       const read = readConfigMessage(m);
       if (m.key) this.index.apply(m.key, 'state' in read ? read.state : null);
-      if ('reason' in read) rejected.push(deadLetterMessage(m, read.reason));
+      if ('reason' in read) {
+        scope.reject(m, read.reason);
+        rejected++;
+      }
     }
-    if (rejected.length > 0) {
-      this.logger.error({ count: rejected.length, partition }, 'unreadable workflow config messages: dead-lettered, their workflows left the index');
-      await this.kafka.publisher.publishEncoded(Topics.matcherDeadLetter, rejected);
-    }
-    this.changes.inc({ outcome: 'applied' }, messages.length - rejected.length);
-    this.changes.inc({ outcome: 'rejected' }, rejected.length);
-    this.markRead(partition, BigInt(messages[messages.length - 1].offset) + 1n, reachesEnd);
+    if (rejected > 0) this.logger.error({ count: rejected, partition: scope.partition }, 'unreadable workflow config messages: dead-lettered, their workflows left the index');
+    this.changes.inc({ outcome: 'applied' }, messages.length - rejected);
+    this.changes.inc({ outcome: 'rejected' }, rejected);
+    this.markRead(scope.partition, BigInt(messages[messages.length - 1].offset) + 1n, scope.reachesEnd);
   }
 
   /** Compaction may have removed the offsets just below the watermark: reaching the end counts too. */
@@ -108,7 +102,7 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplic
 
 function readConfigMessage(m: ConsumedMessage<Buffer | null>): { state: WorkflowConfigMessage } | { reason: string } {
   if (!m.key) return { reason: 'no key (the workflow id)' };
-  const decoded = decodeMessage(Contracts.workflowConfig, m.value);
+  const decoded = decodeMessage(Topics.workflowConfig, m.value);
   if (!decoded.ok) return { reason: decoded.reason };
   if (decoded.value && decoded.value.id !== m.key) return { reason: `key ${m.key} is not the workflow's id ${decoded.value.id}` };
   return { state: decoded.value };

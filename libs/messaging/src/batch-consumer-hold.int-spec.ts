@@ -1,9 +1,9 @@
-import type { TopicSpec } from '@hookstream/contracts';
+import { rejectedMessagesTopic, TopicSpec } from '@hookstream/contracts';
 import { testInfra, testLogger, uniquePrefix, waitFor } from '@hookstream/testing';
 import { BatchConsumer } from './batch-consumer';
 import { KafkaConnection } from './kafka-connection';
 
-const topic: TopicSpec = { name: 'test.hold.v1', key: 'k', partitions: 1 };
+const topic: TopicSpec = { name: 'test.hold.v1', partitions: 1 };
 
 interface Handled {
   member: string;
@@ -16,6 +16,7 @@ function holdingConsumer(connection: KafkaConnection, groupId: string, member: s
   return connection.consumer<Buffer | null>({
     groupId,
     topics: [topic],
+    deadLetter: rejectedMessagesTopic('test'),
     fromBeginning: true,
     sessionTimeoutMs: 6_000,
     handle: async (messages, scope) => {
@@ -57,7 +58,7 @@ describe('BatchConsumer.holdFrom', () => {
     const now = Date.now();
     await publish(connection, { name: 'now', due: 0 }, { name: 'later', due: now + 3_000 }, { name: 'after', due: 0 });
     const handled: Handled[] = [];
-    await holdingConsumer(connection, `${prefix}g`, 'a', handled).start();
+    await holdingConsumer(connection, 'g', 'a', handled).start();
     await waitFor(() => handled.length === 3, { timeoutMs: 20_000, what: 'all three messages' });
     expect(handled.map((h) => h.name)).toEqual(['now', 'later', 'after']);
     expect(handled[1].at).toBeGreaterThanOrEqual(now + 3_000);
@@ -67,7 +68,7 @@ describe('BatchConsumer.holdFrom', () => {
 
   it('keeps a hold when the partition moves to another member, and never releases it early', async () => {
     const prefix = uniquePrefix('holdmove');
-    const groupId = `${prefix}g`;
+    const groupId = 'g';
     const first = await connect(prefix, 'first');
     await first.ensureTopics([topic]);
     const due = Date.now() + 8_000;

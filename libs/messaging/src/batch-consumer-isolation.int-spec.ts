@@ -5,8 +5,8 @@ import { BatchConsumer, BatchConsumerOptions } from './batch-consumer';
 import { DeadLetterHeaders } from './dead-letter';
 import { KafkaConnection } from './kafka-connection';
 
-const topic: TopicSpec = { name: 'test.poison.v1', key: 'k', partitions: 1 };
-const deadLetter: TopicSpec = { name: 'test.poison.dead-letter.v1', key: 'original key', partitions: 1 };
+const topic: TopicSpec = { name: 'test.poison.v1', partitions: 1 };
+const deadLetter: TopicSpec = { name: 'test.poison.dead-letter.v1', partitions: 1 };
 
 const name = (m: { value: Buffer | null }) => String(m.value);
 
@@ -27,9 +27,9 @@ describe('BatchConsumer isolates what its handler cannot handle', () => {
     const admin = connection.kafka.admin();
     await admin.connect();
     cleanup.push(() => admin.disconnect());
-    const groupId = `${prefix}group`;
+    const groupId = 'group';
     const committed = async () => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [connection.topic(topic)] });
+      const [offsets] = await admin.fetchOffsets({ groupId: connection.groupId(groupId), topics: [connection.topic(topic)] });
       return Number(offsets.partitions[0]?.offset ?? -1);
     };
     // One key: one partition, in order, and one batch when they are there before the consumer starts.

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Contracts, newId, Topics } from '@hookstream/contracts';
+import { decodeMessage, newId, Topics } from '@hookstream/contracts';
 import { testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
 import { ConsumedMessage } from './batch-consumer';
 import { DeadLetterHeaders } from './dead-letter';
@@ -46,15 +46,15 @@ describe('BatchConsumer against the real broker', () => {
     const connection = connectionFor(prefix, clientId);
     await connection.connect();
     cleanup.push(() => connection.disconnect());
-    await connection.ensureTopics([topic, Topics.matcherDeadLetter]);
+    await connection.ensureTopics([topic, Topics.matcherRejected]);
     return connection;
   }
 
   it('re-delivers a batch to a restarted consumer when the first crashed before committing', async () => {
     const prefix = uniquePrefix('alo');
-    const groupId = `${prefix}group`;
+    const groupId = 'group';
     const producer = await connected(prefix, 'producer');
-    await producer.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_1', value: reflowRequest('first') }]);
+    await producer.publisher.publish(Topics.reflowRequests, [{ value: reflowRequest('first') }]);
 
     // The first consumer, in its own process, receives the message and dies
     // (SIGKILL) before its handler resolves, so it never commits.
@@ -75,8 +75,8 @@ describe('BatchConsumer against the real broker', () => {
       .consumer({
         groupId: `${groupId}`,
         topics: [topic],
-        contract: Contracts.reflowRequests,
-        deadLetter: Topics.matcherDeadLetter,
+        decode: (m) => decodeMessage(Topics.reflowRequests, m.value),
+        deadLetter: Topics.matcherRejected,
         fromBeginning: true,
         sessionTimeoutMs: 6000,
         handle: async (messages) => {
@@ -90,13 +90,13 @@ describe('BatchConsumer against the real broker', () => {
 
   it('fetches on while a batch finishes in the background, commits nothing past it until its work is durable, and re-reads from there when that work fails', async () => {
     const prefix = uniquePrefix('pipe');
-    const groupId = `${prefix}group`;
+    const groupId = 'group';
     const connection = await connected(prefix, 'pipelined');
     const admin = connection.kafka.admin();
     await admin.connect();
     cleanup.push(() => admin.disconnect());
     const committed = async () => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [connection.topic(topic)] });
+      const [offsets] = await admin.fetchOffsets({ groupId: connection.groupId(groupId), topics: [connection.topic(topic)] });
       return offsets.partitions.map((p) => Number(p.offset)).reduce((a, b) => Math.max(a, b), -1);
     };
 
@@ -105,8 +105,8 @@ describe('BatchConsumer against the real broker', () => {
     const consumer = connection.consumer({
       groupId,
       topics: [topic],
-      contract: Contracts.reflowRequests,
-      deadLetter: Topics.matcherDeadLetter,
+      decode: (m) => decodeMessage(Topics.reflowRequests, m.value),
+      deadLetter: Topics.matcherRejected,
       fromBeginning: true,
       commitIntervalMs: 0,
       handle: async (messages, scope) => {
@@ -120,7 +120,7 @@ describe('BatchConsumer against the real broker', () => {
     await consumer.start();
     await consumer.whenJoined();
     // One key: one partition, in order.
-    const send = (id: string) => connection.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_1', value: reflowRequest(id) }]);
+    const send = (id: string) => connection.publisher.publish(Topics.reflowRequests, [{ value: reflowRequest(id) }]);
 
     await send('slow-1');
     await waitFor(() => pending.has('slow-1'), { what: 'the slow batch' });
@@ -143,22 +143,22 @@ describe('BatchConsumer against the real broker', () => {
     const prefix = uniquePrefix('dlq');
     const connection = await connected(prefix, 'dlq');
 
-    const deadLetters = await new TopicRecorder(prefix, Topics.matcherDeadLetter).start();
+    const deadLetters = await new TopicRecorder(prefix, Topics.matcherRejected).start();
     cleanup.push(() => deadLetters.stop());
 
     await connection.publisher.publishEncoded(topic, [
       { key: 'pay_1', value: '{"not":"a reflow request"}' },
       { key: 'pay_1', value: 'not json at all' },
     ]);
-    await connection.publisher.publish(Contracts.reflowRequests, [{ key: 'pay_1', value: reflowRequest('valid') }]);
+    await connection.publisher.publish(Topics.reflowRequests, [{ value: reflowRequest('valid') }]);
 
     const handled: string[] = [];
     await connection
       .consumer({
-        groupId: `${prefix}group`,
+        groupId: 'group',
         topics: [topic],
-        contract: Contracts.reflowRequests,
-        deadLetter: Topics.matcherDeadLetter,
+        decode: (m) => decodeMessage(Topics.reflowRequests, m.value),
+        deadLetter: Topics.matcherRejected,
         fromBeginning: true,
         handle: async (messages) => {
           handled.push(...messages.map((m) => (m.value as { request_id: string }).request_id));

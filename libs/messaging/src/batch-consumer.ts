@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { decodeMessage, MessageContract, MessageOf, Topics, TopicSpec } from '@hookstream/contracts';
+import type { DecodeResult, TopicSpec } from '@hookstream/contracts';
 import type { KafkaConnection } from './kafka-connection';
 import { deadLetterMessage } from './dead-letter';
 import { Clock, systemClock } from './clock';
@@ -35,6 +35,13 @@ export interface BatchScope {
    */
   holdFrom(offset: string, untilMs: number): void;
   /**
+   * Dead-letters `message` with `reason` (and `headers` beside the
+   * dead-letter ones): its original key, bytes and headers go to the
+   * consumer's dead-letter topic before the batch is committed. For what
+   * only the handler can judge (a catalog, an index, a size limit).
+   */
+  reject(message: ConsumedMessage<unknown>, reason: string, headers?: Record<string, string>): void;
+  /**
    * Lets the handler return before its work is durable, so the partition's
    * next batch is fetched meanwhile: the batch's offset is committed once
    * `durable` resolves and every earlier batch of the partition is
@@ -46,18 +53,30 @@ export interface BatchScope {
   commitWhen(durable: Promise<void>): void;
 }
 
+/** A message as it came, for a decode function to read. */
+export interface RawMessage {
+  /** The topic's real name, with the deployment prefix. */
+  topic: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
 export interface BatchConsumerOptions<T> {
+  /** The group's name; the connection puts its topic prefix in front (KafkaConnection.groupId). */
   groupId: string;
   topics: readonly TopicSpec[];
   /**
-   * Decodes and validates every message; one that fails goes to the
-   * dead-letter topic with its reason and the original bytes, and the
-   * partition moves on. Without a contract, handlers get the raw bytes.
+   * Decodes and validates every message (e.g. `decodeMessage` with the
+   * topic's schema); one that fails goes to the dead-letter topic with its
+   * reason and the original bytes, and the partition moves on. Without it,
+   * handlers get the raw bytes.
    */
-  contract?: MessageContract;
+  decode?: (message: RawMessage) => DecodeResult<T>;
   /**
-   * Where messages go that fail the contract, or whose handling keeps
-   * failing (see handling-policy.ts). Default: Topics.handlingDeadLetter.
+   * Where messages go that fail `decode`, that the handler rejects, or
+   * whose handling keeps failing (see handling-policy.ts). Default: the
+   * connection's.
    */
   deadLetter?: TopicSpec;
   fromBeginning?: boolean;
@@ -105,9 +124,6 @@ export const FetchPacing = {
   readModel: { minBytes: 64 * 1024, maxWaitTimeMs: 50 },
 } as const satisfies Record<string, Pick<BatchConsumerOptions<unknown>, 'minBytes' | 'maxWaitTimeMs'>>;
 
-/** A contract-typed consumer: handlers get validated values. */
-export type ContractConsumerOptions<C extends MessageContract> = Omit<BatchConsumerOptions<MessageOf<C>>, 'contract'> & { contract: C };
-
 const RESTART_AFTER_CRASH_MS = 3000;
 const DEFAULT_COMMIT_INTERVAL_MS = 200;
 const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
@@ -138,8 +154,11 @@ export class BatchConsumer<T> {
   private readonly isolation: BatchIsolation;
   private readonly clock: Clock;
   private readonly deadLetter: TopicSpec;
+  /** The group id at the broker: the connection's prefix and the options' name. */
+  readonly groupId: string;
   private joined: Promise<void>;
   private markJoined!: () => void;
+  private joinedOnce = false;
   private assigned = new Map<string, number[]>();
   private crashed: Error | undefined;
   private stopped = false;
@@ -150,23 +169,23 @@ export class BatchConsumer<T> {
     private readonly options: BatchConsumerOptions<T>,
   ) {
     this.joined = new Promise((resolve) => (this.markJoined = resolve));
-    if (options.contract && !options.deadLetter) {
-      throw new Error(`consumer ${options.groupId}: a contract needs a dead-letter topic for what fails it`);
-    }
+    this.groupId = connection.groupId(options.groupId);
+    const deadLetter = options.deadLetter ?? connection.deadLetter;
+    if (!deadLetter) throw new Error(`consumer ${this.groupId}: no dead-letter topic, neither its own nor its connection's`);
+    this.deadLetter = deadLetter;
     this.clock = options.clock ?? systemClock;
     const policy = {
       ...DEFAULT_HANDLING_POLICY,
       ...(options.maxHandlingAttempts !== undefined && { maxHandlingAttempts: options.maxHandlingAttempts }),
       ...(options.retryBackoffMs !== undefined && { backoffMs: options.retryBackoffMs }),
     };
-    this.deadLetter = options.deadLetter ?? Topics.handlingDeadLetter;
     this.supervisor = new RestartSupervisor(options.stuckAfterAttempts ?? DEFAULT_STUCK_AFTER_ATTEMPTS, this.clock);
-    this.isolation = new BatchIsolation(policy, this.supervisor, this.clock, connection.logger.child({ groupId: options.groupId }));
+    this.isolation = new BatchIsolation(policy, this.supervisor, this.clock, connection.logger.child({ groupId: this.groupId }));
   }
 
   async start(): Promise<void> {
     const consumer = this.connection.kafka.consumer({
-      groupId: this.options.groupId,
+      groupId: this.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: 30_000,
@@ -185,7 +204,8 @@ export class BatchConsumer<T> {
       session.committer.dropNotIn(owns);
       this.supervisor.keepOnly(owns);
       this.crashed = undefined;
-      this.connection.countRebalance(this.options.groupId);
+      this.connection.countRebalance(this.groupId);
+      this.joinedOnce = true;
       this.markJoined();
     });
     consumer.on(consumer.events.CRASH, (event) => {
@@ -195,7 +215,7 @@ export class BatchConsumer<T> {
       // kafkajs restarts this same consumer (restart: true): its batches need a committer again.
       session.committer = this.newCommitter(() => session);
       this.crashed = event.payload.restart ? undefined : event.payload.error;
-      this.connection.logger.error({ err: event.payload.error, groupId: this.options.groupId }, 'consumer crashed');
+      this.connection.logger.error({ err: event.payload.error, groupId: this.groupId }, 'consumer crashed');
       // kafkajs gives up on errors it deems fatal (a broker gone too long):
       // start afresh, so the service heals when Kafka is back.
       if (!event.payload.restart && this.session === session) this.scheduleRestart(session);
@@ -220,6 +240,11 @@ export class BatchConsumer<T> {
   /** Resolves once the group has assigned this member its partitions. */
   whenJoined(): Promise<void> {
     return this.joined;
+  }
+
+  /** Whether the group has assigned this member its partitions yet. */
+  get hasJoined(): boolean {
+    return this.joinedOnce;
   }
 
   /** Partitions of each topic this member owns now. */
@@ -248,7 +273,7 @@ export class BatchConsumer<T> {
       }
       await session.committer.drain(drainMs);
     }
-    await session.committer.flush().catch((err: unknown) => this.connection.logger.warn({ err, groupId: this.options.groupId }, 'could not commit the last offsets; they will be read again'));
+    await session.committer.flush().catch((err: unknown) => this.connection.logger.warn({ err, groupId: this.groupId }, 'could not commit the last offsets; they will be read again'));
     session.committer.close();
     // Leaves the group (LeaveGroup): the others take its partitions over at once, not after a session timeout.
     await session.consumer.disconnect();
@@ -268,7 +293,7 @@ export class BatchConsumer<T> {
 
   private newCommitter(sessionOf: () => Session): OffsetCommitter {
     const log = this.connection.logger;
-    const groupId = this.options.groupId;
+    const groupId = this.groupId;
     return new OffsetCommitter(
       {
         commit: (commits) => sessionOf().consumer.commitOffsets(commits),
@@ -302,7 +327,7 @@ export class BatchConsumer<T> {
           await this.start();
         } catch (err) {
           this.crashed = err as Error;
-          this.connection.logger.error({ err, groupId: this.options.groupId }, 'consumer restart failed; trying again');
+          this.connection.logger.error({ err, groupId: this.groupId }, 'consumer restart failed; trying again');
           if (this.session) this.scheduleRestart(this.session);
         }
       })();
@@ -340,7 +365,7 @@ export class BatchConsumer<T> {
       last,
       messages: valid,
       handle: (messages, requests) => this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
-      deadLetter: (message, err) => this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, err)]),
+      deadLetter: (message, err) => this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, failureReason(err))]),
       earlierDurable: () => session.committer.durableSoFar(topic, partition),
       isCurrent: () => this.session === session && !this.stopped && payload.isRunning() && !payload.isStale(),
       heartbeat: payload.heartbeat,
@@ -349,7 +374,11 @@ export class BatchConsumer<T> {
 
     const handled = await this.isolation.handle(inHand);
     if (handled.kind === 'abandoned' || this.session !== session) return;
-    const { hold, durable } = handled.requests;
+    const { hold, durable, rejected: byHandler = [] } = handled.requests;
+    if (byHandler.length > 0) {
+      const letters = byHandler.map(({ message, reason, headers }) => this.deadLetterOf(topic, partition, raw.get(message.offset), message, reason, headers));
+      if (!(await this.isolation.untilDone(inHand, first, last, 'publishing rejected messages', () => this.connection.publisher.publishEncoded(this.deadLetter, letters)))) return;
+    }
     const next = hold ? hold.offset : handled.next;
     if (BigInt(next) > BigInt(first)) payload.resolveOffset((BigInt(next) - 1n).toString());
     if (hold) session.holds.hold(topic, partition, hold.untilMs);
@@ -381,12 +410,14 @@ export class BatchConsumer<T> {
   }
 
   /** The original bytes with the reason; beyond one request's size the original stays where it is, and the offset says where. */
-  private deadLetterOf(topic: string, partition: number, raw: KafkaMessage | undefined, message: ConsumedMessage<T>, err: unknown) {
+  private deadLetterOf(topic: string, partition: number, raw: KafkaMessage | undefined, message: { offset: string; headers: Record<string, string> }, reason: string, headers?: Record<string, string>) {
     const size = (raw?.value?.length ?? 0) + (raw?.key?.length ?? 0);
     const original = { topic, partition, offset: message.offset, key: raw?.key ?? null, value: raw?.value ?? null, headers: message.headers };
-    const reason = failureReason(err);
-    if (size + DEAD_LETTER_OVERHEAD_BYTES <= MAX_REQUEST_BYTES) return deadLetterMessage(original, reason);
-    return deadLetterMessage({ ...original, value: null }, `${reason} (original of ${size} bytes not copied: read it at the offset given)`);
+    const letter =
+      size + DEAD_LETTER_OVERHEAD_BYTES <= MAX_REQUEST_BYTES
+        ? deadLetterMessage(original, reason)
+        : deadLetterMessage({ ...original, value: null }, `${reason} (original of ${size} bytes not copied: read it at the offset given)`);
+    return headers ? { ...letter, headers: { ...letter.headers, ...headers } } : letter;
   }
 
   private scope(payload: EachBatchPayload, requests: HandlerRequests, reachesEnd: boolean): BatchScope {
@@ -402,21 +433,25 @@ export class BatchConsumer<T> {
       commitWhen: (promise) => {
         requests.durable = promise;
       },
+      reject: (message, reason, headers) => {
+        (requests.rejected ??= []).push({ message, reason, headers });
+      },
     };
   }
 
   private decode(topic: string, partition: number, messages: KafkaMessage[]) {
     const valid: ConsumedMessage<T>[] = [];
     const rejected: ReturnType<typeof deadLetterMessage>[] = [];
+    const decode = this.options.decode;
     for (const m of messages) {
       const headers = stringHeaders(m.headers);
       const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, headers, timestamp: Number(m.timestamp) };
-      if (!this.options.contract) {
+      if (!decode) {
         valid.push({ ...base, value: m.value as T });
         continue;
       }
-      const decoded = decodeMessage(this.options.contract, m.value);
-      if (decoded.ok) valid.push({ ...base, value: decoded.value as T });
+      const decoded = decode({ topic, key: base.key, value: m.value, headers });
+      if (decoded.ok) valid.push({ ...base, value: decoded.value });
       else rejected.push(deadLetterMessage({ topic, partition, offset: m.offset, key: m.key, value: m.value, headers }, decoded.reason));
     }
     return { valid, rejected };

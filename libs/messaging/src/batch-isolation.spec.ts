@@ -61,10 +61,28 @@ describe('BatchIsolation', () => {
     expect(calls).toEqual([['a', 'b']]);
   });
 
+  it('keeps what the handler rejected while it went one by one, for the consumer to dead-letter, and drops what a failed try rejected', async () => {
+    const { isolation, batch } = setup(['a', 'poison', 'unfit'], async (ms, r) => {
+      for (const m of ms) if (m.name === 'unfit' || m.name === 'a') (r.rejected ??= []).push({ message: { offset: m.offset, headers: {} }, reason: `${m.name} rejected` });
+      await poison('poison')(ms);
+    });
+    const result = await run(isolation, batch);
+    expect(result).toEqual({
+      kind: 'done',
+      next: '13',
+      requests: {
+        rejected: [
+          { message: { offset: '10', headers: {} }, reason: 'a rejected' },
+          { message: { offset: '12', headers: {} }, reason: 'unfit rejected' },
+        ],
+      },
+    });
+  });
+
   it('retries a failing batch, then handles each message alone and dead-letters the one that keeps failing', async () => {
     const { isolation, batch, calls, deadLetters, supervisor } = setup(['a', 'poison', 'b'], poison('poison'));
     const result = await run(isolation, batch);
-    expect(result).toEqual({ kind: 'done', next: '13', requests: {} });
+    expect(result).toEqual({ kind: 'done', next: '13', requests: { rejected: [] } });
     expect(calls).toEqual([['a', 'poison', 'b'], ['a', 'poison', 'b'], ['a', 'poison', 'b'], ['a'], ['poison'], ['poison'], ['poison'], ['b']]);
     expect(deadLetters).toEqual([{ name: 'poison', reason: 'cannot handle poison' }]);
     expect(supervisor.stuckError()).toBeUndefined();
@@ -92,7 +110,7 @@ describe('BatchIsolation', () => {
     // The batch failed three times before (restarts from the last commit): it goes one by one at once.
     for (let i = 0; i < 3; i++) supervisor.failed('t', 0, '10', '11', false);
     const result = await run(isolation, batch);
-    expect(result).toEqual({ kind: 'done', next: '12', requests: {} });
+    expect(result).toEqual({ kind: 'done', next: '12', requests: { rejected: [] } });
     expect(deadLetters).toEqual([{ name: 'poison', reason: 'check constraint' }]);
   });
 
@@ -125,7 +143,7 @@ describe('BatchIsolation', () => {
       if (refusals-- > 0) throw new Error('Connection error');
       await publish(m, err);
     };
-    await expect(run(isolation, batch)).resolves.toEqual({ kind: 'done', next: '11', requests: {} });
+    await expect(run(isolation, batch)).resolves.toEqual({ kind: 'done', next: '11', requests: { rejected: [] } });
     expect(deadLetters).toHaveLength(1);
   });
 
@@ -137,7 +155,7 @@ describe('BatchIsolation', () => {
     await jest.advanceTimersByTimeAsync(0); // 'a' alone, then 'poison' fails
     state.current = false;
     await jest.advanceTimersByTimeAsync(1_000);
-    expect(result).toEqual({ kind: 'done', next: '11', requests: {} });
+    expect(result).toEqual({ kind: 'done', next: '11', requests: { rejected: [] } });
   });
 
   it('abandons at once when the whole batch waits and the member is stopped', async () => {
@@ -154,7 +172,7 @@ describe('BatchIsolation', () => {
     supervisor.failed('t', 0, '10', '12', false);
     supervisor.failed('t', 0, '10', '12', false);
     supervisor.failed('t', 0, '10', '12', false);
-    await expect(run(isolation, batch)).resolves.toEqual({ kind: 'done', next: '11', requests: { hold: { offset: '11', untilMs: 60_000 } } });
+    await expect(run(isolation, batch)).resolves.toEqual({ kind: 'done', next: '11', requests: { hold: { offset: '11', untilMs: 60_000 }, rejected: [] } });
   });
 
   it('gives way when an earlier batch’s work failed: its consumer is being replaced', async () => {

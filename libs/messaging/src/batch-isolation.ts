@@ -7,6 +7,8 @@ import type { RestartSupervisor } from './restart-supervisor';
 export interface HandlerRequests {
   hold?: { offset: string; untilMs: number };
   durable?: Promise<void>;
+  /** Messages the handler judged unfit, to dead-letter before the batch is committed. */
+  rejected?: { message: { offset: string; headers: Record<string, string> }; reason: string; headers?: Record<string, string> }[];
 }
 
 /** One fetched batch of a partition, and what handling it needs from its consumer. */
@@ -98,14 +100,16 @@ export class BatchIsolation {
       return { kind: 'abandoned' }; // an earlier batch failed: its consumer is being replaced
     }
     let next = batch.first;
-    const doneSoFar = (): BatchHandlingResult => (next === batch.first ? { kind: 'abandoned' } : { kind: 'done', next, requests: {} });
+    const rejected: NonNullable<HandlerRequests['rejected']> = [];
+    const doneSoFar = (): BatchHandlingResult => (next === batch.first ? { kind: 'abandoned' } : { kind: 'done', next, requests: { rejected } });
     for (const message of batch.messages) {
       for (let attempt = 1; ; attempt++) {
         const requests: HandlerRequests = {};
         try {
           await batch.handle([message], requests);
           await requests.durable;
-          if (requests.hold) return { kind: 'done', next: requests.hold.offset, requests: { hold: requests.hold } };
+          rejected.push(...(requests.rejected ?? []));
+          if (requests.hold) return { kind: 'done', next: requests.hold.offset, requests: { hold: requests.hold, rejected } };
           break;
         } catch (err) {
           void requests.durable?.catch(() => undefined);
@@ -121,7 +125,7 @@ export class BatchIsolation {
       if (!batch.isCurrent()) return doneSoFar();
       await batch.heartbeat();
     }
-    return { kind: 'done', next: (BigInt(batch.last) + 1n).toString(), requests: {} };
+    return { kind: 'done', next: (BigInt(batch.last) + 1n).toString(), requests: { rejected } };
   }
 
   private failed(batch: PartitionBatch<{ offset: string }>, first: string, last: string, attempt: number, err: unknown, what: string) {

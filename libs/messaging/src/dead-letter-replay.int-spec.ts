@@ -3,8 +3,8 @@ import { testInfra, testLogger, uniquePrefix, waitFor } from '@hookstream/testin
 import { DeadLetterReplay } from './dead-letter-replay';
 import { KafkaConnection } from './kafka-connection';
 
-const topic: TopicSpec = { name: 'test.replay.v1', key: 'k', partitions: 3 };
-const deadLetter: TopicSpec = { name: 'test.replay.dead-letter.v1', key: 'original key', partitions: 1 };
+const topic: TopicSpec = { name: 'test.replay.v1', partitions: 3 };
+const deadLetter: TopicSpec = { name: 'test.replay.dead-letter.v1', partitions: 1 };
 
 describe('DeadLetterReplay', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -22,7 +22,7 @@ describe('DeadLetterReplay', () => {
     let fixed = false;
     const handled: { key: string | null; value: string; headers: Record<string, string> }[] = [];
     const consumer = connection.consumer<Buffer | null>({
-      groupId: `${prefix}group`,
+      groupId: 'group',
       topics: [topic],
       deadLetter,
       fromBeginning: true,

@@ -79,8 +79,8 @@ export class DeadLetterReplay {
       byTopic.set(target.topic, messages);
     }
     for (const [topic, messages] of byTopic) {
-      // Publishing needs only the name; key and partitions are the topic's own.
-      await this.connection.publisher.publishEncoded({ name: topic, key: 'the original key', partitions: 0 }, messages);
+      // Publishing needs only the name; the letters keep their original keys.
+      await this.connection.publisher.publishEncoded({ name: topic, partitions: 0 }, messages);
       result.replayed += messages.length;
     }
     return result;
@@ -101,7 +101,7 @@ export class DeadLetterReplay {
     const topic = this.connection.topic(deadLetterTopic);
     const admin = this.connection.kafka.admin();
     await admin.connect();
-    const groupId = `${this.connection.topic('')}dead-letter-reader-${randomBytes(4).toString('hex')}`;
+    const groupId = this.connection.groupId(`dead-letter-reader-${randomBytes(4).toString('hex')}`);
     try {
       if (!(await admin.listTopics()).includes(topic)) throw new Error(`no topic ${topic}`);
       const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));

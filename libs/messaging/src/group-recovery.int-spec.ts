@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import type { TopicSpec } from '@hookstream/contracts';
+import { rejectedMessagesTopic, TopicSpec } from '@hookstream/contracts';
 import { testInfra, testLogger, uniquePrefix, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
 import { KafkaConnection } from './kafka-connection';
 
-const topic: TopicSpec = { name: 'test.recovery.v1', key: 'k', partitions: 2 };
+const topic: TopicSpec = { name: 'test.recovery.v1', partitions: 2 };
 
 describe('a consumer group when one member goes away', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -15,7 +15,7 @@ describe('a consumer group when one member goes away', () => {
   /** This process's member and one in a child process, the topic's two partitions split between them. */
   async function twoMembers(label: string) {
     const prefix = uniquePrefix(label);
-    const groupId = `${prefix}group`;
+    const groupId = 'group';
     const connection = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId: label, topicPrefix: prefix, logger: testLogger(label) });
     await connection.connect();
     cleanup.push(() => connection.disconnect());
@@ -38,6 +38,7 @@ describe('a consumer group when one member goes away', () => {
     const member = connection.consumer<Buffer | null>({
       groupId,
       topics: [topic],
+      deadLetter: rejectedMessagesTopic('test'),
       fromBeginning: true,
       handle: async (messages) => {
         got.push(...messages.map((m) => ({ partition: m.partition, value: String(m.value) })));

@@ -6,3 +6,4 @@ export * from './nest/messaging.module';
 export * from './clock';
 export * from './handling-policy';
 export * from './dead-letter-replay';
+export * from './consumer-host';

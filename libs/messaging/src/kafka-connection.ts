@@ -14,6 +14,8 @@ export interface KafkaConnectionOptions {
   replicationFactor?: number;
   /** Handling settings every consumer of this connection starts from (a consumer's own options win). */
   consumerDefaults?: ConsumerDefaults;
+  /** Where this connection's consumers dead-letter (see BatchConsumerOptions.deadLetter), unless one names its own. */
+  deadLetter?: TopicSpec;
   /** Counts each time a consumer group (re)assigns partitions to one of this service's members (a prom-client Counter fits). */
   rebalances?: { inc(labels: { group: string }): void };
 }
@@ -67,6 +69,16 @@ export class KafkaConnection {
 
   get logger(): Logger {
     return this.options.logger;
+  }
+
+  /** The dead-letter topic of this connection's consumers, if it has one. */
+  get deadLetter(): TopicSpec | undefined {
+    return this.options.deadLetter;
+  }
+
+  /** The real consumer group id of a group name: the deployment's prefix isolates side-by-side deployments and test runs, as for topics. */
+  groupId(name: string): string {
+    return `${this.options.topicPrefix ?? ''}${name}`;
   }
 
   /** The real topic name of a spec, with this deployment's prefix. */

@@ -1,13 +1,10 @@
 import type { Producer, TopicMessages } from 'kafkajs';
 import { z } from 'zod';
-import type { MessageContract } from '@hookstream/contracts';
-import { InvalidOutgoingMessageError, MessagePublisher } from './message-publisher';
+import { defineTopic } from '@hookstream/contracts';
+import { encodeMessage, InvalidOutgoingMessageError, MessagePublisher } from './message-publisher';
 
-const contract = {
-  topic: { name: 'test.thing.happened.v1', key: 'thing id', partitions: 1 },
-  schema: z.object({ n: z.number() }),
-} satisfies MessageContract;
-const other = { ...contract, topic: { ...contract.topic, name: 'test.other.happened.v1' } } satisfies MessageContract;
+const contract = defineTopic({ name: 'test.thing.happened.v1', partitions: 1, schema: z.object({ n: z.number() }).nullable(), key: (v) => `k${v.n}` });
+const other = { ...contract, name: 'test.other.happened.v1' };
 
 /** A producer whose requests stay pending until the test settles them. */
 class StubProducer {
@@ -23,7 +20,7 @@ class StubProducer {
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-const things = (...ns: number[]) => ns.map((n) => ({ key: `k${n}`, value: { n } }));
+const things = (...ns: number[]) => ns.map((n) => ({ value: { n } }));
 
 function setup(maxRequestBytes?: number) {
   const producer = new StubProducer();
@@ -39,7 +36,7 @@ describe('MessagePublisher', () => {
     track('a', publisher.publish(contract, things(1, 2)));
     await tick();
     track('b', publisher.publish(contract, things(3)));
-    track('c', publisher.publishMany([{ contract: other, messages: things(4) }, { contract, messages: things(5) }]));
+    track('c', publisher.publishEncodedMany([{ topic: other, messages: things(4).map((m) => encodeMessage(other, m)) }, { topic: contract, messages: things(5).map((m) => encodeMessage(contract, m)) }]));
     await tick();
     expect(producer.requests).toHaveLength(1);
     expect(producer.sent(0)).toEqual(['thing:1', 'thing:2']);
@@ -76,7 +73,7 @@ describe('MessagePublisher', () => {
 
   it('sends a single message larger than the bound alone', async () => {
     const { producer, publisher, track } = setup(100);
-    track('huge', publisher.publishEncoded(contract.topic, [{ key: 'k', value: 'x'.repeat(500) }, { key: 'k', value: '{"n":2}' }]));
+    track('huge', publisher.publishEncoded(contract, [{ key: 'k', value: 'x'.repeat(500) }, { key: 'k', value: '{"n":2}' }]));
     await tick();
     expect(producer.requests[0].topicMessages[0].messages).toHaveLength(1);
   });
@@ -98,15 +95,24 @@ describe('MessagePublisher', () => {
 
   it('refuses a message its contract does not allow, before anything is sent', async () => {
     const { producer, publisher } = setup();
-    await expect(publisher.publish(contract, [{ key: 'k', value: { n: 'one' } as unknown as { n: number } }])).rejects.toBeInstanceOf(InvalidOutgoingMessageError);
-    await expect(publisher.publishMany([{ contract, messages: [{ key: 'k', value: { n: null } }] }])).rejects.toBeInstanceOf(InvalidOutgoingMessageError);
+    await expect(publisher.publish(contract, [{ value: { n: 'one' } as unknown as { n: number } }])).rejects.toBeInstanceOf(InvalidOutgoingMessageError);
     expect(producer.requests).toHaveLength(0);
+  });
+
+  it('keys each message as its topic defines, and a tombstone by the key given', async () => {
+    const { producer, publisher } = setup();
+    void publisher.publish(contract, [{ value: { n: 7 } }, { tombstone: 'k8' }]);
+    await tick();
+    expect(producer.requests[0].topicMessages[0].messages.map((m) => [m.key, m.value])).toEqual([
+      ['k7', '{"n":7}'],
+      ['k8', null],
+    ]);
   });
 
   it('sends nothing for an empty publish', async () => {
     const { producer, publisher } = setup();
     await publisher.publish(contract, []);
-    await publisher.publishMany([{ contract, messages: [] }]);
+    await publisher.publishEncodedMany([{ topic: contract, messages: [] }]);
     expect(producer.requests).toHaveLength(0);
   });
 });

@@ -1,12 +1,14 @@
 import { CompressionTypes, Producer } from 'kafkajs';
-import { describeIssues, MessageContract, MessageOf, TopicSpec } from '@hookstream/contracts';
+import type { z } from 'zod';
+import { describeIssues, TopicDefinition, TopicSpec } from '@hookstream/contracts';
 
-export interface OutgoingMessage<T> {
-  key: string;
-  /** null publishes a tombstone (compacted topics). */
-  value: T | null;
-  headers?: Record<string, string>;
-}
+/**
+ * A value to publish, keyed as its topic defines; or a tombstone (compacted
+ * topics), which has no value to derive a key from.
+ */
+export type OutgoingMessage<T> =
+  // `key?: never`: a key written by hand does not compile.
+  { value: NonNullable<T>; headers?: Record<string, string>; key?: never } | { tombstone: string; headers?: Record<string, string>; key?: never };
 
 export interface EncodedMessage {
   key: string | Buffer | null;
@@ -62,21 +64,21 @@ export class MessagePublisher {
     private readonly maxRequestBytes = MAX_REQUEST_BYTES,
   ) {}
 
-  async publish<C extends MessageContract>(contract: C, messages: OutgoingMessage<MessageOf<C>>[]): Promise<void> {
-    await this.publishEncoded(contract.topic, messages.map((m) => encode(contract, m)));
+  async publish<S extends z.ZodType>(topic: TopicDefinition<S>, messages: readonly OutgoingMessage<z.infer<S>>[]): Promise<void> {
+    await this.publishEncoded(topic, messages.map((m) => encodeMessage(topic, m)));
   }
 
   /** For bytes that are not ours to validate (dead letters keep the original). */
-  async publishEncoded(spec: TopicSpec, messages: EncodedMessage[]): Promise<void> {
+  async publishEncoded(spec: TopicSpec, messages: readonly EncodedMessage[]): Promise<void> {
     await this.enqueue([{ topic: this.topicName(spec), messages }]);
   }
 
-  /** Several topics, in order; resolved when all of them are acknowledged. */
-  async publishMany(batches: { contract: MessageContract; messages: OutgoingMessage<unknown>[] }[]): Promise<void> {
-    await this.enqueue(batches.map((b) => ({ topic: this.topicName(b.contract.topic), messages: b.messages.map((m) => encode(b.contract, m)) })));
+  /** Several topics' messages, encoded already (encodeMessage), in order; resolved when all of them are acknowledged. */
+  async publishEncodedMany(batches: readonly { topic: TopicSpec; messages: readonly EncodedMessage[] }[]): Promise<void> {
+    await this.enqueue(batches.map((b) => ({ topic: this.topicName(b.topic), messages: b.messages })));
   }
 
-  private enqueue(batches: { topic: string; messages: EncodedMessage[] }[]): Promise<void> {
+  private enqueue(batches: readonly { topic: string; messages: readonly EncodedMessage[] }[]): Promise<void> {
     const count = batches.reduce((n, b) => n + b.messages.length, 0);
     if (count === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -153,11 +155,14 @@ function sizeOf(message: EncodedMessage): number {
   return bytes;
 }
 
-/** Validates against the contract (a bug in the producer if it fails) and serialises. */
-function encode(contract: MessageContract, message: OutgoingMessage<unknown>): EncodedMessage {
-  if (message.value !== null) {
-    const check = contract.schema.safeParse(message.value);
-    if (!check.success) throw new InvalidOutgoingMessageError(`${contract.topic.name}: ${describeIssues(check.error)}`);
-  }
-  return { key: message.key, value: message.value === null ? null : JSON.stringify(message.value), headers: message.headers };
+/**
+ * Validates against the topic's schema (a bug in the producer if it fails),
+ * keys it as the topic says and serialises. Throws InvalidOutgoingMessageError,
+ * or a RangeError for a value nested deeper than the stack.
+ */
+export function encodeMessage<S extends z.ZodType>(topic: TopicDefinition<S>, message: OutgoingMessage<z.infer<S>>): EncodedMessage {
+  if ('tombstone' in message) return { key: message.tombstone, value: null, headers: message.headers };
+  const check = topic.schema.safeParse(message.value);
+  if (!check.success) throw new InvalidOutgoingMessageError(`${topic.name}: ${describeIssues(check.error)}`);
+  return { key: topic.key(message.value), value: JSON.stringify(message.value), headers: message.headers };
 }

@@ -10,7 +10,7 @@
 //   node -r ./tools/ts-register.js libs/projection-bench/src/projection-throughput.bench.ts
 // Sizes: BENCH_EVENTS (20000), BENCH_RATE messages/s (1000), BENCH_SECONDS (20).
 import { Client } from 'pg';
-import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, Topics } from '@hookstream/contracts';
+import { CanonicalEvent, DeliveryOutcome, deterministicId, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { freePort, sampleCanonicalEvent, ServiceProcess, testInfra, testLogger, uniquePrefix, waitFor } from '@hookstream/testing';
 
@@ -59,10 +59,10 @@ function eventWithOutcomes(i: number): { event: CanonicalEvent; outcomes: Delive
 }
 
 async function publish(kafka: KafkaConnection, items: { event: CanonicalEvent; outcomes: DeliveryOutcome[] }[]): Promise<number> {
-  const events = items.map((x) => ({ key: x.event.subject_id, value: x.event }));
-  const outcomes = items.flatMap((x) => x.outcomes.map((o) => ({ key: o.event_id, value: o })));
-  for (let i = 0; i < events.length; i += CHUNK) await kafka.publisher.publish(Contracts.events, events.slice(i, i + CHUNK));
-  for (let i = 0; i < outcomes.length; i += CHUNK) await kafka.publisher.publish(Contracts.deliveryOutcomes, outcomes.slice(i, i + CHUNK));
+  const events = items.map((x) => ({ value: x.event }));
+  const outcomes = items.flatMap((x) => x.outcomes.map((o) => ({ value: o })));
+  for (let i = 0; i < events.length; i += CHUNK) await kafka.publisher.publish(Topics.events, events.slice(i, i + CHUNK));
+  for (let i = 0; i < outcomes.length; i += CHUNK) await kafka.publisher.publish(Topics.deliveryOutcomes, outcomes.slice(i, i + CHUNK));
   return events.length + outcomes.length;
 }
 
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const prefix = uniquePrefix('projbench');
   const kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'projection-bench', topicPrefix: prefix, logger: testLogger() });
   await kafka.connect();
-  await kafka.ensureTopics([Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
+  await kafka.ensureTopics([Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionRejected]);
   const service = new ServiceProcess({
     name: 'projection',
     port: await freePort(),

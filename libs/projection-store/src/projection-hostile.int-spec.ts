@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, Topics } from '@hookstream/contracts';
+import { CanonicalEvent, DeliveryOutcome, deterministicId, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { sampleCanonicalEvent, TestPlatform, waitFor } from '@hookstream/testing';
 
@@ -17,7 +17,7 @@ describe('projection with strings Postgres refuses', () => {
   const schema = () => `${platform.prefix.toLowerCase()}projection`;
 
   beforeAll(async () => {
-    kafka = await platform.kafka('proj-hostile', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
+    kafka = await platform.kafka('proj-hostile', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionRejected]);
     await platform.start();
     db = new Client({ connectionString: platform.env().DATABASE_URL });
     await db.connect();
@@ -41,7 +41,7 @@ describe('projection with strings Postgres refuses', () => {
     });
     const after = sampleCanonicalEvent({ tenant_id: 'ten_other', subject_id: subject, data: { amount: 1 } });
     // One key, so one partition: the event after the poison must land too.
-    await kafka.publisher.publish(Contracts.events, [hostile, after].map((e: CanonicalEvent) => ({ key: subject, value: e })));
+    await kafka.publisher.publish(Topics.events, [hostile, after].map((e: CanonicalEvent) => ({ value: e })));
 
     const row = await waitFor(async () => (await storedEvent(after.id)) && (await storedEvent(hostile.id)), { timeoutMs: 20_000, what: 'both events stored' });
     expect(row.source).toBe('src\\u0000');
@@ -57,7 +57,7 @@ describe('projection with strings Postgres refuses', () => {
     // Serialised by hand: JSON.stringify itself cannot go that deep.
     const raw = JSON.stringify({ ...deep, data: { marker: 0 } }).replace('{"marker":0}', `{"v":${'['.repeat(depth)}${']'.repeat(depth)}}`);
     await kafka.publisher.publishEncoded(Topics.events, [{ key: subject, value: raw }]);
-    await kafka.publisher.publish(Contracts.events, [{ key: subject, value: after }]);
+    await kafka.publisher.publish(Topics.events, [{ value: after }]);
     const row = await waitFor(async () => (await storedEvent(after.id)) && (await storedEvent(deep.id)), { timeoutMs: 20_000, what: 'both events stored' });
     expect(row.data).toEqual({ _unstorable: expect.stringContaining('nested deeper than') });
   }, 60_000);
@@ -87,7 +87,7 @@ describe('projection with strings Postgres refuses', () => {
       next_attempt_at: null,
     };
     const healthy = { ...outcome, invocation_id: deterministicId('ivc', event.id, WORKFLOW, 'wfa_bbbbbbbbbbbbbbbbbbbbbbbbbb'), response_body: 'fine', error_message: null, url: 'https://ok.example/', request_headers: {} };
-    await kafka.publisher.publish(Contracts.deliveryOutcomes, [outcome, healthy].map((o) => ({ key: event.id, value: o })));
+    await kafka.publisher.publish(Topics.deliveryOutcomes, [outcome, healthy].map((o) => ({ value: o })));
     const attempts = await waitFor(
       async () => {
         const { rows } = await db.query(`SELECT * FROM ${schema()}.attempts WHERE invocation_id = ANY($1::text[])`, [[outcome.invocation_id, healthy.invocation_id]]);

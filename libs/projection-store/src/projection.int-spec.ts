@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { CanonicalEvent, Contracts, deterministicId, DeliveryOutcome, newId, ReflowRequest, Topics } from '@hookstream/contracts';
+import { CanonicalEvent, DeliveryOutcome, deterministicId, newId, ReflowRequest, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { sampleCanonicalEvent, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
@@ -51,14 +51,14 @@ describe('projection read models against the real broker and Postgres', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
     return { status: res.status, body: (await res.json()) as any };
   };
-  const publishEvents = (events: CanonicalEvent[]) => kafka.publisher.publish(Contracts.events, events.map((e) => ({ key: e.subject_id, value: e })));
-  const publishOutcomes = (outcomes: DeliveryOutcome[]) => kafka.publisher.publish(Contracts.deliveryOutcomes, outcomes.map((o) => ({ key: o.event_id, value: o })));
+  const publishEvents = (events: CanonicalEvent[]) => kafka.publisher.publish(Topics.events, events.map((e) => ({ value: e })));
+  const publishOutcomes = (outcomes: DeliveryOutcome[]) => kafka.publisher.publish(Topics.deliveryOutcomes, outcomes.map((o) => ({ value: o })));
   const publishReflows = (events: CanonicalEvent[]) =>
     kafka.publisher.publish(
-      Contracts.reflowRequests,
+      Topics.reflowRequests,
       events.map((event) => {
         const request: ReflowRequest = { request_id: newId('cmd'), tenant_id: event.tenant_id, event, requested_at: new Date().toISOString() };
-        return { key: event.subject_id, value: request };
+        return { value: request };
       }),
     );
   /** Messages written so far, per kind, from the service's own counter. */
@@ -74,8 +74,8 @@ describe('projection read models against the real broker and Postgres', () => {
   });
 
   beforeAll(async () => {
-    kafka = await platform.kafka('proj-test', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]);
-    deadLetters = await new TopicRecorder(platform.prefix, Topics.projectionDeadLetter).start();
+    kafka = await platform.kafka('proj-test', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionRejected]);
+    deadLetters = await new TopicRecorder(platform.prefix, Topics.projectionRejected).start();
     await platform.start();
     db = new Client({ connectionString: platform.env().DATABASE_URL });
     await db.connect();

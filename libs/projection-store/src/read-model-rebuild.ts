@@ -18,7 +18,7 @@ export class ReadModelRebuild {
 
   async run(): Promise<void> {
     try {
-      await this.kafka.deleteGroups(Object.values(projectionGroupIds(this.groupId)));
+      await this.kafka.deleteGroups(Object.values(projectionGroupIds(this.groupId)).map((name) => this.kafka.groupId(name)));
     } catch (err) {
       throw new Error(`could not forget the consumer groups; is projection still running? Stop it first (${(err as Error).message})`);
     }

@@ -1,8 +1,7 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { CanonicalEvent, Contracts, DeliveryOutcome, ReflowRequest, Topics } from '@hookstream/contracts';
-import type { Logger } from '@hookstream/logging';
-import { BatchConsumer, ConsumedMessage, FetchPacing, KafkaConnection } from '@hookstream/messaging';
-import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import { CanonicalEvent, decodeMessage, DeliveryOutcome, ReflowRequest, Topics } from '@hookstream/contracts';
+import { ConsumedMessage, ConsumerHost, FetchPacing } from '@hookstream/messaging';
+import { Metrics } from '@hookstream/service-runtime';
 import { PROJECTION_SETTINGS, ProjectionSettings, projectionGroupIds } from './projection-settings';
 import { ReadModelWriter } from './read-model-writer';
 
@@ -15,18 +14,14 @@ type Kind = 'event' | 'outcome' | 'test_event';
  * replays.
  */
 @Injectable()
-export class ReadModelConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly consumers: BatchConsumer<unknown>[] = [];
-  private startFailure: Error | undefined;
+export class ReadModelConsumers {
   private readonly written;
   private readonly lag;
 
   constructor(
-    private readonly kafka: KafkaConnection,
+    host: ConsumerHost,
     private readonly writer: ReadModelWriter,
-    private readonly readiness: ReadinessRegistry,
-    @Inject(PROJECTION_SETTINGS) private readonly settings: ProjectionSettings,
-    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(PROJECTION_SETTINGS) settings: ProjectionSettings,
     metrics: Metrics,
   ) {
     this.written = metrics.counter('projection_messages_total', 'Messages written to the read models', ['kind']);
@@ -36,40 +31,20 @@ export class ReadModelConsumers implements OnApplicationBootstrap, BeforeApplica
       ['kind'],
       [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     );
-  }
-
-  // Joining the groups takes seconds: the service listens meanwhile, and is
-  // ready once every consumer joined and none crashed for good.
-  onApplicationBootstrap(): void {
-    this.readiness.register('projection-consumers', () => this.check());
-    this.start().catch((err: unknown) => {
-      this.startFailure = err as Error;
-      this.logger.error({ err }, 'projection consumers failed to start');
-    });
-  }
-
-  // Before Postgres and Kafka close: the batch in hand is written and committed.
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.consumers.map((c) => c.stop()));
-  }
-
-  private async start(): Promise<void> {
-    const groups = projectionGroupIds(this.settings.groupId);
-    const events = this.kafka.consumer<CanonicalEvent>({
+    const groups = projectionGroupIds(settings.groupId);
+    host.add<CanonicalEvent>({
       groupId: groups.events,
       topics: [Topics.events],
-      contract: Contracts.events,
-      deadLetter: Topics.projectionDeadLetter,
+      decode: (m) => decodeMessage(Topics.events, m.value),
       fromBeginning: true,
       partitionsConsumedConcurrently: 3,
       ...FetchPacing.readModel,
       handle: (messages) => this.writeBatch('event', messages, () => this.writer.writeEvents(messages.map((m) => m.value))),
     });
-    const outcomes = this.kafka.consumer<DeliveryOutcome>({
+    host.add<DeliveryOutcome>({
       groupId: groups.outcomes,
       topics: [Topics.deliveryOutcomes],
-      contract: Contracts.deliveryOutcomes,
-      deadLetter: Topics.projectionDeadLetter,
+      decode: (m) => decodeMessage(Topics.deliveryOutcomes, m.value),
       fromBeginning: true,
       partitionsConsumedConcurrently: 3,
       ...FetchPacing.readModel,
@@ -79,19 +54,16 @@ export class ReadModelConsumers implements OnApplicationBootstrap, BeforeApplica
     // against every workflow): it is stored from its reflow request, so that
     // its deliveries can be inspected like any event's. Reflows of stored
     // events are skipped: their event is already here.
-    const testEvents = this.kafka.consumer<ReflowRequest>({
+    host.add<ReflowRequest>({
       groupId: groups.testEvents,
       topics: [Topics.reflowRequests],
-      contract: Contracts.reflowRequests,
-      deadLetter: Topics.projectionDeadLetter,
+      decode: (m) => decodeMessage(Topics.reflowRequests, m.value),
       fromBeginning: true,
       handle: (messages) => {
         const samples = messages.filter((m) => m.value.event.metadata.test === true);
         return this.writeBatch('test_event', samples, () => this.writer.writeEvents(samples.map((m) => m.value.event)));
       },
     });
-    this.consumers.push(events as BatchConsumer<unknown>, outcomes as BatchConsumer<unknown>, testEvents as BatchConsumer<unknown>);
-    await Promise.all(this.consumers.map((c) => c.start()));
   }
 
   private async writeBatch(kind: Kind, messages: readonly ConsumedMessage<unknown>[], write: () => Promise<void>): Promise<void> {
@@ -100,15 +72,5 @@ export class ReadModelConsumers implements OnApplicationBootstrap, BeforeApplica
     const now = Date.now();
     for (const m of messages) this.lag.observe({ kind }, Math.max(0, now - m.timestamp) / 1000);
     this.written.inc({ kind }, messages.length);
-  }
-
-  private async check(): Promise<void> {
-    if (this.startFailure) throw this.startFailure;
-    for (const consumer of this.consumers) {
-      const error = consumer.healthError();
-      if (error) throw error;
-    }
-    if (this.consumers.length === 0) throw new Error('projection consumers not started yet');
-    await Promise.all(this.consumers.map((c) => c.whenJoined()));
   }
 }

@@ -1,5 +1,5 @@
 import { KafkaConnection, ConsumedMessage } from '@hookstream/messaging';
-import type { TopicSpec } from '@hookstream/contracts';
+import { rejectedMessagesTopic, TopicSpec } from '@hookstream/contracts';
 import { testInfra, testLogger, uniquePrefix } from './infra';
 
 /**
@@ -28,6 +28,8 @@ export class TopicRecorder<T = Buffer | null> {
     const consumer = this.connection.consumer<T>({
       groupId: uniquePrefix('recorder'),
       topics: [this.topic],
+      // It never rejects nor fails: a consumer needs a dead-letter topic all the same.
+      deadLetter: rejectedMessagesTopic('topic-recorder'),
       fromBeginning: true,
       handle: async (messages) => {
         this.messages.push(...messages);

@@ -1,4 +1,4 @@
-import type { TopicSpec } from '@hookstream/contracts';
+import { rejectedMessagesTopic, TopicSpec } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { freePort, ServiceProcess } from './service-process';
 import { testInfra, testLogger, uniquePrefix } from './infra';
@@ -77,7 +77,7 @@ export class TestPlatform {
 
   /** A connected Kafka connection on this platform's prefix, with `topics` created: for a test to publish and inspect. */
   async kafka(clientId: string, topics: readonly TopicSpec[]): Promise<KafkaConnection> {
-    const kafka = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId, topicPrefix: this.prefix, logger: testLogger() });
+    const kafka = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId, topicPrefix: this.prefix, logger: testLogger(), deadLetter: rejectedMessagesTopic('test') });
     await kafka.connect();
     await kafka.ensureTopics(topics);
     return kafka;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Contracts, WorkflowState } from '@hookstream/contracts';
+import { Topics, WorkflowState } from '@hookstream/contracts';
 import { createWorkflow, newSigningSecret } from './workflow-changes';
 import { ReadResult, readActionInput, readConditionInput, readWorkflowInput, readWorkflowPatch } from './workflow-input';
 import { DEFAULT_WORKFLOW_LIMITS, workflowLimitCodes } from './workflow-limits';
@@ -94,7 +94,7 @@ function expectCodesOrPublishable(read: ReadResult<unknown>, toState?: (value: n
   if (!toState) return;
   const state = toState(read.value as never);
   expect(workflowLimitCodes(state, DEFAULT_WORKFLOW_LIMITS)).toEqual([]);
-  const check = Contracts.workflowConfig.schema.safeParse(JSON.parse(JSON.stringify(state)));
+  const check = Topics.workflowConfig.schema.safeParse(JSON.parse(JSON.stringify(state)));
   expect(check.success ? '' : check.error.message).toBe('');
 }
 

@@ -1,4 +1,4 @@
-import { Contracts, RetryScheduleBounds, WorkflowCeilings, WorkflowState } from '@hookstream/contracts';
+import { RetryScheduleBounds, Topics, WorkflowCeilings, WorkflowState } from '@hookstream/contracts';
 import { createWorkflow, newSigningSecret } from './workflow-changes';
 import { readActionInput, readConditionInput, readWorkflowInput, readWorkflowPatch } from './workflow-input';
 import {
@@ -43,9 +43,9 @@ describe('retry delays', () => {
     for (const preset of ['checkout', 'caf', 'mycashflow', 'standard-webhooks']) expect(readActionInput(action({ retry_policy: preset })).ok).toBe(true);
     const state = createWorkflow('ten_a', { name: 'x', active: true, conditions: [], actions: [{ type: 'webhook', url: 'https://e.com', headers: {} }] }, ctx);
     const withDelays = (delays: number[]): WorkflowState => ({ ...state, actions: [{ ...state.actions[0], retry_policy: delays }] });
-    expect(Contracts.workflowConfig.schema.safeParse(withDelays([300_000_000_000_000])).success).toBe(false);
-    expect(Contracts.workflowConfig.schema.safeParse(withDelays(Array.from({ length: 5 }, () => 7 * DAY))).success).toBe(false);
-    expect(Contracts.workflowConfig.schema.safeParse(withDelays([RetryScheduleBounds.maxDelayMs])).success).toBe(true);
+    expect(Topics.workflowConfig.schema.safeParse(withDelays([300_000_000_000_000])).success).toBe(false);
+    expect(Topics.workflowConfig.schema.safeParse(withDelays(Array.from({ length: 5 }, () => 7 * DAY))).success).toBe(false);
+    expect(Topics.workflowConfig.schema.safeParse(withDelays([RetryScheduleBounds.maxDelayMs])).success).toBe(true);
   });
 
   it('keeps timeout_ms between 1 ms and a minute', () => {

@@ -52,9 +52,9 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     dataSource = await openServiceDataSource({ url: infra.databaseUrl, schema, entities: WorkflowStoreEntities, migrations: WorkflowStoreMigrations });
     kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'outbox-int', topicPrefix: prefix, logger: testLogger('kafka') });
     await kafka.connect();
-    await kafka.ensureTopics([Topics.workflowConfig, Topics.configDeadLetter]);
+    await kafka.ensureTopics([Topics.workflowConfig, Topics.configRejected]);
     topic = await new TopicRecorder(prefix, Topics.workflowConfig).start();
-    deadLetters = await new TopicRecorder(prefix, Topics.configDeadLetter).start();
+    deadLetters = await new TopicRecorder(prefix, Topics.configRejected).start();
     store = new WorkflowStore(dataSource);
   }, 60_000);
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Contracts, describeIssues, Topics, WorkflowState } from '@hookstream/contracts';
+import { describeIssues, Topics, WorkflowState } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { DeadLetterHeaders, EncodedMessage, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, SERVICE_LOGGER } from '@hookstream/service-runtime';
@@ -34,7 +34,7 @@ export type OutboxVerdict = { publishable: true } | { publishable: false; reason
 /** Whether a change may go to the config topic: its state must satisfy the contract every consumer decodes with. */
 export function outboxVerdict(state: unknown): OutboxVerdict {
   if (state === null) return { publishable: true };
-  const check = Contracts.workflowConfig.schema.safeParse(state);
+  const check = Topics.workflowConfig.schema.safeParse(state);
   return check.success ? { publishable: true } : { publishable: false, reason: `outside the config contract: ${describeIssues(check.error)}` };
 }
 
@@ -151,8 +151,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async publish(rows: readonly OutboxRow[]): Promise<void> {
     await this.kafka.publisher.publish(
-      Contracts.workflowConfig,
-      rows.map((r) => ({ key: r.workflow_id, value: r.state })),
+      Topics.workflowConfig,
+      rows.map((r) => (r.state === null ? { tombstone: r.workflow_id } : { value: r.state })),
     );
   }
 
@@ -179,6 +179,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.deadLettered.inc({ reason: reason.startsWith('Kafka') ? 'kafka_refused' : 'contract' });
       this.logger.error({ workflowId: row.workflow_id, outboxId: row.id, reason }, 'config change cannot be published: dead-lettered, the changes behind it go on');
     }
-    await this.kafka.publisher.publishEncoded(Topics.configDeadLetter, letters);
+    await this.kafka.publisher.publishEncoded(Topics.configRejected, letters);
   }
 }

@@ -1,4 +1,4 @@
-import { Contracts, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, EndpointDisabled, Topics } from '@hookstream/contracts';
+import { DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, EndpointDisabled, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { testInfra, testLogger, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
@@ -14,7 +14,7 @@ export class DeliveryHarness {
 
   private constructor(readonly platform: TestPlatform) {
     this.outcomes = new TopicRecorder(platform.prefix, Topics.deliveryOutcomes);
-    this.deadLetters = new TopicRecorder(platform.prefix, Topics.deliveryDeadLetter);
+    this.deadLetters = new TopicRecorder(platform.prefix, Topics.deliveryExhausted);
     this.disabled = new TopicRecorder(platform.prefix, Topics.endpointDisabled);
   }
 
@@ -44,8 +44,8 @@ export class DeliveryHarness {
 
   async publish(...jobs: DeliveryJob[]): Promise<void> {
     await this.producer?.publisher.publish(
-      Contracts.deliveryJobs,
-      jobs.map((job) => ({ key: job.action.id, value: job })),
+      Topics.deliveryJobs,
+      jobs.map((job) => ({ value: job })),
     );
   }
 

@@ -1,6 +1,6 @@
 // A consumer process that takes its batch and never finishes it: the parent
 // test kills it with SIGKILL, as a crash between receive and commit.
-import { Contracts, Topics } from '@hookstream/contracts';
+import { decodeMessage, Topics } from '@hookstream/contracts';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '../kafka-connection';
 
@@ -16,8 +16,8 @@ async function main(): Promise<void> {
     .consumer({
       groupId: process.env.GROUP_ID ?? '',
       topics: [Topics.reflowRequests],
-      contract: Contracts.reflowRequests,
-      deadLetter: Topics.matcherDeadLetter,
+      decode: (m) => decodeMessage(Topics.reflowRequests, m.value),
+      deadLetter: Topics.matcherRejected,
       fromBeginning: true,
       sessionTimeoutMs: 6000,
       handle: () => {

@@ -1,6 +1,7 @@
 // A group member in its own process: prints "joined <partitions>" once it
 // has its partitions and "got <value>" per message; on SIGTERM it stops as a
 // service does (its consumers leave the group) and exits.
+import { rejectedMessagesTopic } from '@hookstream/contracts';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection } from '../kafka-connection';
 
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   await connection.connect();
   const consumer = connection.consumer<Buffer | null>({
     groupId: process.env.GROUP_ID ?? '',
-    topics: [{ name: process.env.TOPIC ?? '', key: 'k', partitions: 2 }],
+    topics: [{ name: process.env.TOPIC ?? '', partitions: 2 }],
+    deadLetter: rejectedMessagesTopic('test'),
     fromBeginning: true,
     handle: async (messages) => {
       for (const m of messages) process.stdout.write(`got ${String(m.value)}\n`);
