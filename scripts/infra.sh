@@ -52,8 +52,9 @@ PG_PORT_WANTED="${PGPORT:-5432}"
 PG_DB=hookstream
 PG_USER=hookstream
 PG_PASSWORD=hookstream
-# The schema of each service that keeps state; its role is hookstream_<schema>.
-# libs/persistence checks this list against the services' own.
+# The schema of each service that keeps state; its role is hookstream_<schema>, its
+# URL <SCHEMA>_DATABASE_URL (each service's config names its own; libs/persistence's
+# service-roles test checks the roles).
 PG_SERVICE_SCHEMAS=(gateway workflow_config event_ingest projection)
 TIMEOUT="${INFRA_TIMEOUT:-120}"
 
