@@ -55,12 +55,12 @@ describe('PersistenceModule against the real Postgres, as a service role', () =>
   const owner = new Client({ connectionString: testInfra().databaseUrl });
 
   /** One service start, as main.ts makes it (without HTTP). */
-  function start(migrations: (new () => MigrationInterface)[]) {
+  function start(migrations: (new () => MigrationInterface)[], as = { url, schema }) {
     const service: DynamicModule = {
       module: class ServiceModule {},
-      imports: [ServiceRuntimeModule.forRoot({ service: 'test', logger: testLogger() }), PersistenceModule.forRoot({ url, schema, migrations }), NotesModule],
+      imports: [ServiceRuntimeModule.forRoot({ service: 'test', logger: testLogger() }), PersistenceModule.forRoot({ ...as, migrations }), NotesModule],
     };
-    return NestFactory.createApplicationContext(service, { logger: false });
+    return NestFactory.createApplicationContext(service, { logger: false, abortOnError: false });
   }
 
   const applied = async () => (await owner.query(`SELECT name FROM "${schema}".migrations ORDER BY id`)).rows.map((r: { name: string }) => r.name);
@@ -91,5 +91,20 @@ describe('PersistenceModule against the real Postgres, as a service role', () =>
 
     expect(Object.fromEntries(runs)).toEqual({ CreateNotes1700000000001: 1, AddNoteAuthor1700000000002: 1 });
     expect(await applied()).toEqual(['CreateNotes1700000000001', 'AddNoteAuthor1700000000002']);
+  }, 60_000);
+
+  it("refuses to start on another service's schema, saying which role and schema", async () => {
+    const theirs = `${schema.slice(0, -'gateway'.length)}projection`;
+    const projection = new Client({ connectionString: serviceDatabaseUrl('PROJECTION_DATABASE_URL') });
+    await projection.connect();
+    try {
+      await projection.query(`CREATE SCHEMA "${theirs}"`);
+      await expect(start([CreateNotes1700000000001], { url, schema: theirs })).rejects.toThrow(
+        new RegExp(`role ${new URL(url).username} may not create or use schema ${theirs}`),
+      );
+    } finally {
+      await owner.query(`DROP SCHEMA IF EXISTS "${theirs}" CASCADE`);
+      await projection.end();
+    }
   }, 60_000);
 });

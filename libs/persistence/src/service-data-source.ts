@@ -37,6 +37,7 @@ export function serviceDataSourceOptions(options: ServiceDataSourceOptions): Dat
 }
 
 const RoleRow = z.object({ role: z.string() });
+const PresenceRow = z.object({ present: z.boolean() });
 
 // SQLSTATE: insufficient_privilege, invalid_schema_name.
 const ACCESS_DENIED = new Set(['42501', '3F000']);
@@ -45,11 +46,13 @@ const ACCESS_DENIED = new Set(['42501', '3F000']);
  * The migration step: creates the schema if missing (the migrations table
  * lives in it; the role that creates it owns it) and applies the pending
  * migrations, each in its own transaction. A schema that is there already
- * and migrated costs one query and changes nothing.
+ * and migrated changes nothing.
  */
 export async function migrateServiceSchema(dataSource: DataSource, schema: string): Promise<void> {
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '')}"`);
+    // Asked first: creating, even IF NOT EXISTS, needs CREATE on the database, which a role given a ready-made schema may lack.
+    const [{ present }] = rowsOf(PresenceRow, await dataSource.query(`SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1) AS present`, [schema]));
+    if (!present) await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '')}"`);
     await dataSource.runMigrations({ transaction: 'each' });
   } catch (err) {
     const code = (err as { driverError?: { code?: unknown }; code?: unknown }).driverError?.code ?? (err as { code?: unknown }).code;
