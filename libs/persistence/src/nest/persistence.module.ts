@@ -36,8 +36,8 @@ export class PersistenceModule {
             ...serviceDataSourceOptions(options),
             // The entities of every TypeOrmModule.forFeature: no list to keep beside them.
             autoLoadEntities: true,
-            // As before TypeOrmModule: a service that cannot reach Postgres at boot exits, and its supervisor restarts it.
-            retryAttempts: 0,
+            // No retries in place: a service that cannot reach Postgres at boot exits at once, and its supervisor restarts it.
+            toRetry: () => false,
           }),
           // The migration step runs before any provider can use the data source.
           dataSourceFactory: (dataSourceOptions) => openMigrated(dataSourceOptions ?? serviceDataSourceOptions(options), options.schema),
