@@ -8,7 +8,9 @@ const swc = ['@swc/jest', swcOptions()];
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // @nestjs/typeorm ships only ES modules: Node loads them with require(), jest's runtime does not, so swc makes them CommonJS.
+  transform: { '^.+\\.ts$': swc, '/node_modules/@nestjs/typeorm/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/typeorm/)'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 module.exports = {

@@ -19,6 +19,13 @@
 #   KAFKA_PORT             broker port (9092); KAFKA_CONTROLLER_PORT: KRaft controller port (9093)
 #   PGPORT                 port of the Postgres cluster to pick or create (5432)
 #   INFRA_TIMEOUT          seconds to wait for readiness (120)
+#   <SCHEMA>_DATABASE_PASSWORD  password of a service's role, e.g. GATEWAY_DATABASE_PASSWORD
+#                          (default: the role's name, hookstream_gateway); letters, digits, . _ ~ -
+#
+# Postgres: the database hookstream, owned by the role hookstream (DATABASE_URL: tests and
+# operators). Each service with state connects as its own role, which owns its schema and
+# reads no other: `up` prints GATEWAY_DATABASE_URL, WORKFLOW_CONFIG_DATABASE_URL,
+# EVENT_INGEST_DATABASE_URL and PROJECTION_DATABASE_URL.
 # Files: <cache>/kafka-3.9.1/{pom.xml,libs/} (jars, shared); <cache>/kafka/{server.properties,
 # log4j.properties,data/,kafka.log,kafka.pid}; a broker on another KAFKA_PORT uses <cache>/kafka-state-<port>/.
 set -euo pipefail
@@ -45,6 +52,10 @@ PG_PORT_WANTED="${PGPORT:-5432}"
 PG_DB=hookstream
 PG_USER=hookstream
 PG_PASSWORD=hookstream
+# The schema of each service that keeps state; its role is hookstream_<schema>, its
+# URL <SCHEMA>_DATABASE_URL (each service's config names its own; libs/persistence's
+# service-roles test checks the roles).
+PG_SERVICE_SCHEMAS=(gateway workflow_config event_ingest projection)
 TIMEOUT="${INFRA_TIMEOUT:-120}"
 
 say() { printf '[infra] %s\n' "$*" >&2; }
@@ -427,7 +438,18 @@ start_pg_cluster() {
 }
 
 pg_login_works() {
-  PGPASSWORD=$PG_PASSWORD psql -X -q -h 127.0.0.1 -p "$1" -U "$PG_USER" -d "$PG_DB" -c 'select 1' >/dev/null 2>&1
+  PGPASSWORD=$3 psql -X -q -h 127.0.0.1 -p "$1" -U "$2" -d "$PG_DB" -c 'select 1' >/dev/null 2>&1
+}
+
+pg_service_role() { printf 'hookstream_%s' "$1"; }
+
+# A service role's password: <SCHEMA>_DATABASE_PASSWORD, else the role's name (local development).
+pg_service_password() {
+  local variable="${1^^}_DATABASE_PASSWORD" password
+  password=${!variable:-$(pg_service_role "$1")}
+  # It goes into a URL and a psql literal as is: keep it to characters neither has to escape.
+  [[ "$password" =~ ^[A-Za-z0-9._~-]+$ ]] || die "$variable: use letters, digits, . _ ~ - only"
+  printf '%s' "$password"
 }
 
 # Role and database, idempotently; the password is (re)set so a login always works.
@@ -446,16 +468,51 @@ SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER'
 SQL
 }
 
+# One role per service: it may connect and create schemas (a test run or a
+# side-by-side deployment gets prefixed ones, owned by the role that made
+# them), and it owns its own schema; it is granted nothing else, so it cannot
+# read another service's. The database owner is a member of every service
+# role, so tests and operators can read and drop any schema.
+ensure_pg_service_roles() {
+  local port=$1 schema password sql=$'SET client_min_messages TO warning;\n'
+  for schema in "${PG_SERVICE_SCHEMAS[@]}"; do
+    password=$(pg_service_password "$schema")
+    sql+="\\set role $(pg_service_role "$schema")
+\\set schema $schema
+\\set password $password
+"
+    sql+=$(cat <<'SQL'
+SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role')\gexec
+ALTER ROLE :"role" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'password';
+SELECT format('GRANT CONNECT, CREATE ON DATABASE %I TO %I', current_database(), :'role')\gexec
+SELECT format('GRANT %I TO %I', :'role', pg_get_userbyid(d.datdba)) FROM pg_database d WHERE d.datname = current_database()\gexec
+CREATE SCHEMA IF NOT EXISTS :"schema" AUTHORIZATION :"role";
+-- A schema made before the roles existed passes to its service, tables with it.
+SELECT format('ALTER SCHEMA %I OWNER TO %I', :'schema', :'role')
+  FROM pg_namespace WHERE nspname = :'schema' AND pg_get_userbyid(nspowner) <> :'role'\gexec
+SELECT format('ALTER TABLE %I.%I OWNER TO %I', :'schema', c.relname, :'role')
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = :'schema' AND c.relkind IN ('r', 'p') AND pg_get_userbyid(c.relowner) <> :'role'\gexec
+SQL
+)
+    sql+=$'\n'
+  done
+  as_postgres psql -X -q -p "$port" -d "$PG_DB" -v ON_ERROR_STOP=1 >/dev/null <<<"$sql"
+}
+
 # Debian's pg_hba.conf allows password logins from 127.0.0.1; if a customised
-# one does not, put a rule for our role first and reload.
+# one does not, put a rule for our roles first and reload.
 ensure_pg_password_login() {
-  local version=$1 name=$2 port=$3 hba
-  pg_login_works "$port" && return 0
+  local version=$1 name=$2 port=$3 hba roles=$PG_USER schema
+  for schema in "${PG_SERVICE_SCHEMAS[@]}"; do roles+=",$(pg_service_role "$schema")"; done
+  schema=${PG_SERVICE_SCHEMAS[0]}
+  pg_login_works "$port" "$PG_USER" "$PG_PASSWORD" \
+    && pg_login_works "$port" "$(pg_service_role "$schema")" "$(pg_service_password "$schema")" && return 0
   hba=$(as_postgres psql -X -At -p "$port" -c 'show hba_file')
-  say "Postgres: password login over TCP failed; allowing $PG_USER from 127.0.0.1 in $hba"
-  sed -i "0,/^[[:space:]]*[^#[:space:]]/s//host all $PG_USER 127.0.0.1\/32 md5\n&/" "$hba"
+  say "Postgres: password login over TCP failed; allowing $roles from 127.0.0.1 in $hba"
+  sed -i "0,/^[[:space:]]*[^#[:space:]]/s//host all $roles 127.0.0.1\/32 md5\n&/" "$hba"
   pg_ctlcluster "$version" "$name" reload >&2 9>&-
-  pg_login_works "$port" \
+  pg_login_works "$port" "$PG_USER" "$PG_PASSWORD" \
     || die "Postgres: cannot log in as $PG_USER over TCP (PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p $port -U $PG_USER -d $PG_DB)"
 }
 
@@ -472,6 +529,7 @@ postgres_up() {
     start_pg_cluster "$version" "$name" "$port" "$log"
   fi
   ensure_pg_role_and_db "$port"
+  ensure_pg_service_roles "$port"
   ensure_pg_password_login "$version" "$name" "$port"
   say "Postgres: ready on 127.0.0.1:$port (cluster $version/$name, database $PG_DB) in $(elapsed_since "$started")s"
 }
@@ -529,15 +587,24 @@ postgres_status() {
 # ---------------------------------------------------------------- commands
 
 print_env() {
+  local schema variable
   echo "KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
   if [[ -n "${DATABASE_URL:-}" ]]; then
     echo "DATABASE_URL=$DATABASE_URL"
+    # An outside database comes with its own service URLs, if any: passed on as they are.
+    for schema in "${PG_SERVICE_SCHEMAS[@]}"; do
+      variable="${schema^^}_DATABASE_URL"
+      if [[ -n "${!variable:-}" ]]; then echo "$variable=${!variable}"; fi
+    done
     return 0
   fi
   local port=$PG_PORT_WANTED info=""
   if postgres_installed; then info=$(pg_cluster_info); fi
   if [[ -n "$info" ]]; then port=$(awk '{ print $3 }' <<<"$info"); fi
   echo "DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$port/$PG_DB"
+  for schema in "${PG_SERVICE_SCHEMAS[@]}"; do
+    echo "${schema^^}_DATABASE_URL=postgres://$(pg_service_role "$schema"):$(pg_service_password "$schema")@127.0.0.1:$port/$PG_DB"
+  done
 }
 
 cmd_up() {

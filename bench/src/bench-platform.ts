@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, SERVICE_NAMES, ServiceName, uniquePrefix } from '@hookstream/testing';
+import { freePort, SERVICE_NAMES, ServiceName, testInfra, uniquePrefix } from '@hookstream/testing';
 import { BenchChild } from './child-process';
 import { sleep } from './stats';
 import { parseRebalances } from './rebalances';
@@ -23,7 +23,6 @@ export interface PlatformOptions {
   root: string;
   runDir: string;
   kafkaBrokers: string;
-  databaseUrl: string;
   /** Profile this service with --cpu-prof; the profile lands in runDir/profiles. */
   profile?: ServiceName;
 }
@@ -58,7 +57,7 @@ export class BenchPlatform {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: this.options.kafkaBrokers,
-      DATABASE_URL: this.options.databaseUrl,
+      ...Object.fromEntries(testInfra().serviceDatabaseUrls),
       KAFKA_TOPIC_PREFIX: this.prefix,
       DATABASE_SCHEMA_PREFIX: this.schemaPrefix,
       // Consumer groups get the topic prefix too: a run shares nothing with another.

@@ -109,7 +109,7 @@ async function main(): Promise<number> {
   try {
     if (wanted('1')) await bareLimit(ctx, infra);
     if ([...'2345678'].some(wanted)) {
-      platform = new BenchPlatform({ root, runDir, kafkaBrokers: infra.kafkaBrokers, databaseUrl: infra.databaseUrl, profile: options.profile });
+      platform = new BenchPlatform({ root, runDir, kafkaBrokers: infra.kafkaBrokers, profile: options.profile });
       for (const name of SERVICE_NAMES) sampler.track(name, () => platform?.pid(name));
       ctx.log('', `starting the six services (production build, prefix ${platform.prefix})`);
       const t = Date.now();

@@ -16,9 +16,8 @@ export class EventIngestModule {
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
         MessagingModule.forService(config, { service: 'event-ingest', topics: [Topics.producerEvents, Topics.events], deadLetter: Topics.ingestRejected }),
         PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
+          url: config.EVENT_INGEST_DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}event_ingest`,
-          entities: [],
           migrations: ProducerEventLedgerMigrations,
         }),
         IngestPipelineModule.forRoot(ingestSettings(config)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, databaseUrl, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
 import { isUnfitIdentifier, ProducerFieldLimits, Topics, TopicSpec } from '@hookstream/contracts';
 import type { IngestSettings } from '@hookstream/ingest-pipeline';
 import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
@@ -7,6 +7,7 @@ import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
 export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
+    EVENT_INGEST_DATABASE_URL: databaseUrl,
     PORT: port(3002),
     /**
      * Inbound topics, comma-separated; replaces the default (list it too to keep it).

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
-import { GatewayAuthEntities, GatewayAuthMigrations, GatewayAuthModule } from '@hookstream/gateway-auth';
+import { GatewayAuthMigrations, GatewayAuthModule } from '@hookstream/gateway-auth';
 import { GatewayEventsModule } from '@hookstream/gateway-events';
 import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
 import type { Logger } from '@hookstream/logging';
@@ -18,10 +18,9 @@ export class GatewayModule {
         ServiceRuntimeModule.forRoot({ service: 'gateway', logger }),
         MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
         PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
+          url: config.GATEWAY_DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}gateway`,
-          entities: [...GatewayAuthEntities],
-          migrations: [...GatewayAuthMigrations],
+          migrations: GatewayAuthMigrations,
         }),
         GatewayAuthModule.forRoot({
           bootstrapTenantId: config.BOOTSTRAP_TENANT_ID,

@@ -1,7 +1,7 @@
 import { loadConfig } from '@hookstream/config';
 import { GatewayEnv } from './config';
 
-const base = { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', GATEWAY_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
 
 describe('gateway config', () => {
   it('has the documented defaults', () => {

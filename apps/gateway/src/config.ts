@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, loadConfigOrExit, port } from '@hookstream/config';
 
 const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 const optional = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
@@ -10,6 +10,7 @@ export const GatewayEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
+    GATEWAY_DATABASE_URL: databaseUrl,
     PORT: port(3000),
     /** Base of _links.self hrefs. */
     PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { ServiceProcess, TcpGate, TestPlatform, testInfra, waitFor } from '@hookstream/testing';
+import { databaseUrlViaPort, serviceDatabaseUrl, ServiceProcess, TcpGate, TestPlatform, testInfra, waitFor } from '@hookstream/testing';
 
 const WF = `wf_${'a'.repeat(26)}`;
 const EVT = `evt_${'a'.repeat(26)}`;
@@ -64,7 +64,7 @@ describe('the gateway answers hostile requests with 4xx and codes, never 500', (
   // The gateway's own Postgres and event-ingest's each behind a gate a test can close.
   const gatewayDb = new TcpGate(postgres.hostname, Number(postgres.port || 5432));
   const ingestDb = new TcpGate(postgres.hostname, Number(postgres.port || 5432));
-  const viaGate = (gate: TcpGate) => Object.assign(new URL(infra.databaseUrl), { host: `127.0.0.1:${gate.port}` }).toString();
+  const viaGate = (gate: TcpGate, variable: string) => databaseUrlViaPort(serviceDatabaseUrl(variable), gate.port);
   let platform: TestPlatform;
   let ingest: ServiceProcess;
 
@@ -72,12 +72,12 @@ describe('the gateway answers hostile requests with 4xx and codes, never 500', (
 
   beforeAll(async () => {
     await Promise.all([gatewayDb.open(), ingestDb.open()]);
-    platform = new TestPlatform({ label: 'hostile-http', services: ['gateway', 'workflow-config', 'projection'], env: { DATABASE_URL: viaGate(gatewayDb) } });
+    platform = new TestPlatform({ label: 'hostile-http', services: ['gateway', 'workflow-config', 'projection'], env: { GATEWAY_DATABASE_URL: viaGate(gatewayDb, 'GATEWAY_DATABASE_URL') } });
     await platform.start();
     ingest = new ServiceProcess({
       name: 'event-ingest',
       port: Number(new URL(platform.url('event-ingest')).port),
-      env: { ...platform.env(), DATABASE_URL: viaGate(ingestDb) },
+      env: { ...platform.env(), EVENT_INGEST_DATABASE_URL: viaGate(ingestDb, 'EVENT_INGEST_DATABASE_URL') },
     });
     await ingest.start();
   }, 180_000);

@@ -40,7 +40,7 @@ describe('the OpenAPI document', () => {
 
   beforeAll(async () => {
     // As apps/gateway/src/openapi.ts builds it: preview mode connects to nothing.
-    const config = GatewayEnv.parse({ KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://localhost/none' });
+    const config = GatewayEnv.parse({ KAFKA_BROKERS: '127.0.0.1:9092', GATEWAY_DATABASE_URL: 'postgres://localhost/none' });
     const app = await NestFactory.create(GatewayModule.register(config, createLogger({ service: 'openapi', level: 'silent' })), {
       preview: true,
       logger: false,

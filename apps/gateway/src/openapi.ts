@@ -10,7 +10,7 @@ import { GatewayEnv } from './config';
 import { openApiDocument } from './swagger';
 
 async function main(): Promise<void> {
-  const config = GatewayEnv.parse({ ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://localhost/none' });
+  const config = GatewayEnv.parse({ ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', GATEWAY_DATABASE_URL: process.env.GATEWAY_DATABASE_URL ?? 'postgres://localhost/none' });
   const logger = createLogger({ service: 'openapi', level: 'warn' });
   const app = await NestFactory.create(GatewayModule.register(config, logger), { preview: true, logger: false, abortOnError: false });
   const out = path.resolve(__dirname, '../../../docs/openapi.json');

@@ -15,7 +15,7 @@ export class ProjectionModule {
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'projection', logger }),
         MessagingModule.forService(config, { service: 'projection', topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests], deadLetter: Topics.projectionRejected }),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations }),
+        PersistenceModule.forRoot({ url: config.PROJECTION_DATABASE_URL, schema: projectionSchema(config), migrations: ProjectionMigrations }),
         ProjectionStoreModule.forRoot(projectionSettings(config)),
       ],
     };

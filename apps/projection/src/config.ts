@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, databaseUrl, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
 import type { ProjectionSettings } from '@hookstream/projection-store';
 
 export const ProjectionEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
+    PROJECTION_DATABASE_URL: databaseUrl,
     PORT: port(3005),
     /** Base of the consumer groups: <id>-events, <id>-outcomes, <id>-test-events. */
     PROJECTION_GROUP_ID: z.string().min(1).default('projection'),

@@ -12,7 +12,7 @@ import { loadProjectionConfig, projectionSchema, projectionSettings } from './co
 async function main(): Promise<void> {
   const config = loadProjectionConfig();
   const logger = createLogger({ service: 'projection-rebuild', level: config.LOG_LEVEL });
-  const db = await openServiceDataSource({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations });
+  const db = await openServiceDataSource({ url: config.PROJECTION_DATABASE_URL, schema: projectionSchema(config), migrations: ProjectionMigrations });
   const kafka = new KafkaConnection({ brokers: config.KAFKA_BROKERS, clientId: 'projection-rebuild', topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
   await kafka.connect();
   try {

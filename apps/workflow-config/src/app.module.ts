@@ -4,7 +4,7 @@ import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { ServiceRuntimeModule } from '@hookstream/service-runtime';
-import { WorkflowStoreEntities, WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-store';
+import { WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-store';
 import { WorkflowConfigConfig, workflowLimitsOf } from './config';
 
 @Module({})
@@ -16,9 +16,8 @@ export class WorkflowConfigModule {
         ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
         MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
         PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
+          url: config.WORKFLOW_CONFIG_DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}workflow_config`,
-          entities: WorkflowStoreEntities,
           migrations: WorkflowStoreMigrations,
         }),
         WorkflowStoreModule.forRoot({

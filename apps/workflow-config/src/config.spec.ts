@@ -2,7 +2,7 @@ import { loadConfig } from '@hookstream/config';
 import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMIT_CEILINGS } from '@hookstream/workflow-definition';
 import { WorkflowConfigEnv, workflowLimitsOf } from './config';
 
-const base = { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', WORKFLOW_CONFIG_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
 
 describe('workflow-config config', () => {
   it('applies the default workflow limits', () => {

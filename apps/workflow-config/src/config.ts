@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, loadConfigOrExit, port } from '@hookstream/config';
 import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMIT_CEILINGS, WorkflowLimits } from '@hookstream/workflow-definition';
 
 /** A limit on what one workflow holds: positive, and never past the contract's ceiling. */
@@ -9,6 +9,7 @@ export const WorkflowConfigEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend({
+    WORKFLOW_CONFIG_DATABASE_URL: databaseUrl,
     PORT: port(3001),
     /** For _links.self in answers to callers that do not pass the gateway's (the gateway does, in x-hookstream-base-url). */
     PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),

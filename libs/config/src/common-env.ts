@@ -33,8 +33,10 @@ export const KafkaEnv = z.object({
   CONSUMER_STUCK_AFTER_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
 });
 
+/** A service's own connection (GATEWAY_DATABASE_URL, …): each service connects as its own role. */
+export const databaseUrl = z.string({ error: "is required (postgres://role:pass@host:port/db, with the service's own role)" }).regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+
 export const DatabaseEnv = z.object({
-  DATABASE_URL: z.string({ error: 'is required (postgres://user:pass@host:port/db)' }).regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   /** Schema name prefix, so test runs can own a fresh set of schemas. */
   DATABASE_SCHEMA_PREFIX: z.string().regex(/^[a-z0-9_]*$/, 'lowercase letters, digits, _ only').default(''),
 });

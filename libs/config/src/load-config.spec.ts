@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CommonEnv, DatabaseEnv, KafkaEnv, port } from './common-env';
+import { CommonEnv, DatabaseEnv, databaseUrl, KafkaEnv, port } from './common-env';
 import { ConfigError, loadConfig } from './load-config';
 
-const Env = CommonEnv.extend(KafkaEnv.shape).extend(DatabaseEnv.shape).extend({ PORT: port(3000) });
+const Env = CommonEnv.extend(KafkaEnv.shape).extend(DatabaseEnv.shape).extend({ DATABASE_URL: databaseUrl, PORT: port(3000) });
 
 describe('loadConfig', () => {
   it('types and defaults a valid environment', () => {

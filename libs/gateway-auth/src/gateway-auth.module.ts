@@ -1,5 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminController } from './admin.controller';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { PathIdPipe } from './path-id.pipe';
@@ -10,7 +11,7 @@ import { CreateTenants1732300000000, TenantUserIds1764650000000 } from './tenant
 import { GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
 import { createValidationPipe } from './validation';
 
-/** For the gateway's PersistenceModule.forRoot. */
+/** The gateway's tables, as TypeORM entities. */
 export const GatewayAuthEntities = [TenantEntity, ApiKeyEntity];
 export const GatewayAuthMigrations = [CreateTenants1732300000000, TenantUserIds1764650000000];
 
@@ -25,6 +26,7 @@ export class GatewayAuthModule implements NestModule {
   static forRoot(settings: GatewayAuthSettings): DynamicModule {
     return {
       module: GatewayAuthModule,
+      imports: [TypeOrmModule.forFeature(GatewayAuthEntities)],
       controllers: [AdminController],
       providers: [
         { provide: GATEWAY_AUTH_SETTINGS, useValue: settings },

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { openServiceDataSource } from '@hookstream/persistence';
-import { testInfra, testLogger, uniquePrefix } from '@hookstream/testing';
+import { serviceDatabaseUrl, testLogger, uniquePrefix } from '@hookstream/testing';
 import { GatewayAuthEntities, GatewayAuthMigrations } from './gateway-auth.module';
 import { TenantService } from './tenant.service';
 import { CreateTenants1732300000000 } from './tenants.migration';
@@ -10,7 +10,7 @@ describe("tenants' numeric user ids against the real Postgres", () => {
   const opened: DataSource[] = [];
 
   async function open(migrations: (typeof GatewayAuthMigrations)[number][]): Promise<DataSource> {
-    const dataSource = await openServiceDataSource({ url: testInfra().databaseUrl, schema, entities: GatewayAuthEntities, migrations });
+    const dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('GATEWAY_DATABASE_URL'), schema, entities: GatewayAuthEntities, migrations });
     opened.push(dataSource);
     return dataSource;
   }

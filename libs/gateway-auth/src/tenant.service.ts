@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { newId } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
+import { rowsOf } from '@hookstream/persistence';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { againstDatabase } from './database-availability';
 import { ApiKeyEntity, TenantEntity } from './tenant.entity';
@@ -23,6 +25,8 @@ export interface AuthenticatedTenant {
 }
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+const KeyOwnerRow = z.object({ id: z.string(), user_id: z.number() });
+
 const newApiKey = (): string => `sk_${randomBytes(24).toString('base64url')}`;
 
 /** Tenants and their API keys, in the gateway's own schema. */
@@ -48,8 +52,11 @@ export class TenantService implements OnModuleInit {
 
   /** The tenant a key belongs to, or undefined for an unknown key. */
   async authenticate(key: string): Promise<AuthenticatedTenant | undefined> {
-    const rows: { id: string; user_id: number }[] = await againstDatabase(() =>
-      this.dataSource.query(`SELECT t.id, t.user_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`, [hashApiKey(key)]),
+    const rows = rowsOf(
+      KeyOwnerRow,
+      await againstDatabase(() =>
+        this.dataSource.query(`SELECT t.id, t.user_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`, [hashApiKey(key)]),
+      ),
     );
     return rows[0] && { id: rows[0].id, userId: rows[0].user_id };
   }

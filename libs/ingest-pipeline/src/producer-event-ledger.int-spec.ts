@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { newId } from '@hookstream/contracts';
 import { Claim, ProducerKey, producerKeyString } from '@hookstream/ingest-domain';
 import { openServiceDataSource } from '@hookstream/persistence';
-import { testInfra, uniquePrefix } from '@hookstream/testing';
+import { serviceDatabaseUrl, uniquePrefix } from '@hookstream/testing';
 import { ProducerEventLedger } from './producer-event-ledger';
 import { ProducerEventLedgerMigrations } from './producer-event-ids.migration';
 
@@ -20,7 +20,7 @@ describe('producer id ledger against the real Postgres', () => {
     db.query(`UPDATE producer_event_ids SET created_at = now() - make_interval(hours => $2) WHERE producer_id = $1`, [k.producerId, hours]);
 
   beforeAll(async () => {
-    db = await openServiceDataSource({ url: testInfra().databaseUrl, schema, entities: [], migrations: ProducerEventLedgerMigrations });
+    db = await openServiceDataSource({ url: serviceDatabaseUrl('EVENT_INGEST_DATABASE_URL'), schema, migrations: ProducerEventLedgerMigrations });
     ledger = new ProducerEventLedger(db);
   }, 30_000);
 

@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { Claim, ProducerKey, producerKeyString } from '@hookstream/ingest-domain';
+import { affectedCount, rowsOf } from '@hookstream/persistence';
 
-interface LedgerRow {
-  tenant_id: string;
-  source: string;
-  producer_id: string;
-  event_id: string;
-  published: boolean;
-  renewed: boolean;
-}
+const LedgerKeyRow = z.object({ tenant_id: z.string(), source: z.string(), producer_id: z.string() });
+const LedgerRow = LedgerKeyRow.extend({ event_id: z.string(), published: z.boolean(), renewed: z.boolean() });
+type LedgerRow = z.infer<typeof LedgerRow>;
 
 const rowKey = (r: { tenant_id: string; source: string; producer_id: string }) =>
   producerKeyString({ tenantId: r.tenant_id, source: r.source, producerId: r.producer_id });
@@ -50,14 +47,17 @@ export class ProducerEventLedger {
   /** Keys sorted, so that concurrent claims lock rows in one order and cannot deadlock. */
   private async insertNew(keys: readonly ProducerKey[], proposed: ReadonlyMap<string, string>): Promise<string[]> {
     if (keys.length === 0) return [];
-    const rows = (await this.db.query(
-      `INSERT INTO producer_event_ids (tenant_id, source, producer_id, event_id)
+    const rows = rowsOf(
+      LedgerKeyRow,
+      await this.db.query(
+        `INSERT INTO producer_event_ids (tenant_id, source, producer_id, event_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(tenant_id, source, producer_id, event_id)
         ORDER BY tenant_id, source, producer_id
        ON CONFLICT DO NOTHING
        RETURNING tenant_id, source, producer_id`,
-      [...columns(keys), keys.map((k) => proposed.get(producerKeyString(k)))],
-    )) as Pick<LedgerRow, 'tenant_id' | 'source' | 'producer_id'>[];
+        [...columns(keys), keys.map((k) => proposed.get(producerKeyString(k)))],
+      ),
+    );
     return rows.map(rowKey);
   }
 
@@ -68,8 +68,10 @@ export class ProducerEventLedger {
    */
   private async readPresent(keys: readonly ProducerKey[], proposed: ReadonlyMap<string, string>, windowHours: number): Promise<LedgerRow[]> {
     if (keys.length === 0) return [];
-    return (await this.db.query(
-      `WITH wanted AS (
+    return rowsOf(
+      LedgerRow,
+      await this.db.query(
+        `WITH wanted AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(tenant_id, source, producer_id, event_id)
        ), expired AS (
          SELECT p.tenant_id, p.source, p.producer_id, w.event_id
@@ -89,8 +91,9 @@ export class ProducerEventLedger {
        SELECT p.tenant_id, p.source, p.producer_id, p.event_id, p.published, false AS renewed
          FROM producer_event_ids p JOIN wanted w USING (tenant_id, source, producer_id)
         WHERE p.created_at >= now() - make_interval(hours => $5)`,
-      [...columns(keys), keys.map((k) => proposed.get(producerKeyString(k))), windowHours],
-    )) as LedgerRow[];
+        [...columns(keys), keys.map((k) => proposed.get(producerKeyString(k))), windowHours],
+      ),
+    );
   }
 
   /** Rows locked in key order first, as in insertNew, so concurrent marks cannot deadlock. */
@@ -116,12 +119,13 @@ export class ProducerEventLedger {
   async purgeExpired(windowHours: number, batchSize = 5000): Promise<number> {
     let total = 0;
     for (;;) {
-      const result = (await this.db.query(
-        `DELETE FROM producer_event_ids WHERE ctid IN (
-           SELECT ctid FROM producer_event_ids WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)`,
-        [windowHours, batchSize],
-      )) as [unknown, number];
-      const deleted = Array.isArray(result) ? Number(result[1] ?? 0) : 0;
+      const deleted = affectedCount(
+        await this.db.query(
+          `DELETE FROM producer_event_ids WHERE ctid IN (
+             SELECT ctid FROM producer_event_ids WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)`,
+          [windowHours, batchSize],
+        ),
+      );
       total += deleted;
       if (deleted < batchSize) return total;
     }

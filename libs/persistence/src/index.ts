@@ -1,2 +1,3 @@
 export * from './service-data-source';
+export * from './rows';
 export * from './nest/persistence.module';

@@ -1,54 +1,82 @@
-import { Client } from 'pg';
-import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { z } from 'zod';
+import { rowsOf } from './rows';
 
 export interface ServiceDataSourceOptions {
+  /** The service's own role: see GATEWAY_DATABASE_URL and its siblings in the README. */
   url: string;
-  /** Each service owns one schema; nobody else writes to it. */
+  /** Each service owns one schema; nobody else reads or writes it. */
   schema: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
+  /** Only for a data source opened outside Nest (tools, tests); in a service, TypeOrmModule.forFeature adds them. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
   poolSize?: number;
-  /** Only tests may ask for synchronize; services always migrate. */
-  synchronizeForTests?: boolean;
 }
 
-/** Creates the service's schema if missing: migrations need it to keep their table in. */
-export async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-export function createServiceDataSource(options: ServiceDataSourceOptions): DataSource {
-  return new DataSource({
+export function serviceDataSourceOptions(options: ServiceDataSourceOptions): DataSourceOptions {
+  return {
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    entities: options.entities,
+    entities: options.entities ?? [],
     migrations: options.migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
-    synchronize: options.synchronizeForTests === true && process.env.NODE_ENV === 'test',
+    // The migration step below runs them, after making sure of the schema.
+    migrationsRun: false,
+    synchronize: false,
     extra: {
       max: options.poolSize ?? 10,
       // Every connection of this service sees its own schema first.
       options: `-c search_path=${options.schema},public`,
       connectionTimeoutMillis: 3000,
     },
-  });
+  };
 }
 
-/** Ensures the schema, connects, and applies pending migrations. */
-export async function openServiceDataSource(options: ServiceDataSourceOptions): Promise<DataSource> {
-  await ensureSchema(options.url, options.schema);
-  const dataSource = createServiceDataSource(options);
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+const RoleRow = z.object({ role: z.string() });
+const PresenceRow = z.object({ present: z.boolean() });
+
+// SQLSTATE: insufficient_privilege, invalid_schema_name.
+const ACCESS_DENIED = new Set(['42501', '3F000']);
+
+/**
+ * The migration step: creates the schema if missing (the migrations table
+ * lives in it; the role that creates it owns it) and applies the pending
+ * migrations, each in its own transaction. A schema that is there already
+ * and migrated changes nothing.
+ */
+export async function migrateServiceSchema(dataSource: DataSource, schema: string): Promise<void> {
+  try {
+    // Asked first: creating, even IF NOT EXISTS, needs CREATE on the database, which a role given a ready-made schema may lack.
+    const [{ present }] = rowsOf(PresenceRow, await dataSource.query(`SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1) AS present`, [schema]));
+    if (!present) await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '')}"`);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (err) {
+    const code = (err as { driverError?: { code?: unknown }; code?: unknown }).driverError?.code ?? (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !ACCESS_DENIED.has(code)) throw err;
+    const [{ role }] = rowsOf(RoleRow, await dataSource.query(`SELECT current_user AS role`));
+    throw new Error(
+      `role ${role} may not create or use schema ${schema}: it must own it (scripts/infra.sh up sets up the local roles; see "Database roles" in the README): ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}
+
+/** Connects and runs the migration step; a failure closes the connections again. */
+export async function openMigrated(options: DataSourceOptions, schema: string): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    await migrateServiceSchema(dataSource, schema);
+  } catch (err) {
+    await dataSource.destroy();
+    throw err;
+  }
   return dataSource;
 }
+
+/** A migrated data source outside Nest (tools, tests). */
+export const openServiceDataSource = (options: ServiceDataSourceOptions): Promise<DataSource> =>
+  openMigrated(serviceDataSourceOptions(options), options.schema);

@@ -12,7 +12,7 @@
 import { Client } from 'pg';
 import { CanonicalEvent, DeliveryOutcome, deterministicId, Topics } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
-import { freePort, sampleCanonicalEvent, ServiceProcess, testInfra, testLogger, uniquePrefix, waitFor } from '@hookstream/testing';
+import { freePort, sampleCanonicalEvent, serviceDatabaseUrl, ServiceProcess, testInfra, testLogger, uniquePrefix, waitFor } from '@hookstream/testing';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const service = new ServiceProcess({
     name: 'projection',
     port: await freePort(),
-    env: { KAFKA_BROKERS: infra.kafkaBrokers.join(','), DATABASE_URL: infra.databaseUrl, KAFKA_TOPIC_PREFIX: prefix, DATABASE_SCHEMA_PREFIX: prefix, LOG_LEVEL: 'warn' },
+    env: { KAFKA_BROKERS: infra.kafkaBrokers.join(','), PROJECTION_DATABASE_URL: serviceDatabaseUrl('PROJECTION_DATABASE_URL'), KAFKA_TOPIC_PREFIX: prefix, DATABASE_SCHEMA_PREFIX: prefix, LOG_LEVEL: 'warn' },
   });
   const db = new Client({ connectionString: infra.databaseUrl });
   await db.connect();

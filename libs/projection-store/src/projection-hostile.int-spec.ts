@@ -19,7 +19,7 @@ describe('projection with strings Postgres refuses', () => {
   beforeAll(async () => {
     kafka = await platform.kafka('proj-hostile', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionRejected]);
     await platform.start();
-    db = new Client({ connectionString: platform.env().DATABASE_URL });
+    db = new Client({ connectionString: platform.env().PROJECTION_DATABASE_URL });
     await db.connect();
   }, 120_000);
   afterAll(async () => {

@@ -77,7 +77,7 @@ describe('projection read models against the real broker and Postgres', () => {
     kafka = await platform.kafka('proj-test', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionRejected]);
     deadLetters = await new TopicRecorder(platform.prefix, Topics.projectionRejected).start();
     await platform.start();
-    db = new Client({ connectionString: platform.env().DATABASE_URL });
+    db = new Client({ connectionString: platform.env().PROJECTION_DATABASE_URL });
     await db.connect();
   }, 120_000);
 

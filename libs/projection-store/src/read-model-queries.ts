@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CanonicalEvent, StoredAttempt, StoredEventPage, StoredInvocation } from '@hookstream/contracts';
+import { z } from 'zod';
+import { CanonicalEvent, StoredAttempt, StoredEventPage, StoredInvocation } from '@hookstream/contracts';
+import { rowsOf } from '@hookstream/persistence';
 import { decodeCursor, encodeCursor } from '@hookstream/projection-domain';
 
 const iso = (column: string, fraction: 'MS' | 'US' = 'MS') => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.${fraction}"Z"')`;
@@ -9,30 +11,60 @@ const iso = (column: string, fraction: 'MS' | 'US' = 'MS') => `to_char(${column}
 const EVENT_COLUMNS = `id, tenant_id, source, type, subject_id, entity_id, processing_channel_id, ${iso('timestamp')} AS timestamp,
   version, data, metadata, ${iso('received_at')} AS received_at`;
 
+// The rows as the queries below select them; `satisfies` keeps them the answers' types.
+const InvocationRow = z.object({
+  invocation_id: z.string(),
+  workflow_id: z.string(),
+  action_id: z.string(),
+  status: z.enum(['pending', 'successful', 'failed']),
+}) satisfies z.ZodType<StoredInvocation>;
+const AttemptRow = z.object({
+  attempt: z.number(),
+  timestamp: z.string(),
+  retry: z.boolean(),
+  succeeded: z.boolean(),
+  final: z.boolean(),
+  status_code: z.number().nullable(),
+  error_kind: z.string().nullable(),
+  error_message: z.string().nullable(),
+  url: z.string(),
+  request_headers: z.record(z.string(), z.string()),
+  response_body: z.string().nullable(),
+  response_received_at: z.string().nullable(),
+  duration_ms: z.number(),
+}) satisfies z.ZodType<StoredAttempt>;
+const PagedEventRow = CanonicalEvent.extend({ cursor_ts: z.string() });
+
 /** Reads for the events API; every query is scoped to one tenant. */
 @Injectable()
 export class ReadModelQueries {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   async event(tenantId: string, eventId: string): Promise<CanonicalEvent | undefined> {
-    const [row] = await this.db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = $1 AND id = $2`, [tenantId, eventId]);
+    const [row] = rowsOf(CanonicalEvent, await this.db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = $1 AND id = $2`, [tenantId, eventId]));
     return row;
   }
 
   async invocationsOf(tenantId: string, eventId: string): Promise<StoredInvocation[]> {
-    return this.db.query(
-      `SELECT invocation_id, workflow_id, action_id, status FROM invocations WHERE tenant_id = $1 AND event_id = $2 ORDER BY workflow_id, action_id`,
-      [tenantId, eventId],
+    return rowsOf(
+      InvocationRow,
+      await this.db.query(
+        `SELECT invocation_id, workflow_id, action_id, status FROM invocations WHERE tenant_id = $1 AND event_id = $2 ORDER BY workflow_id, action_id`,
+        [tenantId, eventId],
+      ),
     );
   }
 
   /** In the order they were made: a reflow's attempts after the earlier run's. */
   async attemptsOf(invocationId: string): Promise<StoredAttempt[]> {
-    return this.db.query(
-      `SELECT attempt, ${iso('timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
-              response_body, ${iso('response_received_at')} AS response_received_at, duration_ms
-         FROM attempts a WHERE invocation_id = $1 ORDER BY a.timestamp, a.attempt`,
-      [invocationId],
+    return rowsOf(
+      AttemptRow,
+      await this.db.query(
+        `SELECT attempt, ${iso('timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
+                response_body, ${iso('response_received_at')} AS response_received_at, duration_ms
+           FROM attempts a WHERE invocation_id = $1 ORDER BY a.timestamp, a.attempt`,
+        [invocationId],
+      ),
     );
   }
 
@@ -45,11 +77,14 @@ export class ReadModelQueries {
     const after = cursor ? decodeCursor(cursor) : undefined;
     if (cursor && !after) return 'bad_cursor';
     // The cursor keeps microseconds: events of one subject may share a millisecond.
-    const rows: (CanonicalEvent & { cursor_ts: string })[] = await this.db.query(
-      `SELECT ${EVENT_COLUMNS}, ${iso('timestamp', 'US')} AS cursor_ts FROM events e
+    const rows = rowsOf(
+      PagedEventRow,
+      await this.db.query(
+        `SELECT ${EVENT_COLUMNS}, ${iso('timestamp', 'US')} AS cursor_ts FROM events e
         WHERE tenant_id = $1 AND subject_id = $2 AND ($3::timestamptz IS NULL OR (e.timestamp, e.id) < ($3::timestamptz, $4::text))
         ORDER BY e.timestamp DESC, e.id DESC LIMIT $5`,
-      [tenantId, subjectId, after?.timestamp ?? null, after?.id ?? '', limit + 1],
+        [tenantId, subjectId, after?.timestamp ?? null, after?.id ?? '', limit + 1],
+      ),
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -60,6 +95,9 @@ export class ReadModelQueries {
   }
 
   async eventsByIds(tenantId: string, ids: readonly string[]): Promise<CanonicalEvent[]> {
-    return this.db.query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY e.timestamp, e.id`, [tenantId, ids]);
+    return rowsOf(
+      CanonicalEvent,
+      await this.db.query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE tenant_id = $1 AND id = ANY($2::text[]) ORDER BY e.timestamp, e.id`, [tenantId, ids]),
+    );
   }
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
 import type { CanonicalEvent, DeliveryOutcome } from '@hookstream/contracts';
+import { affectedCount, rowsOf } from '@hookstream/persistence';
 import { invocationStatus, MAX_STORED_DEPTH, storableJson, storableJsonWithin } from '@hookstream/projection-domain';
 
 /** In place of an event's data or metadata nested too deep to store: the event itself is still recorded. */
@@ -19,6 +21,10 @@ function eventRows(events: readonly CanonicalEvent[]): string {
 function withoutDeepParts({ data, metadata, ...fields }: CanonicalEvent): string {
   return `${storableJson(fields).slice(0, -1)},"data":${storableJsonWithin(data) ?? UNSTORABLE},"metadata":${storableJsonWithin(metadata) ?? UNSTORABLE}}`;
 }
+
+const AttemptSummaryRow = z.object({ invocation_id: z.string(), attempt: z.number(), timestamp: z.string(), succeeded: z.boolean(), final: z.boolean() });
+type AttemptSummaryRow = z.infer<typeof AttemptSummaryRow>;
+const LockRow = z.object({ locked: z.boolean() });
 
 const EVENT_RECORD = `id text, tenant_id text, source text, type text, subject_id text, entity_id text, processing_channel_id text,
   timestamp timestamptz, version text, data jsonb, metadata jsonb, received_at timestamptz`;
@@ -78,12 +84,15 @@ export class ReadModelWriter {
     // makes the later one read the earlier one's committed attempts, so the
     // last status written counts them all.
     await tx.query(`SELECT 1 FROM invocations WHERE invocation_id = ANY($1::text[]) ORDER BY invocation_id FOR UPDATE`, [invocationIds]);
-    const rows = (await tx.query(
-      `SELECT invocation_id, attempt, to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS timestamp, succeeded, final
-         FROM attempts WHERE invocation_id = ANY($1::text[])`,
-      [invocationIds],
-    )) as { invocation_id: string; attempt: number; timestamp: string; succeeded: boolean; final: boolean }[];
-    const byInvocation = new Map<string, typeof rows>();
+    const rows = rowsOf(
+      AttemptSummaryRow,
+      await tx.query(
+        `SELECT invocation_id, attempt, to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS timestamp, succeeded, final
+           FROM attempts WHERE invocation_id = ANY($1::text[])`,
+        [invocationIds],
+      ),
+    );
+    const byInvocation = new Map<string, AttemptSummaryRow[]>();
     for (const row of rows) {
       const attempts = byInvocation.get(row.invocation_id);
       if (attempts) attempts.push(row);
@@ -119,13 +128,13 @@ export class ReadModelWriter {
     const lock = this.db.createQueryRunner();
     await lock.connect();
     try {
-      const [{ locked }] = (await lock.query(`SELECT pg_try_advisory_lock(hashtext('projection.purge.' || current_schema())) AS locked`)) as { locked: boolean }[];
+      const [{ locked }] = rowsOf(LockRow, await lock.query(`SELECT pg_try_advisory_lock(hashtext('projection.purge.' || current_schema())) AS locked`));
       if (!locked) return 0;
       try {
         let total = 0;
         for (const sql of statements) {
           for (;;) {
-            const [, deleted] = (await this.db.query(sql, [cutoff, batchSize])) as [unknown, number];
+            const deleted = affectedCount(await this.db.query(sql, [cutoff, batchSize]));
             total += deleted;
             if (deleted < batchSize) break;
           }

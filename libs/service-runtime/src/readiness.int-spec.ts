@@ -1,4 +1,4 @@
-import { SecondBroker, SERVICE_NAMES, ServiceName, TcpGate, TestPlatform, testInfra, waitFor } from '@hookstream/testing';
+import { databaseUrlViaPort, SecondBroker, SERVICE_NAMES, ServiceName, TcpGate, TestPlatform, testInfra, waitFor } from '@hookstream/testing';
 
 const USES_POSTGRES: ServiceName[] = ['gateway', 'workflow-config', 'event-ingest', 'projection'];
 
@@ -25,11 +25,13 @@ describe('readiness of the six services', () => {
 
   beforeAll(async () => {
     broker.up();
-    const db = new URL(testInfra().databaseUrl);
+    const { databaseUrl, serviceDatabaseUrls } = testInfra();
+    const db = new URL(databaseUrl);
     gate = new TcpGate(db.hostname, Number(db.port || 5432));
     await gate.open();
-    db.port = String(gate.port);
-    platform = await new TestPlatform({ label: 'ready', env: { KAFKA_BROKERS: broker.brokers, DATABASE_URL: db.toString() } }).start();
+    // Every service's own role, through the gate.
+    const gated = [...serviceDatabaseUrls].map(([name, url]) => [name, databaseUrlViaPort(url, gate.port)]);
+    platform = await new TestPlatform({ label: 'ready', env: { KAFKA_BROKERS: broker.brokers, ...Object.fromEntries(gated) } }).start();
   }, 180_000);
 
   afterAll(async () => {

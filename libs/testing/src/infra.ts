@@ -5,8 +5,13 @@ import { createLogger, Logger } from '@hookstream/logging';
 
 export interface TestInfra {
   kafkaBrokers: string[];
+  /** The database owner's: tests read and drop any schema with it. */
   databaseUrl: string;
+  /** Each service's own role, by variable (GATEWAY_DATABASE_URL, …), as infra.sh reports them. */
+  serviceDatabaseUrls: ReadonlyMap<string, string>;
 }
+
+const SERVICE_DATABASE_URL = /^[A-Z][A-Z_]*_DATABASE_URL$/;
 
 export const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
 
@@ -28,7 +33,22 @@ export function testInfra(): TestInfra {
   return {
     kafkaBrokers: (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
     databaseUrl: process.env.DATABASE_URL ?? '',
+    serviceDatabaseUrls: new Map(
+      Object.entries(process.env).flatMap(([name, url]) => (SERVICE_DATABASE_URL.test(name) && url ? [[name, url] as const] : [])),
+    ),
   };
+}
+
+/** A service's own database URL (e.g. PROJECTION_DATABASE_URL), so a test connects as that service does. */
+export function serviceDatabaseUrl(variable: string): string {
+  const url = testInfra().serviceDatabaseUrls.get(variable);
+  if (!url) throw new Error(`${variable} is not set: scripts/infra.sh up reports it`);
+  return url;
+}
+
+/** The same database URL, reached through another local port (a TcpGate in front of Postgres). */
+export function databaseUrlViaPort(url: string, port: number): string {
+  return Object.assign(new URL(url), { hostname: '127.0.0.1', port: String(port) }).toString();
 }
 
 /**

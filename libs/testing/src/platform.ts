@@ -40,7 +40,7 @@ export class TestPlatform {
     const infra = testInfra();
     return {
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      DATABASE_URL: infra.databaseUrl,
+      ...Object.fromEntries(infra.serviceDatabaseUrls),
       KAFKA_TOPIC_PREFIX: this.prefix,
       DATABASE_SCHEMA_PREFIX: this.prefix.toLowerCase(),
       BOOTSTRAP_TENANT_ID: this.tenantId,

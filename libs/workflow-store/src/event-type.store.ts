@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { EventSourceView, eventSourceRows, EventTypeCatalog, eventTypeCatalogView, EventTypeRow, seedEventTypeRows } from '@hookstream/workflow-definition';
 import { EventTypeEntity } from './workflow.entity';
 
@@ -10,15 +11,15 @@ import { EventTypeEntity } from './workflow.entity';
  */
 @Injectable()
 export class EventTypeStore implements OnModuleInit {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(EventTypeEntity) private readonly eventTypes: Repository<EventTypeEntity>) {}
 
   async onModuleInit(): Promise<void> {
     const rows = seedEventTypeRows().map((row, position) => ({ ...row, position }));
-    await this.dataSource.getRepository(EventTypeEntity).createQueryBuilder().insert().values(rows).orIgnore().execute();
+    await this.eventTypes.createQueryBuilder().insert().values(rows).orIgnore().execute();
   }
 
   async rows(): Promise<EventTypeRow[]> {
-    return this.dataSource.getRepository(EventTypeEntity).find({ order: { position: 'ASC', source_id: 'ASC', event_id: 'ASC' } });
+    return this.eventTypes.find({ order: { position: 'ASC', source_id: 'ASC', event_id: 'ASC' } });
   }
 
   async catalog(): Promise<EventTypeCatalog> {
@@ -27,7 +28,7 @@ export class EventTypeStore implements OnModuleInit {
 
   /** Adds a source's event types (new ones go after the seed) and updates the texts of existing ones. */
   async upsert(source: EventSourceView): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.eventTypes.manager.transaction(async (m) => {
       await m
         .getRepository(EventTypeEntity)
         .createQueryBuilder()
@@ -44,7 +45,7 @@ export class EventTypeStore implements OnModuleInit {
 
   /** One source as GET /workflows/event-types shows it. */
   async source(sourceId: string): Promise<EventSourceView | undefined> {
-    const rows = await this.dataSource.getRepository(EventTypeEntity).find({ where: { source_id: sourceId }, order: { position: 'ASC', event_id: 'ASC' } });
+    const rows = await this.eventTypes.find({ where: { source_id: sourceId }, order: { position: 'ASC', event_id: 'ASC' } });
     return eventTypeCatalogView(rows)[0];
   }
 }

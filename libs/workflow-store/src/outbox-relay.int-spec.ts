@@ -3,9 +3,10 @@ import { Topics, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
 import { Metrics } from '@hookstream/service-runtime';
-import { sampleWorkflowState, testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor } from '@hookstream/testing';
+import { sampleWorkflowState, serviceDatabaseUrl, testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor } from '@hookstream/testing';
 import { DEFAULT_WORKFLOW_LIMITS, patchWorkflow } from '@hookstream/workflow-definition';
 import { OutboxRelay } from './outbox.relay';
+import { WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
 import { WorkflowStoreEntities, WorkflowStoreMigrations } from './workflow-store.module';
 
@@ -49,13 +50,13 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
 
   beforeAll(async () => {
     const infra = testInfra();
-    dataSource = await openServiceDataSource({ url: infra.databaseUrl, schema, entities: WorkflowStoreEntities, migrations: WorkflowStoreMigrations });
+    dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('WORKFLOW_CONFIG_DATABASE_URL'), schema, entities: WorkflowStoreEntities, migrations: WorkflowStoreMigrations });
     kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'outbox-int', topicPrefix: prefix, logger: testLogger('kafka') });
     await kafka.connect();
     await kafka.ensureTopics([Topics.workflowConfig, Topics.configRejected]);
     topic = await new TopicRecorder(prefix, Topics.workflowConfig).start();
     deadLetters = await new TopicRecorder(prefix, Topics.configRejected).start();
-    store = new WorkflowStore(dataSource);
+    store = new WorkflowStore(dataSource.getRepository(WorkflowEntity));
   }, 60_000);
 
   afterEach(async () => {

@@ -10,8 +10,9 @@ const protocolError = (code: number) =>
 
 describe('outbox relay decisions', () => {
   it('publishes tombstones and states within the contract', () => {
-    expect(outboxVerdict(null)).toEqual({ publishable: true });
-    expect(outboxVerdict(sampleWorkflowState())).toEqual({ publishable: true });
+    const state = sampleWorkflowState();
+    expect(outboxVerdict(null)).toEqual({ publishable: true, state: null });
+    expect(outboxVerdict(state)).toEqual({ publishable: true, state });
   });
 
   it('dead-letters a state outside the contract, naming why', () => {

@@ -1,8 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { z } from 'zod';
 import { describeIssues, Topics, WorkflowState } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { DeadLetterHeaders, EncodedMessage, KafkaConnection } from '@hookstream/messaging';
+import { rowsOf } from '@hookstream/persistence';
 import { Metrics, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
 
@@ -23,19 +25,24 @@ const DEAD_LETTER_STATE_MAX_BYTES = 900 * 1024;
  */
 const REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_REQUIRED_ACKS', 'POLICY_VIOLATION']);
 
-interface OutboxRow {
-  id: string;
-  workflow_id: string;
+/** The state is whatever the row holds: the contract decides below whether it can be published. */
+const OutboxRow = z.object({ id: z.string(), workflow_id: z.string(), state: z.unknown() });
+type OutboxRow = z.infer<typeof OutboxRow>;
+const LockRow = z.object({ locked: z.boolean() });
+
+/** A change the contract accepts, with its state as the contract reads it (null: a tombstone). */
+interface PublishableChange {
+  row: OutboxRow;
   state: WorkflowState | null;
 }
 
-export type OutboxVerdict = { publishable: true } | { publishable: false; reason: string };
+export type OutboxVerdict = { publishable: true; state: WorkflowState | null } | { publishable: false; reason: string };
 
 /** Whether a change may go to the config topic: its state must satisfy the contract every consumer decodes with. */
 export function outboxVerdict(state: unknown): OutboxVerdict {
-  if (state === null) return { publishable: true };
+  if (state === null) return { publishable: true, state: null };
   const check = Topics.workflowConfig.schema.safeParse(state);
-  return check.success ? { publishable: true } : { publishable: false, reason: `outside the config contract: ${describeIssues(check.error)}` };
+  return check.success ? { publishable: true, state: check.data } : { publishable: false, reason: `outside the config contract: ${describeIssues(check.error)}` };
 }
 
 /** The refusal among an error's causes (kafkajs wraps its own), if Kafka refused the message itself. */
@@ -114,30 +121,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** Publishes (or dead-letters) one batch; the number of rows it took off the outbox. */
   async relayOnce(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS locked`, [RELAY_LOCK_CLASS]);
+      const [{ locked }] = rowsOf(LockRow, await m.query(`SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS locked`, [RELAY_LOCK_CLASS]));
       if (!locked) return 0;
-      const rows: OutboxRow[] = await m.query(`SELECT id, workflow_id, state FROM config_outbox ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1`, [
-        this.settings.relayBatchSize,
-      ]);
+      const rows = rowsOf(
+        OutboxRow,
+        await m.query(`SELECT id, workflow_id, state FROM config_outbox ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1`, [this.settings.relayBatchSize]),
+      );
       if (rows.length === 0) return 0;
       const rejected = new Map<OutboxRow, string>();
+      const publishable: PublishableChange[] = [];
       for (const row of rows) {
         const verdict = outboxVerdict(row.state);
-        if (!verdict.publishable) rejected.set(row, verdict.reason);
+        if (verdict.publishable) publishable.push({ row, state: verdict.state });
+        else rejected.set(row, verdict.reason);
       }
-      const publishable = rows.filter((r) => !rejected.has(r));
       try {
         await this.publish(publishable);
       } catch (err) {
         if (!kafkaRefusal(err)) throw err;
         // One of them was refused: publish one by one, in order, to find which.
-        for (const row of publishable) {
+        for (const change of publishable) {
           try {
-            await this.publish([row]);
+            await this.publish([change]);
           } catch (rowErr) {
             const refusal = kafkaRefusal(rowErr);
             if (!refusal) throw rowErr;
-            rejected.set(row, refusal);
+            rejected.set(change.row, refusal);
           }
         }
       }
@@ -149,10 +158,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private async publish(rows: readonly OutboxRow[]): Promise<void> {
+  private async publish(changes: readonly PublishableChange[]): Promise<void> {
     await this.kafka.publisher.publish(
       Topics.workflowConfig,
-      rows.map((r) => (r.state === null ? { tombstone: r.workflow_id } : { value: r.state })),
+      changes.map(({ row, state }) => (state === null ? { tombstone: row.workflow_id } : { value: state })),
     );
   }
 

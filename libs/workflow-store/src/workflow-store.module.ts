@@ -1,4 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
 import { EventTypeStore } from './event-type.store';
 import { OutboxRelay } from './outbox.relay';
@@ -10,7 +11,7 @@ import { WorkflowStore } from './workflow.store';
 import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
 import { WorkflowsInternalController } from './workflows.internal.controller';
 
-/** For workflow-config's PersistenceModule.forRoot. */
+/** workflow-config's tables with an entity; the outbox rejects are written with SQL only. */
 export const WorkflowStoreEntities = [WorkflowEntity, ConfigOutboxEntity, EventTypeEntity];
 export const WorkflowStoreMigrations = [CreateWorkflowConfig1732300000001, CreateConfigOutboxRejected1764650000000];
 
@@ -20,6 +21,7 @@ export class WorkflowStoreModule implements NestModule {
   static forRoot(settings: WorkflowStoreSettings): DynamicModule {
     return {
       module: WorkflowStoreModule,
+      imports: [TypeOrmModule.forFeature(WorkflowStoreEntities)],
       controllers: [WorkflowsInternalController],
       providers: [{ provide: WORKFLOW_STORE_SETTINGS, useValue: settings }, WorkflowStore, EventTypeStore, OutboxRelay, EndpointDisabledConsumer],
       exports: [WorkflowStore],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { WorkflowState } from '@hookstream/contracts';
 import { ConfigOutboxEntity, WorkflowEntity } from './workflow.entity';
 
@@ -22,26 +23,26 @@ const kindSql = (kind: WorkflowKind) => (kind === 'subscription' ? 'w.subscripti
  */
 @Injectable()
 export class WorkflowStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(WorkflowEntity) private readonly workflows: Repository<WorkflowEntity>) {}
 
   async list(tenantId: string, kind: WorkflowKind): Promise<WorkflowState[]> {
-    const rows = await this.dataSource.getRepository(WorkflowEntity).find({ where: { tenantId, ...ofKind(kind) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const rows = await this.workflows.find({ where: { tenantId, ...ofKind(kind) }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map((r) => r.state);
   }
 
   /** A tenant sees only its own workflows; no tenant means an internal caller. No kind means either. */
   async get(id: string, tenantId?: string, kind?: WorkflowKind): Promise<WorkflowState | undefined> {
-    const row = await this.dataSource.getRepository(WorkflowEntity).findOneBy({ id, ...(tenantId ? { tenantId } : {}), ...ofKind(kind) });
+    const row = await this.workflows.findOneBy({ id, ...(tenantId ? { tenantId } : {}), ...ofKind(kind) });
     return row?.state;
   }
 
   async findBySubscription(tenantId: string, uuid: string): Promise<WorkflowState | undefined> {
-    const row = await this.dataSource.getRepository(WorkflowEntity).findOneBy({ tenantId, subscriptionUuid: uuid });
+    const row = await this.workflows.findOneBy({ tenantId, subscriptionUuid: uuid });
     return row?.state;
   }
 
   async create(state: WorkflowState): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.workflows.manager.transaction(async (m) => {
       await m.getRepository(WorkflowEntity).insert({
         id: state.id,
         tenantId: state.tenant_id,
@@ -57,7 +58,7 @@ export class WorkflowStore {
    * new state, saves it with its outbox row. undefined: no such workflow.
    */
   async update<R>(id: string, tenantId: string | undefined, change: WorkflowUpdate<R>, kind?: WorkflowKind): Promise<R | undefined> {
-    return this.dataSource.transaction(async (m) => {
+    return this.workflows.manager.transaction(async (m) => {
       const query = m
         .getRepository(WorkflowEntity)
         .createQueryBuilder('w')
@@ -76,7 +77,7 @@ export class WorkflowStore {
 
   /** false: no such workflow for this tenant. Publishes a tombstone. */
   async delete(id: string, tenantId: string, kind: WorkflowKind): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
+    return this.workflows.manager.transaction(async (m) => {
       const result = await m.getRepository(WorkflowEntity).delete({ id, tenantId, ...ofKind(kind) });
       if (!result.affected) return false;
       await appendOutbox(m, id, null);

@@ -1,10 +1,11 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ReadinessRegistry } from '@hookstream/service-runtime';
-import { openServiceDataSource, ServiceDataSourceOptions } from '../service-data-source';
+import { openMigrated, ServiceDataSourceOptions, serviceDataSourceOptions } from '../service-data-source';
 
 @Injectable()
-class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
+class DatabaseReadiness implements OnModuleInit {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly readiness: ReadinessRegistry,
@@ -15,21 +16,34 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
       await this.dataSource.query('SELECT 1');
     });
   }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
 }
 
-/** The service's TypeORM DataSource, migrated at boot, with a readiness check. */
+/**
+ * The service's TypeORM DataSource (TypeOrmModule, so feature modules take
+ * repositories with TypeOrmModule.forFeature and @InjectRepository), migrated
+ * before anything else starts, with a readiness check. TypeOrmModule closes
+ * it on shutdown.
+ */
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(options: ServiceDataSourceOptions): DynamicModule {
+  static forRoot(options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
     return {
       module: PersistenceModule,
-      providers: [{ provide: DataSource, useFactory: () => openServiceDataSource(options) }, DatabaseLifecycle],
-      exports: [DataSource],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...serviceDataSourceOptions(options),
+            // The entities of every TypeOrmModule.forFeature: no list to keep beside them.
+            autoLoadEntities: true,
+            // No retries in place: a service that cannot reach Postgres at boot exits at once, and its supervisor restarts it.
+            toRetry: () => false,
+          }),
+          // The migration step runs before any provider can use the data source.
+          dataSourceFactory: (dataSourceOptions) => openMigrated(dataSourceOptions ?? serviceDataSourceOptions(options), options.schema),
+        }),
+      ],
+      providers: [DatabaseReadiness],
     };
   }
 }
