@@ -4,7 +4,7 @@ import { IngestPipelineModule, ProducerEventLedgerMigrations } from '@hookstream
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
-import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import { EventIngestConfig, ingestSettings } from './config';
 
 @Module({})
@@ -14,6 +14,7 @@ export class EventIngestModule {
       module: EventIngestModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
+        InternalAuthModule.forRoot({ service: 'event-ingest', key: config.INTERNAL_API_KEY }),
         MessagingModule.forService(config, 'event-ingest', [Topics.producerEvents, Topics.ingestDeadLetter, Topics.events]),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, InternalApiEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
 import { isUnfitIdentifier, ProducerFieldLimits, Topics, TopicSpec } from '@hookstream/contracts';
 import type { IngestSettings } from '@hookstream/ingest-pipeline';
 import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
 
 export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     PORT: port(3002),
     /**

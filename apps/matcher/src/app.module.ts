@@ -3,7 +3,7 @@ import { Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { MatchingPipelineModule } from '@hookstream/matching-pipeline';
 import { MessagingModule } from '@hookstream/messaging';
-import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import type { MatcherConfig } from './config';
 
 @Module({})
@@ -13,6 +13,7 @@ export class MatcherModule {
       module: MatcherModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'matcher', logger }),
+        InternalAuthModule.forRoot({ service: 'matcher', key: config.INTERNAL_API_KEY }),
         MessagingModule.forService(config, 'matcher', [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter]),
         MatchingPipelineModule.forRoot({ groupId: `${config.KAFKA_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
       ],

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { CommonEnv, DatabaseEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, InternalApiEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
 import type { ProjectionSettings } from '@hookstream/projection-store';
 
 export const ProjectionEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     PORT: port(3005),
     /** Base of the consumer groups: <id>-events, <id>-outcomes, <id>-test-events. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, DatabaseEnv, InternalApiEnv, loadConfigOrExit, port } from '@hookstream/config';
 import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMIT_CEILINGS, WorkflowLimits } from '@hookstream/workflow-definition';
 
 /** A limit on what one workflow holds: positive, and never past the contract's ceiling. */
@@ -8,6 +8,7 @@ const limit = (name: keyof WorkflowLimits) => z.coerce.number().int().positive()
 export const WorkflowConfigEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     PORT: port(3001),
     /** For _links.self in answers to callers that do not pass the gateway's (the gateway does, in x-hookstream-base-url). */

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { Contracts, decodeMessage, Topics, WorkflowConfigMessage } from '@hookstream/contracts';
+import { Contracts, decodeMessage, Topics, WorkflowConfigMessage, type WorkflowIndexAnswer } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { WorkflowIndex } from '@hookstream/matching-domain';
 import { BatchConsumer, ConsumedMessage, deadLetterMessage, KafkaConnection } from '@hookstream/messaging';
@@ -38,8 +38,8 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap, BeforeApplic
     this.changes = metrics.counter('matcher_config_changes_total', 'Workflow config messages applied to the index', ['outcome']);
   }
 
-  /** What /internal/workflow-index answers: instances that read the same topic agree on the fingerprint. */
-  describe(): { loaded: boolean; workflows: number; fingerprint: string } {
+  /** What MatcherApi.workflowIndex answers: instances that read the same topic agree on the fingerprint. */
+  describe(): WorkflowIndexAnswer {
     return { loaded: this.loaded, workflows: this.index.size, fingerprint: this.index.fingerprint() };
   }
 
