@@ -30,7 +30,7 @@ export class ProjectionController {
   async invocation(@CallerTenant() tenantId: string, @Param('eventId') eventId: string, @Param('actionId') actionId: string): Promise<StoredInvocationWithAttempts> {
     const invocation = (await this.queries.invocationsOf(tenantId, eventId)).find((i) => i.action_id === actionId);
     if (!invocation) throw notFound();
-    return { invocation, attempts: await this.queries.attemptsOf(invocation.invocation_id) };
+    return { invocation, attempts: await this.queries.attemptsOf(tenantId, invocation.invocation_id) };
   }
 
   /** A subject's events, newest first, a page at a time (reflow streams these pages). */
