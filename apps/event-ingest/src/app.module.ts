@@ -14,7 +14,7 @@ export class EventIngestModule {
       module: EventIngestModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
-        InternalAuthModule.forRoot({ service: 'event-ingest', key: config.INTERNAL_API_KEY }),
+        InternalAuthModule.forRoot({ service: 'event-ingest', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, 'event-ingest', [Topics.producerEvents, Topics.ingestDeadLetter, Topics.events]),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,

@@ -16,7 +16,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'gateway', logger }),
-        InternalAuthModule.forRoot({ service: 'gateway', key: config.INTERNAL_API_KEY }),
+        InternalAuthModule.forRoot({ service: 'gateway', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, 'gateway', [Topics.reflowRequests]),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,

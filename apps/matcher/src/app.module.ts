@@ -13,7 +13,7 @@ export class MatcherModule {
       module: MatcherModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'matcher', logger }),
-        InternalAuthModule.forRoot({ service: 'matcher', key: config.INTERNAL_API_KEY }),
+        InternalAuthModule.forRoot({ service: 'matcher', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, 'matcher', [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs, Topics.matcherDeadLetter]),
         MatchingPipelineModule.forRoot({ groupId: `${config.KAFKA_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
       ],

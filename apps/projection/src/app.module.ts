@@ -14,7 +14,7 @@ export class ProjectionModule {
       module: ProjectionModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'projection', logger }),
-        InternalAuthModule.forRoot({ service: 'projection', key: config.INTERNAL_API_KEY }),
+        InternalAuthModule.forRoot({ service: 'projection', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, 'projection', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionDeadLetter]),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, schema: projectionSchema(config), entities: [], migrations: ProjectionMigrations }),
         ProjectionStoreModule.forRoot(projectionSettings(config)),

@@ -14,7 +14,7 @@ export class WorkflowConfigModule {
       module: WorkflowConfigModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
-        InternalAuthModule.forRoot({ service: 'workflow-config', key: config.INTERNAL_API_KEY }),
+        InternalAuthModule.forRoot({ service: 'workflow-config', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, 'workflow-config', [Topics.workflowConfig, Topics.endpointDisabled, Topics.configDeadLetter]),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,

@@ -44,6 +44,14 @@ export const DatabaseEnv = z.object({
 export const InternalApiEnv = z.object({
   /** Signs and checks every internal call; the same on every service. */
   INTERNAL_API_KEY: secret(z.string().min(32, 'must have at least 32 characters').default(LOCAL_INTERNAL_API_KEY)),
+  /** Comma-separated keys also accepted (never signed with), while INTERNAL_API_KEY rotates. */
+  INTERNAL_API_ACCEPTED_KEYS: secret(
+    z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+      .pipe(z.array(z.string().min(32, 'each key must have at least 32 characters'))),
+  ),
 });
 
 export type CommonEnv = z.infer<typeof CommonEnv>;

@@ -22,6 +22,13 @@ describe('secret settings in production', () => {
     expect(() => loadConfig(Env, { NODE_ENV: 'production', INTERNAL_API_KEY: ' '.repeat(40) })).toThrow(/INTERNAL_API_KEY: is empty/);
   });
 
+  it('check each key of a list of keys, and take an empty list for unset', () => {
+    const production = { NODE_ENV: 'production', INTERNAL_API_KEY: OWN_KEY };
+    expect(() => loadConfig(Env, { ...production, INTERNAL_API_ACCEPTED_KEYS: `${OWN_KEY}x, ${LOCAL_INTERNAL_API_KEY}` })).toThrow(/INTERNAL_API_ACCEPTED_KEYS: is a published/);
+    expect(loadConfig(Env, { ...production, INTERNAL_API_ACCEPTED_KEYS: `${OWN_KEY}x` }).INTERNAL_API_ACCEPTED_KEYS).toEqual([`${OWN_KEY}x`]);
+    expect(loadConfig(Env, production).INTERNAL_API_ACCEPTED_KEYS).toEqual([]);
+  });
+
   it('name every offending variable at once', () => {
     expect(() => loadConfig(Env, { NODE_ENV: 'production', ADMIN_API_KEY: 'adm_local_dev_key_00000000000000' })).toThrow(
       /INTERNAL_API_KEY: is a published[^]*ADMIN_API_KEY: is a published/,

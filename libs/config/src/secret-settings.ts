@@ -38,9 +38,10 @@ export function productionSecretProblems(schema: z.ZodType, env: Record<string, 
     .filter((name) => secretSettings.has(shape[name]))
     .flatMap((name) => {
       const value = env[name];
-      if (value === undefined) return [];
-      if (typeof value !== 'string' || value.trim() === '') return [`${name}: is empty; set a key of your own in production`];
-      if (PUBLISHED_KEYS.has(value)) return [`${name}: is a published example or development key; set a key of your own in production`];
+      // A list setting (keys accepted during a rotation) is checked key by key; an empty list is unset.
+      const keys = Array.isArray(value) ? value : value === undefined ? [] : [value];
+      if (keys.some((key) => typeof key !== 'string' || key.trim() === '')) return [`${name}: is empty; set a key of your own in production`];
+      if (keys.some((key) => PUBLISHED_KEYS.has(key))) return [`${name}: is a published example or development key; set a key of your own in production`];
       return [];
     });
 }

@@ -7,6 +7,8 @@ export interface InternalAuthOptions {
   service: string;
   /** INTERNAL_API_KEY: the key every service shares. */
   key: string;
+  /** INTERNAL_API_ACCEPTED_KEYS: accepted beside it during a rotation. */
+  acceptedKeys?: readonly string[];
 }
 
 /** Service credentials for the internal routes this service answers and calls. */
@@ -16,7 +18,7 @@ export class InternalAuthModule {
   static forRoot(options: InternalAuthOptions): DynamicModule {
     return {
       module: InternalAuthModule,
-      providers: [{ provide: ServiceCredentials, useValue: new ServiceCredentials(options.key, options.service) }, InternalRouteGuard],
+      providers: [{ provide: ServiceCredentials, useValue: new ServiceCredentials(options.key, options.service, Date.now, options.acceptedKeys) }, InternalRouteGuard],
       exports: [ServiceCredentials, InternalRouteGuard],
     };
   }

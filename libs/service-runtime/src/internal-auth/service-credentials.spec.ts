@@ -80,8 +80,22 @@ describe('ServiceCredentials', () => {
     expect(projection.verify(header, call)).toEqual({ ok: false, error: 'service_credential_expired' });
   });
 
+  it('rotates keys without refusing a call: accept the new key, sign with it, drop the old one', () => {
+    const NEW = 'n'.repeat(40);
+    const oldOnly = new ServiceCredentials(KEY, 'gateway', clock);
+    const acceptingNew = new ServiceCredentials(KEY, 'projection', clock, [NEW]);
+    const signingNew = new ServiceCredentials(NEW, 'gateway', clock, [KEY]);
+    const newOnly = new ServiceCredentials(NEW, 'projection', clock);
+    expect(acceptingNew.verify(oldOnly.sign(call), call).ok).toBe(true);
+    expect(acceptingNew.verify(signingNew.sign(call), call).ok).toBe(true);
+    expect(signingNew.verify(oldOnly.sign(call), call).ok).toBe(true);
+    expect(newOnly.verify(signingNew.sign(call), call).ok).toBe(true);
+    expect(newOnly.verify(oldOnly.sign(call), call)).toEqual({ ok: false, error: 'service_credential_invalid' });
+  });
+
   it('refuses to be made with an empty key or a service name it could not sign', () => {
     expect(() => new ServiceCredentials('', 'gateway')).toThrow(/empty/);
+    expect(() => new ServiceCredentials(KEY, 'gateway', Date.now, [''])).toThrow(/empty/);
     expect(() => new ServiceCredentials(KEY, 'Gate.way')).toThrow(/service name/);
   });
 });

@@ -31,25 +31,34 @@ const TOKEN = /^v1\.([a-z][a-z0-9-]{0,62})\.([A-Za-z0-9_-]*)\.(\d{1,12})\.([A-Za
  * acts for, the time, the method and the path with its query. A token is
  * good for CREDENTIAL_WINDOW_SECONDS and for that one request line only, and
  * the tenant it names cannot be changed without the key.
+ *
+ * Keys rotate without downtime: every service first accepts the new key
+ * beside its own, then signs with it while accepting the old one, then drops
+ * the old one.
  */
 export class ServiceCredentials {
   private readonly key: Buffer;
+  private readonly accepted: Buffer[];
 
   constructor(
+    /** The key this service signs with. */
     key: string,
     /** The name this service signs with. */
     readonly service: string,
     private readonly now: () => number = Date.now,
+    /** Keys accepted beside `key`, during a rotation. */
+    acceptedKeys: readonly string[] = [],
   ) {
     if (!SERVICE_NAME.test(service)) throw new Error(`service name ${service} must be lowercase letters, digits and -`);
-    if (key.length === 0) throw new Error('the internal API key is empty');
+    if ([key, ...acceptedKeys].some((k) => k.length === 0)) throw new Error('an internal API key is empty');
     this.key = Buffer.from(key, 'utf8');
+    this.accepted = [this.key, ...acceptedKeys.map((k) => Buffer.from(k, 'utf8'))];
   }
 
   /** The credential header's value for this call. */
   sign(call: InternalCall): string {
     const claims = `${VERSION}.${this.service}.${Buffer.from(call.tenantId ?? '', 'utf8').toString('base64url')}.${Math.floor(this.now() / 1000)}`;
-    return `${SERVICE_CREDENTIAL_SCHEME} ${claims}.${this.mac(claims, call).toString('base64url')}`;
+    return `${SERVICE_CREDENTIAL_SCHEME} ${claims}.${mac(this.key, claims, call).toString('base64url')}`;
   }
 
   /** Checks a credential header's value against the request it came with. */
@@ -63,12 +72,13 @@ export class ServiceCredentials {
     // One spelling per tenant: other encodings of the same bytes, or bytes that are not UTF-8, are refused.
     if (Buffer.from(tenantId, 'utf8').toString('base64url') !== tenant) return { ok: false, error: 'service_credential_invalid' };
     const claims = `${VERSION}.${service}.${tenant}.${seconds}`;
-    if (!timingSafeEqual(this.mac(claims, request), Buffer.from(signature, 'base64url'))) return { ok: false, error: 'service_credential_invalid' };
+    const given = Buffer.from(signature, 'base64url');
+    if (!this.accepted.some((key) => timingSafeEqual(mac(key, claims, request), given))) return { ok: false, error: 'service_credential_invalid' };
     if (Math.abs(this.now() / 1000 - Number(seconds)) > CREDENTIAL_WINDOW_SECONDS) return { ok: false, error: 'service_credential_expired' };
     return { ok: true, caller: { service, ...(tenantId ? { tenantId } : {}) } };
   }
+}
 
-  private mac(claims: string, request: Omit<InternalCall, 'tenantId'>): Buffer {
-    return createHmac('sha256', this.key).update(`${claims}\n${request.method.toUpperCase()}\n${request.path}`).digest();
-  }
+function mac(key: Buffer, claims: string, request: Omit<InternalCall, 'tenantId'>): Buffer {
+  return createHmac('sha256', key).update(`${claims}\n${request.method.toUpperCase()}\n${request.path}`).digest();
 }
