@@ -2,8 +2,6 @@ import type { z } from 'zod';
 import { InternalAnswer, InternalApiClient, InternalCallOptions, InternalServiceUnreachableError, ServiceCredentials } from '@hookstream/service-runtime';
 import { ServiceUnreachableError, UpstreamError } from './api-error';
 
-export type InternalResponse<T = unknown> = InternalAnswer<T>;
-
 /**
  * The gateway's calls to an internal service, signed with its service
  * credential (the tenant it acts for is signed in), with the internal
@@ -22,7 +20,7 @@ export class InternalHttpClient {
   }
 
   /** Any answer but a refused credential; unreachable -> ServiceUnreachableError. */
-  async request<T = unknown>(method: string, path: string, options: InternalCallOptions = {}): Promise<InternalResponse<T>> {
+  async request<T = unknown>(method: string, path: string, options: InternalCallOptions = {}): Promise<InternalAnswer<T>> {
     let res: InternalAnswer;
     try {
       res = await this.api.request(method, path, options);
@@ -32,11 +30,11 @@ export class InternalHttpClient {
     }
     // Keys that differ or clocks far apart are the deployment's fault, not the client's: 503, never the client's 401.
     if (res.status === 401) throw new ServiceUnreachableError(`${method} ${path}: the service refused the gateway's credential: ${JSON.stringify(res.body)}`);
-    return res as InternalResponse<T>;
+    return res as InternalAnswer<T>;
   }
 
   /** Success answers only: an error status passes through as UpstreamError. */
-  async call<T = unknown>(method: string, path: string, options: InternalCallOptions = {}): Promise<InternalResponse<T>> {
+  async call<T = unknown>(method: string, path: string, options: InternalCallOptions = {}): Promise<InternalAnswer<T>> {
     const res = await this.request<T>(method, path, options);
     if (res.status >= 400) throw new UpstreamError(res.status, res.body, res.retryAfter);
     return res;

@@ -20,5 +20,4 @@ export const InternalHeaders = {
 export const SERVICE_CREDENTIAL_SCHEME = 'HookstreamService';
 
 /** What a refused internal call answers (401), in error_codes. */
-export const ServiceCredentialErrors = ['service_credential_missing', 'service_credential_invalid', 'service_credential_expired'] as const;
-export type ServiceCredentialError = (typeof ServiceCredentialErrors)[number];
+export type ServiceCredentialError = 'service_credential_missing' | 'service_credential_invalid' | 'service_credential_expired';
