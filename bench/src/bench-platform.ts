@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { InternalHeaders, MatcherApi, WorkflowIndexAnswer } from '@hookstream/contracts';
+import { ServiceCredentials } from '@hookstream/service-runtime';
 import { freePort, SERVICE_NAMES, ServiceName, testInfra, uniquePrefix } from '@hookstream/testing';
 import { BenchChild } from './child-process';
 import { sleep } from './stats';
@@ -35,6 +38,8 @@ export interface PlatformOptions {
 export class BenchPlatform {
   readonly prefix = uniquePrefix('bench');
   readonly services = new Map<ServiceName, BenchChild>();
+  /** Production refuses published keys: each run makes its own. */
+  private readonly internalKey = randomBytes(24).toString('hex');
   private readonly ports = new Map<ServiceName, number>();
 
   constructor(private readonly options: PlatformOptions) {}
@@ -63,6 +68,7 @@ export class BenchPlatform {
       // Consumer groups get the topic prefix too: a run shares nothing with another.
       BOOTSTRAP_TENANT_ID: BENCH_TENANT,
       BOOTSTRAP_API_KEY: BENCH_API_KEY,
+      INTERNAL_API_KEY: this.internalKey,
       WORKFLOW_CONFIG_URL: this.url('workflow-config'),
       EVENT_INGEST_URL: this.url('event-ingest'),
       PROJECTION_URL: this.url('projection'),
@@ -170,10 +176,12 @@ export class BenchPlatform {
   /** How many workflows the matcher's index holds, where the matcher tells (GET /internal/workflow-index). */
   async indexedWorkflows(): Promise<number | undefined> {
     try {
-      const res = await fetch(`${this.url('matcher')}/internal/workflow-index`);
+      const path = MatcherApi.workflowIndex.path();
+      const credential = new ServiceCredentials(this.internalKey, 'bench').sign({ method: 'GET', path });
+      const res = await fetch(`${this.url('matcher')}${path}`, { headers: { [InternalHeaders.credential]: credential } });
       if (!res.ok) return undefined;
-      const { workflows } = (await res.json()) as { workflows?: unknown };
-      return typeof workflows === 'number' ? workflows : undefined;
+      const answer = WorkflowIndexAnswer.safeParse(await res.json());
+      return answer.success ? answer.data.workflows : undefined;
     } catch {
       return undefined;
     }

@@ -4,7 +4,7 @@ import { IngestPipelineModule, ProducerEventLedgerMigrations } from '@hookstream
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
-import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import { EventIngestConfig, ingestSettings } from './config';
 
 @Module({})
@@ -14,6 +14,7 @@ export class EventIngestModule {
       module: EventIngestModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
+        InternalAuthModule.forRoot({ service: 'event-ingest', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, { service: 'event-ingest', topics: [Topics.producerEvents, Topics.events], deadLetter: Topics.ingestRejected }),
         PersistenceModule.forRoot({
           url: config.EVENT_INGEST_DATABASE_URL,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { CommonEnv, DatabaseEnv, databaseUrl, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, databaseUrl, InternalApiEnv, KafkaEnv, loadConfigOrExit, port, positiveInt } from '@hookstream/config';
 import { isUnfitIdentifier, ProducerFieldLimits, Topics, TopicSpec } from '@hookstream/contracts';
 import type { IngestSettings } from '@hookstream/ingest-pipeline';
 import { MAX_REQUEST_BYTES } from '@hookstream/messaging';
 
 export const EventIngestEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     EVENT_INGEST_DATABASE_URL: databaseUrl,
     PORT: port(3002),

@@ -6,7 +6,7 @@ import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
-import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import type { GatewayConfig } from './config';
 
 @Module({})
@@ -16,6 +16,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'gateway', logger }),
+        InternalAuthModule.forRoot({ service: 'gateway', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
         PersistenceModule.forRoot({
           url: config.GATEWAY_DATABASE_URL,

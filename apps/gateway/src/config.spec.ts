@@ -28,4 +28,16 @@ describe('gateway config', () => {
     expect(() => loadConfig(GatewayEnv, { ...base, BOOTSTRAP_API_KEY: 'sk_local_dev_key_0000000000000000' })).toThrow(/set both BOOTSTRAP_TENANT_ID and BOOTSTRAP_API_KEY/);
     expect(() => loadConfig(GatewayEnv, { ...base, ADMIN_API_KEY: 'admin' })).toThrow(/ADMIN_API_KEY/);
   });
+
+  it('refuses to start in production with the development or docker-compose keys, and starts with keys of its own', () => {
+    const production = { ...base, NODE_ENV: 'production', BOOTSTRAP_TENANT_ID: 'ten_local' };
+    expect(() => loadConfig(GatewayEnv, { ...production, BOOTSTRAP_API_KEY: 'sk_local_dev_key_0000000000000000', ADMIN_API_KEY: 'adm_local_dev_key_00000000000000' })).toThrow(
+      /INTERNAL_API_KEY: is a published[^]*BOOTSTRAP_API_KEY: is a published[^]*ADMIN_API_KEY: is a published/,
+    );
+    expect(() => loadConfig(GatewayEnv, { ...production, INTERNAL_API_KEY: 'int_local_change_me_00000000000000000000', BOOTSTRAP_API_KEY: 'sk_local_change_me_0000000000000000' })).toThrow(
+      /INTERNAL_API_KEY: is a published[^]*BOOTSTRAP_API_KEY: is a published/,
+    );
+    const own = { ...production, INTERNAL_API_KEY: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', BOOTSTRAP_API_KEY: 'sk_9f8e7d6c5b4a39281706f5e4', ADMIN_API_KEY: 'adm_0a1b2c3d4e5f60718293' };
+    expect(loadConfig(GatewayEnv, own)).toMatchObject({ INTERNAL_API_KEY: own.INTERNAL_API_KEY, BOOTSTRAP_API_KEY: own.BOOTSTRAP_API_KEY });
+  });
 });

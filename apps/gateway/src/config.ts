@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, InternalApiEnv, loadConfigOrExit, port, secret } from '@hookstream/config';
 
 const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 const optional = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
 // The guard only looks up keys that start with sk_: any other bootstrap key could never authenticate.
-const secretKey = z.preprocess(unsetIfEmpty, z.string().regex(/^sk_[A-Za-z0-9_-]{16,}$/, 'must be sk_ and at least 16 letters, digits, _ or -').optional());
+const secretKey = secret(z.preprocess(unsetIfEmpty, z.string().regex(/^sk_[A-Za-z0-9_-]{16,}$/, 'must be sk_ and at least 16 letters, digits, _ or -').optional()));
 
 export const GatewayEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     GATEWAY_DATABASE_URL: databaseUrl,
     PORT: port(3000),
@@ -21,7 +22,7 @@ export const GatewayEnv = CommonEnv
     BOOTSTRAP_TENANT_ID: optional,
     BOOTSTRAP_API_KEY: secretKey,
     /** Enables POST /admin/tenants, /admin/tenants/{id}/keys and /admin/event-types (Authorization: Bearer <key>). */
-    ADMIN_API_KEY: z.preprocess(unsetIfEmpty, z.string().min(16, 'must have at least 16 characters').optional()),
+    ADMIN_API_KEY: secret(z.preprocess(unsetIfEmpty, z.string().min(16, 'must have at least 16 characters').optional())),
     /** Largest request body; larger answers 413. */
     BODY_LIMIT: z.string().default('1mb'),
   })

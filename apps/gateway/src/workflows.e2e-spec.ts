@@ -96,8 +96,9 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect(created.body._links.self.href).toBe(`${platform.url('gateway')}/workflows/${id}`);
 
     // workflow-config links to the base URL the gateway passes, whatever its own PUBLIC_BASE_URL.
-    const direct = await fetch(`${platform.url('workflow-config')}/internal/api/workflows/${id}`, {
-      headers: { 'x-hookstream-tenant': platform.tenantId, 'x-hookstream-base-url': 'https://hooks.example.com' },
+    const direct = await platform.internal('workflow-config', 'GET', `/internal/api/workflows/${id}`, {
+      tenantId: platform.tenantId,
+      headers: { 'x-hookstream-base-url': 'https://hooks.example.com' },
     });
     expect(((await direct.json()) as { _links: unknown })._links).toEqual({ self: { href: `https://hooks.example.com/workflows/${id}` } });
 
@@ -221,7 +222,7 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   async function internalState(id: string): Promise<WorkflowState> {
-    const res = await fetch(`${platform.url('workflow-config')}/internal/workflows/${id}`, { headers: { 'x-hookstream-tenant': platform.tenantId } });
+    const res = await platform.internal('workflow-config', 'GET', `/internal/workflows/${id}`, { tenantId: platform.tenantId });
     expect(res.status).toBe(200);
     return (await res.json()) as WorkflowState;
   }

@@ -3,7 +3,7 @@ import { Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { MatchingPipelineModule } from '@hookstream/matching-pipeline';
 import { MessagingModule } from '@hookstream/messaging';
-import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import type { MatcherConfig } from './config';
 
 @Module({})
@@ -13,6 +13,7 @@ export class MatcherModule {
       module: MatcherModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'matcher', logger }),
+        InternalAuthModule.forRoot({ service: 'matcher', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, { service: 'matcher', topics: [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs], deadLetter: Topics.matcherRejected }),
         MatchingPipelineModule.forRoot({ groupId: config.MATCHER_GROUP_ID, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
       ],

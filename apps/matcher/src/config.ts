@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, InternalApiEnv, KafkaEnv, loadConfigOrExit, port } from '@hookstream/config';
 import { MAX_JOB_BYTES } from '@hookstream/matching-domain';
 
 export const MatcherEnv = CommonEnv
   .extend(KafkaEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     PORT: port(3003),
     /**

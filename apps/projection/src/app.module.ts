@@ -4,7 +4,7 @@ import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { ProjectionMigrations, ProjectionStoreModule } from '@hookstream/projection-store';
-import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import { ProjectionConfig, projectionSchema, projectionSettings } from './config';
 
 @Module({})
@@ -14,6 +14,7 @@ export class ProjectionModule {
       module: ProjectionModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'projection', logger }),
+        InternalAuthModule.forRoot({ service: 'projection', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, { service: 'projection', topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests], deadLetter: Topics.projectionRejected }),
         PersistenceModule.forRoot({ url: config.PROJECTION_DATABASE_URL, schema: projectionSchema(config), migrations: ProjectionMigrations }),
         ProjectionStoreModule.forRoot(projectionSettings(config)),

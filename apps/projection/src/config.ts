@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { CommonEnv, DatabaseEnv, databaseUrl, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
+import { CommonEnv, DatabaseEnv, databaseUrl, InternalApiEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
 import type { ProjectionSettings } from '@hookstream/projection-store';
 
 export const ProjectionEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     PROJECTION_DATABASE_URL: databaseUrl,
     PORT: port(3005),

@@ -3,7 +3,7 @@ import { Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
-import { ServiceRuntimeModule } from '@hookstream/service-runtime';
+import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import { WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-store';
 import { WorkflowConfigConfig, workflowLimitsOf } from './config';
 
@@ -14,6 +14,7 @@ export class WorkflowConfigModule {
       module: WorkflowConfigModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
+        InternalAuthModule.forRoot({ service: 'workflow-config', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
         MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
         PersistenceModule.forRoot({
           url: config.WORKFLOW_CONFIG_DATABASE_URL,

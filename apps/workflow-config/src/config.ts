@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, InternalApiEnv, loadConfigOrExit, port } from '@hookstream/config';
 import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMIT_CEILINGS, WorkflowLimits } from '@hookstream/workflow-definition';
 
 /** A limit on what one workflow holds: positive, and never past the contract's ceiling. */
@@ -8,6 +8,7 @@ const limit = (name: keyof WorkflowLimits) => z.coerce.number().int().positive()
 export const WorkflowConfigEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(InternalApiEnv.shape)
   .extend({
     WORKFLOW_CONFIG_DATABASE_URL: databaseUrl,
     PORT: port(3001),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCAL_INTERNAL_API_KEY, secret } from './secret-settings';
 
 const brokerList = z
   .string({ error: 'is required (comma-separated host:port list)' })
@@ -41,6 +42,21 @@ export const DatabaseEnv = z.object({
   DATABASE_SCHEMA_PREFIX: z.string().regex(/^[a-z0-9_]*$/, 'lowercase letters, digits, _ only').default(''),
 });
 
+/** Services that answer or make internal calls (service credentials). */
+export const InternalApiEnv = z.object({
+  /** Signs and checks every internal call; the same on every service. */
+  INTERNAL_API_KEY: secret(z.string().min(32, 'must have at least 32 characters').default(LOCAL_INTERNAL_API_KEY)),
+  /** Comma-separated keys also accepted (never signed with), while INTERNAL_API_KEY rotates. */
+  INTERNAL_API_ACCEPTED_KEYS: secret(
+    z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+      .pipe(z.array(z.string().min(32, 'each key must have at least 32 characters'))),
+  ),
+});
+
 export type CommonEnv = z.infer<typeof CommonEnv>;
 export type KafkaEnv = z.infer<typeof KafkaEnv>;
 export type DatabaseEnv = z.infer<typeof DatabaseEnv>;
+export type InternalApiEnv = z.infer<typeof InternalApiEnv>;

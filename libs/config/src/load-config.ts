@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productionSecretProblems } from './secret-settings';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -6,14 +7,17 @@ export class ConfigError extends Error {
 
 /**
  * Validates the environment once, at boot, into a typed object. A missing or
- * wrong variable throws a ConfigError naming every offending variable, so the
- * service stops with a message a person can act on.
+ * wrong variable, or in production a secret left at a published key, throws
+ * a ConfigError naming every offending variable, so the service stops with a
+ * message a person can act on.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const problems = result.success
+    ? productionSecretProblems(schema, result.data as Record<string, unknown>)
+    : result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  if (problems.length === 0) return result.data as z.infer<S>;
+  throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
 }
 
 /** Runs loadConfig and exits the process with the message on failure. */

@@ -1,74 +1,65 @@
-import { InternalHeaders } from '@hookstream/contracts';
-import { Pool } from 'undici';
-import { requestContext } from '@hookstream/logging';
+import type { z } from 'zod';
+import { InternalAnswer, InternalApiClient, InternalCallOptions, InternalServiceUnreachableError, ServiceCredentials } from '@hookstream/service-runtime';
 import { ServiceUnreachableError, UpstreamError } from './api-error';
 
-export interface InternalResponse<T = unknown> {
-  status: number;
-  body: T;
-  /** The service's Retry-After, passed on with its 503. */
-  retryAfter?: string;
-}
-
 /**
- * Calls an internal service on the private network, passing the
- * authenticated tenant in x-hookstream-tenant (which internal services trust)
- * and the request id in x-request-id.
+ * The gateway's calls to an internal service, signed with its service
+ * credential (the tenant it acts for is signed in), with the internal
+ * service's errors in the shapes the gateway answers.
  */
 export class InternalHttpClient {
-  private readonly pool: Pool;
+  private readonly api: InternalApiClient;
 
   constructor(
     baseUrl: string,
-    private readonly timeoutMs = 10_000,
+    credentials: ServiceCredentials,
     /** Sent on every call, e.g. the gateway's public base URL for the links an internal service builds. */
-    private readonly defaultHeaders: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ) {
-    this.pool = new Pool(baseUrl, { connections: 32, connectTimeout: 2_000 });
+    this.api = new InternalApiClient(baseUrl, credentials, { headers });
   }
 
-  /** Any answer; unreachable -> ServiceUnreachableError. */
-  async request<T = unknown>(method: string, path: string, options: { tenantId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
-    const headers: Record<string, string> = { ...this.defaultHeaders };
-    if (options.tenantId) headers[InternalHeaders.tenant] = options.tenantId;
-    const requestId = requestContext.current()?.requestId;
-    if (requestId) headers[InternalHeaders.requestId] = requestId;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    // Outside the try: a body that cannot be serialized is the gateway's fault, not an unreachable service.
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  /** Any answer but a refused credential; unreachable -> ServiceUnreachableError. */
+  async request<T = unknown>(method: string, path: string, options: InternalCallOptions = {}): Promise<InternalAnswer<T>> {
+    let res: InternalAnswer;
     try {
-      const res = await this.pool.request({
-        method: method as 'GET',
-        path,
-        headers,
-        body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      const text = await res.body.text();
-      let answer: unknown = undefined;
-      if (text) {
-        try {
-          answer = JSON.parse(text);
-        } catch {
-          answer = text;
-        }
-      }
-      const retryAfter = res.headers['retry-after'];
-      return { status: res.statusCode, body: answer as T, ...(typeof retryAfter === 'string' ? { retryAfter } : {}) };
+      res = await this.api.request(method, path, options);
     } catch (err) {
-      throw new ServiceUnreachableError(`${method} ${path}: ${(err as Error).message}`);
+      if (err instanceof InternalServiceUnreachableError) throw new ServiceUnreachableError(err.message);
+      throw err;
     }
+    // Keys that differ or clocks far apart are the deployment's fault, not the client's: 503, never the client's 401.
+    if (res.status === 401) throw new ServiceUnreachableError(`${method} ${path}: the service refused the gateway's credential: ${JSON.stringify(res.body)}`);
+    return res as InternalAnswer<T>;
   }
 
   /** Success answers only: an error status passes through as UpstreamError. */
-  async call<T = unknown>(method: string, path: string, options: { tenantId?: string; body?: unknown } = {}): Promise<InternalResponse<T>> {
+  async call<T = unknown>(method: string, path: string, options: InternalCallOptions = {}): Promise<InternalAnswer<T>> {
     const res = await this.request<T>(method, path, options);
     if (res.status >= 400) throw new UpstreamError(res.status, res.body, res.retryAfter);
     return res;
   }
 
+  /** A success answer, read with its contract's schema: one outside it is the service's fault (503). */
+  async read<S extends z.ZodType>(method: string, path: string, answer: S, options: InternalCallOptions = {}): Promise<z.infer<S>> {
+    return this.parse(method, path, answer, (await this.call(method, path, options)).body);
+  }
+
+  /** 404 as undefined, any other error as UpstreamError; a success answer read with its contract's schema. */
+  async find<S extends z.ZodType>(method: string, path: string, answer: S, options: InternalCallOptions = {}): Promise<z.infer<S> | undefined> {
+    const res = await this.request(method, path, options);
+    if (res.status === 404) return undefined;
+    if (res.status >= 400) throw new UpstreamError(res.status, res.body, res.retryAfter);
+    return this.parse(method, path, answer, res.body);
+  }
+
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.api.close();
+  }
+
+  private parse<S extends z.ZodType>(method: string, path: string, answer: S, body: unknown): z.infer<S> {
+    const read = answer.safeParse(body);
+    if (!read.success) throw new ServiceUnreachableError(`${method} ${path}: answer outside its contract: ${read.error.message}`);
+    return read.data;
   }
 }

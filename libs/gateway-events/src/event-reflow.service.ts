@@ -1,9 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CanonicalEvent, IdPrefix, newId, ReflowRequest, StoredEventPage, Topics, WorkflowState } from '@hookstream/contracts';
-import { ApiError, InternalHttpClient, InternalResponse, UpstreamError } from '@hookstream/gateway-auth';
+import {
+  CanonicalEvent,
+  Topics,
+  EventTypeCatalogAnswer,
+  IdPrefix,
+  newId,
+  ProjectionApi,
+  ReflowRequest,
+  StoredEventPage,
+  StoredEvents,
+  WorkflowConfigApi,
+  WorkflowListAnswer,
+  WorkflowStateAnswer,
+} from '@hookstream/contracts';
+import { ApiError, InternalHttpClient } from '@hookstream/gateway-auth';
 import { KafkaConnection } from '@hookstream/messaging';
 import { PROJECTION_CLIENT, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
-import { CatalogSource, testSamples } from './test-samples';
+import { testSamples } from './test-samples';
 
 /** Events read from projection, and published, per round trip. */
 export const REFLOW_PAGE = 200;
@@ -30,8 +43,8 @@ export class EventReflowService {
     let sent = 0;
     for (let i = 0; i < unique.length; i += REFLOW_PAGE) {
       const ids = unique.slice(i, i + REFLOW_PAGE);
-      const res = await this.projection.call<{ events: CanonicalEvent[] }>('GET', `/internal/events?ids=${ids.map(encodeURIComponent).join(',')}`, { tenantId });
-      sent += await this.publish(tenantId, res.body.events, workflowIds);
+      const stored = await this.projection.read('GET', ProjectionApi.eventsByIds.path({}, { ids: ids.join(',') }), StoredEvents, { tenantId });
+      sent += await this.publish(tenantId, stored.events, workflowIds);
     }
     return sent;
   }
@@ -42,12 +55,11 @@ export class EventReflowService {
     for (const subjectId of new Set(subjectIds)) {
       let cursor: string | null = null;
       do {
-        const path = `/internal/subjects/${encodeURIComponent(subjectId)}/events?limit=${REFLOW_PAGE}${cursor ? `&cursor=${cursor}` : ''}`;
-        const res: InternalResponse<StoredEventPage> = await this.projection.request<StoredEventPage>('GET', path, { tenantId });
-        if (res.status === 404) break;
-        if (res.status >= 400) throw new UpstreamError(res.status, res.body);
-        sent += await this.publish(tenantId, res.body.events, workflowIds);
-        cursor = res.body.next_cursor;
+        const path = ProjectionApi.subjectEvents.path({ subjectId }, { limit: REFLOW_PAGE, cursor: cursor ?? undefined });
+        const page: StoredEventPage | undefined = await this.projection.find('GET', path, StoredEventPage, { tenantId });
+        if (!page) break;
+        sent += await this.publish(tenantId, page.events, workflowIds);
+        cursor = page.next_cursor;
       } while (cursor);
     }
     return sent;
@@ -59,18 +71,17 @@ export class EventReflowService {
    */
   async requireWorkflows(tenantId: string, workflowIds: readonly string[] | undefined): Promise<void> {
     if (!workflowIds || workflowIds.length === 0) return;
-    const res = await this.workflowConfig.call<{ data: { id: string }[] }>('GET', '/internal/api/workflows', { tenantId });
-    const known = new Set(res.body.data.map((w) => w.id));
+    const listed = await this.workflowConfig.read('GET', WorkflowConfigApi.workflows.path(), WorkflowListAnswer, { tenantId });
+    const known = new Set(listed.data.map((w) => w.id));
     if (workflowIds.some((id) => !known.has(id))) throw new ApiError(404, 'not_found');
   }
 
   /** A synthetic sample of each type, flagged as a test, delivered through this workflow only. */
   async test(tenantId: string, workflowId: string, eventTypes: readonly string[]): Promise<void> {
-    const res = await this.workflowConfig.request<WorkflowState>('GET', `/internal/workflows/${encodeURIComponent(workflowId)}`, { tenantId });
-    if (res.status === 404) throw new ApiError(404, 'not_found');
-    if (res.status >= 400) throw new UpstreamError(res.status, res.body);
-    const catalog = await this.workflowConfig.call<CatalogSource[]>('GET', '/internal/event-types', { tenantId });
-    const samples = testSamples(res.body, catalog.body, eventTypes, new Date());
+    const workflow = await this.workflowConfig.find('GET', WorkflowConfigApi.workflowState.path({ id: workflowId }), WorkflowStateAnswer, { tenantId });
+    if (!workflow) throw new ApiError(404, 'not_found');
+    const catalog = await this.workflowConfig.read('GET', WorkflowConfigApi.eventTypes.path(), EventTypeCatalogAnswer, { tenantId });
+    const samples = testSamples(workflow, catalog, eventTypes, new Date());
     if (!samples.ok) throw ApiError.invalid([samples.code]);
     await this.publish(tenantId, samples.events, [workflowId]);
   }

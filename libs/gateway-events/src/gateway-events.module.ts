@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { InternalHttpClient } from '@hookstream/gateway-auth';
+import { ServiceCredentials } from '@hookstream/service-runtime';
 import { EventReflowService } from './event-reflow.service';
 import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
 import { WorkflowEventsController } from './workflow-events.controller';
@@ -15,8 +16,8 @@ export class GatewayEventsModule {
       controllers: [WorkflowEventsController],
       providers: [
         { provide: GATEWAY_EVENTS_SETTINGS, useValue: settings },
-        { provide: PROJECTION_CLIENT, useFactory: () => new InternalHttpClient(settings.projectionUrl) },
-        { provide: WORKFLOW_CONFIG_CLIENT, useFactory: () => new InternalHttpClient(settings.workflowConfigUrl) },
+        { provide: PROJECTION_CLIENT, useFactory: (c: ServiceCredentials) => new InternalHttpClient(settings.projectionUrl, c), inject: [ServiceCredentials] },
+        { provide: WORKFLOW_CONFIG_CLIENT, useFactory: (c: ServiceCredentials) => new InternalHttpClient(settings.workflowConfigUrl, c), inject: [ServiceCredentials] },
         EventReflowService,
       ],
     };

@@ -11,7 +11,7 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { isId, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
+import { isId, ProjectionApi, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
 import { ApiError, ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { EventReflowService } from './event-reflow.service';
 import { EventView, InvocationView, SubjectEventPage } from './event.responses';
@@ -63,12 +63,11 @@ export class WorkflowEventsController {
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ) {
-    const query = new URLSearchParams({ ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { cursor } : {}) });
     // projection validates limit and cursor; its 422 passes through.
-    const res = await this.projection.call<StoredEventPage>('GET', `/internal/subjects/${encodeURIComponent(subjectId(subject))}/events?${query}`, {
+    const page = await this.projection.read('GET', ProjectionApi.subjectEvents.path({ subjectId: subjectId(subject) }, { limit, cursor }), StoredEventPage, {
       tenantId: tenant.id,
     });
-    return subjectEventsView(this.settings.publicBaseUrl, subject, res.body.events, res.body.next_cursor, limit);
+    return subjectEventsView(this.settings.publicBaseUrl, subject, page.events, page.next_cursor, limit);
   }
 
   @Get('events/:eventId')
@@ -76,8 +75,8 @@ export class WorkflowEventsController {
   @ApiOkResponse({ type: EventView })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async event(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string) {
-    const res = await this.projection.call<StoredEventWithInvocations>('GET', `/internal/events/${eventId(id)}`, { tenantId: tenant.id });
-    return eventView(this.settings.publicBaseUrl, res.body.event, res.body.invocations);
+    const found = await this.projection.read('GET', ProjectionApi.event.path({ eventId: eventId(id) }), StoredEventWithInvocations, { tenantId: tenant.id });
+    return eventView(this.settings.publicBaseUrl, found.event, found.invocations);
   }
 
   @Get('events/:eventId/actions/:workflowActionId')
@@ -86,10 +85,10 @@ export class WorkflowEventsController {
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async invocation(@CurrentTenant() tenant: AuthenticatedTenant, @Param('eventId') id: string, @Param('workflowActionId') actionId: string) {
     if (!isId('wfa', actionId)) throw notFound();
-    const res = await this.projection.call<StoredInvocationWithAttempts>('GET', `/internal/events/${eventId(id)}/actions/${actionId}`, {
+    const found = await this.projection.read('GET', ProjectionApi.invocation.path({ eventId: eventId(id), actionId }), StoredInvocationWithAttempts, {
       tenantId: tenant.id,
     });
-    return invocationView(this.settings.publicBaseUrl, id, res.body.invocation, res.body.attempts);
+    return invocationView(this.settings.publicBaseUrl, id, found.invocation, found.attempts);
   }
 
   @Post('events/reflow')

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { WorkflowConfigApi } from '@hookstream/contracts';
 import { AdminGuard, ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-auth';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { EventSourceDto } from './workflow.dto';
@@ -20,6 +21,6 @@ export class EventTypesAdminController {
   @ApiCreatedResponse({ type: EventSourceView, description: 'The source with all its event types' })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   async add(@Body() body: EventSourceDto) {
-    return (await this.config.call('POST', '/internal/event-types', { body })).body;
+    return (await this.config.call('POST', WorkflowConfigApi.eventTypes.path(), { body })).body;
   }
 }

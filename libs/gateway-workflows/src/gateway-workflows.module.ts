@@ -1,6 +1,7 @@
 import { InternalHeaders } from '@hookstream/contracts';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InternalHttpClient } from '@hookstream/gateway-auth';
+import { ServiceCredentials } from '@hookstream/service-runtime';
 import { EventTypesAdminController } from './event-types-admin.controller';
 import { EVENT_INGEST_CLIENT, WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { ProducerEventsController } from './producer-events.controller';
@@ -29,9 +30,15 @@ export class GatewayWorkflowsModule implements OnApplicationShutdown {
       providers: [
         {
           provide: WORKFLOW_CONFIG_CLIENT,
-          useFactory: () => new InternalHttpClient(settings.workflowConfigUrl, undefined, { [InternalHeaders.baseUrl]: settings.publicBaseUrl }),
+          useFactory: (credentials: ServiceCredentials) =>
+            new InternalHttpClient(settings.workflowConfigUrl, credentials, { [InternalHeaders.baseUrl]: settings.publicBaseUrl }),
+          inject: [ServiceCredentials],
         },
-        { provide: EVENT_INGEST_CLIENT, useFactory: () => new InternalHttpClient(settings.eventIngestUrl) },
+        {
+          provide: EVENT_INGEST_CLIENT,
+          useFactory: (credentials: ServiceCredentials) => new InternalHttpClient(settings.eventIngestUrl, credentials),
+          inject: [ServiceCredentials],
+        },
       ],
     };
   }

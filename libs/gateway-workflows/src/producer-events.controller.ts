@@ -10,6 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { IngestApi } from '@hookstream/contracts';
 import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { EVENT_INGEST_CLIENT } from './internal-clients';
 import { AcceptedEvent, AcceptedEvents } from './workflow.responses';
@@ -31,7 +32,7 @@ export class ProducerEventsController {
   constructor(@Inject(EVENT_INGEST_CLIENT) private readonly ingest: InternalHttpClient) {}
 
   private async forward(path: string, tenant: AuthenticatedTenant, body: unknown, res: Response): Promise<unknown> {
-    const answer = await this.ingest.call('POST', `/internal/events${path}`, { tenantId: tenant.id, body });
+    const answer = await this.ingest.call('POST', path, { tenantId: tenant.id, body });
     res.status(answer.status);
     return answer.body;
   }
@@ -42,7 +43,7 @@ export class ProducerEventsController {
   @ApiBody({ schema: { type: 'object' } })
   @ApiAcceptedResponse({ type: AcceptedEvent })
   publish(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.forward('', tenant, body, res);
+    return this.forward(IngestApi.events.path(), tenant, body, res);
   }
 
   @Post('batch')
@@ -51,6 +52,6 @@ export class ProducerEventsController {
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
   @ApiAcceptedResponse({ type: AcceptedEvents })
   publishBatch(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.forward('/batch', tenant, body, res);
+    return this.forward(IngestApi.batch.path(), tenant, body, res);
   }
 }

@@ -11,6 +11,7 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { WorkflowConfigApi } from '@hookstream/contracts';
 import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { SubscriptionDto } from './workflow.dto';
@@ -44,7 +45,7 @@ export class SubscriptionsController {
   @ApiCreatedResponse({ type: CreatedSubscriptionEnvelope })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid' })
   async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
-    const created = await this.config.call<{ data: StoredSubscription }>('POST', '/internal/api/webhooks', { tenantId: tenant.id, body });
+    const created = await this.config.call<{ data: StoredSubscription }>('POST', WorkflowConfigApi.webhooks.path(), { tenantId: tenant.id, body });
     return { data: withUserId(created.body.data, tenant) };
   }
 
@@ -52,7 +53,7 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'List subscriptions' })
   @ApiOkResponse({ type: SubscriptionList })
   async list(@CurrentTenant() tenant: AuthenticatedTenant) {
-    const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', '/internal/api/webhooks', { tenantId: tenant.id });
+    const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', WorkflowConfigApi.webhooks.path(), { tenantId: tenant.id });
     return { data: listed.body.data.map((s) => withUserId(s, tenant)) };
   }
 
@@ -61,7 +62,7 @@ export class SubscriptionsController {
   @ApiOkResponse({ type: SubscriptionEnvelope })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string) {
-    const found = await this.config.call<{ data: StoredSubscription }>('GET', `/internal/api/webhooks/${encodeURIComponent(uuid)}`, { tenantId: tenant.id });
+    const found = await this.config.call<{ data: StoredSubscription }>('GET', WorkflowConfigApi.webhook.path({ uuid }), { tenantId: tenant.id });
     return { data: withUserId(found.body.data, tenant) };
   }
 
@@ -71,6 +72,6 @@ export class SubscriptionsController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string): Promise<void> {
-    await this.config.call('DELETE', `/internal/api/webhooks/${encodeURIComponent(uuid)}`, { tenantId: tenant.id });
+    await this.config.call('DELETE', WorkflowConfigApi.webhook.path({ uuid }), { tenantId: tenant.id });
   }
 }

@@ -11,12 +11,11 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { WorkflowConfigApi } from '@hookstream/contracts';
 import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { ActionDto, ConditionDto, PatchWorkflowDto, WorkflowDto } from './workflow.dto';
 import { ActionWithLinks, ConditionWithLinks, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
-
-const path = (...parts: string[]) => `/internal/api/workflows${parts.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
 
 /**
  * Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to
@@ -38,7 +37,7 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'List workflows' })
   @ApiOkResponse({ type: WorkflowList })
   list(@CurrentTenant() tenant: AuthenticatedTenant) {
-    return this.send(tenant, 'GET', path());
+    return this.send(tenant, 'GET', WorkflowConfigApi.workflows.path());
   }
 
   @Post()
@@ -48,7 +47,7 @@ export class WorkflowsController {
   @ApiCreatedResponse({ type: CreatedResource })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'request_invalid with error_codes' })
   create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
-    return this.send(tenant, 'POST', path(), body);
+    return this.send(tenant, 'POST', WorkflowConfigApi.workflows.path(), body);
   }
 
   // Before :workflowId, so "event-types" is not taken for an id.
@@ -56,7 +55,7 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'Event types of the catalog, by source' })
   @ApiOkResponse({ type: [EventSourceView] })
   eventTypes(@CurrentTenant() tenant: AuthenticatedTenant) {
-    return this.send(tenant, 'GET', '/internal/event-types');
+    return this.send(tenant, 'GET', WorkflowConfigApi.eventTypes.path());
   }
 
   @Get(':workflowId')
@@ -64,7 +63,7 @@ export class WorkflowsController {
   @ApiOkResponse({ type: WorkflowView })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string) {
-    return this.send(tenant, 'GET', path(id));
+    return this.send(tenant, 'GET', WorkflowConfigApi.workflow.path({ id }));
   }
 
   @Patch(':workflowId')
@@ -74,7 +73,7 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   patch(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
-    return this.send(tenant, 'PATCH', path(id), body);
+    return this.send(tenant, 'PATCH', WorkflowConfigApi.workflow.path({ id }), body);
   }
 
   @Delete(':workflowId')
@@ -83,7 +82,7 @@ export class WorkflowsController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string): Promise<void> {
-    await this.send(tenant, 'DELETE', path(id));
+    await this.send(tenant, 'DELETE', WorkflowConfigApi.workflow.path({ id }));
   }
 
   @Post(':workflowId/actions')
@@ -94,7 +93,7 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   addAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
-    return this.send(tenant, 'POST', path(id, 'actions'), body);
+    return this.send(tenant, 'POST', WorkflowConfigApi.actions.path({ id }), body);
   }
 
   @Put(':workflowId/actions/:workflowActionId')
@@ -109,7 +108,7 @@ export class WorkflowsController {
     @Param('workflowActionId') actionId: string,
     @Body() body: unknown,
   ) {
-    return this.send(tenant, 'PUT', path(id, 'actions', actionId), body);
+    return this.send(tenant, 'PUT', WorkflowConfigApi.action.path({ id, actionId }), body);
   }
 
   @Delete(':workflowId/actions/:workflowActionId')
@@ -119,7 +118,7 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   async removeAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Param('workflowActionId') actionId: string) {
-    await this.send(tenant, 'DELETE', path(id, 'actions', actionId));
+    await this.send(tenant, 'DELETE', WorkflowConfigApi.action.path({ id, actionId }));
   }
 
   @Post(':workflowId/conditions')
@@ -130,7 +129,7 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   addCondition(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
-    return this.send(tenant, 'POST', path(id, 'conditions'), body);
+    return this.send(tenant, 'POST', WorkflowConfigApi.conditions.path({ id }), body);
   }
 
   @Put(':workflowId/conditions/:workflowConditionId')
@@ -145,7 +144,7 @@ export class WorkflowsController {
     @Param('workflowConditionId') conditionId: string,
     @Body() body: unknown,
   ) {
-    return this.send(tenant, 'PUT', path(id, 'conditions', conditionId), body);
+    return this.send(tenant, 'PUT', WorkflowConfigApi.condition.path({ id, conditionId }), body);
   }
 
   @Delete(':workflowId/conditions/:workflowConditionId')
@@ -159,6 +158,6 @@ export class WorkflowsController {
     @Param('workflowId') id: string,
     @Param('workflowConditionId') conditionId: string,
   ) {
-    await this.send(tenant, 'DELETE', path(id, 'conditions', conditionId));
+    await this.send(tenant, 'DELETE', WorkflowConfigApi.condition.path({ id, conditionId }));
   }
 }

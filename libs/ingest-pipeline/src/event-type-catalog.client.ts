@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_TYPES_PATH, EventTypeCatalogAnswer } from '@hookstream/contracts';
+import { EventTypeCatalogAnswer, WorkflowConfigApi } from '@hookstream/contracts';
 import { KnownEventTypes } from '@hookstream/ingest-domain';
 import type { Logger } from '@hookstream/logging';
-import { ReadinessRegistry, runPeriodically, SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { InternalApiClient, ReadinessRegistry, runPeriodically, SERVICE_LOGGER, ServiceCredentials } from '@hookstream/service-runtime';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
 const FETCH_TIMEOUT_MS = 5_000;
@@ -18,6 +18,7 @@ const FIRST_LOAD_RETRY_MS = 1_000;
  */
 @Injectable()
 export class EventTypeCatalogClient implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly workflowConfig: InternalApiClient;
   private known: KnownEventTypes | undefined;
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
@@ -28,7 +29,10 @@ export class EventTypeCatalogClient implements OnApplicationBootstrap, BeforeApp
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     private readonly readiness: ReadinessRegistry,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+    credentials: ServiceCredentials,
+  ) {
+    this.workflowConfig = new InternalApiClient(settings.workflowConfigUrl, credentials, { timeoutMs: FETCH_TIMEOUT_MS, connections: 1 });
+  }
 
   onApplicationBootstrap(): void {
     this.readiness.register('event-type-catalog', async () => {
@@ -44,8 +48,9 @@ export class EventTypeCatalogClient implements OnApplicationBootstrap, BeforeApp
     this.stopped = true;
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.stop();
+    await this.workflowConfig.close();
   }
 
   /** The cached catalog, or undefined before its first load. */
@@ -81,9 +86,10 @@ export class EventTypeCatalogClient implements OnApplicationBootstrap, BeforeApp
   }
 
   private async fetchCatalog(): Promise<void> {
-    const res = await fetch(`${this.settings.workflowConfigUrl}${EVENT_TYPES_PATH}`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-    if (!res.ok) throw new Error(`GET ${EVENT_TYPES_PATH} answered ${res.status}`);
-    const answer = EventTypeCatalogAnswer.parse(await res.json());
+    const path = WorkflowConfigApi.eventTypes.path();
+    const res = await this.workflowConfig.request('GET', path);
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const answer = EventTypeCatalogAnswer.parse(res.body);
     const first = !this.known;
     this.known = new KnownEventTypes(answer.flatMap((source) => source.events.map((e) => ({ source: source.id, type: e.id }))));
     this.loadedAt = Date.now();

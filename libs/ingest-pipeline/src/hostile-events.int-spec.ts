@@ -36,11 +36,7 @@ describe('event-ingest refuses hostile producer events, over Kafka and HTTP, and
   const eventsFor = (subjectId: string) => events.json<CanonicalEvent>().filter((e) => e.value?.subject_id === subjectId);
 
   async function post(path: '' | '/batch', body: string): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }> {
-    const res = await fetch(`${platform.url('event-ingest')}/internal/events${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hookstream-tenant': TENANT },
-      body,
-    });
+    const res = await platform.internal('event-ingest', 'POST', `/internal/events${path}`, { tenantId: TENANT, body });
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, retryAfter: res.headers.get('retry-after') };
   }
 
@@ -101,11 +97,7 @@ describe('event-ingest refuses hostile producer events, over Kafka and HTTP, and
   }, 60_000);
 
   it('knows an event type an operator added to the catalog within seconds, long before the periodic reload', async () => {
-    const added = await fetch(`${platform.url('workflow-config')}/internal/event-types`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'payouts', events: [{ id: 'payout_paid' }] }),
-    });
+    const added = await platform.internal('workflow-config', 'POST', '/internal/event-types', { body: { id: 'payouts', events: [{ id: 'payout_paid' }] } });
     expect(added.status).toBe(201);
     const payout = JSON.stringify({ source: 'payouts', type: 'payout_paid', subject_id: 'po_1' });
     await waitFor(async () => (await post('', payout)).status === 202, { timeoutMs: 15_000, what: 'the new type to be accepted' });

@@ -1,10 +1,9 @@
-import { InternalHeaders } from '@hookstream/contracts';
-import { BadRequestException, Body, Controller, Headers, HttpCode, HttpException, Inject, Post, Res, UnprocessableEntityException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { IngestApi, IngestBatchAnswer, IngestOneAnswer, InternalHeaders } from '@hookstream/contracts';
+import { Body, Headers, HttpCode, HttpException, Inject, Post, Res, UnprocessableEntityException } from '@nestjs/common';
 import type { Response } from 'express';
 import { AcceptedProducerEvent, KnownEventTypes, ProducerEventResult, readProducerEvent } from '@hookstream/ingest-domain';
 import type { Logger } from '@hookstream/logging';
-import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { CallerTenant, InternalController, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { EventIngestor, IngestUnavailableError } from './event-ingestor';
 import { EventTypeCatalogClient } from './event-type-catalog.client';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
@@ -13,11 +12,10 @@ import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 const RETRY_AFTER_SECONDS = '5';
 
 /**
- * Internal HTTP ingest. The gateway authenticates the caller and passes the
- * tenant in x-hookstream-tenant; this port is for the internal network only.
+ * Internal HTTP ingest (IngestApi). The gateway authenticates the producer;
+ * the events are the tenant's that the call's service credential names.
  */
-@ApiExcludeController()
-@Controller('internal/events')
+@InternalController()
 export class IngestController {
   constructor(
     private readonly ingestor: EventIngestor,
@@ -26,28 +24,27 @@ export class IngestController {
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
-  @Post()
+  @Post(IngestApi.events.pattern)
   @HttpCode(202)
   async one(
-    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
+    @CallerTenant() tenantId: string,
     @Headers(InternalHeaders.requestId) requestId: string | undefined,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ id: string; ids: string[] }> {
-    const events = await this.read([body], requireTenant(tenantId), requestId, res);
+  ): Promise<IngestOneAnswer> {
+    const events = await this.read([body], tenantId, requestId, res);
     const ids = await this.ingest(events, res);
     return { id: ids[0], ids };
   }
 
-  @Post('batch')
+  @Post(IngestApi.batch.pattern)
   @HttpCode(202)
   async batch(
-    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
+    @CallerTenant() tenant: string,
     @Headers(InternalHeaders.requestId) requestId: string | undefined,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ ids: string[] }> {
-    const tenant = requireTenant(tenantId);
+  ): Promise<IngestBatchAnswer> {
     if (!Array.isArray(body) || body.length === 0) throw invalid(requestId, ['events_required'], 'the body must be a non-empty array of events');
     if (body.length > this.settings.httpBatchLimit) {
       throw invalid(requestId, ['batch_too_large'], `at most ${this.settings.httpBatchLimit} events per batch`);
@@ -96,11 +93,6 @@ export class IngestController {
 }
 
 const isUnknownType = (result: ProducerEventResult) => !result.ok && result.codes.includes('event_type_unknown');
-
-function requireTenant(tenantId: string | undefined): string {
-  if (!tenantId) throw new BadRequestException({ error_type: 'tenant_missing', error_codes: ['tenant_required'] });
-  return tenantId;
-}
 
 function invalid(requestId: string | undefined, codes: string[], details: string): UnprocessableEntityException {
   return new UnprocessableEntityException({ ...(requestId ? { request_id: requestId } : {}), error_type: 'request_invalid', error_codes: codes, details });

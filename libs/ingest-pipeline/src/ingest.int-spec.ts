@@ -34,11 +34,7 @@ describe('event-ingest against the real broker and Postgres', () => {
   }
 
   async function post(path: '' | '/batch', body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(`${platform.url('event-ingest')}/internal/events${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hookstream-tenant': TENANT, ...headers },
-      body: JSON.stringify(body),
-    });
+    const res = await platform.internal('event-ingest', 'POST', `/internal/events${path}`, { tenantId: TENANT, body, headers });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
@@ -163,10 +159,10 @@ describe('event-ingest against the real broker and Postgres', () => {
     expect(batch.status).toBe(202);
     const ids = batch.body.ids as string[];
     expect(ids[0]).toBe(ids[1]);
-    const ce = await fetch(`${platform.url('event-ingest')}/internal/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/cloudevents+json', 'x-hookstream-tenant': TENANT },
-      body: JSON.stringify({ specversion: '1.0', id: 'http-ce-structured', source: 'orders', type: 'order.updated', subject: 'ord_structured' }),
+    const ce = await platform.internal('event-ingest', 'POST', '/internal/events', {
+      tenantId: TENANT,
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: { specversion: '1.0', id: 'http-ce-structured', source: 'orders', type: 'order.updated', subject: 'ord_structured' },
     });
     expect(ce.status).toBe(202);
     await waitFor(() => eventsFor('ord_structured').length === 1, { what: 'the structured-mode CloudEvent' });
@@ -191,12 +187,9 @@ describe('event-ingest against the real broker and Postgres', () => {
       body: { error_codes: ['batch_too_large'] },
     });
     expect(await post('', { specversion: '1.0', id: 'x', source: 's', type: 't' })).toMatchObject({ status: 422, body: { error_codes: ['subject_id_required'] } });
-    const noTenant = await fetch(`${platform.url('event-ingest')}/internal/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ source: 'gateway', type: 'payment_approved', subject_id: 'pay_x' }),
-    });
+    const noTenant = await platform.internal('event-ingest', 'POST', '/internal/events', { body: { source: 'gateway', type: 'payment_approved', subject_id: 'pay_x' } });
     expect(noTenant.status).toBe(400);
+    expect(await noTenant.json()).toMatchObject({ error_codes: ['tenant_required'] });
   });
 
   it('yields one event per producer id: twice in a row, over both ways in, and after a restart or a crash', async () => {

@@ -1,4 +1,4 @@
-import { CanonicalEvent, DeliveryJob, deterministicId, newId, ReflowRequest, Topics, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, DeliveryJob, deterministicId, MatcherApi, newId, ReflowRequest, Topics, WorkflowIndexAnswer, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { sampleAction, sampleWorkflowState, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
@@ -34,7 +34,7 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
       .map((j) => ({ ...(j.value as DeliveryJob), key: j.key }));
   const eventsFor = (subjectId: string) => events.json<CanonicalEvent>().filter((e) => e.value?.subject_id === subjectId);
   const pairs = (list: DeliveryJob[]) => list.map((j) => `${j.workflow_id}/${j.action.id}`).sort();
-  const indexState = async () => (await (await fetch(`${platform.url('matcher')}/internal/workflow-index`)).json()) as { loaded: boolean; workflows: number; fingerprint: string };
+  const indexState = async () => WorkflowIndexAnswer.parse(await (await platform.internal('matcher', 'GET', MatcherApi.workflowIndex.path())).json());
 
   async function produce(value: unknown, key: string): Promise<void> {
     await kafka.publisher.publishEncoded(Topics.producerEvents, [{ key, value: typeof value === 'string' ? value : JSON.stringify(value) }]);
@@ -70,14 +70,10 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
     matcherRejected = await new TopicRecorder(platform.prefix, Topics.matcherRejected).start();
     await platform.start();
     // The backlog test's own event type, added to the catalog and known to ingest before any test runs.
-    await fetch(`${platform.url('workflow-config')}/internal/event-types`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'backlog', events: [{ id: 'filled' }] }),
-    });
+    await platform.internal('workflow-config', 'POST', '/internal/event-types', { body: { id: 'backlog', events: [{ id: 'filled' }] } });
     const backlogEvent = JSON.stringify({ source: 'backlog', type: 'filled', subject_id: 'blk_catalog' });
     const accepted = async () =>
-      (await fetch(`${platform.url('event-ingest')}/internal/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hookstream-tenant': TENANT }, body: backlogEvent })).status === 202;
+      (await platform.internal('event-ingest', 'POST', '/internal/events', { tenantId: TENANT, body: backlogEvent })).status === 202;
     await waitFor(accepted, { what: 'ingest to know the backlog event type' });
   }, 120_000);
 
@@ -120,12 +116,7 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
 
   it('ingests over HTTP with a per-event URL override, and a duplicate producer id yields no second event or job', async () => {
     const body = { id: 'http-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_http1', metadata: { webhookUrl: 'https://caf.example/cb' } };
-    const post = () =>
-      fetch(`${platform.url('event-ingest')}/internal/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hookstream-tenant': TENANT },
-        body: JSON.stringify(body),
-      });
+    const post = () => platform.internal('event-ingest', 'POST', '/internal/events', { tenantId: TENANT, body });
     const first = await post();
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: string };

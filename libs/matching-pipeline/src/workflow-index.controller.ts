@@ -1,18 +1,18 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get } from '@nestjs/common';
+import { MatcherApi, type WorkflowIndexAnswer } from '@hookstream/contracts';
+import { InternalController } from '@hookstream/service-runtime';
 import { WorkflowIndexLoader } from './workflow-index.loader';
 
 /**
  * Internal: what this matcher instance holds. Instances that read the same
  * config topic answer the same fingerprint; one that differs is stale.
  */
-@ApiExcludeController()
-@Controller('internal/workflow-index')
+@InternalController()
 export class WorkflowIndexController {
   constructor(private readonly loader: WorkflowIndexLoader) {}
 
-  @Get()
-  describe(): { loaded: boolean; workflows: number; fingerprint: string } {
+  @Get(MatcherApi.workflowIndex.pattern)
+  describe(): WorkflowIndexAnswer {
     return this.loader.describe();
   }
 }

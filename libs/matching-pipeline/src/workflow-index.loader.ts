@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { decodeMessage, Topics, WorkflowConfigMessage } from '@hookstream/contracts';
+import { decodeMessage, Topics, WorkflowConfigMessage, type WorkflowIndexAnswer } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { WorkflowIndex } from '@hookstream/matching-domain';
 import { BatchScope, ConsumedMessage, ConsumerHost, KafkaConnection } from '@hookstream/messaging';
@@ -43,8 +43,8 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap {
     });
   }
 
-  /** What /internal/workflow-index answers: instances that read the same topic agree on the fingerprint. */
-  describe(): { loaded: boolean; workflows: number; fingerprint: string } {
+  /** What MatcherApi.workflowIndex answers: instances that read the same topic agree on the fingerprint. */
+  describe(): WorkflowIndexAnswer {
     return { loaded: this.loaded, workflows: this.index.size, fingerprint: this.index.fingerprint() };
   }
 

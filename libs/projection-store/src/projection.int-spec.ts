@@ -47,7 +47,7 @@ describe('projection read models against the real broker and Postgres', () => {
   const schema = () => `${platform.prefix.toLowerCase()}projection`;
 
   const api = async (path: string, tenant = TENANT) => {
-    const res = await fetch(`${platform.url('projection')}/internal${path}`, { headers: { 'x-hookstream-tenant': tenant } });
+    const res = await platform.internal('projection', 'GET', `/internal${path}`, { tenantId: tenant });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
     return { status: res.status, body: (await res.json()) as any };
   };

@@ -56,14 +56,15 @@ export class ReadModelQueries {
   }
 
   /** In the order they were made: a reflow's attempts after the earlier run's. */
-  async attemptsOf(invocationId: string): Promise<StoredAttempt[]> {
+  async attemptsOf(tenantId: string, invocationId: string): Promise<StoredAttempt[]> {
     return rowsOf(
       AttemptRow,
       await this.db.query(
-        `SELECT attempt, ${iso('timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
+        `SELECT attempt, ${iso('a.timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
                 response_body, ${iso('response_received_at')} AS response_received_at, duration_ms
-           FROM attempts a WHERE invocation_id = $1 ORDER BY a.timestamp, a.attempt`,
-        [invocationId],
+           FROM attempts a JOIN invocations i ON i.invocation_id = a.invocation_id
+          WHERE i.tenant_id = $1 AND a.invocation_id = $2 ORDER BY a.timestamp, a.attempt`,
+        [tenantId, invocationId],
       ),
     );
   }

@@ -1,5 +1,7 @@
-import { rejectedMessagesTopic, TopicSpec } from '@hookstream/contracts';
+import { randomBytes } from 'node:crypto';
+import { InternalHeaders, rejectedMessagesTopic, type TopicSpec } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
+import { ServiceCredentials } from '@hookstream/service-runtime';
 import { freePort, ServiceProcess } from './service-process';
 import { testInfra, testLogger, uniquePrefix } from './infra';
 
@@ -24,6 +26,8 @@ export class TestPlatform {
   readonly apiKey = 'sk_test_e2e_bootstrap_key_0000000000';
   readonly tenantId = 'ten_e2e';
   readonly adminKey = 'adm_test_e2e_admin_key_000000000000';
+  /** INTERNAL_API_KEY of this platform's services: its own, so a test proves the key comes from the environment. */
+  readonly internalKey = randomBytes(24).toString('hex');
   readonly services = new Map<ServiceName, ServiceProcess>();
   private ports = new Map<ServiceName, number>();
 
@@ -46,6 +50,7 @@ export class TestPlatform {
       BOOTSTRAP_TENANT_ID: this.tenantId,
       BOOTSTRAP_API_KEY: this.apiKey,
       ADMIN_API_KEY: this.adminKey,
+      INTERNAL_API_KEY: this.internalKey,
       WORKFLOW_CONFIG_URL: this.url('workflow-config'),
       EVENT_INGEST_URL: this.url('event-ingest'),
       PROJECTION_URL: this.url('projection'),
@@ -85,6 +90,30 @@ export class TestPlatform {
 
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
+  }
+
+  /** Service credentials of this platform, signing as `service`, on `now` (for a token from another time). */
+  credentials(service = 'test', now?: () => number): ServiceCredentials {
+    return new ServiceCredentials(this.internalKey, service, now);
+  }
+
+  /** fetch against a service's internal route, with a credential signed for `tenantId` (or the one given as `credential`). */
+  async internal(
+    service: ServiceName,
+    method: string,
+    path: string,
+    options: { tenantId?: string; body?: unknown; headers?: Record<string, string>; credential?: string } = {},
+  ): Promise<Response> {
+    const credential = options.credential ?? this.credentials().sign({ method, path, tenantId: options.tenantId });
+    return fetch(`${this.url(service)}${path}`, {
+      method,
+      headers: {
+        [InternalHeaders.credential]: credential,
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    });
   }
 
   /** fetch against the gateway with the bootstrap tenant's key. */

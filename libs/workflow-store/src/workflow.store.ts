@@ -30,9 +30,9 @@ export class WorkflowStore {
     return rows.map((r) => r.state);
   }
 
-  /** A tenant sees only its own workflows; no tenant means an internal caller. No kind means either. */
-  async get(id: string, tenantId?: string, kind?: WorkflowKind): Promise<WorkflowState | undefined> {
-    const row = await this.workflows.findOneBy({ id, ...(tenantId ? { tenantId } : {}), ...ofKind(kind) });
+  /** A tenant sees only its own workflows. No kind means either. */
+  async get(id: string, tenantId: string, kind?: WorkflowKind): Promise<WorkflowState | undefined> {
+    const row = await this.workflows.findOneBy({ id, tenantId, ...ofKind(kind) });
     return row?.state;
   }
 
@@ -57,13 +57,13 @@ export class WorkflowStore {
    * Reads the workflow under a row lock, applies the change and, if it gives a
    * new state, saves it with its outbox row. undefined: no such workflow.
    */
-  async update<R>(id: string, tenantId: string | undefined, change: WorkflowUpdate<R>, kind?: WorkflowKind): Promise<R | undefined> {
+  async update<R>(id: string, tenantId: string, change: WorkflowUpdate<R>, kind?: WorkflowKind): Promise<R | undefined> {
     return this.workflows.manager.transaction(async (m) => {
       const query = m
         .getRepository(WorkflowEntity)
         .createQueryBuilder('w')
         .setLock('pessimistic_write')
-        .where(tenantId ? 'w.id = :id AND w.tenant_id = :tenantId' : 'w.id = :id', { id, tenantId });
+        .where('w.id = :id AND w.tenant_id = :tenantId', { id, tenantId });
       const row = await (kind ? query.andWhere(kindSql(kind)) : query).getOne();
       if (!row) return undefined;
       const { state, result } = change(row.state);

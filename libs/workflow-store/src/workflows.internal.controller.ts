@@ -1,8 +1,8 @@
-import { Body, Controller, createParamDecorator, Delete, ExecutionContext, Get, Headers, HttpCode, HttpException, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, createParamDecorator, Delete, ExecutionContext, Get, HttpCode, HttpException, Inject, Param, Patch, Post, Put } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { InternalHeaders, type WorkflowState } from '@hookstream/contracts';
+import { InternalHeaders, WorkflowConfigApi, type WorkflowState } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
+import { CallerTenant, InternalController } from '@hookstream/service-runtime';
 import {
   actionLinks,
   actionView,
@@ -49,23 +49,18 @@ const LinkBase = createParamDecorator((_: unknown, context: ExecutionContext): s
   return value && /^https?:\/\/[^\s]+$/.test(value) ? value : undefined;
 });
 
-function requireTenant(tenantId: string | undefined): string {
-  if (!tenantId) throw new HttpException({ error_type: 'request_invalid', error_codes: ['tenant_required'] }, 400);
-  return tenantId;
-}
-
 function accept<T>(read: ReadResult<T>): T {
   if (!read.ok) throw invalid(read.codes);
   return read.value;
 }
 
 /**
- * workflow-config's HTTP API. Internal network only: it trusts the tenant the
- * gateway passes in x-hookstream-tenant and is never exposed publicly.
- * /internal/api/* answers in the public shapes (secrets masked) for the gateway.
+ * workflow-config's internal HTTP API (WorkflowConfigApi). Every call carries
+ * a service credential; the tenant it acts for is the one the credential
+ * names. internal/api/* answers in the public shapes (secrets masked) for the
+ * gateway.
  */
-@ApiExcludeController()
-@Controller('internal')
+@InternalController()
 export class WorkflowsInternalController {
   constructor(
     private readonly store: WorkflowStore,
@@ -81,13 +76,13 @@ export class WorkflowsInternalController {
     return { now: new Date() };
   }
 
-  @Get('event-types')
+  @Get(WorkflowConfigApi.eventTypes.pattern)
   async eventTypeCatalog() {
     return eventTypeCatalogView(await this.eventTypes.rows());
   }
 
   /** The operator's catalog extension (the gateway's POST /admin/event-types): the catalog is shared by every tenant. */
-  @Post('event-types')
+  @Post(WorkflowConfigApi.eventTypes.pattern)
   @HttpCode(201)
   async addEventTypes(@Body() body: unknown) {
     const source = accept(readEventSourceInput(body));
@@ -96,23 +91,22 @@ export class WorkflowsInternalController {
   }
 
   /** Full state with secrets, for the gateway's POST /workflows/{id}/test: Checkout workflows only, as every /workflows route. */
-  @Get('workflows/:id')
-  async fullState(@Param('id') id: string, @Headers(InternalHeaders.tenant) tenantId: string | undefined): Promise<WorkflowState> {
-    const state = await this.store.get(id, tenantId, 'workflow');
+  @Get(WorkflowConfigApi.workflowState.pattern)
+  async fullState(@Param('id') id: string, @CallerTenant() tenant: string): Promise<WorkflowState> {
+    const state = await this.store.get(id, tenant, 'workflow');
     if (!state) throw notFound();
     return state;
   }
 
-  @Get('api/workflows')
-  async list(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @LinkBase() base: string | undefined) {
-    const states = await this.store.list(requireTenant(tenantId), 'workflow');
+  @Get(WorkflowConfigApi.workflows.pattern)
+  async list(@CallerTenant() tenant: string, @LinkBase() base: string | undefined) {
+    const states = await this.store.list(tenant, 'workflow');
     return { data: states.map((s) => workflowSummary(s, this.view(base))) };
   }
 
-  @Post('api/workflows')
+  @Post(WorkflowConfigApi.workflows.pattern)
   @HttpCode(201)
-  async create(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Body() body: unknown, @LinkBase() base: string | undefined) {
-    const tenant = requireTenant(tenantId);
+  async create(@CallerTenant() tenant: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const input = accept(readWorkflowInput(body, this.settings.limits));
     const unknown = (await this.eventTypes.catalog()).check(input.conditions);
     if (unknown.length > 0) throw invalid(unknown);
@@ -121,16 +115,15 @@ export class WorkflowsInternalController {
     return { id: state.id, _links: workflowLinks(this.view(base), state.id) };
   }
 
-  @Get('api/workflows/:id')
-  async get(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @LinkBase() base: string | undefined) {
-    const state = await this.store.get(id, requireTenant(tenantId), 'workflow');
+  @Get(WorkflowConfigApi.workflow.pattern)
+  async get(@CallerTenant() tenant: string, @Param('id') id: string, @LinkBase() base: string | undefined) {
+    const state = await this.store.get(id, tenant, 'workflow');
     if (!state) throw notFound();
     return workflowView(state, this.view(base));
   }
 
-  @Patch('api/workflows/:id')
-  async patch(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
-    const tenant = requireTenant(tenantId);
+  @Patch(WorkflowConfigApi.workflow.pattern)
+  async patch(@CallerTenant() tenant: string, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const patch = accept(readWorkflowPatch(body, this.settings.limits));
     // Nothing to change: no new version, nothing to publish.
     if (Object.keys(patch).length === 0) return this.get(tenant, id, base);
@@ -140,76 +133,75 @@ export class WorkflowsInternalController {
     return workflowView(state.state, this.view(base));
   }
 
-  @Delete('api/workflows/:id')
+  @Delete(WorkflowConfigApi.workflow.pattern)
   @HttpCode(204)
-  async remove(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string): Promise<void> {
-    if (!(await this.store.delete(id, requireTenant(tenantId), 'workflow'))) throw notFound();
+  async remove(@CallerTenant() tenant: string, @Param('id') id: string): Promise<void> {
+    if (!(await this.store.delete(id, tenant, 'workflow'))) throw notFound();
   }
 
-  @Post('api/workflows/:id/actions')
+  @Post(WorkflowConfigApi.actions.pattern)
   @HttpCode(201)
-  async addAction(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async addAction(@CallerTenant() tenant: string, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const input = accept(readActionInput(body, this.settings.limits));
-    const { result } = await this.change(id, requireTenant(tenantId), (s) => addAction(s, input, this.ctx()));
+    const { result } = await this.change(id, tenant, (s) => addAction(s, input, this.ctx()));
     return { id: result.id, _links: actionLinks(this.view(base), id, result.id ?? '') };
   }
 
-  @Put('api/workflows/:id/actions/:actionId')
+  @Put(WorkflowConfigApi.action.pattern)
   async replaceAction(
-    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
+    @CallerTenant() tenant: string,
     @Param('id') id: string,
     @Param('actionId') actionId: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = accept(readActionInput(body, this.settings.limits));
-    const { state } = await this.change(id, requireTenant(tenantId), (s) => replaceAction(s, actionId, input, this.ctx()));
+    const { state } = await this.change(id, tenant, (s) => replaceAction(s, actionId, input, this.ctx()));
     const action = state.actions.find((a) => a.id === actionId);
     return { ...(action ? actionView(action, this.view(base)) : {}), _links: actionLinks(this.view(base), id, actionId) };
   }
 
-  @Delete('api/workflows/:id/actions/:actionId')
+  @Delete(WorkflowConfigApi.action.pattern)
   @HttpCode(204)
-  async removeAction(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Param('actionId') actionId: string): Promise<void> {
-    await this.change(id, requireTenant(tenantId), (s) => removeAction(s, actionId, this.ctx()));
+  async removeAction(@CallerTenant() tenant: string, @Param('id') id: string, @Param('actionId') actionId: string): Promise<void> {
+    await this.change(id, tenant, (s) => removeAction(s, actionId, this.ctx()));
   }
 
-  @Post('api/workflows/:id/conditions')
+  @Post(WorkflowConfigApi.conditions.pattern)
   @HttpCode(201)
-  async addCondition(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async addCondition(@CallerTenant() tenant: string, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
     const input = await this.checkedCondition(body);
-    const { result } = await this.change(id, requireTenant(tenantId), (s) => addCondition(s, input, this.ctx()));
+    const { result } = await this.change(id, tenant, (s) => addCondition(s, input, this.ctx()));
     return { id: result.id, _links: conditionLinks(this.view(base), id, result.id ?? '') };
   }
 
-  @Put('api/workflows/:id/conditions/:conditionId')
+  @Put(WorkflowConfigApi.condition.pattern)
   async replaceCondition(
-    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
+    @CallerTenant() tenant: string,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = await this.checkedCondition(body);
-    const { state } = await this.change(id, requireTenant(tenantId), (s) => replaceCondition(s, conditionId, input, this.ctx()));
+    const { state } = await this.change(id, tenant, (s) => replaceCondition(s, conditionId, input, this.ctx()));
     const condition = state.conditions.find((c) => c.id === conditionId);
     return { ...(condition ? conditionView(condition) : {}), _links: conditionLinks(this.view(base), id, conditionId) };
   }
 
-  @Delete('api/workflows/:id/conditions/:conditionId')
+  @Delete(WorkflowConfigApi.condition.pattern)
   @HttpCode(204)
   async removeCondition(
-    @Headers(InternalHeaders.tenant) tenantId: string | undefined,
+    @CallerTenant() tenant: string,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
   ): Promise<void> {
-    await this.change(id, requireTenant(tenantId), (s) => removeCondition(s, conditionId, this.ctx()));
+    await this.change(id, tenant, (s) => removeCondition(s, conditionId, this.ctx()));
   }
 
-  @Post('api/webhooks')
+  @Post(WorkflowConfigApi.webhooks.pattern)
   @HttpCode(201)
-  async subscribe(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Body() body: unknown) {
-    const tenant = requireTenant(tenantId);
+  async subscribe(@CallerTenant() tenant: string, @Body() body: unknown) {
     const input = accept(readSubscriptionInput(body, this.settings.limits));
     const planned = subscriptionWorkflow(input, await this.eventTypes.catalog());
     if (!planned.ok) throw invalid(planned.codes);
@@ -218,21 +210,20 @@ export class WorkflowsInternalController {
     return { data: subscriptionView(state, true) };
   }
 
-  @Get('api/webhooks')
-  async subscriptions(@Headers(InternalHeaders.tenant) tenantId: string | undefined) {
-    const states = await this.store.list(requireTenant(tenantId), 'subscription');
+  @Get(WorkflowConfigApi.webhooks.pattern)
+  async subscriptions(@CallerTenant() tenant: string) {
+    const states = await this.store.list(tenant, 'subscription');
     return { data: states.map((s) => subscriptionView(s)) };
   }
 
-  @Get('api/webhooks/:uuid')
-  async subscription(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('uuid') uuid: string) {
-    return { data: subscriptionView(await this.findSubscription(requireTenant(tenantId), uuid)) };
+  @Get(WorkflowConfigApi.webhook.pattern)
+  async subscription(@CallerTenant() tenant: string, @Param('uuid') uuid: string) {
+    return { data: subscriptionView(await this.findSubscription(tenant, uuid)) };
   }
 
-  @Delete('api/webhooks/:uuid')
+  @Delete(WorkflowConfigApi.webhook.pattern)
   @HttpCode(204)
-  async unsubscribe(@Headers(InternalHeaders.tenant) tenantId: string | undefined, @Param('uuid') uuid: string): Promise<void> {
-    const tenant = requireTenant(tenantId);
+  async unsubscribe(@CallerTenant() tenant: string, @Param('uuid') uuid: string): Promise<void> {
     const state = await this.findSubscription(tenant, uuid);
     if (!(await this.store.delete(state.id, tenant, 'subscription'))) throw notFound();
   }

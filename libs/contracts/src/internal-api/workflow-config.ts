@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { WorkflowState } from '../messages/workflow';
+import { internalRoute } from './route';
+
+/**
+ * workflow-config's internal routes. Every one but the catalog acts for the
+ * tenant named in the caller's credential. `api/*` answer in the Workflows
+ * API's shapes (secrets masked), which the gateway passes through unread.
+ */
+export const WorkflowConfigApi = {
+  /** GET: the catalog (EventTypeCatalogAnswer). POST: an operator adds a source; no tenant. */
+  eventTypes: internalRoute('internal/event-types'),
+  /** GET: the full state with secrets (WorkflowStateAnswer), for the gateway's POST /workflows/{id}/test. */
+  workflowState: internalRoute('internal/workflows/:id'),
+  /** GET (WorkflowListAnswer) and POST. */
+  workflows: internalRoute('internal/api/workflows'),
+  /** GET, PATCH, DELETE. */
+  workflow: internalRoute('internal/api/workflows/:id'),
+  actions: internalRoute('internal/api/workflows/:id/actions'),
+  /** PUT, DELETE. */
+  action: internalRoute('internal/api/workflows/:id/actions/:actionId'),
+  conditions: internalRoute('internal/api/workflows/:id/conditions'),
+  /** PUT, DELETE. */
+  condition: internalRoute('internal/api/workflows/:id/conditions/:conditionId'),
+  /** GET and POST: MyCashflow subscriptions. */
+  webhooks: internalRoute('internal/api/webhooks'),
+  /** GET, DELETE. */
+  webhook: internalRoute('internal/api/webhooks/:uuid'),
+} as const;
+
+/**
+ * GET internal/event-types: the event-type catalog by source. event-ingest
+ * reads it to refuse events no workflow could name; the gateway builds test
+ * samples from it.
+ */
+export const EventTypeCatalogAnswer = z.array(
+  z.object({
+    id: z.string(),
+    display_name: z.string(),
+    description: z.string(),
+    events: z.array(z.object({ id: z.string(), display_name: z.string(), description: z.string() })),
+  }),
+);
+export type EventTypeCatalogAnswer = z.infer<typeof EventTypeCatalogAnswer>;
+
+/** GET internal/workflows/{id}. */
+export const WorkflowStateAnswer = WorkflowState;
+
+/** GET internal/api/workflows, as far as the gateway reads it (the ids, to check reflow's named workflows). */
+export const WorkflowListAnswer = z.object({ data: z.array(z.object({ id: z.string() }).loose()) });
+export type WorkflowListAnswer = z.infer<typeof WorkflowListAnswer>;

@@ -1,0 +1,25 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { InternalRouteGuard } from './internal-route.guard';
+import { ServiceCredentials } from './service-credentials';
+
+export interface InternalAuthOptions {
+  /** The name this service signs its internal calls with. */
+  service: string;
+  /** INTERNAL_API_KEY: the key every service shares. */
+  key: string;
+  /** INTERNAL_API_ACCEPTED_KEYS: accepted beside it during a rotation. */
+  acceptedKeys?: readonly string[];
+}
+
+/** Service credentials for the internal routes this service answers and calls. */
+@Global()
+@Module({})
+export class InternalAuthModule {
+  static forRoot(options: InternalAuthOptions): DynamicModule {
+    return {
+      module: InternalAuthModule,
+      providers: [{ provide: ServiceCredentials, useValue: new ServiceCredentials(options.key, options.service, Date.now, options.acceptedKeys) }, InternalRouteGuard],
+      exports: [ServiceCredentials, InternalRouteGuard],
+    };
+  }
+}
