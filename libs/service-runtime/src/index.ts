@@ -4,3 +4,4 @@ export * from './service-runtime.module';
 export * from './bootstrap';
 export * from './nest-logger';
 export * from './periodic-task';
+export * from './ops-port';
