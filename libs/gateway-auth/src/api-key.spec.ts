@@ -1,4 +1,4 @@
-import { apiKeyStatus, hashApiKey, lastFour, maskApiKey, newApiKey, SECRET_KEY_PREFIX, staleBootstrapKeys } from './api-key';
+import { apiKeyStatus, hashApiKey, lastFour, maskApiKey, newApiKey, parseExpiry, SECRET_KEY_PREFIX, staleBootstrapKeys } from './api-key';
 
 describe('newApiKey', () => {
   it('makes sk_ keys of 192 random bits, each different', () => {
@@ -54,5 +54,19 @@ describe('staleBootstrapKeys', () => {
   it('revokes every one when the variable is gone, or names another key', () => {
     expect(staleBootstrapKeys(stored, undefined).map((k) => k.id)).toEqual(['key_old', 'key_now']);
     expect(staleBootstrapKeys(stored, 'sk_another_key_000000000').map((k) => k.id)).toEqual(['key_old', 'key_now']);
+  });
+});
+
+describe('parseExpiry', () => {
+  it('takes RFC 3339 times with their offset', () => {
+    expect(parseExpiry('2027-01-01T00:00:00Z')).toEqual(new Date('2027-01-01T00:00:00.000Z'));
+    expect(parseExpiry('2027-01-01T02:00:00.5+02:00')).toEqual(new Date('2027-01-01T00:00:00.500Z'));
+    expect(parseExpiry('2028-02-29T00:00:00Z')).toEqual(new Date('2028-02-29T00:00:00.000Z'));
+  });
+
+  it('refuses days that do not exist, missing offsets and anything else', () => {
+    for (const text of ['2030-02-30T00:00:00Z', '2029-02-29T00:00:00Z', '2027-01-01T00:00:00', '2027-01-01', 'tomorrow', '', '1e400']) {
+      expect({ text, parsed: parseExpiry(text) }).toEqual({ text, parsed: undefined });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 /** Every secret key starts so; the guard looks up nothing else. */
 export const SECRET_KEY_PREFIX = 'sk_';
@@ -17,6 +18,14 @@ export const lastFour = (key: string): string => key.slice(-4);
 
 /** How a list shows a key: its prefix and last four characters; keys stored before those were kept show the prefix alone. */
 export const maskApiKey = (last4: string | null): string => (last4 === null ? `${SECRET_KEY_PREFIX}…` : `${SECRET_KEY_PREFIX}…${last4}`);
+
+// RFC 3339 with its offset; zod checks the day exists (Date would take 30 February for 2 March).
+const Rfc3339 = z.iso.datetime({ offset: true });
+
+/** A key's expiry as the admin API takes it, or undefined when it is not an RFC 3339 time. */
+export function parseExpiry(text: string): Date | undefined {
+  return Rfc3339.safeParse(text).success ? new Date(text) : undefined;
+}
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked';
 
