@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -68,8 +69,9 @@ export class AdminController {
   @Post(':tenantId/keys')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create another secret key for a tenant, optionally expiring' })
+  @ApiBody({ type: CreateApiKeyDto, required: false })
   @ApiCreatedResponse({ type: CreatedApiKey })
-  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such tenant' })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'expires_at_invalid: not an RFC 3339 time, or not in the future' })
   async createKey(@Param('tenantId') tenantId: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKey> {
     // A request without a body (the usual one) validates and arrives as undefined.
@@ -83,7 +85,7 @@ export class AdminController {
   @Get(':tenantId/keys')
   @ApiOperation({ summary: "A tenant's keys, masked, with their status" })
   @ApiOkResponse({ type: ApiKeyList })
-  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such tenant' })
   async listKeys(@Param('tenantId') tenantId: string): Promise<ApiKeyList> {
     const data = await this.tenants.listKeys(tenantId);
     if (!data) throw notFound();
@@ -94,7 +96,7 @@ export class AdminController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key: from the next request on, on every gateway, it answers 401' })
   @ApiNoContentResponse({ description: 'Revoked (again: no change)' })
-  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such key of this tenant' })
   async revokeKey(@Param('tenantId') tenantId: string, @Param('apiKeyId') keyId: string): Promise<void> {
     if (!(await this.tenants.revokeKey(tenantId, keyId))) throw notFound();
   }
