@@ -41,6 +41,7 @@ export class BenchPlatform {
   /** Production refuses published keys: each run makes its own. */
   private readonly internalKey = randomBytes(24).toString('hex');
   private readonly ports = new Map<ServiceName, number>();
+  private readonly opsPorts = new Map<ServiceName, number>();
 
   constructor(private readonly options: PlatformOptions) {}
 
@@ -50,6 +51,11 @@ export class BenchPlatform {
 
   url(service: ServiceName): string {
     return `http://127.0.0.1:${this.ports.get(service)}`;
+  }
+
+  /** Where a service answers /health and /metrics. */
+  opsUrl(service: ServiceName): string {
+    return `http://127.0.0.1:${this.opsPorts.get(service)}`;
   }
 
   pid(service: ServiceName): number | undefined {
@@ -84,6 +90,7 @@ export class BenchPlatform {
       const main = path.join(root, 'dist/apps', name, 'src/main.js');
       if (!existsSync(main)) throw new Error(`${main} is missing: build first (bash scripts/bench.sh does)`);
       this.ports.set(name, await freePort());
+      this.opsPorts.set(name, await freePort());
     }
     const profileDir = path.join(runDir, 'profiles');
     if (profile) mkdirSync(profileDir, { recursive: true });
@@ -95,7 +102,7 @@ export class BenchPlatform {
       const child = new BenchChild({
         name,
         args: [...profiling, path.join(root, 'dist/apps', name, 'src/main.js')],
-        env: { ...this.env(), PORT: String(this.ports.get(name)) },
+        env: { ...this.env(), PORT: String(this.ports.get(name)), OPS_PORT: String(this.opsPorts.get(name)) },
         cwd: root,
         logFile: path.join(runDir, `${name}.log`),
       });
@@ -113,7 +120,7 @@ export class BenchPlatform {
     const poll = async () => {
       for (;;) {
         try {
-          if ((await fetch(`${this.url(name)}/health/ready`)).status === 200) return;
+          if ((await fetch(`${this.opsUrl(name)}/health/ready`)).status === 200) return;
         } catch {
           /* not listening yet */
         }
@@ -151,7 +158,7 @@ export class BenchPlatform {
     const counts = new Map<string, number>();
     for (const name of SERVICE_NAMES) {
       try {
-        const text = await (await fetch(`${this.url(name)}/metrics`)).text();
+        const text = await (await fetch(`${this.opsUrl(name)}/metrics`)).text();
         for (const [group, n] of parseRebalances(text, this.prefix)) counts.set(group, (counts.get(group) ?? 0) + n);
       } catch {
         /* a service that does not answer counts nothing */
@@ -162,7 +169,7 @@ export class BenchPlatform {
 
   /** The sum of a Prometheus metric's samples (all label sets), 0 when absent. */
   async metric(service: ServiceName, name: string): Promise<number> {
-    const text = await (await fetch(`${this.url(service)}/metrics`)).text();
+    const text = await (await fetch(`${this.opsUrl(service)}/metrics`)).text();
     let total = 0;
     for (const line of text.split('\n')) {
       if (!line.startsWith(name)) continue;

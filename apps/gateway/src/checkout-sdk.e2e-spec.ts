@@ -90,7 +90,7 @@ describe('the Checkout.com Node SDK against the gateway', () => {
   beforeAll(async () => {
     await receiver.start();
     await platform.start();
-    const tenant = await platform.api('POST', '/admin/tenants', { name: 'SDK user' }, { authorization: `Bearer ${platform.adminKey}` });
+    const tenant = await platform.admin('POST', '/admin/tenants', { name: 'SDK user' });
     expect(tenant.status).toBe(201);
     key = tenant.body.api_key;
     sdk = new CheckoutSdk(platform.url('gateway'));

@@ -32,7 +32,7 @@ describe('coming from MyCashflow and CAF', () => {
 
   /** A second tenant's API key, made through the admin API. */
   async function newTenantKey(): Promise<string> {
-    const res = await platform.api('POST', '/admin/tenants', { name: 'another shop' }, { authorization: `Bearer ${platform.adminKey}` });
+    const res = await platform.admin('POST', '/admin/tenants', { name: 'another shop' });
     expect(res.status).toBe(201);
     return res.body.api_key;
   }

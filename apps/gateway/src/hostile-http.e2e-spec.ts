@@ -68,8 +68,6 @@ describe('the gateway answers hostile requests with 4xx and codes, never 500', (
   let platform: TestPlatform;
   let ingest: ServiceProcess;
 
-  const admin = () => ({ authorization: `Bearer ${platform.adminKey}` });
-
   beforeAll(async () => {
     await Promise.all([gatewayDb.open(), ingestDb.open()]);
     platform = new TestPlatform({ label: 'hostile-http', services: ['gateway', 'workflow-config', 'projection'], env: { GATEWAY_DATABASE_URL: viaGate(gatewayDb, 'GATEWAY_DATABASE_URL') } });
@@ -90,7 +88,7 @@ describe('the gateway answers hostile requests with 4xx and codes, never 500', (
   it('answers 400 body_too_deep for a body nested 20,000 levels deep, on every JSON route', async () => {
     const answers = new Map<string, unknown>();
     for (const [method, path, asAdmin] of JSON_ROUTES) {
-      const res = await platform.api(method, path, deepJson(20_000), asAdmin ? admin() : {});
+      const res = asAdmin ? await platform.admin(method, path, deepJson(20_000)) : await platform.api(method, path, deepJson(20_000));
       answers.set(`${method} ${path}`, { status: res.status, codes: res.body?.error_codes });
     }
     const expected = new Map(JSON_ROUTES.map(([method, path]) => [`${method} ${path}`, { status: 400, codes: ['body_too_deep'] }]));
@@ -119,7 +117,8 @@ describe('the gateway answers hostile requests with 4xx and codes, never 500', (
     const answers = new Map<string, number>();
     for (const [method, path, asAdmin] of PATH_ROUTES) {
       for (const id of HOSTILE_IDS) {
-        const res = await platform.api(method, path(id), method === 'POST' ? {} : undefined, asAdmin ? admin() : {});
+        const body = method === 'POST' ? {} : undefined;
+        const res = asAdmin ? await platform.admin(method, path(id), body) : await platform.api(method, path(id), body);
         answers.set(`${method} ${path(id).slice(0, 80)}`, res.status);
       }
     }
@@ -173,7 +172,7 @@ describe('the gateway answers hostile requests with 4xx and codes, never 500', (
         expect({ path, status: res.status, type: res.body?.error_type }).toEqual({ path, status: 503, type: 'service_unavailable' });
         expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       }
-      const createTenant = await platform.api('POST', '/admin/tenants', { name: 'Down Ltd' }, admin());
+      const createTenant = await platform.admin('POST', '/admin/tenants', { name: 'Down Ltd' });
       expect(createTenant.status).toBe(503);
     } finally {
       await gatewayDb.open();

@@ -177,7 +177,7 @@ describe('hostile input anywhere stops nothing', () => {
     await kafka.connect();
     await kafka.ensureTopics([Topics.producerEvents]);
     const tenant = async (name: string) => {
-      const res = await fetch(`${platform.url('gateway')}/admin/tenants`, {
+      const res = await fetch(`${platform.opsUrl('gateway')}/admin/tenants`, {
         method: 'POST',
         headers: { authorization: `Bearer ${platform.adminKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name }),
@@ -362,7 +362,7 @@ describe('hostile input anywhere stops nothing', () => {
     expect([...sends].filter(([, n]) => n > MAX_SENDS_PER_WEBHOOK)).toEqual([]);
 
     for (const name of SERVICE_NAMES) {
-      const res = await fetch(`${platform.url(name)}/health/ready`);
+      const res = await fetch(`${platform.opsUrl(name)}/health/ready`);
       expect({ name, status: res.status }).toEqual({ name, status: 200 });
     }
   }, 90_000);

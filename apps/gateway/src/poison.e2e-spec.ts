@@ -93,7 +93,7 @@ describe('one tenant’s poison stops nobody', () => {
   }
 
   async function createTenant(name: string, types: string[], path: string): Promise<Tenant> {
-    const res = await fetch(`${platform.url('gateway')}/admin/tenants`, {
+    const res = await fetch(`${platform.opsUrl('gateway')}/admin/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${platform.adminKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name }),
@@ -429,7 +429,7 @@ describe('one tenant’s poison stops nobody', () => {
   it('after every poison, the pipeline flows and every service is ready: readiness and reality agree', async () => {
     await pipelineStillFlows();
     for (const name of SERVICE_NAMES) {
-      const res = await fetch(`${platform.url(name)}/health/ready`);
+      const res = await fetch(`${platform.opsUrl(name)}/health/ready`);
       expect({ name, status: res.status }).toEqual({ name, status: 200 });
     }
   }, 60_000);

@@ -77,7 +77,6 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     await platform?.stop();
   }, 60_000);
 
-  const admin = () => ({ authorization: `Bearer ${platform.adminKey}` });
 
   /** The newest value the config topic holds for a workflow (undefined: none yet). */
   const latest = (id: string) => {
@@ -281,11 +280,11 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     const wantsBilling = { ...guideWorkflow, conditions: [{ type: 'event', events: { billing: ['invoice.paid'] } }] };
     expect((await platform.api('POST', '/workflows', wantsBilling)).body.error_codes).toEqual(['event_type_unknown']);
 
-    expect((await platform.api('POST', '/admin/event-types', billing)).status).toBe(401);
-    const invalid = await platform.api('POST', '/admin/event-types', { id: 'billing', events: [] }, admin());
+    expect((await platform.admin('POST', '/admin/event-types', billing, { authorization: `Bearer ${platform.apiKey}` })).status).toBe(401);
+    const invalid = await platform.admin('POST', '/admin/event-types', { id: 'billing', events: [] });
     expect(invalid.status).toBe(422);
     expect(invalid.body.error_codes).toEqual(['events_required']);
-    const added = await platform.api('POST', '/admin/event-types', billing, admin());
+    const added = await platform.admin('POST', '/admin/event-types', billing);
     expect(added.status).toBe(201);
     expect(added.body).toEqual({ id: 'billing', display_name: 'Billing', description: '', events: [{ id: 'invoice.paid', display_name: 'Invoice paid', description: '' }] });
 
@@ -307,7 +306,7 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
   });
 
   it('serves its OpenAPI document, the same as the committed docs/openapi.json (regenerate: node -r ./tools/ts-register.js apps/gateway/src/openapi.ts)', async () => {
-    const served = await fetch(`${platform.url('gateway')}/docs-json`);
+    const served = await fetch(`${platform.opsUrl('gateway')}/docs-json`);
     expect(served.status).toBe(200);
     expect(await served.json()).toEqual(JSON.parse(readFileSync(path.join(WORKSPACE_ROOT, 'docs/openapi.json'), 'utf8')));
   });
@@ -359,10 +358,10 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     }
     expect((await platform.api('GET', '/workflows', undefined, { authorization: platform.apiKey })).status).toBe(200);
 
-    const other = await platform.api('POST', '/admin/tenants', { name: 'Other Ltd' }, { authorization: `Bearer ${platform.adminKey}` });
+    const other = await platform.admin('POST', '/admin/tenants', { name: 'Other Ltd' });
     expect(other.status).toBe(201);
     expect(other.body.api_key).toMatch(/^sk_/);
-    expect((await platform.api('POST', '/admin/tenants', { name: 'x' })).status).toBe(401);
+    expect((await platform.admin('POST', '/admin/tenants', { name: 'x' }, { authorization: `Bearer ${platform.apiKey}` })).status).toBe(401);
     const otherKey = { authorization: other.body.api_key };
 
     const mine = (await platform.api('POST', '/workflows', guideWorkflow)).body.id;
@@ -387,7 +386,7 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect((await platform.api('GET', '/api/v1/webhooks', undefined, otherKey)).body.data).toEqual([]);
     expect((await platform.api('GET', `/workflows/${mine}`)).body.actions[0].url).toBe(guideWorkflow.actions[0].url);
 
-    const secondKey = await platform.api('POST', `/admin/tenants/${other.body.id}/keys`, undefined, { authorization: `Bearer ${platform.adminKey}` });
+    const secondKey = await platform.admin('POST', `/admin/tenants/${other.body.id}/keys`);
     expect(secondKey.status).toBe(201);
     expect((await platform.api('GET', '/workflows', undefined, { authorization: `Bearer ${secondKey.body.api_key}` })).status).toBe(200);
   });

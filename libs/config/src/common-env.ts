@@ -21,6 +21,8 @@ export const CommonEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty logs for people; JSON for machines (the default). */
   LOG_PRETTY: flag(false),
+  /** Port of /health, /metrics (and the gateway's /docs, /admin); unset: PORT + 1000. */
+  OPS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
 });
 
 export const KafkaEnv = z.object({

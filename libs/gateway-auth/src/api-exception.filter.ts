@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '@hookstream/logging';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { DatabaseUnavailableError, RETRY_AFTER_SECONDS, ServiceUnreachableError, UpstreamError } from './api-error';
+import { ApiError, DatabaseUnavailableError, RETRY_AFTER_SECONDS, ServiceUnreachableError, UpstreamError } from './api-error';
 import { ensureRequestId } from './request-id.middleware';
 
 const ERROR_TYPES: Record<number, string> = {
@@ -78,3 +78,6 @@ export const bodyErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const { status, body } = errorResponse(err);
   res.status(status).json({ request_id: ensureRequestId(req, res), ...body });
 };
+
+/** 404 not_found in the API's error shape, for a path asked on the port that does not serve it. */
+export const apiNotFound: RequestHandler = (req, res, next) => bodyErrorHandler(new ApiError(404, 'not_found'), req, res, next);

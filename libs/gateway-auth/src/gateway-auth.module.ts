@@ -7,13 +7,14 @@ import { PathIdPipe } from './path-id.pipe';
 import { RequestIdMiddleware } from './request-id.middleware';
 import { AdminGuard, TenantAuthGuard } from './tenant-auth.guard';
 import { ApiKeyEntity, TenantEntity } from './tenant.entity';
+import { ApiKeyLifecycle1764700000000 } from './api-key-lifecycle.migration';
 import { CreateTenants1732300000000, TenantUserIds1764650000000 } from './tenants.migration';
 import { GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
 import { createValidationPipe } from './validation';
 
 /** The gateway's tables, as TypeORM entities. */
 export const GatewayAuthEntities = [TenantEntity, ApiKeyEntity];
-export const GatewayAuthMigrations = [CreateTenants1732300000000, TenantUserIds1764650000000];
+export const GatewayAuthMigrations = [CreateTenants1732300000000, TenantUserIds1764650000000, ApiKeyLifecycle1764700000000];
 
 /**
  * The gateway's edge: tenants and keys, TenantAuthGuard, request ids, the

@@ -2,7 +2,7 @@ import { NotFoundException } from '@nestjs/common';
 import { ApiError, ServiceUnreachableError, UpstreamError } from './api-error';
 import { errorResponse } from './api-exception.filter';
 import { bearerToken } from './tenant-auth.guard';
-import { hashApiKey } from './tenant.service';
+import { hashApiKey } from './api-key';
 
 describe('bearerToken', () => {
   it('reads the key bare or after Bearer', () => {

@@ -31,6 +31,7 @@ const PATH_ID_FORMS = new Map<string, RegExp>([
   ['workflowActionId', idPattern(IdPrefix.action)],
   ['workflowConditionId', idPattern(IdPrefix.condition)],
   ['eventId', idPattern(IdPrefix.event)],
+  ['apiKeyId', idPattern(IdPrefix.apiKey)],
   ['uuid', UUID],
 ]);
 

@@ -2,6 +2,7 @@ export * from './api-error';
 export * from './api-exception.filter';
 export * from './request-id.middleware';
 export * from './validation';
+export * from './api-key';
 export * from './tenant.service';
 export * from './tenant-auth.guard';
 export * from './internal-http-client';

@@ -3,6 +3,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable
 import type { Request } from 'express';
 import { requestContext } from '@hookstream/logging';
 import { ApiError } from './api-error';
+import { SECRET_KEY_PREFIX } from './api-key';
 import { AuthenticatedTenant, GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
 
 type TenantRequest = Request & { tenant?: AuthenticatedTenant };
@@ -16,7 +17,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 const unauthorized = () => new ApiError(401, 'unauthorized');
 
-/** Secret API key -> tenant; anything else answers 401. */
+/** Secret API key -> tenant; anything else (unknown, revoked, expired) answers 401. */
 @Injectable()
 export class TenantAuthGuard implements CanActivate {
   constructor(private readonly tenants: TenantService) {}
@@ -24,7 +25,7 @@ export class TenantAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<TenantRequest>();
     const key = bearerToken(req.headers.authorization);
-    if (!key || !key.startsWith('sk_')) throw unauthorized();
+    if (!key || !key.startsWith(SECRET_KEY_PREFIX)) throw unauthorized();
     const tenant = await this.tenants.authenticate(key);
     if (!tenant) throw unauthorized();
     req.tenant = tenant;

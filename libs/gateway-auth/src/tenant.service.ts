@@ -1,11 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { z } from 'zod';
 import { newId } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { rowsOf } from '@hookstream/persistence';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
+import { ApiError } from './api-error';
+import { apiKeyStatus, hashApiKey, lastFour, maskApiKey, newApiKey, staleBootstrapKeys } from './api-key';
+import { ApiKeyView, CreatedApiKey } from './api-key.views';
 import { againstDatabase } from './database-availability';
 import { ApiKeyEntity, TenantEntity } from './tenant.entity';
 
@@ -15,6 +17,8 @@ export interface GatewayAuthSettings {
   bootstrapApiKey?: string;
   /** Enables the /admin endpoints; without it they answer 401. */
   adminApiKey?: string;
+  /** The time keys expire against; tests inject their own. */
+  now?: () => Date;
 }
 export const GATEWAY_AUTH_SETTINGS = Symbol('GATEWAY_AUTH_SETTINGS');
 
@@ -24,58 +28,130 @@ export interface AuthenticatedTenant {
   userId: number;
 }
 
-export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
-const KeyOwnerRow = z.object({ id: z.string(), user_id: z.number() });
+const iso = (date: Date | null): string | null => date && date.toISOString();
+const KeyOwnerRow = z.object({ id: z.string(), user_id: z.number(), expires_at: z.date().nullable(), revoked_at: z.date().nullable() });
 
-const newApiKey = (): string => `sk_${randomBytes(24).toString('base64url')}`;
-
-/** Tenants and their API keys, in the gateway's own schema. */
+/**
+ * Tenants and their API keys, in the gateway's own schema. Every request
+ * reads its key's row (one indexed lookup, no cache), so a revoked or
+ * expired key answers 401 on every gateway instance from the next request.
+ */
 @Injectable()
 export class TenantService implements OnModuleInit {
+  /** Every time a key holds (made, expires, revoked) is read and written by this clock. */
+  private readonly now: () => Date;
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(GATEWAY_AUTH_SETTINGS) private readonly settings: GatewayAuthSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.now = settings.now ?? (() => new Date());
+  }
 
   async onModuleInit(): Promise<void> {
     const { bootstrapTenantId: tenantId, bootstrapApiKey: key } = this.settings;
-    if (!tenantId || !key) return;
-    await this.dataSource.query(`INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING`, [tenantId]);
-    await this.dataSource.query(`INSERT INTO api_keys (id, tenant_id, key_hash) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING`, [
-      newId('key'),
-      tenantId,
-      hashApiKey(key),
-    ]);
-    this.logger.info({ tenantId }, 'bootstrap tenant ensured');
+    if (tenantId && key) await this.ensureBootstrapKey(tenantId, key);
+    await this.revokeStaleBootstrapKeys(key);
   }
 
-  /** The tenant a key belongs to, or undefined for an unknown key. */
+  /** The tenant a key belongs to, or undefined for an unknown, revoked or expired key. */
   async authenticate(key: string): Promise<AuthenticatedTenant | undefined> {
     const rows = rowsOf(
       KeyOwnerRow,
       await againstDatabase(() =>
-        this.dataSource.query(`SELECT t.id, t.user_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`, [hashApiKey(key)]),
+        this.dataSource.query(
+          `SELECT t.id, t.user_id, k.expires_at, k.revoked_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`,
+          [hashApiKey(key)],
+        ),
       ),
     );
-    return rows[0] && { id: rows[0].id, userId: rows[0].user_id };
+    const row = rows[0];
+    if (!row || apiKeyStatus({ expiresAt: row.expires_at, revokedAt: row.revoked_at }, this.now()) !== 'active') return undefined;
+    return { id: row.id, userId: row.user_id };
   }
 
   async createTenant(name: string): Promise<{ id: string; api_key: string }> {
     const id = newId('ten');
     await againstDatabase(() => this.dataSource.getRepository(TenantEntity).insert({ id, name }));
-    return { id, api_key: await this.insertKey(id) };
+    return { id, api_key: (await this.insertKey(id, null)).api_key };
   }
 
-  /** undefined when the tenant does not exist. */
-  async createKey(tenantId: string): Promise<string | undefined> {
-    if (!(await againstDatabase(() => this.dataSource.getRepository(TenantEntity).existsBy({ id: tenantId })))) return undefined;
-    return this.insertKey(tenantId);
+  /** undefined when the tenant does not exist; an expiry not in the future is refused (expires_at_invalid). */
+  async createKey(tenantId: string, expiresAt: Date | null = null): Promise<CreatedApiKey | undefined> {
+    if (expiresAt !== null && expiresAt <= this.now()) throw ApiError.invalid(['expires_at_invalid']);
+    if (!(await this.tenantExists(tenantId))) return undefined;
+    return this.insertKey(tenantId, expiresAt);
   }
 
-  private async insertKey(tenantId: string): Promise<string> {
+  /** A tenant's keys, oldest first, masked; undefined when the tenant does not exist. */
+  async listKeys(tenantId: string): Promise<ApiKeyView[] | undefined> {
+    if (!(await this.tenantExists(tenantId))) return undefined;
+    const keys = await againstDatabase(() => this.dataSource.getRepository(ApiKeyEntity).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }));
+    return keys.map((key) => this.view(key));
+  }
+
+  /** Revokes a key of the tenant (again: no change); false when it has no such key. */
+  async revokeKey(tenantId: string, keyId: string): Promise<boolean> {
+    const keys = this.dataSource.getRepository(ApiKeyEntity);
+    const key = await againstDatabase(() => keys.findOneBy({ id: keyId, tenantId }));
+    if (!key) return false;
+    if (key.revokedAt === null) await againstDatabase(() => keys.update({ id: keyId, revokedAt: IsNull() }, { revokedAt: this.now() }));
+    return true;
+  }
+
+  private async tenantExists(tenantId: string): Promise<boolean> {
+    return againstDatabase(() => this.dataSource.getRepository(TenantEntity).existsBy({ id: tenantId }));
+  }
+
+  private async insertKey(tenantId: string, expiresAt: Date | null): Promise<CreatedApiKey> {
     const key = newApiKey();
-    await againstDatabase(() => this.dataSource.getRepository(ApiKeyEntity).insert({ id: newId('key'), tenantId, keyHash: hashApiKey(key) }));
-    return key;
+    const entity: ApiKeyEntity = {
+      id: newId('key'),
+      tenantId,
+      keyHash: hashApiKey(key),
+      lastFour: lastFour(key),
+      expiresAt,
+      revokedAt: null,
+      bootstrap: false,
+      createdAt: this.now(),
+    };
+    await againstDatabase(() => this.dataSource.getRepository(ApiKeyEntity).insert(entity));
+    return { ...this.view(entity), api_key: key };
+  }
+
+  private view(key: ApiKeyEntity): ApiKeyView {
+    return {
+      id: key.id,
+      masked_key: maskApiKey(key.lastFour),
+      status: apiKeyStatus(key, this.now()),
+      created_at: key.createdAt.toISOString(),
+      expires_at: iso(key.expiresAt),
+      revoked_at: iso(key.revokedAt),
+    };
+  }
+
+  private async ensureBootstrapKey(tenantId: string, key: string): Promise<void> {
+    await this.dataSource.query(`INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING`, [tenantId]);
+    const [stored]: { tenant_id: string; revoked_at: Date | null }[] = await this.dataSource.query(
+      `INSERT INTO api_keys (id, tenant_id, key_hash, last_four, bootstrap, created_at) VALUES ($1, $2, $3, $4, true, $5)
+       ON CONFLICT (key_hash) DO UPDATE SET bootstrap = true, last_four = EXCLUDED.last_four
+       RETURNING tenant_id, revoked_at`,
+      [newId('key'), tenantId, hashApiKey(key), lastFour(key), this.now()],
+    );
+    if (stored.tenant_id !== tenantId) {
+      throw new Error(`BOOTSTRAP_API_KEY is already a key of tenant ${stored.tenant_id}, not of BOOTSTRAP_TENANT_ID ${tenantId}: choose a new key`);
+    }
+    // A revocation is final: an operator who revoked the key meant it.
+    if (stored.revoked_at) this.logger.warn({ tenantId }, 'BOOTSTRAP_API_KEY was revoked and stays revoked: set a new one');
+    else this.logger.info({ tenantId }, 'bootstrap tenant ensured');
+  }
+
+  private async revokeStaleBootstrapKeys(configuredKey: string | undefined): Promise<void> {
+    const stored = await this.dataSource.getRepository(ApiKeyEntity).find({ where: { bootstrap: true, revokedAt: IsNull() } });
+    const stale = staleBootstrapKeys(stored, configuredKey);
+    if (stale.length === 0) return;
+    await this.dataSource.getRepository(ApiKeyEntity).update({ id: In(stale.map((key) => key.id)), revokedAt: IsNull() }, { revokedAt: this.now() });
+    this.logger.warn({ keys: stale.map((key) => ({ id: key.id, tenantId: key.tenantId })) }, 'revoked bootstrap keys BOOTSTRAP_API_KEY no longer names');
   }
 }

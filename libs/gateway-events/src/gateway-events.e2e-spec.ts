@@ -228,7 +228,7 @@ describe('events API end to end', () => {
   });
 
   it('hides another tenant’s events', async () => {
-    const other = await fetch(`${platform.url('gateway')}/admin/tenants`, {
+    const other = await fetch(`${platform.opsUrl('gateway')}/admin/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${platform.adminKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'other' }),

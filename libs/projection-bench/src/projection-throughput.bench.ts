@@ -118,14 +118,14 @@ async function main(): Promise<void> {
     const backlog = await publish(kafka, Array.from({ length: EVENTS }, (_, i) => eventWithOutcomes(i)));
     process.stdout.write(`backlog: ${EVENTS} events + ${backlog - EVENTS} outcomes published\n`);
     await service.start();
-    const started = await waitFor(async () => (await scrape(service.baseUrl)).written > 0 && Date.now(), { timeoutMs: 60_000, intervalMs: 20 });
-    await waitFor(async () => (await scrape(service.baseUrl)).written >= backlog, { timeoutMs: 600_000, intervalMs: 100 });
+    const started = await waitFor(async () => (await scrape(service.opsUrl)).written > 0 && Date.now(), { timeoutMs: 60_000, intervalMs: 20 });
+    await waitFor(async () => (await scrape(service.opsUrl)).written >= backlog, { timeoutMs: 600_000, intervalMs: 100 });
     const drainMs = Date.now() - started;
     const rate = Math.round(backlog / (drainMs / 1000));
     process.stdout.write(`backlog drained: ${backlog} messages in ${drainMs} ms = ${rate} messages/s\n`);
 
     // 2. Steady load, a tenth of a second's worth at a time.
-    const before = await scrape(service.baseUrl);
+    const before = await scrape(service.opsUrl);
     const perTick = Math.max(1, Math.round(RATE / 10 / 3)); // ~3 messages per event (1 event + 2 outcomes on average)
     let sent = 0;
     const loadStart = Date.now();
@@ -136,9 +136,9 @@ async function main(): Promise<void> {
     }
     const lastPublish = Date.now();
     const offered = Math.round(sent / ((lastPublish - loadStart) / 1000));
-    await waitFor(async () => (await scrape(service.baseUrl)).written >= before.written + sent, { timeoutMs: 600_000, intervalMs: 20 });
+    await waitFor(async () => (await scrape(service.opsUrl)).written >= before.written + sent, { timeoutMs: 600_000, intervalMs: 20 });
     const catchUpMs = Date.now() - lastPublish;
-    const after = await scrape(service.baseUrl);
+    const after = await scrape(service.opsUrl);
     process.stdout.write(
       `steady load: ${sent} messages at ${offered} messages/s for ${SECONDS} s; lag p50 ${quantile(before, after, 0.5)}, p95 ${quantile(before, after, 0.95)}, ` +
         `p99 ${quantile(before, after, 0.99)}; caught up ${catchUpMs} ms after the last publish\n`,

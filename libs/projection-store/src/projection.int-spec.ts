@@ -63,7 +63,7 @@ describe('projection read models against the real broker and Postgres', () => {
     );
   /** Messages written so far, per kind, from the service's own counter. */
   const written = async (kind: 'event' | 'outcome' | 'test_event'): Promise<number> => {
-    const text = await (await fetch(`${platform.url('projection')}/metrics`)).text();
+    const text = await (await fetch(`${platform.opsUrl('projection')}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith('projection_messages_total{') && l.includes(`kind="${kind}"`));
     return line ? Number(line.split(' ').at(-1)) : 0;
   };

@@ -1,14 +1,23 @@
 import { INestApplication, Type, DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { RequestListener } from 'node:http';
+import type { RequestHandler } from 'express';
 import { createLogger, Logger } from '@hookstream/logging';
 import { PinoNestLogger } from './nest-logger';
+import { answerRouteNotFound, OpsListener, resolveOpsPort, SERVICE_OPS_PATHS } from './ops-port';
 
 export interface BootstrapOptions {
   module: Type<unknown> | DynamicModule;
   logger: Logger;
   port: number;
+  /** Where /health, /metrics and `opsPaths` are served; they answer 404 on `port`. */
+  opsPort: number;
   host?: string;
+  /** Paths served on the ops port beside /health and /metrics (the gateway's /docs and /admin). */
+  opsPaths?: readonly string[];
+  /** The answer to a path asked on the wrong port: Nest's 404 unless the service has its own error shape. */
+  answerNotFound?: RequestHandler;
   /** Largest JSON body accepted; larger answers 413. */
   bodyLimit?: string;
   /** Lets a service add middleware, pipes or OpenAPI before it listens. */
@@ -17,43 +26,65 @@ export interface BootstrapOptions {
 
 /**
  * Creates and starts a service: pino for Nest's logs, clean shutdown on
- * SIGTERM/SIGINT (consumers finish their batch and commit), and a listening
- * HTTP server for health, metrics and the service's own API.
+ * SIGTERM/SIGINT (consumers finish their batch and commit), the service's own
+ * API on its port, and health, metrics and other ops paths on the ops port,
+ * so an Ingress or a Service that exposes one port exposes nothing else.
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(options.module, {
     logger: new PinoNestLogger(options.logger),
     bodyParser: false,
   });
+  const ops = app.get(OpsListener);
+  // First of all: a request on the wrong port goes no further, not even into the body parser.
+  app.use(ops.splitByPort([...SERVICE_OPS_PATHS, ...(options.opsPaths ?? [])], options.answerNotFound ?? answerRouteNotFound));
   app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
   app.enableShutdownHooks();
   await options.configure?.(app);
-  await app.listen(options.port, options.host ?? '0.0.0.0');
-  options.logger.info({ port: options.port }, 'service listening');
+  const host = options.host ?? '0.0.0.0';
+  await app.listen(options.port, host);
+  const opsPort = await ops.listen(app.getHttpAdapter().getInstance() as RequestListener, options.opsPort, host);
+  options.logger.info({ port: options.port, opsPort }, 'service listening');
   return app;
 }
 
-export interface RunServiceOptions<C extends { LOG_LEVEL: string; LOG_PRETTY: boolean; PORT: number }> {
+export interface ServiceEnv {
+  LOG_LEVEL: string;
+  LOG_PRETTY: boolean;
+  PORT: number;
+  OPS_PORT?: number;
+}
+
+export interface RunServiceOptions<C extends ServiceEnv> {
   service: string;
   loadConfig: () => C;
   module: (config: C, logger: Logger) => Type<unknown> | DynamicModule;
   bodyLimit?: string;
+  opsPaths?: readonly string[];
+  answerNotFound?: RequestHandler;
   configure?: (app: NestExpressApplication, config: C) => void | Promise<void>;
 }
 
 /** A service's whole main(): typed config, logger, module, listen; exit 1 if boot fails. */
-export function runService<C extends { LOG_LEVEL: string; LOG_PRETTY: boolean; PORT: number }>(options: RunServiceOptions<C>): void {
+export function runService<C extends ServiceEnv>(options: RunServiceOptions<C>): void {
   const config = options.loadConfig();
   const logger = createLogger({ service: options.service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  bootstrapService({
-    module: options.module(config, logger),
-    logger,
-    port: config.PORT,
-    bodyLimit: options.bodyLimit,
-    configure: options.configure ? (app) => options.configure?.(app, config) : undefined,
-  }).catch((err: unknown) => {
-    logger.fatal({ err }, 'service failed to start');
-    process.exit(1);
-  });
+  Promise.resolve()
+    .then(() =>
+      bootstrapService({
+        module: options.module(config, logger),
+        logger,
+        port: config.PORT,
+        opsPort: resolveOpsPort(config.PORT, config.OPS_PORT),
+        opsPaths: options.opsPaths,
+        answerNotFound: options.answerNotFound,
+        bodyLimit: options.bodyLimit,
+        configure: options.configure ? (app) => options.configure?.(app, config) : undefined,
+      }),
+    )
+    .catch((err: unknown) => {
+      logger.fatal({ err }, 'service failed to start');
+      process.exit(1);
+    });
 }

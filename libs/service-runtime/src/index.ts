@@ -5,3 +5,4 @@ export * from './bootstrap';
 export * from './nest-logger';
 export * from './periodic-task';
 export * from './internal-auth';
+export * from './ops-port';

@@ -3,7 +3,7 @@ import { databaseUrlViaPort, SecondBroker, SERVICE_NAMES, ServiceName, TcpGate, 
 const USES_POSTGRES: ServiceName[] = ['gateway', 'workflow-config', 'event-ingest', 'projection'];
 
 async function readiness(platform: TestPlatform, name: ServiceName): Promise<number> {
-  const res = await fetch(`${platform.url(name)}/health/ready`);
+  const res = await fetch(`${platform.opsUrl(name)}/health/ready`);
   await res.arrayBuffer();
   return res.status;
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from '@hookstream/logging';
 import { HealthController } from './health.controller';
 import { Metrics } from './metrics';
+import { OpsListener } from './ops-port';
 import { ReadinessRegistry } from './readiness';
 
 export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
@@ -12,7 +13,7 @@ export interface ServiceRuntimeOptions {
   logger: Logger;
 }
 
-/** Health, readiness, metrics and the logger: what every service has. */
+/** Health, readiness, metrics, the ops port and the logger: what every service has. */
 @Global()
 @Module({})
 export class ServiceRuntimeModule {
@@ -22,6 +23,7 @@ export class ServiceRuntimeModule {
       controllers: [HealthController],
       providers: [
         ReadinessRegistry,
+        OpsListener,
         { provide: Metrics, useValue: new Metrics(options.service) },
         { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: SERVICE_NAME, useValue: options.service },

@@ -21,6 +21,10 @@ export interface PlatformOptions {
  * free ports, with a topic and schema prefix no other test uses, and a
  * bootstrap tenant with a known API key.
  */
+/** A gateway answer, its body parsed when it is JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert response bodies field by field
+export type ApiAnswer = { status: number; body: any; headers: Headers };
+
 export class TestPlatform {
   readonly prefix: string;
   readonly apiKey = 'sk_test_e2e_bootstrap_key_0000000000';
@@ -30,6 +34,7 @@ export class TestPlatform {
   readonly internalKey = randomBytes(24).toString('hex');
   readonly services = new Map<ServiceName, ServiceProcess>();
   private ports = new Map<ServiceName, number>();
+  private opsPorts = new Map<ServiceName, number>();
 
   constructor(private readonly options: PlatformOptions = {}) {
     this.prefix = uniquePrefix(options.label ?? 'e2e');
@@ -37,6 +42,11 @@ export class TestPlatform {
 
   url(service: ServiceName): string {
     return `http://127.0.0.1:${this.ports.get(service)}`;
+  }
+
+  /** Where a service answers /health and /metrics (and the gateway /docs and /admin). */
+  opsUrl(service: ServiceName): string {
+    return `http://127.0.0.1:${this.opsPorts.get(service)}`;
   }
 
   /** The environment every service of this platform shares. */
@@ -62,11 +72,14 @@ export class TestPlatform {
 
   async start(): Promise<this> {
     const names = this.options.services ?? SERVICE_NAMES;
-    for (const name of SERVICE_NAMES) this.ports.set(name, await freePort());
+    for (const name of SERVICE_NAMES) {
+      this.ports.set(name, await freePort());
+      this.opsPorts.set(name, await freePort());
+    }
     const env = this.env();
     await Promise.all(
       names.map(async (name) => {
-        const service = new ServiceProcess({ name, port: this.ports.get(name) ?? 0, env });
+        const service = new ServiceProcess({ name, port: this.ports.get(name) ?? 0, opsPort: this.opsPorts.get(name), env });
         this.services.set(name, service);
         await service.start();
       }),
@@ -117,11 +130,19 @@ export class TestPlatform {
   }
 
   /** fetch against the gateway with the bootstrap tenant's key. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert response bodies field by field
-  async api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-    const res = await fetch(`${this.url('gateway')}${path}`, {
+  async api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+    return this.call(`${this.url('gateway')}${path}`, method, body, { authorization: `Bearer ${this.apiKey}`, ...headers });
+  }
+
+  /** fetch against the gateway's ops port (the admin API) with the admin key. */
+  async admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+    return this.call(`${this.opsUrl('gateway')}${path}`, method, body, { authorization: `Bearer ${this.adminKey}`, ...headers });
+  }
+
+  private async call(url: string, method: string, body: unknown, headers: Record<string, string>): Promise<ApiAnswer> {
+    const res = await fetch(url, {
       method,
-      headers: { authorization: `Bearer ${this.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

@@ -7,6 +7,8 @@ export interface ServiceProcessOptions {
   /** apps/<name> */
   name: string;
   port: number;
+  /** Where /health, /metrics (and the gateway's /docs, /admin) answer; a free port unless given. */
+  opsPort?: number;
   env?: Record<string, string>;
   /** Echo the service's logs to this process's stderr (TEST_SERVICE_LOGS=1 does too). */
   showLogs?: boolean;
@@ -19,11 +21,20 @@ export interface ServiceProcessOptions {
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private readonly output: string[] = [];
+  private opsPort: number | undefined;
 
-  constructor(private readonly options: ServiceProcessOptions) {}
+  constructor(private readonly options: ServiceProcessOptions) {
+    this.opsPort = options.opsPort;
+  }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  /** The ops port's base URL; known once start() has begun. */
+  get opsUrl(): string {
+    if (this.opsPort === undefined) throw new Error(`${this.options.name} has no ops port before start()`);
+    return `http://127.0.0.1:${this.opsPort}`;
   }
 
   get logs(): string {
@@ -33,12 +44,13 @@ export class ServiceProcess {
   async start(readyTimeoutMs = 60_000): Promise<this> {
     const show = this.options.showLogs || process.env.TEST_SERVICE_LOGS === '1';
     this.output.length = 0;
+    this.opsPort ??= await freePort();
     const child = spawn(
       process.execPath,
       ['-r', path.join(WORKSPACE_ROOT, 'tools/ts-register.js'), path.join(WORKSPACE_ROOT, 'apps', this.options.name, 'src/main.ts')],
       {
         cwd: WORKSPACE_ROOT,
-        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info', PORT: String(this.options.port), ...this.options.env },
+        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info', PORT: String(this.options.port), ...this.options.env, OPS_PORT: String(this.opsPort) },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -58,7 +70,7 @@ export class ServiceProcess {
         exited,
         waitFor(
           async () => {
-            const res = await fetch(`${this.baseUrl}/health/ready`);
+            const res = await fetch(`${this.opsUrl}/health/ready`);
             return res.status === 200;
           },
           { timeoutMs: readyTimeoutMs, intervalMs: 200, what: `${this.options.name} to be ready` },
