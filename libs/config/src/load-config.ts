@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaSecurityIssues, KafkaEnv } from './common-env';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -11,9 +12,17 @@ export class ConfigError extends Error {
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  const lines = result.success
+    ? crossVariableIssues(result.data).map((issue) => `  ${issue.variable}: ${issue.message}`)
+    : result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The rules of the shared fragments that span several variables (see kafkaSecurityIssues). */
+function crossVariableIssues(config: unknown): { variable: string; message: string }[] {
+  const hasKafka = typeof config === 'object' && config !== null && 'KAFKA_BROKERS' in config;
+  return hasKafka ? kafkaSecurityIssues(config as Partial<KafkaEnv>) : [];
 }
 
 /** Runs loadConfig and exits the process with the message on failure. */

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, Logger } from '@hookstream/logging';
 
@@ -10,12 +11,15 @@ export interface TestInfra {
 
 export const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
 
+/** What `scripts/infra.sh up` reports besides the addresses: its broker's secured listeners. */
+const SECURED_KAFKA_LINES = ['HOOKSTREAM_KAFKA_SASL_SSL_BROKERS', 'HOOKSTREAM_KAFKA_SSL_BROKERS', 'HOOKSTREAM_KAFKA_SECRETS'] as const;
+
 /**
  * The real Kafka and Postgres, resolved as the services resolve them: env
  * first (KAFKA_BROKERS, DATABASE_URL), else the project's infra script.
  */
 export function testInfra(): TestInfra {
-  if (!process.env.KAFKA_BROKERS || !process.env.DATABASE_URL) {
+  if (!process.env.KAFKA_BROKERS || !process.env.DATABASE_URL || !process.env.HOOKSTREAM_KAFKA_SECRETS) {
     const out = execFileSync('bash', [path.join(WORKSPACE_ROOT, 'scripts/infra.sh'), 'up'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -29,6 +33,54 @@ export function testInfra(): TestInfra {
     kafkaBrokers: (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
     databaseUrl: process.env.DATABASE_URL ?? '',
   };
+}
+
+/**
+ * The local broker's secured listeners (scripts/infra.sh): SASL_SSL with a
+ * user per service plus `admin` (a super user) and `guest` (no grants), and
+ * mTLS with the client certificate its CA signed.
+ */
+export interface SecuredTestKafka {
+  saslSslBrokers: string[];
+  sslBrokers: string[];
+  caFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  passwordFile(user: string): string;
+  password(user: string): string;
+}
+
+export function securedTestKafka(): SecuredTestKafka {
+  testInfra();
+  const missing = SECURED_KAFKA_LINES.filter((name) => !process.env[name]);
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} not set: the secured Kafka listeners are those of the broker scripts/infra.sh runs (KAFKA_BROKERS set to another cluster hides them)`);
+  }
+  const secrets = process.env.HOOKSTREAM_KAFKA_SECRETS ?? '';
+  const passwordFile = (user: string) => path.join(secrets, `${user}.password`);
+  return {
+    saslSslBrokers: (process.env.HOOKSTREAM_KAFKA_SASL_SSL_BROKERS ?? '').split(','),
+    sslBrokers: (process.env.HOOKSTREAM_KAFKA_SSL_BROKERS ?? '').split(','),
+    caFile: path.join(secrets, 'ca.pem'),
+    clientCertFile: path.join(secrets, 'client.pem'),
+    clientKeyFile: path.join(secrets, 'client.key'),
+    passwordFile,
+    password: (user) => readFileSync(passwordFile(user), 'utf8').trim(),
+  };
+}
+
+/**
+ * The listener the platform's services use: `plaintext` (the default), or
+ * `sasl_ssl` with HOOKSTREAM_TEST_KAFKA=sasl_ssl: each service as its own
+ * SCRAM-SHA-512 user, with ACLs on its platform's prefix only.
+ */
+export const TEST_KAFKA_ENV = 'HOOKSTREAM_TEST_KAFKA';
+export type TestKafkaListener = 'plaintext' | 'sasl_ssl';
+
+export function testKafkaListener(): TestKafkaListener {
+  const value = process.env[TEST_KAFKA_ENV] ?? 'plaintext';
+  if (value !== 'plaintext' && value !== 'sasl_ssl') throw new Error(`${TEST_KAFKA_ENV} must be plaintext or sasl_ssl, not ${value}`);
+  return value;
 }
 
 /**

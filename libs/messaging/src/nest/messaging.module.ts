@@ -4,10 +4,12 @@ import type { KafkaEnv } from '@hookstream/config';
 import type { Logger } from '@hookstream/logging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { ConsumerDefaults, KafkaConnection } from '../kafka-connection';
+import { KafkaSecurity, kafkaSecurityFromEnv } from '../kafka-client-options';
 
 export interface MessagingOptions {
   brokers: string[];
   clientId: string;
+  security?: KafkaSecurity;
   topicPrefix?: string;
   replicationFactor?: number;
   /** Topics this service produces to or consumes from; created if missing. */
@@ -41,11 +43,12 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Global()
 @Module({})
 export class MessagingModule {
-  /** A service's connection as its Kafka env says: brokers, client id, topic prefix and consumer handling. */
+  /** A service's connection as its Kafka env says: brokers, client id, TLS and SASL, topic prefix and consumer handling. */
   static forService(env: KafkaEnv, service: string, topics: readonly TopicSpec[]): DynamicModule {
     return MessagingModule.forRoot({
       brokers: env.KAFKA_BROKERS,
       clientId: env.KAFKA_CLIENT_ID ?? service,
+      security: kafkaSecurityFromEnv(env),
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
       topics,
       consumerDefaults: { maxHandlingAttempts: env.CONSUMER_MAX_HANDLING_ATTEMPTS, stuckAfterAttempts: env.CONSUMER_STUCK_AFTER_ATTEMPTS },
