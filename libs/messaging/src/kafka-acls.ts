@@ -1,4 +1,4 @@
-import { AclEntry, AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, ResourcePatternTypes } from 'kafkajs';
+import { AclEntry, Admin, AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, ResourcePatternTypes } from 'kafkajs';
 import { KafkaClientSettings, kafkaClientConfig } from './kafka-client-options';
 
 /** What a service's user needs on its deployment's topics and groups: use, create and inspect, never delete topics or alter configs. */
@@ -31,10 +31,34 @@ export function deploymentAcls(users: readonly string[], prefix: string): AclEnt
 
 /** Grants `users` their deployment's ACLs, as a user allowed to alter ACLs (a super user). */
 export async function grantDeployment(admin: KafkaClientSettings, users: readonly string[], prefix: string): Promise<void> {
-  const client = new Kafka({ ...kafkaClientConfig(admin), retry: { retries: 5 } }).admin();
+  await withAdmin(admin, (client) => client.createAcls({ acl: deploymentAcls(users, prefix) }));
+}
+
+/** Removes the grants of every deployment whose prefix starts with `prefixStart` (a test run's); returns how many prefixes. */
+export async function revokeDeployments(admin: KafkaClientSettings, prefixStart: string): Promise<number> {
+  if (prefixStart === '') throw new Error('refusing to revoke the grants of every deployment');
+  return withAdmin(admin, async (client) => {
+    const { resources } = await client.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.PREFIXED,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
+    const granted = resources.filter((r) => r.resourceName.startsWith(prefixStart));
+    if (granted.length > 0) {
+      await client.deleteAcls({
+        filters: granted.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: ResourcePatternTypes.PREFIXED, operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY })),
+      });
+    }
+    return new Set(granted.map((r) => r.resourceName)).size;
+  });
+}
+
+async function withAdmin<T>(settings: KafkaClientSettings, use: (client: Admin) => Promise<T>): Promise<T> {
+  const client = new Kafka({ ...kafkaClientConfig(settings), retry: { retries: 5 } }).admin();
   await client.connect();
   try {
-    await client.createAcls({ acl: deploymentAcls(users, prefix) });
+    return await use(client);
   } finally {
     await client.disconnect();
   }

@@ -62,10 +62,11 @@ export class TestPlatform {
   /**
    * Over SASL_SSL (HOOKSTREAM_TEST_KAFKA=sasl_ssl) a service is its own
    * SCRAM-SHA-512 user, with its password in a file and the local CA; else
-   * the plaintext listener, as before.
+   * the plaintext listener, as before. A test that gives the platform a
+   * broker of its own (KAFKA_BROKERS) reaches it as it says.
    */
   private kafkaEnv(service: ServiceName): Record<string, string> {
-    if (testKafkaListener() === 'plaintext') return {};
+    if (!this.overSaslSsl()) return {};
     const kafka = securedTestKafka();
     return {
       KAFKA_BROKERS: kafka.saslSslBrokers.join(','),
@@ -77,11 +78,15 @@ export class TestPlatform {
     };
   }
 
+  private overSaslSsl(): boolean {
+    return testKafkaListener() === 'sasl_ssl' && this.options.env?.KAFKA_BROKERS === undefined;
+  }
+
   async start(): Promise<this> {
     const names = this.options.services ?? SERVICE_NAMES;
     for (const name of SERVICE_NAMES) this.ports.set(name, await freePort());
     // As an operator would: each service's user may use this deployment's topics and groups, nothing else.
-    if (testKafkaListener() === 'sasl_ssl') await grantDeployment({ brokers: testInfra().kafkaBrokers, clientId: 'test-acl-grant' }, names, this.prefix);
+    if (this.overSaslSsl()) await grantDeployment({ brokers: testInfra().kafkaBrokers, clientId: 'test-acl-grant' }, names, this.prefix);
     await Promise.all(
       names.map(async (name) => {
         const service = new ServiceProcess({ name, port: this.ports.get(name) ?? 0, env: this.env(name) });
