@@ -504,7 +504,7 @@ kafka_status() {
   pid=$(kafka_pid) || pid=""
   if kafka_answers 127.0.0.1 "$KAFKA_PORT"; then
     if [[ -n "$pid" ]]; then
-      echo "kafka     running  127.0.0.1:$KAFKA_PORT  pid $pid  log $KAFKA_LOG"
+      echo "kafka     running  127.0.0.1:$KAFKA_PORT  SASL_SSL :$KAFKA_SASL_SSL_PORT  mTLS :$KAFKA_SSL_PORT  pid $pid  log $KAFKA_LOG"
     else
       echo "kafka     running  127.0.0.1:$KAFKA_PORT  (not started by infra.sh)"
     fi

@@ -64,13 +64,13 @@ describe('Kafka over TLS and SASL, against the real broker', () => {
     const prefix = uniquePrefix(`sasl${mechanism.replace(/-/g, '')}`);
     await grantDeployment({ brokers: testInfra().kafkaBrokers, clientId: 'acl-grant' }, ['matcher'], prefix);
     expect(await roundTrip(connectionFrom(asUser('matcher', mechanism), prefix, 'matcher'), prefix)).toEqual(['over tls']);
-  });
+  }, 30_000);
 
   it('refuses a wrong password', async () => {
     const connection = connectionFrom(asUser('matcher', 'scram-sha-512', 'not-the-password'), uniquePrefix('saslwrong'), 'wrong-password');
     cleanup.push(() => connection.disconnect());
     await expect(connection.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed|Authentication failed/i);
-  });
+  }, 30_000);
 
   it('refuses a user the topic of another deployment, and one with no grant at all', async () => {
     const theirs = uniquePrefix('saslacltheirs');
@@ -92,14 +92,14 @@ describe('Kafka over TLS and SASL, against the real broker', () => {
     await guest.connect();
     cleanup.push(() => guest.disconnect());
     expect(await refusal(guest.ensureTopics([topic], 0))).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
-  });
+  }, 30_000);
 
   it('refuses a broker whose certificate the client cannot verify (no CA given, so only the system CAs)', async () => {
     const config = loadConfig(KafkaEnv, { KAFKA_BROKERS: kafka.saslSslBrokers.join(','), KAFKA_SSL: 'true', ...asUser('matcher', 'scram-sha-512') });
     const connection = new KafkaConnection({ brokers: config.KAFKA_BROKERS, clientId: 'untrusted', security: kafkaSecurityFromEnv(config), logger: testLogger('untrusted') });
     cleanup.push(() => connection.disconnect());
     await expect(connection.connect()).rejects.toThrow(/certificate/i);
-  });
+  }, 30_000);
 
   it('speaks mTLS with a client certificate, whose CN is the principal, and refuses a client without one', async () => {
     const prefix = uniquePrefix('mtls');
@@ -110,5 +110,5 @@ describe('Kafka over TLS and SASL, against the real broker', () => {
     const anonymous = connectionFrom({ KAFKA_BROKERS: kafka.sslBrokers.join(',') }, prefix, 'no-certificate');
     cleanup.push(() => anonymous.disconnect());
     await expect(anonymous.connect()).rejects.toThrow();
-  });
+  }, 30_000);
 });
