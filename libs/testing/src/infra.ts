@@ -19,20 +19,23 @@ const SECURED_KAFKA_LINES = ['HOOKSTREAM_KAFKA_SASL_SSL_BROKERS', 'HOOKSTREAM_KA
  * first (KAFKA_BROKERS, DATABASE_URL), else the project's infra script.
  */
 export function testInfra(): TestInfra {
-  if (!process.env.KAFKA_BROKERS || !process.env.DATABASE_URL || !process.env.HOOKSTREAM_KAFKA_SECRETS) {
-    const out = execFileSync('bash', [path.join(WORKSPACE_ROOT, 'scripts/infra.sh'), 'up'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    for (const line of out.split('\n')) {
-      const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-      if (match && !process.env[match[1]]) process.env[match[1]] = match[2];
-    }
-  }
+  if (!process.env.KAFKA_BROKERS || !process.env.DATABASE_URL) takeInfraScriptEnv();
   return {
     kafkaBrokers: (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
     databaseUrl: process.env.DATABASE_URL ?? '',
   };
+}
+
+/** Runs `scripts/infra.sh up` and takes the KEY=value lines it prints that the env does not set. */
+function takeInfraScriptEnv(): void {
+  const out = execFileSync('bash', [path.join(WORKSPACE_ROOT, 'scripts/infra.sh'), 'up'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for (const line of out.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (match && !process.env[match[1]]) process.env[match[1]] = match[2];
+  }
 }
 
 /**
@@ -51,7 +54,7 @@ export interface SecuredTestKafka {
 }
 
 export function securedTestKafka(): SecuredTestKafka {
-  testInfra();
+  if (SECURED_KAFKA_LINES.some((name) => !process.env[name])) takeInfraScriptEnv();
   const missing = SECURED_KAFKA_LINES.filter((name) => !process.env[name]);
   if (missing.length > 0) {
     throw new Error(`${missing.join(', ')} not set: the secured Kafka listeners are those of the broker scripts/infra.sh runs (KAFKA_BROKERS set to another cluster hides them)`);
