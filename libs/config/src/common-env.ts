@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { LOCAL_INTERNAL_API_KEY, secret } from './secret-settings';
 
@@ -25,6 +26,28 @@ export const CommonEnv = z.object({
   OPS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
 });
 
+/** The SASL mechanisms the Kafka client speaks; the env takes them in any case (Kafka's docs write SCRAM-SHA-512). */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+
+/** A path the service can read at boot (a mounted Secret, a certificate). */
+const readableFile = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .refine((path) => {
+      try {
+        accessSync(path, constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a readable file')
+    .optional(),
+);
+
 export const KafkaEnv = z.object({
   KAFKA_BROKERS: brokerList,
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
@@ -34,10 +57,55 @@ export const KafkaEnv = z.object({
   CONSUMER_MAX_HANDLING_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   /** Failures at one offset after which readiness turns red, naming the partition. */
   CONSUMER_STUCK_AFTER_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** TLS to the brokers, verified against the system's CAs or KAFKA_SSL_CA_FILE. */
+  KAFKA_SSL: flag(false),
+  KAFKA_SSL_CA_FILE: readableFile,
+  /** A client certificate and its key, for brokers that require mTLS. */
+  KAFKA_SSL_CERT_FILE: readableFile,
+  KAFKA_SSL_KEY_FILE: readableFile,
+  KAFKA_SASL_MECHANISM: z.preprocess(
+    (v) => (typeof v === 'string' ? unsetIfEmpty(v.toLowerCase()) : v),
+    z.enum(KAFKA_SASL_MECHANISMS, { error: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` }).optional(),
+  ),
+  KAFKA_SASL_USERNAME: z.preprocess(unsetIfEmpty, z.string().optional()),
+  KAFKA_SASL_PASSWORD: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** The password in a file (a mounted Secret), instead of KAFKA_SASL_PASSWORD. */
+  KAFKA_SASL_PASSWORD_FILE: readableFile,
 });
 
 /** A service's own connection (GATEWAY_DATABASE_URL, …): each service connects as its own role. */
 export const databaseUrl = z.string({ error: "is required (postgres://role:pass@host:port/db, with the service's own role)" }).regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+
+/**
+ * The rules across the Kafka security variables. Apps compose env fragments
+ * by shape, which drops an object's refinements, so loadConfig applies these
+ * to every config that has Kafka settings.
+ */
+export function kafkaSecurityIssues(env: Partial<KafkaEnv>): { variable: keyof KafkaEnv; message: string }[] {
+  const issues: { variable: keyof KafkaEnv; message: string }[] = [];
+  const sasl = env.KAFKA_SASL_MECHANISM;
+  if (sasl !== undefined) {
+    if (env.KAFKA_SASL_USERNAME === undefined) issues.push({ variable: 'KAFKA_SASL_USERNAME', message: `is required with KAFKA_SASL_MECHANISM=${sasl}` });
+    if ((env.KAFKA_SASL_PASSWORD === undefined) === (env.KAFKA_SASL_PASSWORD_FILE === undefined)) {
+      issues.push({ variable: 'KAFKA_SASL_PASSWORD', message: `set either KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE with KAFKA_SASL_MECHANISM=${sasl}` });
+    }
+    // PLAIN sends the password itself: only inside TLS.
+    if (sasl === 'plain' && !env.KAFKA_SSL) issues.push({ variable: 'KAFKA_SASL_MECHANISM', message: 'plain needs KAFKA_SSL=true (it sends the password as is)' });
+  } else {
+    for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE'] as const) {
+      if (env[variable] !== undefined) issues.push({ variable, message: 'is set but KAFKA_SASL_MECHANISM is not' });
+    }
+  }
+  if ((env.KAFKA_SSL_CERT_FILE === undefined) !== (env.KAFKA_SSL_KEY_FILE === undefined)) {
+    issues.push({ variable: 'KAFKA_SSL_CERT_FILE', message: 'set both KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE, or neither' });
+  }
+  if (!env.KAFKA_SSL) {
+    for (const variable of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const) {
+      if (env[variable] !== undefined) issues.push({ variable, message: 'is set but KAFKA_SSL is not true' });
+    }
+  }
+  return issues;
+}
 
 export const DatabaseEnv = z.object({
   /** Schema name prefix, so test runs can own a fresh set of schemas. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { productionSecretProblems } from './secret-settings';
+import { kafkaSecurityIssues, KafkaEnv } from './common-env';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -14,10 +15,19 @@ export class ConfigError extends Error {
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   const problems = result.success
-    ? productionSecretProblems(schema, result.data as Record<string, unknown>)
+    ? [
+        ...crossVariableIssues(result.data).map((issue) => `${issue.variable}: ${issue.message}`),
+        ...productionSecretProblems(schema, result.data as Record<string, unknown>),
+      ]
     : result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`);
   if (problems.length === 0) return result.data as z.infer<S>;
   throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+}
+
+/** The rules of the shared fragments that span several variables (see kafkaSecurityIssues). */
+function crossVariableIssues(config: unknown): { variable: string; message: string }[] {
+  const hasKafka = typeof config === 'object' && config !== null && 'KAFKA_BROKERS' in config;
+  return hasKafka ? kafkaSecurityIssues(config as Partial<KafkaEnv>) : [];
 }
 
 /** Runs loadConfig and exits the process with the message on failure. */

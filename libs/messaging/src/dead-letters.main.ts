@@ -1,9 +1,11 @@
 // The operator's dead-letter command (scripts/dead-letters.sh): lists a
 // dead-letter topic as JSON lines, or replays letters to their original topic.
+import { KafkaEnv, loadConfigOrExit } from '@hookstream/config';
 import { createLogger } from '@hookstream/logging';
 import { DEAD_LETTER_USAGE, parseDeadLetterCommand } from './dead-letter-command';
 import { DeadLetterReplay } from './dead-letter-replay';
 import { KafkaConnection } from './kafka-connection';
+import { kafkaSecurityFromEnv } from './kafka-client-options';
 
 async function main(): Promise<number> {
   const command = parseDeadLetterCommand(process.argv.slice(2));
@@ -11,10 +13,13 @@ async function main(): Promise<number> {
     process.stderr.write(`${command.error ? `${command.error}\n` : ''}${DEAD_LETTER_USAGE}\n`);
     return command.error ? 2 : 0;
   }
+  // The same Kafka variables as the services, TLS and SASL included.
+  const env = loadConfigOrExit(KafkaEnv);
   const connection = new KafkaConnection({
-    brokers: (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
+    brokers: env.KAFKA_BROKERS,
     clientId: 'dead-letters',
-    topicPrefix: process.env.KAFKA_TOPIC_PREFIX,
+    security: kafkaSecurityFromEnv(env),
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
     // The outcome is printed; kafkajs' own retries would only be noise here.
     logger: createLogger({ service: 'dead-letters', level: 'fatal' }),
   });

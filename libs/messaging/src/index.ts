@@ -1,4 +1,6 @@
 export * from './kafka-connection';
+export * from './kafka-client-options';
+export * from './kafka-acls';
 export * from './message-publisher';
 export * from './batch-consumer';
 export * from './dead-letter';

@@ -3,10 +3,13 @@ import type { Logger } from '@hookstream/logging';
 import type { TopicSpec } from '@hookstream/contracts';
 import { BatchConsumer, BatchConsumerOptions } from './batch-consumer';
 import { MessagePublisher } from './message-publisher';
+import { KafkaSecurity, kafkaClientConfig } from './kafka-client-options';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
   clientId: string;
+  /** TLS and SASL; a plain connection without. */
+  security?: KafkaSecurity;
   /** Prepended to every topic name; isolates test runs on one cluster. */
   topicPrefix?: string;
   logger: Logger;
@@ -45,8 +48,7 @@ export class KafkaConnection {
   constructor(private readonly options: KafkaConnectionOptions) {
     const log = options.logger.child({ component: 'kafkajs' });
     this.kafka = new Kafka({
-      clientId: options.clientId,
-      brokers: options.brokers,
+      ...kafkaClientConfig(options),
       logLevel: logLevel.WARN,
       retry: { initialRetryTime: 100, retries: 8 },
       logCreator:

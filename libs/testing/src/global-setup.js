@@ -4,8 +4,11 @@
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
+// The last three are the local broker's secured listeners (HOOKSTREAM_TEST_KAFKA=sasl_ssl).
+const REPORTED = ['KAFKA_BROKERS', 'DATABASE_URL', 'HOOKSTREAM_KAFKA_SASL_SSL_BROKERS', 'HOOKSTREAM_KAFKA_SSL_BROKERS', 'HOOKSTREAM_KAFKA_SECRETS'];
+
 module.exports = async function globalSetup() {
-  if (process.env.KAFKA_BROKERS && process.env.DATABASE_URL) return;
+  if (REPORTED.every((name) => process.env[name])) return;
   const script = path.resolve(__dirname, '../../../scripts/infra.sh');
   const out = execFileSync('bash', [script, 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   for (const line of out.split('\n')) {

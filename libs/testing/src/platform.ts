@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { InternalHeaders, rejectedMessagesTopic, type TopicSpec } from '@hookstream/contracts';
-import { KafkaConnection } from '@hookstream/messaging';
+import { grantDeployment, KafkaConnection } from '@hookstream/messaging';
 import { ServiceCredentials } from '@hookstream/service-runtime';
 import { freePort, ServiceProcess } from './service-process';
-import { testInfra, testLogger, uniquePrefix } from './infra';
+import { securedTestKafka, testInfra, testKafkaListener, testLogger, uniquePrefix } from './infra';
 
 export const SERVICE_NAMES = ['gateway', 'workflow-config', 'event-ingest', 'matcher', 'delivery', 'projection'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -49,12 +49,16 @@ export class TestPlatform {
     return `http://127.0.0.1:${this.opsPorts.get(service)}`;
   }
 
-  /** The environment every service of this platform shares. */
-  env(): Record<string, string> {
+  /**
+   * The environment of a service of this platform; without a name, of a
+   * tool beside it, which reaches Kafka as the tests do (plaintext).
+   */
+  env(service?: ServiceName): Record<string, string> {
     const infra = testInfra();
     return {
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       ...Object.fromEntries(infra.serviceDatabaseUrls),
+      ...(service !== undefined ? this.kafkaEnv(service) : {}),
       KAFKA_TOPIC_PREFIX: this.prefix,
       DATABASE_SCHEMA_PREFIX: this.prefix.toLowerCase(),
       BOOTSTRAP_TENANT_ID: this.tenantId,
@@ -70,16 +74,40 @@ export class TestPlatform {
     };
   }
 
+  /**
+   * Over SASL_SSL (HOOKSTREAM_TEST_KAFKA=sasl_ssl) a service is its own
+   * SCRAM-SHA-512 user, with its password in a file and the local CA; else
+   * the plaintext listener, as before. A test that gives the platform a
+   * broker of its own (KAFKA_BROKERS) reaches it as it says.
+   */
+  private kafkaEnv(service: ServiceName): Record<string, string> {
+    if (!this.overSaslSsl()) return {};
+    const kafka = securedTestKafka();
+    return {
+      KAFKA_BROKERS: kafka.saslSslBrokers.join(','),
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: kafka.caFile,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: service,
+      KAFKA_SASL_PASSWORD_FILE: kafka.passwordFile(service),
+    };
+  }
+
+  private overSaslSsl(): boolean {
+    return testKafkaListener() === 'sasl_ssl' && this.options.env?.KAFKA_BROKERS === undefined;
+  }
+
   async start(): Promise<this> {
     const names = this.options.services ?? SERVICE_NAMES;
     for (const name of SERVICE_NAMES) {
       this.ports.set(name, await freePort());
       this.opsPorts.set(name, await freePort());
     }
-    const env = this.env();
+    // As an operator would: each service's user may use this deployment's topics and groups, nothing else.
+    if (this.overSaslSsl()) await grantDeployment({ brokers: testInfra().kafkaBrokers, clientId: 'test-acl-grant' }, names, this.prefix);
     await Promise.all(
       names.map(async (name) => {
-        const service = new ServiceProcess({ name, port: this.ports.get(name) ?? 0, opsPort: this.opsPorts.get(name), env });
+        const service = new ServiceProcess({ name, port: this.ports.get(name) ?? 0, opsPort: this.opsPorts.get(name), env: this.env(name) });
         this.services.set(name, service);
         await service.start();
       }),

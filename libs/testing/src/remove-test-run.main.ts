@@ -1,6 +1,7 @@
 // `npm test` runs this at its end: every topic and consumer group of the run
-// (named by HOOKSTREAM_TEST_RUN) leaves the broker.
-import { KafkaConnection } from '@hookstream/messaging';
+// (named by HOOKSTREAM_TEST_RUN) leaves the broker, with the ACLs granted to
+// its platforms' prefixes.
+import { KafkaConnection, revokeDeployments } from '@hookstream/messaging';
 import { TEST_RUN_ENV, testInfra, testLogger, testRunPrefix } from './infra';
 
 async function main(): Promise<void> {
@@ -9,7 +10,8 @@ async function main(): Promise<void> {
   await kafka.connect();
   try {
     const removed = await kafka.deleteEverythingPrefixed();
-    process.stderr.write(`[test] removed ${removed.topics} topics and ${removed.groups} consumer groups of test run ${testRunPrefix()}\n`);
+    const grants = await revokeDeployments({ brokers: testInfra().kafkaBrokers, clientId: 'test-cleanup' }, testRunPrefix());
+    process.stderr.write(`[test] removed ${removed.topics} topics, ${removed.groups} consumer groups and the ACLs of ${grants} prefixes of test run ${testRunPrefix()}\n`);
   } finally {
     await kafka.disconnect();
   }

@@ -5,10 +5,12 @@ import type { Logger } from '@hookstream/logging';
 import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { ConsumerHost } from '../consumer-host';
 import { ConsumerDefaults, KafkaConnection } from '../kafka-connection';
+import { KafkaSecurity, kafkaSecurityFromEnv } from '../kafka-client-options';
 
 export interface MessagingOptions {
   brokers: string[];
   clientId: string;
+  security?: KafkaSecurity;
   topicPrefix?: string;
   replicationFactor?: number;
   /** Topics this service produces to or consumes from; created if missing. */
@@ -65,11 +67,12 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeAppl
 @Global()
 @Module({})
 export class MessagingModule {
-  /** A service's connection as its Kafka env says: brokers, client id, topic prefix and consumer handling. */
+  /** A service's connection as its Kafka env says: brokers, client id, TLS and SASL, topic prefix and consumer handling. */
   static forService(env: KafkaEnv, { service, topics, deadLetter }: ServiceMessaging): DynamicModule {
     return MessagingModule.forRoot({
       brokers: env.KAFKA_BROKERS,
       clientId: env.KAFKA_CLIENT_ID ?? service,
+      security: kafkaSecurityFromEnv(env),
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
       topics,
       deadLetter,
