@@ -1,5 +1,5 @@
 import { Contracts, DelayTiers, DelayTierSpec, DeliveryJob, MessageContract, storableText, Topics } from '@hookstream/contracts';
-import { AttemptRecord, buildOutcome, jobIdentity, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
+import { AttemptRecord, buildOutcome, deliveryTarget, jobIdentity, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
 import { DeadLetterHeaders } from '@hookstream/messaging';
 import { TierHeaders } from './delivery-settings';
 import { Outbox } from './outbox';
@@ -40,7 +40,7 @@ export function addFollowUps(outbox: Outbox, record: AttemptRecord, nowMs: numbe
   if (next.disableEndpoint) {
     outbox.add(Contracts.endpointDisabled, {
       key: job.workflow_id,
-      value: { tenant_id: job.tenant_id, workflow_id: job.workflow_id, action_id: job.action.id, url: job.target_url, reason: next.reason, disabled_at: at },
+      value: { tenant_id: job.tenant_id, workflow_id: job.workflow_id, action_id: job.action.id, url: deliveryTarget(job).url, reason: next.reason, disabled_at: at },
     });
   }
 }
