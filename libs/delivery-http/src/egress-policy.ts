@@ -119,7 +119,7 @@ export class EgressPolicy {
   private readonly subnets: [Address, number][] = [];
 
   /** Throws on an entry that is neither a hostname, an IP nor a CIDR, or that names only what is never reachable. */
-  constructor(allowlist: readonly string[] = [], readonly source = 'DELIVERY_ALLOWED_HOSTS') {
+  constructor(allowlist: readonly string[] = [], source = 'DELIVERY_ALLOWED_HOSTS') {
     for (const raw of allowlist) {
       const entry = raw.trim().toLowerCase();
       if (!entry) continue;
@@ -131,8 +131,7 @@ export class EgressPolicy {
   private add(entry: string): string | undefined {
     if (entry.includes('/') || isIpLiteral(entry)) {
       if (entry.includes('/') && !ipaddr.isValidCIDR(entry)) return 'is not a hostname, IP address or CIDR';
-      const parsed = entry.includes('/') ? ipaddr.parseCIDR(entry) : ([ipaddr.parse(stripBrackets(entry)), -1] as [Address, number]);
-      const subnet = normalizeSubnet([parsed[0], parsed[1] < 0 ? (parsed[0].kind() === 'ipv4' ? 32 : 128) : parsed[1]]);
+      const subnet = normalizeSubnet(entry.includes('/') ? ipaddr.parseCIDR(entry) : hostSubnet(ipaddr.parse(stripBrackets(entry))));
       if (NEVER_REACHABLE.some(({ subnet: [net, bits] }) => subnet[0].kind() === net.kind() && subnet[1] >= bits && subnet[0].match(net, bits))) {
         return 'is never reachable (link-local or cloud metadata)';
       }
@@ -196,6 +195,11 @@ export class EgressPolicy {
 /** IPv4-mapped IPv6 is compared as the IPv4 address it is. */
 function normalize(address: Address): Address {
   return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+}
+
+/** One address as the subnet holding only it. */
+function hostSubnet(address: Address): [Address, number] {
+  return [address, address.kind() === 'ipv4' ? 32 : 128];
 }
 
 function normalizeSubnet([address, bits]: [Address, number]): [Address, number] {

@@ -1,5 +1,5 @@
 import { Contracts, DeliveryJob } from '@hookstream/contracts';
-import { AttemptRecord, deliveryTarget } from '@hookstream/delivery-domain';
+import { type AttemptRecord, deliveryTarget } from '@hookstream/delivery-domain';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
