@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CommonEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
-import { EgressPolicy } from '@hookstream/delivery-http';
+import { EgressPolicy, parseTenantAllowlists } from '@hookstream/delivery-http';
 import type { DeliverySettings } from '@hookstream/delivery-pipeline';
 
 const allowlist = z
@@ -12,6 +12,17 @@ const allowlist = z
       new EgressPolicy(entries);
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+const tenantAllowlists = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    try {
+      return parseTenantAllowlists(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
     }
   });
 const percentage = (fallback: number) => z.coerce.number().min(1).max(100).default(fallback);
@@ -26,6 +37,8 @@ export const DeliveryEnv = CommonEnv
     RETRY_TIME_SCALE: positiveNumber(1),
     /** Hostnames, IPs or CIDRs exempt from the SSRF block (e.g. 127.0.0.1,localhost,::1 for local development). */
     DELIVERY_ALLOWED_HOSTS: allowlist,
+    /** More entries for one tenant each: `ten_a=*.a.example,hooks.b.com;ten_b=10.0.0.0/8`. */
+    DELIVERY_ALLOWED_HOSTS_BY_TENANT: tenantAllowlists,
     DELIVERY_GROUP_ID: z.string().min(1).default('delivery'),
     DELIVERY_CONCURRENCY: positiveInt(256),
     DELIVERY_CONCURRENCY_PER_ENDPOINT: positiveInt(32),
@@ -52,6 +65,7 @@ export function deliverySettings(config: DeliveryConfig): DeliverySettings {
     timeScale: config.RETRY_TIME_SCALE,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     allowedHosts: config.DELIVERY_ALLOWED_HOSTS,
+    allowedHostsByTenant: config.DELIVERY_ALLOWED_HOSTS_BY_TENANT,
     concurrency: config.DELIVERY_CONCURRENCY,
     concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,
     batchPatienceMs: config.DELIVERY_BATCH_PATIENCE_MS,

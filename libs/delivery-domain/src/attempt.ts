@@ -1,4 +1,5 @@
 import { storableText, type DeliveryErrorKind, type DeliveryJob, type DeliveryOutcome } from '@hookstream/contracts';
+import { deliveryTarget } from './delivery-target';
 import { parseRetryAfter, resolveRetryPolicy, retryDelayMs, retryScheduleProblem, scaleDelay } from './retry-policy';
 
 /**
@@ -19,7 +20,8 @@ export type AttemptResult =
       body: string | null;
       receivedAt: Date;
     }
-  | { kind: 'failure'; failure: AttemptFailureKind; message: string };
+  /** `message` goes into the attempt record the tenant reads; `detail` (internal names and addresses) only to the service log. */
+  | { kind: 'failure'; failure: AttemptFailureKind; message: string; detail?: string };
 
 export interface AttemptVerdict {
   succeeded: boolean;
@@ -146,7 +148,7 @@ export function buildOutcome(record: AttemptRecord): DeliveryOutcome {
     status_code: response?.status ?? null,
     error_kind: verdict.errorKind,
     error_message: verdict.errorMessage === null ? null : storableText(verdict.errorMessage, MAX_ERROR_MESSAGE_CHARS),
-    url: job.target_url,
+    url: deliveryTarget(job).url,
     request_headers: record.requestHeaders,
     // The receiver's bytes: whatever they hold, the read models must be able to store them.
     response_body: response?.body == null ? null : storableText(response.body, MAX_RESPONSE_BODY_CHARS),

@@ -1,5 +1,6 @@
 export * from './retry-policy';
 export * from './attempt';
+export * from './delivery-target';
 export * from './delay-tiers';
 export * from './payload/signatures';
 export * from './payload/checkout.payload';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { classifyAddress, EgressPolicy, isIpLiteral } from './egress-policy';
 
 describe('classifyAddress', () => {
@@ -113,5 +114,86 @@ describe('EgressPolicy', () => {
     expect(isIpLiteral('10.0.0.1')).toBe(true);
     expect(isIpLiteral('[::1]')).toBe(true);
     expect(isIpLiteral('localhost')).toBe(false);
+  });
+});
+
+describe('EgressPolicy: what no allowlist opens', () => {
+  const everything = ['0.0.0.0/0', '::/0', '::ffff:0:0/96', '.internal', '*.google.internal', 'hooks.example', '.example', 'localhost'];
+
+  it.each([
+    ['169.254.169.254', 'link-local'],
+    ['169.254.0.1', 'link-local'],
+    ['fe80::1', 'link-local'],
+    ['100.100.100.200', 'cloud metadata'],
+    ['fd00:ec2::254', 'cloud metadata'],
+    ['::ffff:169.254.169.254', 'link-local'],
+    ['::ffff:100.100.100.200', 'cloud metadata'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'],
+    ['2002:a9fe:a9fe::1', 'link-local'],
+  ])('refuses %s for an allowlisted hostname, subnet or literal (%s)', (address, why) => {
+    const policy = new EgressPolicy(everything);
+    for (const verdict of [policy.checkConnection('hooks.example', address), policy.checkConnection('a.b.internal', address), policy.checkConnection(address, address), policy.checkAddress(address)]) {
+      expect(verdict.allowed).toBe(false);
+      if (!verdict.allowed) expect(verdict.reason).toContain(why);
+    }
+  });
+
+  it('refuses metadata.google.internal by name, before any lookup, whatever it resolves to', () => {
+    const policy = new EgressPolicy(everything);
+    expect(policy.allowsHostname('metadata.google.internal')).toBe(false);
+    expect(policy.checkBeforeLookup('METADATA.google.internal.')).toMatchObject({ allowed: false });
+    expect(policy.checkConnection('metadata.google.internal', '93.184.215.14')).toMatchObject({ allowed: false });
+  });
+
+  it('lets an allowlisted hostname reach private addresses', () => {
+    const policy = new EgressPolicy(['hooks.example', '*.svc.local']);
+    expect(policy.checkConnection('hooks.example', '10.1.2.3')).toEqual({ allowed: true });
+    expect(policy.checkConnection('api.svc.local', '127.0.0.1')).toEqual({ allowed: true });
+    expect(policy.checkConnection('svc.local', '127.0.0.1').allowed).toBe(false);
+    expect(policy.checkConnection('other.example', '10.1.2.3').allowed).toBe(false);
+    expect(policy.checkBeforeLookup('hooks.example')).toBeUndefined();
+  });
+
+  it('refuses at boot an entry that names only what is never reachable', () => {
+    expect(() => new EgressPolicy(['169.254.169.254'])).toThrow(/never reachable/);
+    expect(() => new EgressPolicy(['169.254.0.0/24'])).toThrow(/never reachable/);
+    expect(() => new EgressPolicy(['fe80::/64'])).toThrow(/never reachable/);
+    expect(() => new EgressPolicy(['metadata.google.internal'])).toThrow(/never reachable/);
+    expect(() => new EgressPolicy(['*.'])).toThrow(/not a hostname/);
+    expect(() => new EgressPolicy(['169.0.0.0/8'])).not.toThrow();
+  });
+
+  const octet = fc.integer({ min: 0, max: 255 });
+  const ipv4 = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
+  const suffixRule = fc.oneof(ipv4.map((ip) => ip.slice(ip.indexOf('.'))), octet.map((o) => `.${o}`), octet.map((o) => `*.${o}`), fc.constantFrom('.1', '.0.1', '*.0.0.1'));
+
+  it('never lets a subdomain rule match an IP literal (property)', () => {
+    fc.assert(
+      fc.property(ipv4, fc.array(suffixRule, { minLength: 1, maxLength: 5 }), (literal, rules) => {
+        const policy = new EgressPolicy(rules);
+        expect(policy.allowsHostname(literal)).toBe(false);
+        expect(policy.checkBeforeLookup(literal)).toEqual(new EgressPolicy().checkBeforeLookup(literal));
+      }),
+    );
+  });
+
+  it('never reaches 169.254.0.0/16, whatever the allowlist and hostname (property)', () => {
+    const entry = fc.oneof(ipv4, ipv4.map((ip) => `${ip}/${ip.length % 33}`), fc.constantFrom('0.0.0.0/0', '::/0', 'hooks.example', '.example', '*.example'));
+    const allowlist = fc.array(entry, { maxLength: 5 }).filter((entries) => {
+      try {
+        return Boolean(new EgressPolicy(entries));
+      } catch {
+        return false;
+      }
+    });
+    fc.assert(
+      fc.property(allowlist, octet, octet, fc.constantFrom('hooks.example', 'a.example', 'elsewhere.test'), (entries, c, d, hostname) => {
+        const address = `169.254.${c}.${d}`;
+        const policy = new EgressPolicy(entries);
+        expect(policy.checkConnection(hostname, address).allowed).toBe(false);
+        expect(policy.checkConnection(address, address).allowed).toBe(false);
+        expect(policy.checkConnection(hostname, `::ffff:${address}`).allowed).toBe(false);
+      }),
+    );
   });
 });

@@ -82,46 +82,79 @@ export function isIpLiteral(host: string): boolean {
 }
 
 /**
+ * Never reachable, whatever an allowlist says: link-local (where cloud
+ * metadata services answer) and the metadata endpoints outside it. An IPv6
+ * form that embeds one of these IPv4 addresses is refused the same way.
+ */
+const NEVER_REACHABLE: readonly { subnet: [Address, number]; name: string }[] = [
+  ['169.254.0.0/16', 'link-local (cloud metadata)'],
+  ['fe80::/10', 'link-local'],
+  ['100.100.100.200/32', 'a cloud metadata endpoint'],
+  ['fd00:ec2::254/128', 'a cloud metadata endpoint'],
+].map(([cidr, name]) => ({ subnet: ipaddr.parseCIDR(cidr), name }));
+const NEVER_REACHABLE_HOSTNAMES = new Set(['metadata.google.internal']);
+
+/** Why `address` may never be reached, or undefined. */
+function neverReachable(address: Address): string | undefined {
+  const v4 = address.kind() === 'ipv6' ? embeddedIPv4(address as ipaddr.IPv6) : undefined;
+  const candidates = v4 ? [address, v4] : [address];
+  return NEVER_REACHABLE.find(({ subnet: [net, bits] }) => candidates.some((a) => a.kind() === net.kind() && a.match(net, bits)))?.name;
+}
+
+/** Lower case, without brackets or a trailing dot: how hostnames are compared. */
+function canonicalHost(hostname: string): string {
+  return stripBrackets(hostname.toLowerCase()).replace(/\.$/, '');
+}
+
+/**
  * What delivery may connect to: globally routable addresses, plus what the
- * operator allowlists (DELIVERY_ALLOWED_HOSTS): hostnames (exact, or
- * ".example.com" for its subdomains), IP addresses and CIDR subnets.
+ * operator allowlists: hostnames (exact, or ".example.com" / "*.example.com"
+ * for its subdomains), IP addresses and CIDR subnets. Nothing allowlisted
+ * reaches a NEVER_REACHABLE address, and a subdomain rule never matches an
+ * IP literal.
  */
 export class EgressPolicy {
   private readonly hostnames = new Set<string>();
   private readonly suffixes: string[] = [];
   private readonly subnets: [Address, number][] = [];
 
-  /** Throws on an entry that is neither a hostname, an IP nor a CIDR. */
-  constructor(allowlist: readonly string[] = []) {
+  /** Throws on an entry that is neither a hostname, an IP nor a CIDR, or that names only what is never reachable. */
+  constructor(allowlist: readonly string[] = [], source = 'DELIVERY_ALLOWED_HOSTS') {
     for (const raw of allowlist) {
       const entry = raw.trim().toLowerCase();
       if (!entry) continue;
-      if (!this.add(entry)) throw new Error(`DELIVERY_ALLOWED_HOSTS: '${raw}' is not a hostname, IP address or CIDR`);
+      const problem = this.add(entry);
+      if (problem) throw new Error(`${source}: '${raw}' ${problem}`);
     }
   }
 
-  private add(entry: string): boolean {
-    if (entry.includes('/')) {
-      if (!ipaddr.isValidCIDR(entry)) return false;
-      this.subnets.push(normalizeSubnet(ipaddr.parseCIDR(entry)));
-    } else if (isIpLiteral(entry)) {
-      const address = normalize(ipaddr.parse(stripBrackets(entry)));
-      this.subnets.push([address, address.kind() === 'ipv4' ? 32 : 128]);
-    } else if (/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(entry)) {
-      if (entry.startsWith('.')) this.suffixes.push(entry.replace(/\.$/, ''));
-      else this.hostnames.add(entry.replace(/\.$/, ''));
-    } else {
-      return false;
+  private add(entry: string): string | undefined {
+    if (entry.includes('/') || isIpLiteral(entry)) {
+      if (entry.includes('/') && !ipaddr.isValidCIDR(entry)) return 'is not a hostname, IP address or CIDR';
+      const subnet = normalizeSubnet(entry.includes('/') ? ipaddr.parseCIDR(entry) : hostSubnet(ipaddr.parse(stripBrackets(entry))));
+      if (NEVER_REACHABLE.some(({ subnet: [net, bits] }) => subnet[0].kind() === net.kind() && subnet[1] >= bits && subnet[0].match(net, bits))) {
+        return 'is never reachable (link-local or cloud metadata)';
+      }
+      this.subnets.push(subnet);
+      return undefined;
     }
-    return true;
+    const wildcard = entry.startsWith('*.') ? entry.slice(1) : entry;
+    if (!/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(wildcard)) return 'is not a hostname, IP address or CIDR';
+    const host = wildcard.replace(/\.$/, '');
+    if (NEVER_REACHABLE_HOSTNAMES.has(host)) return 'is never reachable (cloud metadata)';
+    if (host.startsWith('.')) this.suffixes.push(host);
+    else this.hostnames.add(host);
+    return undefined;
   }
 
-  /** An allowlisted hostname may resolve to anything. */
+  /** An allowlisted hostname may resolve to private addresses; an IP literal is never one. */
   allowsHostname(hostname: string): boolean {
-    const host = stripBrackets(hostname.toLowerCase()).replace(/\.$/, '');
+    const host = canonicalHost(hostname);
+    if (isIpLiteral(host) || NEVER_REACHABLE_HOSTNAMES.has(host)) return false;
     return this.hostnames.has(host) || this.suffixes.some((s) => host.endsWith(s));
   }
 
+  /** An address, on its own (an IP literal in a URL). */
   checkAddress(text: string): AddressVerdict {
     let address: Address;
     try {
@@ -129,14 +162,44 @@ export class EgressPolicy {
     } catch {
       return { allowed: false, reason: `'${text}' is not an IP address` };
     }
+    const never = neverReachable(address);
+    if (never) return { allowed: false, reason: `${text} is ${never}: never reachable` };
     if (this.subnets.some(([net, bits]) => net.kind() === address.kind() && address.match(net, bits))) return { allowed: true };
     return classifyAddress(text);
   }
-}
 
+  /** What can be decided from the hostname alone: an IP literal, or a name never reachable; undefined when its addresses decide. */
+  checkBeforeLookup(hostname: string): AddressVerdict | undefined {
+    const host = canonicalHost(hostname);
+    if (isIpLiteral(host) || NEVER_REACHABLE_HOSTNAMES.has(host)) return this.checkConnection(host, host);
+    return undefined;
+  }
+
+  /**
+   * May a connection for `hostname` (as the URL names it) go to `address`
+   * (what it resolved to; an IP literal is its own address)? Decided on the
+   * address actually connected to, so DNS rebinding cannot slip past.
+   */
+  checkConnection(hostname: string, address: string): AddressVerdict {
+    const host = canonicalHost(hostname);
+    if (NEVER_REACHABLE_HOSTNAMES.has(host)) return { allowed: false, reason: `${host} is a cloud metadata endpoint: never reachable` };
+    if (!this.allowsHostname(host)) return this.checkAddress(address);
+    try {
+      const never = neverReachable(normalize(ipaddr.parse(stripBrackets(address))));
+      return never ? { allowed: false, reason: `${address} is ${never}: never reachable` } : { allowed: true };
+    } catch {
+      return { allowed: false, reason: `'${address}' is not an IP address` };
+    }
+  }
+}
 /** IPv4-mapped IPv6 is compared as the IPv4 address it is. */
 function normalize(address: Address): Address {
   return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+}
+
+/** One address as the subnet holding only it. */
+function hostSubnet(address: Address): [Address, number] {
+  return [address, address.kind() === 'ipv4' ? 32 : 128];
 }
 
 function normalizeSubnet([address, bits]: [Address, number]): [Address, number] {

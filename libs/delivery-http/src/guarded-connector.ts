@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
-import { EgressPolicy, isIpLiteral } from './egress-policy';
+import { EgressPolicy } from './egress-policy';
 
 export const EGRESS_BLOCKED = 'HOOKSTREAM_EGRESS_BLOCKED';
 
@@ -15,18 +15,17 @@ export class EgressBlockedError extends Error {
  * An undici connector that checks where it connects, at connect time: an IP
  * literal before the socket opens, a hostname through a DNS lookup that
  * validates every address it resolves to. The addresses checked are the ones
- * connected to, so DNS rebinding cannot slip a private address through.
- * Allowlisted hostnames skip the check.
+ * connected to, so DNS rebinding cannot slip a private address through; an
+ * allowlisted hostname may reach private addresses, never link-local or
+ * metadata ones (EgressPolicy.checkConnection).
  */
 export function guardedConnector(policy: EgressPolicy, options: buildConnector.BuildOptions = {}): buildConnector.connector {
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
-      if (!policy.allowsHostname(hostname)) {
-        for (const { address } of addresses) {
-          const verdict = policy.checkAddress(address);
-          if (!verdict.allowed) return callback(new EgressBlockedError(`${hostname} resolves to ${verdict.reason}`), '', 0);
-        }
+      for (const { address } of addresses) {
+        const verdict = policy.checkConnection(hostname, address);
+        if (!verdict.allowed) return callback(new EgressBlockedError(`${hostname} resolves to ${verdict.reason}`), '', 0);
       }
       if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
       if (lookupOptions.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
@@ -36,12 +35,10 @@ export function guardedConnector(policy: EgressPolicy, options: buildConnector.B
   const connect = buildConnector({ ...options, lookup } as buildConnector.BuildOptions);
   return (connectOptions, callback) => {
     const { hostname } = connectOptions;
-    if (!policy.allowsHostname(hostname) && isIpLiteral(hostname)) {
-      const verdict = policy.checkAddress(hostname);
-      if (!verdict.allowed) {
-        process.nextTick(() => callback(new EgressBlockedError(verdict.reason), null));
-        return;
-      }
+    const verdict = policy.checkBeforeLookup(hostname);
+    if (verdict && !verdict.allowed) {
+      process.nextTick(() => callback(new EgressBlockedError(verdict.reason), null));
+      return;
     }
     connect(connectOptions, callback);
   };

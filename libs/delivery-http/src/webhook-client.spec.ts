@@ -1,20 +1,21 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { EgressPolicy } from './egress-policy';
 import { HttpReceiver } from '@hookstream/testing';
-import { WebhookClient } from './webhook-client';
+import { EgressRules } from './egress-rules';
+import { DESTINATION_NOT_ALLOWED, WebhookClient } from './webhook-client';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 
 describe('WebhookClient', () => {
   let receiver: HttpReceiver;
   const clients: WebhookClient[] = [];
-  const client = (allowlist: string[] = LOOPBACK, cap = 1024) => {
-    const c = new WebhookClient({ egress: new EgressPolicy(allowlist), connectionsPerOrigin: 4, responseBodyCapBytes: cap });
+  const client = (allowlist: string[] = LOOPBACK, cap = 1024, byTenant = new Map<string, string[]>()) => {
+    const c = new WebhookClient({ egress: new EgressRules(allowlist, byTenant), connectionsPerOrigin: 4, responseBodyCapBytes: cap });
     clients.push(c);
     return c;
   };
-  const post = (c: WebhookClient, url: string, timeoutMs = 2_000) => c.post({ url, headers: { 'content-type': 'application/json', 'x-custom': 'v' }, body: '{"a":1}', timeoutMs });
+  const post = (c: WebhookClient, url: string, timeoutMs = 2_000, tenantId = 'ten_test') =>
+    c.post({ tenantId, url, headers: { 'content-type': 'application/json', 'x-custom': 'v' }, body: '{"a":1}', timeoutMs });
 
   beforeEach(async () => {
     receiver = await new HttpReceiver().start();
@@ -62,7 +63,9 @@ describe('WebhookClient', () => {
 
   it('reports a refused connection as a network failure', async () => {
     const closed = await closedPort();
-    expect(await post(client(), `http://127.0.0.1:${closed}/`)).toMatchObject({ kind: 'failure', failure: 'network', message: expect.stringContaining('ECONNREFUSED') });
+    const result = await post(client(), `http://127.0.0.1:${closed}/`);
+    // The tenant learns the error's code; the address it tried goes to the log only.
+    expect(result).toMatchObject({ kind: 'failure', failure: 'network', message: 'network error: ECONNREFUSED', detail: expect.stringContaining(`127.0.0.1:${closed}`) });
   });
 
   it('refuses URLs it cannot deliver to', async () => {
@@ -84,8 +87,8 @@ describe('WebhookClient', () => {
       ['the decimal form of 127.0.0.1', (port: number) => `http://2130706433:${port}/x`, 'loopback'],
     ])('refuses loopback by %s before connecting', async (_label, url, reason) => {
       const result = await post(strict(), url(receiver.port));
-      expect(result).toMatchObject({ kind: 'failure', failure: 'ssrf_blocked' });
-      if (result.kind === 'failure') expect(result.message).toContain(reason);
+      expect(result).toMatchObject({ kind: 'failure', failure: 'ssrf_blocked', message: DESTINATION_NOT_ALLOWED });
+      if (result.kind === 'failure') expect(result.detail).toContain(reason);
       expect(receiver.requests).toHaveLength(0);
     });
 
@@ -104,8 +107,8 @@ describe('WebhookClient', () => {
       ['https://10.0.0.1/', 'private'],
     ])('refuses %s (%s)', async (url, reason) => {
       const result = await post(strict(), url, 5_000);
-      expect(result).toMatchObject({ kind: 'failure', failure: 'ssrf_blocked' });
-      if (result.kind === 'failure') expect(result.message).toContain(reason);
+      expect(result).toMatchObject({ kind: 'failure', failure: 'ssrf_blocked', message: DESTINATION_NOT_ALLOWED });
+      if (result.kind === 'failure') expect(result.detail).toContain(reason);
     });
 
     it('lets allowlisted hostnames, IPs and subnets through', async () => {
@@ -115,6 +118,24 @@ describe('WebhookClient', () => {
       expect(await post(client(['127.0.0.1']), `http://localhost:${receiver.port}/in`)).toMatchObject({ status: 204 });
       expect(await post(client(['127.0.0.2']), receiver.url('/in'))).toMatchObject({ failure: 'ssrf_blocked' });
       expect(receiver.on('/in')).toHaveLength(3);
+    });
+
+    it('applies a tenant its own allowlist, and never lends its kept-alive connections to another tenant', async () => {
+      receiver.script('/in', { status: 204 });
+      const c = client([], 1024, new Map([['ten_a', ['localhost']]]));
+      const url = `http://localhost:${receiver.port}/in`;
+      expect(await post(c, url, 2_000, 'ten_a')).toMatchObject({ status: 204 });
+      // ten_a's connection to this origin is open and idle now: ten_b must still be refused.
+      expect(await post(c, url, 2_000, 'ten_b')).toMatchObject({ failure: 'ssrf_blocked', message: DESTINATION_NOT_ALLOWED });
+      expect(await post(c, url, 2_000, 'ten_a')).toMatchObject({ status: 204 });
+      expect(receiver.on('/in')).toHaveLength(2);
+    });
+
+    it('never reaches metadata endpoints, even through an allowlisted hostname or subnet', async () => {
+      const c = client(['*.internal', '0.0.0.0/0', '::/0']);
+      for (const url of ['http://metadata.google.internal/computeMetadata/v1/', 'http://169.254.169.254/', 'http://100.100.100.200/', 'http://[fd00:ec2::254]/', 'http://[fe80::1]/']) {
+        expect(await post(c, url, 5_000)).toMatchObject({ failure: 'ssrf_blocked', message: DESTINATION_NOT_ALLOWED });
+      }
     });
   });
 });

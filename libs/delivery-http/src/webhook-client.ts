@@ -1,14 +1,22 @@
 import { Agent } from 'undici';
 import { EgressPolicy } from './egress-policy';
+import { EgressRules } from './egress-rules';
 import { EGRESS_BLOCKED, guardedConnector } from './guarded-connector';
 
-/** How a POST ended: a response of any status, or none and why. */
+/**
+ * How a POST ended: a response of any status, or none and why. `message` is
+ * for the tenant (attempt records); `detail`, with the addresses and names
+ * inside the platform's network, for the service log only.
+ */
 export type PostResult =
   | { kind: 'response'; status: number; retryAfter?: string; body: string | null; receivedAt: Date }
-  | { kind: 'failure'; failure: 'timeout' | 'network' | 'ssrf_blocked' | 'invalid_url'; message: string };
+  | { kind: 'failure'; failure: 'timeout' | 'network' | 'ssrf_blocked' | 'invalid_url'; message: string; detail?: string };
+
+/** All a tenant learns of a refused destination: not which rule, name or address refused it. */
+export const DESTINATION_NOT_ALLOWED = 'destination not allowed';
 
 export interface WebhookClientOptions {
-  egress: EgressPolicy;
+  egress: EgressRules;
   /** Keep-alive connections per origin. */
   connectionsPerOrigin: number;
   /** Bytes of a response body kept for the attempt record. */
@@ -18,6 +26,8 @@ export interface WebhookClientOptions {
 }
 
 export interface WebhookPost {
+  /** Whose egress policy applies. */
+  tenantId: string;
   url: string;
   headers: Record<string, string>;
   body: string;
@@ -29,19 +39,32 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 /**
  * POSTs webhooks with undici: keep-alive pools per origin, one deadline per
  * attempt covering connect, headers and body, no redirects followed, the
- * response body read up to a cap, and the egress policy checked at connect
- * time. Never throws: every way an attempt can end is a PostResult.
+ * response body read up to a cap, and the tenant's egress policy checked
+ * at connect time. Never throws: every way an attempt can end is a PostResult.
  */
 export class WebhookClient {
-  private readonly agent: Agent;
+  /**
+   * One agent per egress policy: a kept-alive connection was checked against
+   * the policy it was opened for, so tenants with different allowlists never
+   * share one.
+   */
+  private readonly agents = new Map<EgressPolicy, Agent>();
 
-  constructor(private readonly options: WebhookClientOptions) {
-    this.agent = new Agent({
-      connections: options.connectionsPerOrigin,
-      pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-      connect: guardedConnector(options.egress, { timeout: options.connectTimeoutMs ?? 10_000 }),
-    });
+  constructor(private readonly options: WebhookClientOptions) {}
+
+  private agentFor(tenantId: string): Agent {
+    const policy = this.options.egress.policyFor(tenantId);
+    let agent = this.agents.get(policy);
+    if (!agent) {
+      agent = new Agent({
+        connections: this.options.connectionsPerOrigin,
+        pipelining: 1,
+        keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 10_000,
+        connect: guardedConnector(policy, { timeout: this.options.connectTimeoutMs ?? 10_000 }),
+      });
+      this.agents.set(policy, agent);
+    }
+    return agent;
   }
 
   async post(request: WebhookPost): Promise<PostResult> {
@@ -50,7 +73,7 @@ export class WebhookClient {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
     try {
-      const response = await this.agent.request({
+      const response = await this.agentFor(request.tenantId).request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'POST',
@@ -76,7 +99,8 @@ export class WebhookClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy();
+    await Promise.all([...this.agents.values()].map((agent) => agent.destroy()));
+    this.agents.clear();
   }
 }
 
@@ -94,11 +118,13 @@ function parseTarget(raw: string): URL | string {
 
 function describeFailure(err: unknown, timedOut: boolean, timeoutMs: number): PostResult {
   const error = err as { code?: string; name?: string; message?: string };
-  if (error.code === EGRESS_BLOCKED) return { kind: 'failure', failure: 'ssrf_blocked', message: `blocked before connecting: ${error.message}` };
+  if (error.code === EGRESS_BLOCKED) return { kind: 'failure', failure: 'ssrf_blocked', message: DESTINATION_NOT_ALLOWED, detail: `blocked before connecting: ${error.message}` };
   if (timedOut || error.name === 'TimeoutError' || TIMEOUT_CODES.has(error.code ?? '')) {
     return { kind: 'failure', failure: 'timeout', message: `no complete response within ${timeoutMs} ms` };
   }
-  return { kind: 'failure', failure: 'network', message: [error.code, error.message].filter(Boolean).join(': ') || String(err) };
+  // The error's text may name the address a hostname resolved to: only its code goes to the tenant.
+  const detail = [error.code, error.message].filter(Boolean).join(': ') || String(err);
+  return { kind: 'failure', failure: 'network', message: error.code ? `network error: ${error.code}` : 'network error', detail };
 }
 
 /** The body up to `cap` bytes; the rest is discarded with the connection. */

@@ -44,7 +44,6 @@ function job(url: string, actionId: string, overrides: { timeout_ms?: number } =
       received_at: now,
     },
     action: { id: actionId, type: 'webhook', url, signing_secrets: [secret], signature: { method: 'HMACSHA256', key: 'bench-key' }, ...overrides },
-    target_url: url,
     attempt: 1,
     scheduled_at: now,
   });

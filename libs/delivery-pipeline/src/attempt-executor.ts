@@ -1,7 +1,7 @@
 import type { DeliveryJob } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildWebhookRequest, classifyAttempt, decideNextStep, NextStep, WebhookRequest } from '@hookstream/delivery-domain';
 import type { BreakerRegistry, WebhookClient } from '@hookstream/delivery-http';
-import { maskHeaders } from '@hookstream/logging';
+import { Logger, maskHeaders } from '@hookstream/logging';
 import { Clock, systemClock } from './clock';
 
 export interface AttemptExecutorOptions {
@@ -29,6 +29,7 @@ export class AttemptExecutor {
     private readonly client: WebhookClient,
     private readonly breakers: BreakerRegistry,
     private readonly options: AttemptExecutorOptions,
+    private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -46,23 +47,27 @@ export class AttemptExecutor {
       // This job's event or action holds what no request can carry: it fails alone, for good.
       return this.record(job, startedAt, {}, { kind: 'failure', failure: 'unsendable', message: `request could not be built: ${describe(err)}` });
     }
-    const endpoint = endpointOf(job.target_url);
+    const endpoint = endpointOf(request.url);
+    const post = () => this.client.post({ tenantId: job.tenant_id, url: request.url, headers: request.headers, body: request.body, timeoutMs: job.action.timeout_ms });
     let result: AttemptResult;
     let sent = true;
     if (!endpoint) {
-      result = await this.client.post({ url: job.target_url, headers: request.headers, body: request.body, timeoutMs: job.action.timeout_ms });
+      result = await post();
     } else {
-      const guarded = await this.breakers.run(
-        endpoint,
-        () => this.client.post({ url: job.target_url, headers: request.headers, body: request.body, timeoutMs: job.action.timeout_ms }),
-        (r) => classifyAttempt(r, this.clock.now()).breakerFailure,
-      );
+      const guarded = await this.breakers.run(endpoint, post, (r) => classifyAttempt(r, this.clock.now()).breakerFailure);
       if (guarded.shortCircuited) {
         sent = false;
         result = { kind: 'failure', failure: 'circuit_open', message: `circuit breaker open for ${endpoint}: not sent` };
       } else {
         result = guarded.value;
       }
+    }
+    if (result.kind === 'failure' && result.detail !== undefined) {
+      // What the tenant's record leaves out (resolved addresses, internal names), for the operator.
+      this.logger[result.failure === 'ssrf_blocked' ? 'warn' : 'debug'](
+        { invocationId: job.invocation_id, tenantId: job.tenant_id, endpoint, failure: result.failure, detail: result.detail },
+        result.failure === 'ssrf_blocked' ? 'destination not allowed' : 'attempt failed without a response',
+      );
     }
     return this.record(job, startedAt, sent ? maskSecretHeaders(request.headers, request.secretHeaders) : {}, result);
   }

@@ -90,7 +90,7 @@ describe('DeliveryDispatcher', () => {
   }
 
   it('publishes every finished attempt’s outcome and follow-ups before the jobs count as durable', async () => {
-    const { run } = setup(async (job) => (job.target_url.includes('fail') ? { kind: 'response', status: 500, body: null, receivedAt: new Date() } : ok()));
+    const { run } = setup(async (job) => (job.action.url.includes('fail') ? { kind: 'response', status: 500, body: null, receivedAt: new Date() } : ok()));
     const good = deliveryJob({ url: 'http://ok.test/' });
     const bad = deliveryJob({ url: 'http://fail.test/' });
     const published = await run([good, bad]);
@@ -136,7 +136,7 @@ describe('DeliveryDispatcher', () => {
   it('hands an attempt past its patience off: a safety copy makes it durable, its outcome comes by itself later', async () => {
     let finish!: () => void;
     const { run, ledger, dispatcher, published } = setup((job) =>
-      job.target_url.includes('slow') ? new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))) : Promise.resolve(ok()),
+      job.action.url.includes('slow') ? new Promise<AttemptResult>((resolve) => (finish = () => resolve(ok()))) : Promise.resolve(ok()),
     );
     const slow = deliveryJob({ url: 'http://slow.test/', action: { timeout_ms: 5_000 } });
     const fast = deliveryJob({ url: 'http://fast.test/' });
@@ -215,7 +215,7 @@ describe('DeliveryDispatcher', () => {
   it('defers new jobs for an endpoint whose handed-off attempt still runs, for about as long as it has run', async () => {
     const hang = new Promise<AttemptResult>(() => undefined);
     const attempted: string[] = [];
-    const { run } = setup((job) => (attempted.push(job.target_url), job.target_url.includes('hole') ? hang : Promise.resolve(ok())), { patienceMs: 200 });
+    const { run } = setup((job) => (attempted.push(job.action.url), job.action.url.includes('hole') ? hang : Promise.resolve(ok())), { patienceMs: 200 });
     await run([deliveryJob({ url: 'http://hole.test/', action: { timeout_ms: 8_000 } })]);
     // The hung attempt has run a while: its endpoint's jobs back off about as long.
     await sleep(1_300);
@@ -248,7 +248,7 @@ describe('DeliveryDispatcher', () => {
 
   it("gives a handed-off attempt's share of the total back, so hung endpoints cannot starve healthy ones", async () => {
     const hang = new Promise<AttemptResult>(() => undefined);
-    const { run, gate } = setup((job) => (job.target_url.includes('hole') ? hang : Promise.resolve(ok())), { total: 2, perEndpoint: 2, patienceMs: 50 });
+    const { run, gate } = setup((job) => (job.action.url.includes('hole') ? hang : Promise.resolve(ok())), { total: 2, perEndpoint: 2, patienceMs: 50 });
     await run([deliveryJob({ url: 'http://hole-1.test/' }), deliveryJob({ url: 'http://hole-2.test/' })]);
     expect(gate.inBackground).toBe(2);
     const healthy = [deliveryJob({ url: 'http://fine.test/' }), deliveryJob({ url: 'http://fine.test/' })];
@@ -267,13 +267,13 @@ describe('DeliveryDispatcher', () => {
 
   describe('one job that cannot be followed up fails alone', () => {
     const deadLettersIn = (published: Published[]) => published.filter((p) => p.topic === Topics.deliveryExhausted.name).map((p) => p.value as DeliveryDeadLetter);
-    const failed = (job: DeliveryJob): AttemptResult => ({ kind: 'response', status: job.target_url.includes('fail') ? 500 : 200, body: null, receivedAt: new Date() });
+    const failed = (job: DeliveryJob): AttemptResult => ({ kind: 'response', status: job.action.url.includes('fail') ? 500 : 200, body: null, receivedAt: new Date() });
 
     it('dead-letters a job whose next attempt is due at no date, with an outcome saying why, and publishes the others', async () => {
       const { run } = setup(async (job) => failed(job), {
         record: (job, result) => {
           const r = record(job, result);
-          return job.target_url.includes('fail') ? { ...r, next: { kind: 'retry', attempt: 2, dueAt: new Date(Number.NaN) } } : r;
+          return job.action.url.includes('fail') ? { ...r, next: { kind: 'retry', attempt: 2, dueAt: new Date(Number.NaN) } } : r;
         },
       });
       const poison = deliveryJob({ url: 'http://fail.test/' });
@@ -289,7 +289,7 @@ describe('DeliveryDispatcher', () => {
 
     it('dead-letters a job whose attempt threw, and the rest of the batch becomes durable', async () => {
       const { run } = setup(async (job) => {
-        if (job.target_url.includes('throw')) throw new TypeError('not expected');
+        if (job.action.url.includes('throw')) throw new TypeError('not expected');
         return ok();
       });
       const poison = deliveryJob({ url: 'http://throw.test/' });
@@ -300,7 +300,7 @@ describe('DeliveryDispatcher', () => {
     });
 
     it('sends a summary to the rejected topic when not even the job can be dead-lettered (data deeper than JSON.stringify reaches)', async () => {
-      const { run } = setup(async () => failed({ target_url: 'http://fail.test/' } as DeliveryJob));
+      const { run } = setup(async () => failed({ action: { url: 'http://fail.test/' } } as DeliveryJob));
       let deep: Record<string, unknown> = {};
       for (let i = 0; i < 20_000; i++) deep = { d: deep };
       const poison = { ...deliveryJob({ url: 'http://fail.test/' }), event: { ...deliveryJob({ url: 'http://fail.test/' }).event, data: deep } };

@@ -1,5 +1,5 @@
 import { DeliveryJob, Topics } from '@hookstream/contracts';
-import type { AttemptRecord } from '@hookstream/delivery-domain';
+import { type AttemptRecord, deliveryTarget } from '@hookstream/delivery-domain';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
@@ -132,7 +132,7 @@ export class DeliveryDispatcher {
   }
 
   private place(job: DeliveryJob): Promise<void> {
-    const endpoint = endpointOf(job.target_url) ?? 'invalid-url';
+    const endpoint = endpointOf(deliveryTarget(job).url) ?? 'invalid-url';
     const slowUntil = this.health.stuckUntil(endpoint, this.clock.now());
     if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) return this.defer(job, slowUntil);
     const tracked: Tracked = { job, endpoint, state: 'queued', cancel: new AbortController(), durable: deferred() };

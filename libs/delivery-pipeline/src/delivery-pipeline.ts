@@ -1,5 +1,5 @@
 import { DelayTiers, Topics, TopicSpec } from '@hookstream/contracts';
-import { BreakerRegistry, EgressPolicy, WebhookClient } from '@hookstream/delivery-http';
+import { BreakerRegistry, EgressRules, WebhookClient } from '@hookstream/delivery-http';
 import type { Logger } from '@hookstream/logging';
 import type { ConsumerHost, KafkaConnection } from '@hookstream/messaging';
 import type { Metrics } from '@hookstream/service-runtime';
@@ -45,7 +45,7 @@ export class DeliveryPipeline {
   ) {
     const observe = metrics ? deliveryMetrics(metrics) : undefined;
     this.client = new WebhookClient({
-      egress: new EgressPolicy(settings.allowedHosts),
+      egress: new EgressRules(settings.allowedHosts, settings.allowedHostsByTenant),
       connectionsPerOrigin: settings.concurrencyPerEndpoint,
       responseBodyCapBytes: settings.responseBodyCapBytes,
     });
@@ -53,7 +53,7 @@ export class DeliveryPipeline {
       observe?.breaker(state);
       logger.warn({ endpoint: origin, state }, 'circuit breaker changed state');
     });
-    const executor = new AttemptExecutor(this.client, this.breakers, { timeScale: settings.timeScale, publicBaseUrl: settings.publicBaseUrl });
+    const executor = new AttemptExecutor(this.client, this.breakers, { timeScale: settings.timeScale, publicBaseUrl: settings.publicBaseUrl }, logger);
     const gate = new ConcurrencyGate(settings.concurrency, settings.concurrencyPerEndpoint);
     // Long enough to outlive any safety copy: the longest attempt plus slack, then generous room for lateness.
     const ledger = new HandoffLedger(60_000 + HANDOFF_MARGIN_MS + 10 * 60_000);

@@ -51,7 +51,7 @@ describe('delivery across crashes and rebalances', () => {
     for (const job of all) expectNeverEarly(harness.outcomesOf(job));
     // At-least-once: a job may have been sent twice, always with the same webhook-id.
     for (const job of all) {
-      const ids = new Set(receiver.requests.filter((r) => r.path === new URL(job.target_url).pathname).map((r) => r.headers['webhook-id']));
+      const ids = new Set(receiver.requests.filter((r) => r.path === new URL(job.action.url).pathname).map((r) => r.headers['webhook-id']));
       expect(ids).toEqual(new Set([job.invocation_id]));
     }
   }, 150_000);

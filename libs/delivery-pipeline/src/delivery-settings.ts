@@ -8,8 +8,10 @@ export interface DeliverySettings {
   timeScale: number;
   /** Base URL of the public API, for the links inside Checkout-format bodies. */
   publicBaseUrl: string;
-  /** DELIVERY_ALLOWED_HOSTS: hostnames, IPs and CIDRs exempt from the SSRF block. */
+  /** DELIVERY_ALLOWED_HOSTS: hostnames, IPs and CIDRs exempt from the SSRF block, for every tenant. */
   allowedHosts: string[];
+  /** DELIVERY_ALLOWED_HOSTS_BY_TENANT: more entries, each for one tenant only. */
+  allowedHostsByTenant: ReadonlyMap<string, readonly string[]>;
   /** Attempts in flight at once, in all. */
   concurrency: number;
   /** Attempts in flight at once to one endpoint origin (also its keep-alive pool size). */

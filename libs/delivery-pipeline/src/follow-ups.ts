@@ -1,5 +1,5 @@
 import { DelayTiers, DelayTierSpec, DeliveryJob, storableText, Topics } from '@hookstream/contracts';
-import { AttemptRecord, buildOutcome, jobIdentity, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
+import { AttemptRecord, buildOutcome, deliveryTarget, jobIdentity, nextAttemptJob, tierFor } from '@hookstream/delivery-domain';
 import { DeadLetterHeaders } from '@hookstream/messaging';
 import { TierHeaders } from './delivery-settings';
 import { Outbox } from './outbox';
@@ -31,7 +31,7 @@ export function addFollowUps(outbox: Outbox, record: AttemptRecord, nowMs: numbe
   const at = new Date(nowMs).toISOString();
   outbox.add(Topics.deliveryExhausted, { job, reason: next.reason, dead_lettered_at: at });
   if (next.disableEndpoint) {
-    outbox.add(Topics.endpointDisabled, { tenant_id: job.tenant_id, workflow_id: job.workflow_id, action_id: job.action.id, url: job.target_url, reason: next.reason, disabled_at: at });
+    outbox.add(Topics.endpointDisabled, { tenant_id: job.tenant_id, workflow_id: job.workflow_id, action_id: job.action.id, url: deliveryTarget(job).url, reason: next.reason, disabled_at: at });
   }
 }
 

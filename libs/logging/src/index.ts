@@ -1,3 +1,4 @@
 export * from './logger';
+export * from './redaction';
 export * from './request-context';
 export * from './mask';

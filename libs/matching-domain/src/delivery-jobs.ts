@@ -8,8 +8,7 @@ export interface JobOptions {
 /**
  * One job per enabled webhook action of each matched workflow. The invocation
  * id is derived from (event, workflow, action), so retries and reflows of the
- * same pair add attempts to one invocation. A CAF-style metadata.webhook_url
- * on the event overrides every action's URL.
+ * same pair add attempts to one invocation.
  */
 export function deliveryJobsFor(event: CanonicalEvent, workflows: readonly WorkflowState[], options: JobOptions): DeliveryJob[] {
   const scheduledAt = options.now.toISOString();
@@ -25,7 +24,6 @@ export function deliveryJobsFor(event: CanonicalEvent, workflows: readonly Workf
         workflow_version: workflow.version,
         action,
         subscription: workflow.subscription,
-        target_url: event.metadata.webhook_url ?? action.url,
         attempt: 1,
         scheduled_at: scheduledAt,
         ...(options.reflow ? { reflow: true } : {}),

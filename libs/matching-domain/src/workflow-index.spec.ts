@@ -186,16 +186,16 @@ describe('deliveryJobsFor', () => {
     const w = workflow([onApproved], { actions: [action(), action({ disabled_at: now }), action({ url: 'https://b.example/x' })] });
     const e = event();
     const jobs = deliveryJobsFor(e, [w], { now: new Date(now) });
-    expect(jobs.map((j) => j.target_url)).toEqual(['https://merchant.example/webhooks', 'https://b.example/x']);
+    expect(jobs.map((j) => j.action.url)).toEqual(['https://merchant.example/webhooks', 'https://b.example/x']);
     expect(jobs[0].invocation_id).toMatch(/^ivc_[a-z2-7]{26}$/);
     expect(deliveryJobsFor(e, [w], { now: new Date() })[0].invocation_id).toBe(jobs[0].invocation_id);
     expect(jobs[0]).toMatchObject({ attempt: 1, workflow_id: w.id, workflow_version: 1, tenant_id: 'ten_a' });
     expect(jobs[0].reflow).toBeUndefined();
   });
 
-  it("lets the event's metadata.webhook_url override the action URL (CAF)", () => {
+  it("carries the event's metadata.webhook_url for delivery to decide on (CAF)", () => {
     const jobs = deliveryJobsFor(event({ metadata: { webhook_url: 'https://caf.example/cb' } }), [workflow([onApproved])], { now: new Date(now), reflow: true });
-    expect(jobs[0].target_url).toBe('https://caf.example/cb');
+    expect(jobs[0].event.metadata.webhook_url).toBe('https://caf.example/cb');
     expect(jobs[0].reflow).toBe(true);
   });
 });

@@ -104,12 +104,11 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
       tenant_id: TENANT,
       workflow_version: approved.version,
       subscription: approved.subscription,
-      target_url: approved.actions[0].url,
       attempt: 1,
     });
     expect(first.reflow).toBeUndefined();
     expect(first.event).toMatchObject({ source: 'gateway', type: 'payment_approved', entity_id: 'ent_one', data: { amount: 10 }, metadata: { producer_id: 'kafka-1' } });
-    expect(got.find((j) => j.action.id === approved.actions[1].id)?.target_url).toBe('https://second.example/hook');
+    expect(got.find((j) => j.action.id === approved.actions[1].id)?.action.url).toBe('https://second.example/hook');
     // The refunded event matched nothing: an event, no job.
     expect(jobsFor('pay_kafka2')).toEqual([]);
   });
@@ -121,7 +120,7 @@ describe('event-ingest and matcher against the real broker and Postgres', () => 
     expect(first.status).toBe(202);
     const { id } = (await first.json()) as { id: string };
     await waitFor(() => jobsFor('pay_http1').length === 2, { what: 'the HTTP event jobs' });
-    expect(jobsFor('pay_http1').map((j) => j.target_url)).toEqual(['https://caf.example/cb', 'https://caf.example/cb']);
+    expect(jobsFor('pay_http1').map((j) => j.event.metadata.webhook_url)).toEqual(['https://caf.example/cb', 'https://caf.example/cb']);
     expect(jobsFor('pay_http1')[0].event.id).toBe(id);
 
     expect(await (await post()).json()).toMatchObject({ id });

@@ -59,9 +59,8 @@ export function sampleCanonicalEvent(overrides: Partial<CanonicalEvent> = {}): C
 export type DeliveryJobOverrides = { event?: Partial<CanonicalEvent>; action?: Partial<WebhookAction> } & Partial<Omit<DeliveryJob, 'event' | 'action'>>;
 
 /**
- * A first-attempt job as the matcher schedules it, to the action's URL
- * unless target_url says otherwise; parsed by the contract, so defaults are
- * applied as in production.
+ * A first-attempt job as the matcher schedules it; parsed by the contract,
+ * so defaults are applied as in production.
  */
 export function sampleDeliveryJob(overrides: DeliveryJobOverrides = {}): DeliveryJob {
   const { event: eventOverrides, action: actionOverrides, ...rest } = overrides;
@@ -76,7 +75,6 @@ export function sampleDeliveryJob(overrides: DeliveryJobOverrides = {}): Deliver
     event,
     action,
     subscription: null,
-    target_url: action.url,
     attempt: 1,
     scheduled_at: event.received_at,
     ...rest,

@@ -23,8 +23,6 @@ export const DeliveryJob = z.object({
   action: WebhookAction,
   /** MyCashflow-style subscription the workflow stands for (uuid, topic, expands). */
   subscription: SubscriptionInfo.nullable().default(null),
-  /** The action's URL, or the event's metadata.webhook_url (CAF) when set. */
-  target_url: z.string().url(),
   /** 1-based number of the attempt this job is about to make. */
   attempt: z.number().int().positive(),
   /** When this attempt may start; absent means now. A date a Date can hold, so the job can always be scheduled. */

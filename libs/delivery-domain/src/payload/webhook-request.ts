@@ -1,4 +1,5 @@
 import type { DeliveryJob } from '@hookstream/contracts';
+import { deliveryTarget } from '../delivery-target';
 import { cafPayload } from './caf.payload';
 import { checkoutPayload } from './checkout.payload';
 import { binaryCloudEventHeaders, CLOUDEVENTS_JSON, structuredCloudEvent } from './cloudevents.payload';
@@ -6,6 +7,8 @@ import { myCashflowPayload } from './mycashflow.payload';
 import { hmacSha256Hex, standardWebhookSignature } from './signatures';
 
 export interface WebhookRequest {
+  /** Where it goes (see deliveryTarget). */
+  url: string;
   /** Exactly the bytes sent and signed. */
   body: string;
   /** Lower-case names. */
@@ -42,15 +45,17 @@ const RESERVED = new Set([
 ]);
 
 /**
- * One attempt's HTTP request: the body in the action's format, the action's
- * custom headers verbatim, the format's own signature header, and Standard
- * Webhooks headers signed with every signing secret. `webhook-id` is the
- * invocation id: the same on every retry and reflow of one event+action.
+ * One attempt's HTTP request: its target, the body in the action's format,
+ * the action's custom headers verbatim (only to the URL the tenant
+ * configured), the format's own signature header, and Standard Webhooks
+ * headers signed with every signing secret. `webhook-id` is the invocation
+ * id: the same on every retry and reflow of one event+action.
  */
 export function buildWebhookRequest(job: DeliveryJob, context: RequestContext): WebhookRequest {
   const { action } = job;
+  const target = deliveryTarget(job);
   const custom: Record<string, string> = {};
-  for (const [name, value] of Object.entries(action.headers)) {
+  for (const [name, value] of target.eventChosen ? [] : Object.entries(action.headers)) {
     const lower = name.toLowerCase();
     if (!RESERVED.has(lower) && !lower.startsWith('ce-')) custom[lower] = value;
   }
@@ -98,7 +103,7 @@ export function buildWebhookRequest(job: DeliveryJob, context: RequestContext): 
     if (!HEADER_NAME.test(name)) throw new UnsendableRequestError(`header name '${name}' is no HTTP token`);
     if (!HEADER_VALUE.test(value)) throw new UnsendableRequestError(`header '${name}' holds characters HTTP cannot carry (control or non-Latin-1)`);
   }
-  return { body, headers, secretHeaders: Object.keys(custom).filter((name) => name !== 'user-agent') };
+  return { url: target.url, body, headers, secretHeaders: Object.keys(custom).filter((name) => name !== 'user-agent') };
 }
 
 /** A job whose request no HTTP client could send: failing it at once says why, where the client would fail it as a network error on every retry. */
