@@ -5,6 +5,7 @@ export * from './contract';
 export * from './messages/event';
 export * from './messages/workflow';
 export * from './messages/delivery';
+export * from './messages/action-secrets';
 export * from './internal-api/projection-api';
 export * from './internal-api/event-types-api';
 export * from './internal-api/headers';
