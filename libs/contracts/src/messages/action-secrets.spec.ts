@@ -6,7 +6,7 @@ import { mapActionSecrets, signingSecretsInForce } from './action-secrets';
 import { WebhookAction, WorkflowCeilings, WorkflowState } from './workflow';
 
 const ring = KeyRing.parse(`k1:${randomBytes(32).toString('base64')}`);
-const state = examples.messages.find((m) => m.value?.actions[0].signature)!.value as WorkflowState;
+const state = examples.messages[0].value as WorkflowState;
 const action = state.actions[0];
 
 describe('mapActionSecrets', () => {
