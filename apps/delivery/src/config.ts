@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommonEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
 import { EgressPolicy } from '@hookstream/delivery-http';
 import type { DeliverySettings } from '@hookstream/delivery-pipeline';
+import { EncryptionKeysEnv, refuseDevelopmentKeyInProduction } from '@hookstream/secrets';
 
 const allowlist = z
   .string()
@@ -18,6 +19,7 @@ const percentage = (fallback: number) => z.coerce.number().min(1).max(100).defau
 
 export const DeliveryEnv = CommonEnv
   .extend(KafkaEnv.shape)
+  .extend(EncryptionKeysEnv.shape)
   .extend({
     PORT: port(3004),
     /** Base of the public API (the gateway), for links inside Checkout-format bodies. */
@@ -41,7 +43,8 @@ export const DeliveryEnv = CommonEnv
     BREAKER_WINDOW_BUCKETS: positiveInt(10),
     BREAKER_MAX_ENDPOINTS: positiveInt(10_000),
     BREAKER_IDLE_EVICTION_MS: positiveInt(600_000),
-  });
+  })
+  .superRefine(refuseDevelopmentKeyInProduction);
 export type DeliveryConfig = z.infer<typeof DeliveryEnv>;
 
 export const loadDeliveryConfig = (): DeliveryConfig => loadConfigOrExit(DeliveryEnv);
@@ -68,5 +71,6 @@ export function deliverySettings(config: DeliveryConfig): DeliverySettings {
       maxBreakers: config.BREAKER_MAX_ENDPOINTS,
       idleEvictionMs: config.BREAKER_IDLE_EVICTION_MS,
     },
+    keyRing: config.HOOKSTREAM_ENCRYPTION_KEYS,
   };
 }

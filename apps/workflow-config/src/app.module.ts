@@ -28,6 +28,8 @@ export class WorkflowConfigModule {
           limits: workflowLimitsOf(config),
           // A side-by-side deployment (or test run) on the same cluster gets its own group.
           groupId: `${config.KAFKA_TOPIC_PREFIX}${config.CONFIG_GROUP_ID}`,
+          keyRing: config.HOOKSTREAM_ENCRYPTION_KEYS,
+          secretRotationGraceMs: config.WEBHOOK_SECRET_ROTATION_GRACE_HOURS * 3_600_000,
         }),
       ],
     };

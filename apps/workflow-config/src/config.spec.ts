@@ -16,3 +16,23 @@ describe('workflow-config config', () => {
     expect(() => loadConfig(WorkflowConfigEnv, { ...base, WORKFLOW_MAX_HEADERS: '0' })).toThrow(/WORKFLOW_MAX_HEADERS/);
   });
 });
+
+describe('workflow-config encryption keys', () => {
+  const ring = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
+
+  it('reads the key ring, the first key sealing', () => {
+    expect(loadConfig(WorkflowConfigEnv, { ...base, HOOKSTREAM_ENCRYPTION_KEYS: ring }).HOOKSTREAM_ENCRYPTION_KEYS.primaryKeyId).toBe('k2');
+    expect(() => loadConfig(WorkflowConfigEnv, { ...base, HOOKSTREAM_ENCRYPTION_KEYS: 'k1:short' })).toThrow(/HOOKSTREAM_ENCRYPTION_KEYS/);
+  });
+
+  it('refuses the development ring in production only', () => {
+    expect(loadConfig(WorkflowConfigEnv, base).HOOKSTREAM_ENCRYPTION_KEYS.usesDevelopmentKey).toBe(true);
+    expect(() => loadConfig(WorkflowConfigEnv, { ...base, NODE_ENV: 'production' })).toThrow(/HOOKSTREAM_ENCRYPTION_KEYS.*development key/);
+    expect(loadConfig(WorkflowConfigEnv, { ...base, NODE_ENV: 'production', HOOKSTREAM_ENCRYPTION_KEYS: ring }).NODE_ENV).toBe('production');
+  });
+
+  it('takes the rotation grace in hours, 24 by default', () => {
+    expect(loadConfig(WorkflowConfigEnv, base).WEBHOOK_SECRET_ROTATION_GRACE_HOURS).toBe(24);
+    expect(loadConfig(WorkflowConfigEnv, { ...base, WEBHOOK_SECRET_ROTATION_GRACE_HOURS: '0.001' }).WEBHOOK_SECRET_ROTATION_GRACE_HOURS).toBe(0.001);
+  });
+});

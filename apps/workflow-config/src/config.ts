@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommonEnv, KafkaEnv, DatabaseEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { EncryptionKeysEnv, refuseDevelopmentKeyInProduction } from '@hookstream/secrets';
 import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMIT_CEILINGS, WorkflowLimits } from '@hookstream/workflow-definition';
 
 /** A limit on what one workflow holds: positive, and never past the contract's ceiling. */
@@ -8,6 +9,7 @@ const limit = (name: keyof WorkflowLimits) => z.coerce.number().int().positive()
 export const WorkflowConfigEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
+  .extend(EncryptionKeysEnv.shape)
   .extend({
     PORT: port(3001),
     /** For _links.self in answers to callers that do not pass the gateway's (the gateway does, in x-hookstream-base-url). */
@@ -27,7 +29,10 @@ export const WorkflowConfigEnv = CommonEnv
     WORKFLOW_MAX_SIGNATURE_KEY_LENGTH: limit('signatureKeyLength'),
     WORKFLOW_MAX_NAME_LENGTH: limit('nameLength'),
     WORKFLOW_MAX_STATE_BYTES: limit('stateBytes'),
-  });
+    /** How long a rotated-out webhook signing secret still signs (0: not at all). */
+    WEBHOOK_SECRET_ROTATION_GRACE_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  })
+  .superRefine(refuseDevelopmentKeyInProduction);
 export type WorkflowConfigConfig = z.infer<typeof WorkflowConfigEnv>;
 
 export function workflowLimitsOf(config: WorkflowConfigConfig): WorkflowLimits {

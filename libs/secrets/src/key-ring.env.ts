@@ -19,3 +19,13 @@ export const EncryptionKeysEnv = z.object({
       }
     }),
 });
+
+/**
+ * For an env schema's superRefine: in production, the public development
+ * ring (the default when HOOKSTREAM_ENCRYPTION_KEYS is unset) stops the boot.
+ */
+export function refuseDevelopmentKeyInProduction(env: { NODE_ENV: string; HOOKSTREAM_ENCRYPTION_KEYS: KeyRing }, ctx: z.RefinementCtx): void {
+  if (env.NODE_ENV === 'production' && env.HOOKSTREAM_ENCRYPTION_KEYS.usesDevelopmentKey) {
+    ctx.addIssue({ code: 'custom', path: ['HOOKSTREAM_ENCRYPTION_KEYS'], message: 'holds the public development key, which production refuses (set your own ring: kid:<openssl rand -base64 32>)' });
+  }
+}

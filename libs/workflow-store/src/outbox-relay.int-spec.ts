@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Topics, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
+import { DEVELOPMENT_KEY_RING, KeyRing } from '@hookstream/secrets';
 import { Metrics } from '@hookstream/service-runtime';
 import { sampleWorkflowState, testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor } from '@hookstream/testing';
 import { DEFAULT_WORKFLOW_LIMITS, patchWorkflow } from '@hookstream/workflow-definition';
@@ -21,10 +22,11 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
   let store: WorkflowStore;
   const relays: OutboxRelay[] = [];
   const metrics = new Metrics('workflow-config');
+  const keyRing = KeyRing.parse(DEVELOPMENT_KEY_RING);
 
   /** A relay as one service instance runs it; a new one stands for a restarted instance. */
   function startRelay(): OutboxRelay {
-    const settings = { publicBaseUrl: 'http://localhost', relayIntervalMs: 50, relayBatchSize: 4, groupId: 'unused', limits: DEFAULT_WORKFLOW_LIMITS };
+    const settings = { publicBaseUrl: 'http://localhost', relayIntervalMs: 50, relayBatchSize: 4, groupId: 'unused', limits: DEFAULT_WORKFLOW_LIMITS, keyRing, secretRotationGraceMs: 0 };
     const relay = new OutboxRelay(dataSource, kafka, settings, testLogger('relay'), metrics);
     relay.onApplicationBootstrap();
     relays.push(relay);
@@ -55,7 +57,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     await kafka.ensureTopics([Topics.workflowConfig, Topics.configDeadLetter]);
     topic = await new TopicRecorder(prefix, Topics.workflowConfig).start();
     deadLetters = await new TopicRecorder(prefix, Topics.configDeadLetter).start();
-    store = new WorkflowStore(dataSource);
+    store = new WorkflowStore(dataSource, keyRing);
   }, 60_000);
 
   afterEach(async () => {

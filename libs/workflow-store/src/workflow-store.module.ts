@@ -1,9 +1,11 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { KeyRing } from '@hookstream/secrets';
 import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
 import { EventTypeStore } from './event-type.store';
 import { OutboxRelay } from './outbox.relay';
 import { CreateConfigOutboxRejected1764650000000 } from './outbox-rejected.migration';
 import { InternalRequestContextMiddleware } from './request-context.middleware';
+import { SecretResealer } from './secret-resealer';
 import { CreateWorkflowConfig1732300000001 } from './workflow-config.migration';
 import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
@@ -21,7 +23,15 @@ export class WorkflowStoreModule implements NestModule {
     return {
       module: WorkflowStoreModule,
       controllers: [WorkflowsInternalController],
-      providers: [{ provide: WORKFLOW_STORE_SETTINGS, useValue: settings }, WorkflowStore, EventTypeStore, OutboxRelay, EndpointDisabledConsumer],
+      providers: [
+        { provide: WORKFLOW_STORE_SETTINGS, useValue: settings },
+        { provide: KeyRing, useValue: settings.keyRing },
+        WorkflowStore,
+        EventTypeStore,
+        OutboxRelay,
+        EndpointDisabledConsumer,
+        SecretResealer,
+      ],
       exports: [WorkflowStore],
     };
   }
