@@ -95,10 +95,10 @@ export class WorkflowsInternalController {
     return this.eventTypes.source(source.id);
   }
 
-  /** Full state with secrets, for the gateway's POST /workflows/{id}/test: Checkout workflows only, as every /workflows route. */
+  /** Full state, secrets sealed, for the gateway's POST /workflows/{id}/test: Checkout workflows only, as every /workflows route. */
   @Get('workflows/:id')
   async fullState(@Param('id') id: string, @Headers(InternalHeaders.tenant) tenantId: string | undefined): Promise<WorkflowState> {
-    const state = await this.store.get(id, tenantId, 'workflow');
+    const state = await this.store.getSealed(id, tenantId, 'workflow');
     if (!state) throw notFound();
     return state;
   }
