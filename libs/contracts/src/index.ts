@@ -9,3 +9,4 @@ export * from './messages/action-secrets';
 export * from './internal-api/projection-api';
 export * from './internal-api/event-types-api';
 export * from './internal-api/headers';
+export * from './internal-api/action-secrets-api';

@@ -1,4 +1,4 @@
-import { mapActionSecrets, signingSecretsInForce, type WorkflowState } from '@hookstream/contracts';
+import { type ActionSecretAnswer, mapActionSecrets, signingSecretsInForce, type WorkflowState } from '@hookstream/contracts';
 import { ChangeContext, ChangeResult, newSigningSecret, next } from './workflow-changes';
 
 /**
@@ -21,13 +21,7 @@ export function someWorkflowSecret(state: WorkflowState, test: (secret: string) 
 }
 
 /** GET /workflows/{id}/actions/{actionId}/secret: the newest secret, and the one it replaced while that still signs. */
-export interface ActionSecretView {
-  secret: string;
-  previous_secret?: string;
-  previous_secret_expires_at?: string;
-}
-
-export function actionSecretView(state: WorkflowState, actionId: string, now: Date): ActionSecretView | undefined {
+export function actionSecretView(state: WorkflowState, actionId: string, now: Date): ActionSecretAnswer | undefined {
   const action = state.actions.find((a) => a.id === actionId);
   if (!action) return undefined;
   const [secret, previous] = signingSecretsInForce(action, now);

@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { KeyRing } from '@hookstream/secrets';
+import { ActionSecretsInternalController } from './action-secrets.internal.controller';
 import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
 import { EventTypeStore } from './event-type.store';
 import { OutboxRelay } from './outbox.relay';
@@ -22,7 +23,7 @@ export class WorkflowStoreModule implements NestModule {
   static forRoot(settings: WorkflowStoreSettings): DynamicModule {
     return {
       module: WorkflowStoreModule,
-      controllers: [WorkflowsInternalController],
+      controllers: [WorkflowsInternalController, ActionSecretsInternalController],
       providers: [
         { provide: WORKFLOW_STORE_SETTINGS, useValue: settings },
         { provide: KeyRing, useValue: settings.keyRing },
@@ -37,6 +38,6 @@ export class WorkflowStoreModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(InternalRequestContextMiddleware).forRoutes(WorkflowsInternalController);
+    consumer.apply(InternalRequestContextMiddleware).forRoutes(WorkflowsInternalController, ActionSecretsInternalController);
   }
 }

@@ -38,10 +38,10 @@ import { EventTypeStore } from './event-type.store';
 import { WorkflowStore } from './workflow.store';
 import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (codes: string[]) => new HttpException({ error_type: 'request_invalid', error_codes: codes }, 422);
-const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
+export const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
 
 /** The gateway's PUBLIC_BASE_URL, if it passed one, so _links point where clients call (this service's own setting is the fallback). */
 const LinkBase = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
@@ -49,7 +49,7 @@ const LinkBase = createParamDecorator((_: unknown, context: ExecutionContext): s
   return value && /^https?:\/\/[^\s]+$/.test(value) ? value : undefined;
 });
 
-function requireTenant(tenantId: string | undefined): string {
+export function requireTenant(tenantId: string | undefined): string {
   if (!tenantId) throw new HttpException({ error_type: 'request_invalid', error_codes: ['tenant_required'] }, 400);
   return tenantId;
 }
