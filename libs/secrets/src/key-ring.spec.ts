@@ -25,6 +25,8 @@ describe('KeyRing', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (text, at, flip) => {
         const sealed = ring.seal(text);
+        // Opened (and so remembered) first: the altered copy is still refused.
+        expect(ring.open(sealed)).toBe(text);
         const body = sealed.slice(`${SEALED_PREFIX}k1:`.length);
         const bytes = Buffer.from(body, 'base64url');
         bytes[at % bytes.length] ^= flip;

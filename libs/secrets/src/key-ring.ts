@@ -1,8 +1,14 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { isKeyId, IV_BYTES, SEALED_PREFIX, sealedParts, TAG_BYTES } from './sealed-secret';
+import { isKeyId, isSealed, IV_BYTES, SEALED_PREFIX, sealedParts, TAG_BYTES } from './sealed-secret';
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
+/**
+ * Opened values kept per ring. Every job of one workflow version carries the
+ * same sealed strings, so delivery decrypts each once instead of on every
+ * attempt (a decipher costs tens of µs; a lookup well under one).
+ */
+const OPENED_CACHE_ENTRIES = 10_000;
 
 /** A sealed value this ring cannot open: unknown key id, tampered with, or not sealed at all. */
 export class SecretOpenError extends Error {
@@ -27,6 +33,9 @@ export const DEVELOPMENT_KEY_RING = `${DEVELOPMENT_KEY_ID}:${createHash('sha256'
  * `reseal` moves a value onto the new key.
  */
 export class KeyRing {
+  /** Sealed value -> clear text, least recently used first. Only values that opened intact get in. */
+  private readonly opened = new Map<string, string>();
+
   private constructor(
     private readonly keys: ReadonlyMap<string, Buffer>,
     readonly primaryKeyId: string,
@@ -65,6 +74,19 @@ export class KeyRing {
 
   /** The clear text; throws SecretOpenError for anything this ring did not seal intact. */
   open(sealed: string): string {
+    const cached = this.opened.get(sealed);
+    if (cached !== undefined) {
+      this.opened.delete(sealed);
+      this.opened.set(sealed, cached);
+      return cached;
+    }
+    const clear = this.decrypt(sealed);
+    this.opened.set(sealed, clear);
+    if (this.opened.size > OPENED_CACHE_ENTRIES) this.opened.delete(this.opened.keys().next().value as string);
+    return clear;
+  }
+
+  private decrypt(sealed: string): string {
     const parts = sealedParts(sealed);
     if (!parts) throw new SecretOpenError('not a sealed secret');
     const key = this.keys.get(parts.keyId);
@@ -82,7 +104,8 @@ export class KeyRing {
 
   /** A clear value stays as it is: rows and messages written before sealing stay readable until they are sealed. */
   openOrClear(value: string): string {
-    return sealedParts(value) ? this.open(value) : value;
+    if (!value.startsWith(SEALED_PREFIX)) return value;
+    return this.opened.has(value) || isSealed(value) ? this.open(value) : value;
   }
 
   /** Clear, or sealed with a key other than the first: `reseal` would change it. */
