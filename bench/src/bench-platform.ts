@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, SERVICE_NAMES, ServiceName, uniquePrefix } from '@hookstream/testing';
@@ -37,6 +38,7 @@ export class BenchPlatform {
   readonly prefix = uniquePrefix('bench');
   readonly services = new Map<ServiceName, BenchChild>();
   private readonly ports = new Map<ServiceName, number>();
+  private readonly encryptionKeys = `bench:${randomBytes(32).toString('base64')}`;
 
   constructor(private readonly options: PlatformOptions) {}
 
@@ -61,6 +63,8 @@ export class BenchPlatform {
       DATABASE_URL: this.options.databaseUrl,
       KAFKA_TOPIC_PREFIX: this.prefix,
       DATABASE_SCHEMA_PREFIX: this.schemaPrefix,
+      // Production refuses the development key ring: a key of this run's own.
+      HOOKSTREAM_ENCRYPTION_KEYS: this.encryptionKeys,
       // Consumer groups get the topic prefix too: a run shares nothing with another.
       BOOTSTRAP_TENANT_ID: BENCH_TENANT,
       BOOTSTRAP_API_KEY: BENCH_API_KEY,
