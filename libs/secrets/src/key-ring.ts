@@ -29,8 +29,8 @@ export const DEVELOPMENT_KEY_RING = `${DEVELOPMENT_KEY_ID}:${createHash('sha256'
 
 /**
  * AES-256-GCM keys by id. The first key seals; every key opens, so adding a
- * new first key (a rotation) keeps what older keys sealed readable, and
- * `reseal` moves a value onto the new key.
+ * new first key (a rotation) keeps what older keys sealed readable until
+ * it is sealed again with the new one.
  */
 export class KeyRing {
   /** Sealed value -> clear text, least recently used first. Only values that opened intact get in. */
@@ -106,16 +106,6 @@ export class KeyRing {
   openOrClear(value: string): string {
     if (!value.startsWith(SEALED_PREFIX)) return value;
     return this.opened.has(value) || isSealed(value) ? this.open(value) : value;
-  }
-
-  /** Clear, or sealed with a key other than the first: `reseal` would change it. */
-  needsReseal(value: string): boolean {
-    return sealedParts(value)?.keyId !== this.primaryKeyId;
-  }
-
-  /** The value sealed with the first key (unchanged if it already is). */
-  reseal(value: string): string {
-    return this.needsReseal(value) ? this.seal(this.openOrClear(value)) : value;
   }
 }
 

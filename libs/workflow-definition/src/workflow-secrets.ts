@@ -10,16 +10,6 @@ export function mapWorkflowSecrets(state: WorkflowState, transform: (secret: str
   return { ...state, actions: state.actions.map((action) => mapActionSecrets(action, transform)) };
 }
 
-/** Whether any secret of the state satisfies `test` (e.g. "is clear, or sealed with an old key"). */
-export function someWorkflowSecret(state: WorkflowState, test: (secret: string) => boolean): boolean {
-  let found = false;
-  mapWorkflowSecrets(state, (secret) => {
-    found ||= test(secret);
-    return secret;
-  });
-  return found;
-}
-
 /** GET /workflows/{id}/actions/{actionId}/secret: the newest secret, and the one it replaced while that still signs. */
 export function actionSecretView(state: WorkflowState, actionId: string, now: Date): ActionSecretAnswer | undefined {
   const action = state.actions.find((a) => a.id === actionId);

@@ -1,10 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource, MoreThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Logger } from '@hookstream/logging';
-import { KeyRing } from '@hookstream/secrets';
+import { KeyRing, SEALED_PREFIX } from '@hookstream/secrets';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { someWorkflowSecret } from '@hookstream/workflow-definition';
-import { WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
 
 const BATCH = 200;
@@ -44,13 +42,18 @@ export class SecretResealer implements OnApplicationBootstrap, OnModuleDestroy {
   async resealAll(): Promise<number> {
     let resealed = 0;
     let after = '';
+    // The store seals all of a state's secrets at once, and every action has a signing secret: a row
+    // whose signing secrets are all sealed with the first key needs nothing, and Postgres tells them apart.
+    const stale = `$.actions[*].signing_secrets[*] ? (!(@ starts with "${SEALED_PREFIX}${this.keyRing.primaryKeyId}:"))`;
     while (!this.stopped) {
-      const rows = await this.dataSource.getRepository(WorkflowEntity).find({ where: { id: MoreThan(after) }, order: { id: 'ASC' }, take: BATCH });
+      const rows: { id: string; tenant_id: string }[] = await this.dataSource.query(
+        'SELECT id, tenant_id FROM workflows WHERE id > $1 AND jsonb_path_exists(state, $2::jsonpath) ORDER BY id LIMIT $3',
+        [after, stale, BATCH],
+      );
       if (rows.length === 0) break;
       for (const row of rows) {
-        if (!someWorkflowSecret(row.state, (secret) => this.keyRing.needsReseal(secret))) continue;
         // The store seals every secret anew with the first key; the state itself does not change.
-        await this.store.update(row.id, row.tenantId, (state) => ({ state, result: undefined }));
+        await this.store.update(row.id, row.tenant_id, (state) => ({ state, result: undefined }));
         resealed++;
       }
       after = rows[rows.length - 1].id;

@@ -59,7 +59,8 @@ describe('workflow secrets at rest, against the real Postgres', () => {
     expect(await store.get(state.id, TENANT)).toEqual(state);
 
     const resealer = new SecretResealer(dataSource, store, KeyRing.parse(K1), testLogger('resealer'));
-    expect(await resealer.resealAll()).toBeGreaterThanOrEqual(1);
+    // Only the clear row: the one the first test stored is sealed with the first key already.
+    expect(await resealer.resealAll()).toBe(1);
     const rows = await stored(state.id);
     for (const secret of secrets) expect(rows).not.toContain(secret);
     expect(await store.get(state.id, TENANT)).toEqual(state);
@@ -67,7 +68,7 @@ describe('workflow secrets at rest, against the real Postgres', () => {
 
     const rotated = KeyRing.parse(`k2:${key()},${K1}`);
     const rotatedStore = new WorkflowStore(dataSource, rotated);
-    expect(await new SecretResealer(dataSource, rotatedStore, rotated, testLogger('resealer')).resealAll()).toBeGreaterThanOrEqual(1);
+    expect(await new SecretResealer(dataSource, rotatedStore, rotated, testLogger('resealer')).resealAll()).toBe(2);
     const [{ state: row }] = await dataSource.query('SELECT state::text FROM workflows WHERE id = $1', [state.id]);
     expect(row).not.toContain(`${SEALED_PREFIX}k1:`);
     expect(row).toContain(`${SEALED_PREFIX}k2:`);
