@@ -42,6 +42,7 @@ export class BenchPlatform {
   private readonly internalKey = randomBytes(24).toString('hex');
   private readonly ports = new Map<ServiceName, number>();
   private readonly opsPorts = new Map<ServiceName, number>();
+  private readonly encryptionKeys = `bench:${randomBytes(32).toString('base64')}`;
 
   constructor(private readonly options: PlatformOptions) {}
 
@@ -71,6 +72,8 @@ export class BenchPlatform {
       ...Object.fromEntries(testInfra().serviceDatabaseUrls),
       KAFKA_TOPIC_PREFIX: this.prefix,
       DATABASE_SCHEMA_PREFIX: this.schemaPrefix,
+      // Production refuses the development key ring: a key of this run's own.
+      HOOKSTREAM_ENCRYPTION_KEYS: this.encryptionKeys,
       // Consumer groups get the topic prefix too: a run shares nothing with another.
       BOOTSTRAP_TENANT_ID: BENCH_TENANT,
       BOOTSTRAP_API_KEY: BENCH_API_KEY,

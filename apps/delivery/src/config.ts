@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber, secret } from '@hookstream/config';
 import { EgressPolicy, parseTenantAllowlists } from '@hookstream/delivery-http';
 import type { DeliverySettings } from '@hookstream/delivery-pipeline';
+import { EncryptionKeysEnv } from '@hookstream/secrets';
 
 const allowlist = z
   .string()
@@ -29,6 +30,8 @@ const percentage = (fallback: number) => z.coerce.number().min(1).max(100).defau
 
 export const DeliveryEnv = CommonEnv
   .extend(KafkaEnv.shape)
+  // A secret: production refuses the development ring and docker-compose.yml's example.
+  .extend({ HOOKSTREAM_ENCRYPTION_KEYS: secret(EncryptionKeysEnv.shape.HOOKSTREAM_ENCRYPTION_KEYS) })
   .extend({
     PORT: port(3004),
     /** Base of the public API (the gateway), for links inside Checkout-format bodies. */
@@ -82,5 +85,6 @@ export function deliverySettings(config: DeliveryConfig): DeliverySettings {
       maxBreakers: config.BREAKER_MAX_ENDPOINTS,
       idleEvictionMs: config.BREAKER_IDLE_EVICTION_MS,
     },
+    keyRing: config.HOOKSTREAM_ENCRYPTION_KEYS,
   };
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { Topics, WorkflowState } from '@hookstream/contracts';
+import { mapActionSecrets, Topics, WorkflowState } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
+import { DEVELOPMENT_KEY_RING, isSealed, KeyRing } from '@hookstream/secrets';
 import { TestPlatform, testInfra, testLogger, TopicRecorder, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
 
 // The seed documents' own bodies (checkout-workflows-guide.txt, mycashflow-webhooks.txt).
@@ -57,6 +58,10 @@ const guideConditionUpdate = {
   },
 };
 const mycashflowSubscription = { topic: 'order.created', expands: ['payments', 'shipments'], url: 'https://www.example.com' };
+
+/** The platform runs on the default development key ring. */
+const keyRing = KeyRing.parse(DEVELOPMENT_KEY_RING);
+const opened = (state: WorkflowState): WorkflowState => ({ ...state, actions: state.actions.map((a) => mapActionSecrets(a, (s) => keyRing.open(s))) });
 
 describe('gateway Workflows API against workflow-config, Postgres and Kafka', () => {
   let platform: TestPlatform;
@@ -118,11 +123,12 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect(JSON.stringify(got.body)).not.toContain('whsec_');
     expect(action.disabled_at).toBeNull();
 
-    // The topic carries the full state with the real secrets, for delivery.
+    // The topic carries the full state with the secrets sealed, for delivery to open.
     await awaitState(id, (m) => m?.value?.version === 1, 'created state on the topic');
     const first = latest(id)!.value!;
-    expect(first.actions[0].headers.Authorization).toBe('70ed20ff-ba31-4ea3-b3ef-772f2be1cbdf');
-    expect(first.actions[0].signing_secrets[0]).toMatch(/^whsec_/);
+    expect(isSealed(first.actions[0].headers.Authorization)).toBe(true);
+    expect(opened(first).actions[0].headers.Authorization).toBe('70ed20ff-ba31-4ea3-b3ef-772f2be1cbdf');
+    expect(opened(first).actions[0].signing_secrets[0]).toMatch(/^whsec_/);
     expect(first.tenant_id).toBe(platform.tenantId);
 
     const patched = await platform.api('PATCH', `/workflows/${id}`, { ...guidePatch, name: 'Renamed', active: false });
@@ -205,10 +211,10 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
 
     // 1 create + 8 changes: the topic's latest state is version 9 with every change in it.
     await awaitState(id, (m) => m?.value?.version === 9, 'version 9 on the topic');
-    const state = latest(id)!.value!;
+    const state = opened(latest(id)!.value!);
     expect(state.actions).toHaveLength(1);
     expect(state.actions[0]).toMatchObject({ url: 'https://example.com/webhooks/checkout', signature: { key: 'public-signing-key' } });
-    expect(state.actions[0].signing_secrets).toEqual((await internalState(id)).actions[0].signing_secrets);
+    expect(state.actions[0].signing_secrets).toEqual(opened(await internalState(id)).actions[0].signing_secrets);
     expect(state.conditions).toEqual([{ id: eventCondition.id, type: 'event', events: guideConditionUpdate.events }]);
   }, 60_000);
 
@@ -249,7 +255,7 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect(got.body.data).toEqual({ ...mycashflowSubscription, uuid: data.uuid, user_id: data.user_id });
 
     await waitFor(async () => topic.json<WorkflowState>().some((m) => m.value?.subscription?.uuid === data.uuid), { timeoutMs: 20_000, what: 'subscription on the topic' });
-    const state = topic.json<WorkflowState>().find((m) => m.value?.subscription?.uuid === data.uuid)!.value!;
+    const state = opened(topic.json<WorkflowState>().find((m) => m.value?.subscription?.uuid === data.uuid)!.value!);
     expect(state.conditions).toEqual([{ id: expect.any(String), type: 'event', events: { orders: ['order.created'] } }]);
     expect(state.actions[0]).toMatchObject({ url: 'https://www.example.com', format: 'mycashflow', retry_policy: 'mycashflow', signing_secrets: [data.secret] });
 

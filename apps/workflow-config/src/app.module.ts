@@ -27,6 +27,8 @@ export class WorkflowConfigModule {
           relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,
           limits: workflowLimitsOf(config),
           groupId: config.CONFIG_GROUP_ID,
+          keyRing: config.HOOKSTREAM_ENCRYPTION_KEYS,
+          secretRotationGraceMs: config.WEBHOOK_SECRET_ROTATION_GRACE_HOURS * 3_600_000,
         }),
       ],
     };

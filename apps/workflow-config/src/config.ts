@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, InternalApiEnv, loadConfigOrExit, port } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, InternalApiEnv, loadConfigOrExit, port, secret } from '@hookstream/config';
+import { EncryptionKeysEnv } from '@hookstream/secrets';
 import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMIT_CEILINGS, WorkflowLimits } from '@hookstream/workflow-definition';
 
 /** A limit on what one workflow holds: positive, and never past the contract's ceiling. */
@@ -9,6 +10,8 @@ export const WorkflowConfigEnv = CommonEnv
   .extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
   .extend(InternalApiEnv.shape)
+  // A secret: production refuses the development ring and docker-compose.yml's example.
+  .extend({ HOOKSTREAM_ENCRYPTION_KEYS: secret(EncryptionKeysEnv.shape.HOOKSTREAM_ENCRYPTION_KEYS) })
   .extend({
     WORKFLOW_CONFIG_DATABASE_URL: databaseUrl,
     PORT: port(3001),
@@ -29,6 +32,8 @@ export const WorkflowConfigEnv = CommonEnv
     WORKFLOW_MAX_SIGNATURE_KEY_LENGTH: limit('signatureKeyLength'),
     WORKFLOW_MAX_NAME_LENGTH: limit('nameLength'),
     WORKFLOW_MAX_STATE_BYTES: limit('stateBytes'),
+    /** How long a rotated-out webhook signing secret still signs (0: not at all). */
+    WEBHOOK_SECRET_ROTATION_GRACE_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   });
 export type WorkflowConfigConfig = z.infer<typeof WorkflowConfigEnv>;
 

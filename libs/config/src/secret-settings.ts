@@ -16,7 +16,17 @@ export const PUBLISHED_KEYS: ReadonlySet<string> = new Set([
   'int_local_change_me_00000000000000000000',
   'sk_local_change_me_0000000000000000',
   'adm_local_change_me_000000000000000',
+  // HOOKSTREAM_ENCRYPTION_KEYS entries: the development ring (libs/secrets) and docker-compose.yml's example.
+  'local-dev-insecure:spxQIFPn7ddClbOjRUIM1tYtiUhvBoV4gaNlUuP0/Xw=',
+  'compose-example:JRPPeYGEJodG5b1p+FEBM9ykebtLwLNNr+e6Hq0XNxE=',
 ]);
+
+/** A parsed secret setting made of several keys (a key ring): checked key by key. */
+interface SecretTexts {
+  readonly secretTexts: readonly string[];
+}
+const hasSecretTexts = (value: unknown): value is SecretTexts =>
+  typeof value === 'object' && value !== null && Array.isArray((value as Partial<SecretTexts>).secretTexts);
 
 const secretSettings = z.registry<{ secret: true }>();
 
@@ -39,7 +49,7 @@ export function productionSecretProblems(schema: z.ZodType, env: Record<string, 
     .flatMap((name) => {
       const value = env[name];
       // A list setting (keys accepted during a rotation) is checked key by key; an empty list is unset.
-      const keys = Array.isArray(value) ? value : value === undefined ? [] : [value];
+      const keys = Array.isArray(value) ? value : hasSecretTexts(value) ? value.secretTexts : value === undefined ? [] : [value];
       if (keys.some((key) => typeof key !== 'string' || key.trim() === '')) return [`${name}: is empty; set a key of your own in production`];
       if (keys.some((key) => PUBLISHED_KEYS.has(key))) return [`${name}: is a published example or development key; set a key of your own in production`];
       return [];

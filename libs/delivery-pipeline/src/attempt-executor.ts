@@ -1,12 +1,15 @@
-import type { DeliveryJob } from '@hookstream/contracts';
+import { type DeliveryJob, mapActionSecrets } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildWebhookRequest, classifyAttempt, decideNextStep, NextStep, WebhookRequest } from '@hookstream/delivery-domain';
 import type { BreakerRegistry, WebhookClient } from '@hookstream/delivery-http';
 import { Logger, maskHeaders } from '@hookstream/logging';
+import type { KeyRing } from '@hookstream/secrets';
 import { Clock, systemClock } from './clock';
 
 export interface AttemptExecutorOptions {
   timeScale: number;
   publicBaseUrl: string;
+  /** Opens the job's sealed secrets for this attempt only. */
+  keyRing: KeyRing;
 }
 
 /** The endpoint a job goes to, as breakers and concurrency see it; undefined if the URL is unusable. */
@@ -42,9 +45,11 @@ export class AttemptExecutor {
     const startedAt = new Date(this.clock.now());
     let request: WebhookRequest;
     try {
-      request = buildWebhookRequest(job, { sentAt: startedAt, publicBaseUrl: this.options.publicBaseUrl });
+      // Opened here and nowhere else: the job that is logged, retried and dead-lettered keeps them sealed.
+      const opened = { ...job, action: mapActionSecrets(job.action, (secret) => this.options.keyRing.openOrClear(secret)) };
+      request = buildWebhookRequest(opened, { sentAt: startedAt, publicBaseUrl: this.options.publicBaseUrl });
     } catch (err) {
-      // This job's event or action holds what no request can carry: it fails alone, for good.
+      // This job's event or action holds what no request can carry, or a secret this key ring cannot open: it fails alone, for good.
       return this.record(job, startedAt, {}, { kind: 'failure', failure: 'unsendable', message: `request could not be built: ${describe(err)}` });
     }
     const endpoint = endpointOf(request.url);

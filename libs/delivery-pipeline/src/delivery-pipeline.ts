@@ -53,7 +53,7 @@ export class DeliveryPipeline {
       observe?.breaker(state);
       logger.warn({ endpoint: origin, state }, 'circuit breaker changed state');
     });
-    const executor = new AttemptExecutor(this.client, this.breakers, { timeScale: settings.timeScale, publicBaseUrl: settings.publicBaseUrl }, logger);
+    const executor = new AttemptExecutor(this.client, this.breakers, { timeScale: settings.timeScale, publicBaseUrl: settings.publicBaseUrl, keyRing: settings.keyRing }, logger);
     const gate = new ConcurrencyGate(settings.concurrency, settings.concurrencyPerEndpoint);
     // Long enough to outlive any safety copy: the longest attempt plus slack, then generous room for lateness.
     const ledger = new HandoffLedger(60_000 + HANDOFF_MARGIN_MS + 10 * 60_000);

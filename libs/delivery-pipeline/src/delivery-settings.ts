@@ -1,4 +1,5 @@
 import type { BreakerSettings } from '@hookstream/delivery-http';
+import type { KeyRing } from '@hookstream/secrets';
 
 /** Everything the delivery pipeline is tuned by; apps/delivery/src/config.ts fills it from the env. */
 export interface DeliverySettings {
@@ -26,6 +27,8 @@ export interface DeliverySettings {
   fetchBytesPerPartition: number;
   sessionTimeoutMs: number;
   breaker: BreakerSettings;
+  /** HOOKSTREAM_ENCRYPTION_KEYS: opens a job's secrets when its request is signed and sent. */
+  keyRing: KeyRing;
 }
 
 /** Slack after a handed-off attempt's deadline before its safety copy is due. */

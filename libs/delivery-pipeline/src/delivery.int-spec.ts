@@ -35,7 +35,13 @@ describe('delivery service', () => {
     const secrets = [signingSecret(), signingSecret()];
     const job = deliveryJob({
       url: r.url('/checkout'),
-      action: { signing_secrets: secrets, signature: { method: 'HMACSHA256', key: 'cko-key-123' }, headers: { Authorization: 'Bearer abcdef123' } },
+      action: {
+        // A rotation in its grace period: both secrets sign.
+        signing_secrets: secrets,
+        previous_secrets_expire_at: new Date(Date.now() + 3_600_000).toISOString(),
+        signature: { method: 'HMACSHA256', key: 'cko-key-123' },
+        headers: { Authorization: 'Bearer abcdef123' },
+      },
     });
     await harness.publish(job);
     const [outcome] = await harness.finalOutcome(job);

@@ -2,6 +2,7 @@ import { InternalHeaders } from '@hookstream/contracts';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InternalHttpClient } from '@hookstream/gateway-auth';
 import { ServiceCredentials } from '@hookstream/service-runtime';
+import { ActionSecretsController } from './action-secrets.controller';
 import { EventTypesAdminController } from './event-types-admin.controller';
 import { EVENT_INGEST_CLIENT, WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { ProducerEventsController } from './producer-events.controller';
@@ -26,7 +27,7 @@ export class GatewayWorkflowsModule implements OnApplicationShutdown {
   static forRoot(settings: GatewayWorkflowsSettings): DynamicModule {
     return {
       module: GatewayWorkflowsModule,
-      controllers: [WorkflowsController, SubscriptionsController, ProducerEventsController, EventTypesAdminController],
+      controllers: [WorkflowsController, ActionSecretsController, SubscriptionsController, ProducerEventsController, EventTypesAdminController],
       providers: [
         {
           provide: WORKFLOW_CONFIG_CLIENT,

@@ -172,7 +172,7 @@ export class SubscriptionView {
 }
 
 export class CreatedSubscriptionView extends SubscriptionView {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Standard Webhooks signing secret; answered at creation only' })
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Standard Webhooks signing secret; later read and rotated through /api/v1/webhooks/{uuid}/secret' })
   secret!: string;
 }
 

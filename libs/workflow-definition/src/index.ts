@@ -4,3 +4,4 @@ export * from './workflow-changes';
 export * from './workflow-view';
 export * from './event-type-catalog';
 export * from './subscription';
+export * from './workflow-secrets';

@@ -40,6 +40,8 @@ function toAction(input: ActionInput, id: string, signingSecrets: string[], prev
     retry_policy: input.retry_policy ?? previous?.retry_policy ?? 'checkout',
     timeout_ms: input.timeout_ms ?? previous?.timeout_ms ?? 10_000,
     signing_secrets: signingSecrets,
+    // A rotation's grace period outlives changes to the action.
+    ...(previous?.previous_secrets_expire_at ? { previous_secrets_expire_at: previous.previous_secrets_expire_at } : {}),
     // A new URL is a new endpoint: it starts enabled.
     disabled_at: previous && previous.url === input.url ? previous.disabled_at : null,
     disabled_reason: previous && previous.url === input.url ? previous.disabled_reason : null,
@@ -50,7 +52,8 @@ function newAction(input: ActionInput, ctx: ChangeContext): WebhookAction {
   return toAction(input, ids(ctx)('wfa'), [(ctx.newSigningSecret ?? newSigningSecret)()]);
 }
 
-function next(state: WorkflowState, ctx: ChangeContext, change: Partial<WorkflowState>): WorkflowState {
+/** A change's new state: the next version, stamped now. */
+export function next(state: WorkflowState, ctx: ChangeContext, change: Partial<WorkflowState>): WorkflowState {
   return { ...state, ...change, version: state.version + 1, updated_at: ctx.now.toISOString() };
 }
 

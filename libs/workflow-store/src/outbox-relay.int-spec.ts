@@ -2,9 +2,10 @@ import { DataSource } from 'typeorm';
 import { Topics, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
+import { DEVELOPMENT_KEY_RING, KeyRing } from '@hookstream/secrets';
 import { Metrics } from '@hookstream/service-runtime';
 import { sampleWorkflowState, serviceDatabaseUrl, testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor } from '@hookstream/testing';
-import { DEFAULT_WORKFLOW_LIMITS, patchWorkflow } from '@hookstream/workflow-definition';
+import { DEFAULT_WORKFLOW_LIMITS, mapWorkflowSecrets, patchWorkflow } from '@hookstream/workflow-definition';
 import { OutboxRelay } from './outbox.relay';
 import { WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
@@ -22,10 +23,11 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
   let store: WorkflowStore;
   const relays: OutboxRelay[] = [];
   const metrics = new Metrics('workflow-config');
+  const keyRing = KeyRing.parse(DEVELOPMENT_KEY_RING);
 
   /** A relay as one service instance runs it; a new one stands for a restarted instance. */
   function startRelay(): OutboxRelay {
-    const settings = { publicBaseUrl: 'http://localhost', relayIntervalMs: 50, relayBatchSize: 4, groupId: 'unused', limits: DEFAULT_WORKFLOW_LIMITS };
+    const settings = { publicBaseUrl: 'http://localhost', relayIntervalMs: 50, relayBatchSize: 4, groupId: 'unused', limits: DEFAULT_WORKFLOW_LIMITS, keyRing, secretRotationGraceMs: 0 };
     const relay = new OutboxRelay(dataSource, kafka, settings, testLogger('relay'), metrics);
     relay.onApplicationBootstrap();
     relays.push(relay);
@@ -56,7 +58,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     await kafka.ensureTopics([Topics.workflowConfig, Topics.configRejected]);
     topic = await new TopicRecorder(prefix, Topics.workflowConfig).start();
     deadLetters = await new TopicRecorder(prefix, Topics.configRejected).start();
-    store = new WorkflowStore(dataSource.getRepository(WorkflowEntity));
+    store = new WorkflowStore(dataSource.getRepository(WorkflowEntity), keyRing);
   }, 60_000);
 
   afterEach(async () => {
@@ -86,7 +88,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     });
     for (const w of [kept, alsoKept]) {
       expect(versionsOf(w.id)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect(latestOf(w.id)).toEqual(await store.get(w.id, TENANT));
+      expect(latestOf(w.id)).toEqual(await store.getSealed(w.id, TENANT));
     }
     expect(versionsOf(deleted.id)).toEqual([1, 2, 3, 4, 5, 6, null]);
     // Deleted in the transaction that published, which commits just after Kafka acknowledged.
@@ -113,7 +115,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     startRelay();
     await waitFor(() => versionsOf(workflow.id).length === 2 && versionsOf(bornWhileDown.id).length === 1, { timeoutMs: 20_000, what: 'the outbox published after the restart' });
     expect(latestOf(workflow.id)).toMatchObject({ name: 'changed while the relay was down', version: 2 });
-    expect(latestOf(bornWhileDown.id)).toEqual(bornWhileDown);
+    expect(mapWorkflowSecrets(latestOf(bornWhileDown.id)!, (s) => keyRing.open(s))).toEqual(bornWhileDown);
     // Deleted in the transaction that published, which commits just after Kafka acknowledged.
     await waitFor(async () => (await outboxRows()) === 0, { timeoutMs: 5_000, what: 'an empty outbox' });
     expect((await publishedCount()) - publishedBefore).toBe(2);

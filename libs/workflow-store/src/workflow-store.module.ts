@@ -1,10 +1,13 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { KeyRing } from '@hookstream/secrets';
+import { ActionSecretsInternalController } from './action-secrets.internal.controller';
 import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
 import { EventTypeStore } from './event-type.store';
 import { OutboxRelay } from './outbox.relay';
 import { CreateConfigOutboxRejected1764650000000 } from './outbox-rejected.migration';
 import { InternalRequestContextMiddleware } from './request-context.middleware';
+import { SecretResealer } from './secret-resealer';
 import { CreateWorkflowConfig1732300000001 } from './workflow-config.migration';
 import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
@@ -22,13 +25,21 @@ export class WorkflowStoreModule implements NestModule {
     return {
       module: WorkflowStoreModule,
       imports: [TypeOrmModule.forFeature(WorkflowStoreEntities)],
-      controllers: [WorkflowsInternalController],
-      providers: [{ provide: WORKFLOW_STORE_SETTINGS, useValue: settings }, WorkflowStore, EventTypeStore, OutboxRelay, EndpointDisabledConsumer],
+      controllers: [WorkflowsInternalController, ActionSecretsInternalController],
+      providers: [
+        { provide: WORKFLOW_STORE_SETTINGS, useValue: settings },
+        { provide: KeyRing, useValue: settings.keyRing },
+        WorkflowStore,
+        EventTypeStore,
+        OutboxRelay,
+        EndpointDisabledConsumer,
+        SecretResealer,
+      ],
       exports: [WorkflowStore],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(InternalRequestContextMiddleware).forRoutes(WorkflowsInternalController);
+    consumer.apply(InternalRequestContextMiddleware).forRoutes(WorkflowsInternalController, ActionSecretsInternalController);
   }
 }

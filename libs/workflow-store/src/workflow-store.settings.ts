@@ -1,3 +1,4 @@
+import type { KeyRing } from '@hookstream/secrets';
 import type { WorkflowLimits } from '@hookstream/workflow-definition';
 
 export interface WorkflowStoreSettings {
@@ -9,5 +10,9 @@ export interface WorkflowStoreSettings {
   limits: WorkflowLimits;
   /** Consumer group of the endpoint-disabled topic. */
   groupId: string;
+  /** HOOKSTREAM_ENCRYPTION_KEYS: seals every secret before it is stored or published. */
+  keyRing: KeyRing;
+  /** WEBHOOK_SECRET_ROTATION_GRACE_HOURS, in ms: how long a rotated-out signing secret still signs. */
+  secretRotationGraceMs: number;
 }
 export const WORKFLOW_STORE_SETTINGS = Symbol('WORKFLOW_STORE_SETTINGS');

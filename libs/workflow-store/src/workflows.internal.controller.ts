@@ -38,10 +38,10 @@ import { EventTypeStore } from './event-type.store';
 import { WorkflowStore } from './workflow.store';
 import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const invalid = (codes: string[]) => new HttpException({ error_type: 'request_invalid', error_codes: codes }, 422);
-const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
+export const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
 
 /** The gateway's PUBLIC_BASE_URL, if it passed one, so _links point where clients call (this service's own setting is the fallback). */
 const LinkBase = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
@@ -90,10 +90,10 @@ export class WorkflowsInternalController {
     return this.eventTypes.source(source.id);
   }
 
-  /** Full state with secrets, for the gateway's POST /workflows/{id}/test: Checkout workflows only, as every /workflows route. */
+  /** Full state, secrets sealed, for the gateway's POST /workflows/{id}/test: Checkout workflows only, as every /workflows route. */
   @Get(WorkflowConfigApi.workflowState.pattern)
   async fullState(@Param('id') id: string, @CallerTenant() tenant: string): Promise<WorkflowState> {
-    const state = await this.store.get(id, tenant, 'workflow');
+    const state = await this.store.getSealed(id, tenant, 'workflow');
     if (!state) throw notFound();
     return state;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSealed, secretByteLength } from '@hookstream/secrets';
 import { idSchema } from '../ids';
 
 /** How a webhook body is shaped and signed. */
@@ -100,22 +101,26 @@ export const WebhookAction = z.object({
   id: idSchema('wfa'),
   type: z.literal('webhook'),
   url: z.string().max(WorkflowCeilings.urlLength).url(),
-  /** Sent verbatim on every delivery. Secret: masked in every API response. */
+  /** Sent verbatim on every delivery. Secret: sealed on topics and in Postgres, masked in every API response. */
   headers: z
     .record(z.string(), z.string())
     .refine((headers) => Object.keys(headers).length <= WorkflowCeilings.headers, { message: `more than ${WorkflowCeilings.headers} headers` })
     .refine((headers) => headerBytes(headers) <= WorkflowCeilings.headerBytes, { message: `headers past ${WorkflowCeilings.headerBytes} bytes` })
     .default({}),
-  signature: z.object({ method: z.literal('HMACSHA256'), key: z.string().min(1).max(WorkflowCeilings.signatureKeyLength) }).optional(),
+  /** The key is sealed on topics and in Postgres. */
+  signature: z.object({ method: z.literal('HMACSHA256'), key: secretOfAtMost(WorkflowCeilings.signatureKeyLength) }).optional(),
   format: PayloadFormat.default('checkout'),
   cloudevents_mode: z.enum(['structured', 'binary']).default('structured'),
   retry_policy: RetryPolicyRef.default('checkout'),
   timeout_ms: z.number().int().positive().max(60_000).default(10_000),
   /**
-   * Standard Webhooks secrets (whsec_…), newest first. During a rotation more
-   * than one is present and every one of them signs.
+   * Standard Webhooks secrets (whsec_…, sealed on topics and in Postgres),
+   * newest first. During a rotation more than one is present and every one
+   * of them signs until previous_secrets_expire_at.
    */
-  signing_secrets: z.array(z.string().startsWith('whsec_')).min(1),
+  signing_secrets: z.array(z.string().refine((s) => s.startsWith('whsec_') || isSealed(s), { message: 'not a whsec_ secret, clear or sealed' })).min(1),
+  /** From this time on only the first signing secret signs (the end of a rotation's grace period). */
+  previous_secrets_expire_at: z.string().datetime().optional(),
   /** Set when the receiver answered 410 Gone; a disabled action gets no jobs. */
   disabled_at: z.string().datetime().nullable().default(null),
   disabled_reason: z.string().nullable().default(null),
@@ -145,11 +150,22 @@ export const WorkflowState = z.object({
 }).refine((state) => jsonBytes(state) <= WorkflowCeilings.stateBytes, { message: `the state is past ${WorkflowCeilings.stateBytes} bytes as JSON` });
 export type WorkflowState = z.infer<typeof WorkflowState>;
 
-/** Name and value bytes of every header, as they go on the wire. */
+/** Name and value bytes of every header, as they go on the wire (a sealed value counts as its clear bytes). */
 export function headerBytes(headers: Record<string, string>): number {
   let bytes = 0;
-  for (const [name, value] of Object.entries(headers)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  for (const [name, value] of Object.entries(headers)) bytes += Buffer.byteLength(name) + secretByteLength(value);
   return bytes;
+}
+
+/**
+ * A secret of at most `max` characters in clear. Sealed, only its bytes are
+ * known: a character is at most 3 UTF-8 bytes (4 for a pair of UTF-16 units).
+ */
+function secretOfAtMost(max: number) {
+  return z
+    .string()
+    .min(1)
+    .refine((value) => (isSealed(value) ? secretByteLength(value) <= 3 * max : value.length <= max), { message: `longer than ${max} characters` });
 }
 
 /** A value's size as the JSON that Kafka and Postgres hold. */

@@ -24,11 +24,17 @@ describe('Standard Webhooks headers', () => {
     expect(verifyStandardWebhooks(SECRET_A, request)).toEqual(JSON.parse(request.body));
   });
 
-  it('are signed by every secret during a rotation', () => {
-    const request = buildWebhookRequest(deliveryJob({ action: { signing_secrets: [SECRET_B, SECRET_A] } }), context);
+  it('are signed by every secret during a rotation, and by the newest only once its grace period ends', () => {
+    const graceEnds = new Date(sentAt.getTime() + 1_000).toISOString();
+    const rotating = deliveryJob({ action: { signing_secrets: [SECRET_B, SECRET_A], previous_secrets_expire_at: graceEnds } });
+    const request = buildWebhookRequest(rotating, context);
     expect(request.headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(() => verifyStandardWebhooks(SECRET_A, request)).not.toThrow();
     expect(() => verifyStandardWebhooks(SECRET_B, request)).not.toThrow();
+    const after = buildWebhookRequest(rotating, { ...context, sentAt: new Date(graceEnds) });
+    expect(after.headers['webhook-signature'].split(' ')).toHaveLength(1);
+    expect(() => verifyStandardWebhooks(SECRET_B, after)).not.toThrow();
+    expect(() => verifyStandardWebhooks(SECRET_A, after)).toThrow();
   });
 
   it('fail verification with another secret or a changed body', () => {

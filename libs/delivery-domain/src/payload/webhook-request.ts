@@ -1,4 +1,4 @@
-import type { DeliveryJob } from '@hookstream/contracts';
+import { type DeliveryJob, signingSecretsInForce } from '@hookstream/contracts';
 import { deliveryTarget } from '../delivery-target';
 import { cafPayload } from './caf.payload';
 import { checkoutPayload } from './checkout.payload';
@@ -48,8 +48,9 @@ const RESERVED = new Set([
  * One attempt's HTTP request: its target, the body in the action's format,
  * the action's custom headers verbatim (only to the URL the tenant
  * configured), the format's own signature header, and Standard Webhooks
- * headers signed with every signing secret. `webhook-id` is the invocation
- * id: the same on every retry and reflow of one event+action.
+ * headers signed with every signing secret in force (both during a
+ * rotation's grace period). `webhook-id` is the invocation id: the same on
+ * every retry and reflow of one event+action. The job's secrets are in clear.
  */
 export function buildWebhookRequest(job: DeliveryJob, context: RequestContext): WebhookRequest {
   const { action } = job;
@@ -97,7 +98,7 @@ export function buildWebhookRequest(job: DeliveryJob, context: RequestContext): 
     ...formatHeaders,
     'webhook-id': job.invocation_id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': standardWebhookSignature(action.signing_secrets, job.invocation_id, timestamp, body),
+    'webhook-signature': standardWebhookSignature(signingSecretsInForce(action, context.sentAt), job.invocation_id, timestamp, body),
   };
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) throw new UnsendableRequestError(`header name '${name}' is no HTTP token`);

@@ -1,0 +1,71 @@
+import { Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ActionSecretAnswer, ActionSecretsApi, WorkflowState } from '@hookstream/contracts';
+import { CallerTenant, InternalController } from '@hookstream/service-runtime';
+import { actionSecretView, rotateSigningSecret } from '@hookstream/workflow-definition';
+import { WorkflowKind, WorkflowStore } from './workflow.store';
+import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+import { notFound, UUID } from './workflows.internal.controller';
+
+/**
+ * An action's Standard Webhooks signing secret, read and rotated by its
+ * tenant: the only answers that carry a secret in clear, as the tenant's
+ * receiver needs it to verify `webhook-signature`.
+ */
+@InternalController()
+export class ActionSecretsInternalController {
+  constructor(
+    private readonly store: WorkflowStore,
+    @Inject(WORKFLOW_STORE_SETTINGS) private readonly settings: WorkflowStoreSettings,
+  ) {}
+
+  @Get(ActionSecretsApi.actionSecret.pattern)
+  async actionSecret(@CallerTenant() tenant: string, @Param('id') id: string, @Param('actionId') actionId: string): Promise<ActionSecretAnswer> {
+    return this.read(await this.store.get(id, tenant, 'workflow'), actionId);
+  }
+
+  @Post(ActionSecretsApi.actionSecretRotate.pattern)
+  @HttpCode(200)
+  async rotateActionSecret(@CallerTenant() tenant: string, @Param('id') id: string, @Param('actionId') actionId: string): Promise<ActionSecretAnswer> {
+    return this.rotate(id, tenant, actionId, 'workflow');
+  }
+
+  /** A subscription is a workflow with one action: its secret is that action's. */
+  @Get(ActionSecretsApi.subscriptionSecret.pattern)
+  async subscriptionSecret(@CallerTenant() tenant: string, @Param('uuid') uuid: string): Promise<ActionSecretAnswer> {
+    const state = await this.subscription(tenant, uuid);
+    return this.read(state, state.actions[0]?.id);
+  }
+
+  @Post(ActionSecretsApi.subscriptionSecretRotate.pattern)
+  @HttpCode(200)
+  async rotateSubscriptionSecret(@CallerTenant() tenant: string, @Param('uuid') uuid: string): Promise<ActionSecretAnswer> {
+    const state = await this.subscription(tenant, uuid);
+    return this.rotate(state.id, tenant, state.actions[0]?.id, 'subscription');
+  }
+
+  private read(state: WorkflowState | undefined, actionId: string | undefined): ActionSecretAnswer {
+    const view = state && actionId ? actionSecretView(state, actionId, new Date()) : undefined;
+    if (!view) throw notFound();
+    return view;
+  }
+
+  private async rotate(id: string, tenantId: string, actionId: string | undefined, kind: WorkflowKind): Promise<ActionSecretAnswer> {
+    const now = new Date();
+    const rotated = await this.store.update(
+      id,
+      tenantId,
+      (state) => {
+        const change = actionId ? rotateSigningSecret(state, actionId, this.settings.secretRotationGraceMs, { now }) : undefined;
+        return change?.ok ? { state: change.state, result: change.state } : { result: undefined };
+      },
+      kind,
+    );
+    return this.read(rotated, actionId);
+  }
+
+  private async subscription(tenantId: string, uuid: string): Promise<WorkflowState> {
+    const state = UUID.test(uuid) ? await this.store.findBySubscription(tenantId, uuid) : undefined;
+    if (!state) throw notFound();
+    return state;
+  }
+}

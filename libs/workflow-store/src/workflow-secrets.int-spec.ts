@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { WorkflowState } from '@hookstream/contracts';
+import { openServiceDataSource } from '@hookstream/persistence';
+import { KeyRing, SEALED_PREFIX } from '@hookstream/secrets';
+import { sampleAction, sampleWorkflowState, serviceDatabaseUrl, testLogger, uniquePrefix } from '@hookstream/testing';
+import { WorkflowEntity } from './workflow.entity';
+import { SecretResealer } from './secret-resealer';
+import { WorkflowStore } from './workflow.store';
+import { WorkflowStoreEntities, WorkflowStoreMigrations } from './workflow-store.module';
+
+const TENANT = 'ten_sealed';
+const key = () => randomBytes(32).toString('base64');
+const K1 = `k1:${key()}`;
+
+/** A workflow whose every secret is a string nothing else in it holds. */
+function withSecrets(): { state: WorkflowState; secrets: string[] } {
+  const tag = randomBytes(6).toString('hex');
+  const secrets = [`hdr-value-${tag}`, `sig-key-${tag}`, `whsec_${Buffer.from(`whsec-${tag}-32-bytes-long-xx`).toString('base64')}`];
+  const action = sampleAction({ headers: { 'X-Api-Key': secrets[0] }, signature: { method: 'HMACSHA256', key: secrets[1] }, signing_secrets: [secrets[2]] });
+  return { state: sampleWorkflowState({ tenant_id: TENANT, actions: [action] }), secrets };
+}
+
+describe('workflow secrets at rest, against the real Postgres', () => {
+  const schema = `${uniquePrefix('sealed').toLowerCase()}workflow_config`;
+  let dataSource: DataSource;
+
+  /** Everything Postgres holds of the workflow, in the workflow row and the outbox. */
+  const stored = async (id: string) =>
+    JSON.stringify([
+      await dataSource.query('SELECT state::text FROM workflows WHERE id = $1', [id]),
+      await dataSource.query('SELECT state::text FROM config_outbox WHERE workflow_id = $1 ORDER BY id', [id]),
+    ]);
+
+  beforeAll(async () => {
+    dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('WORKFLOW_CONFIG_DATABASE_URL'), schema, entities: WorkflowStoreEntities, migrations: WorkflowStoreMigrations });
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await dataSource?.destroy();
+  });
+
+  it('stores every secret sealed, in the workflow row and the outbox, and reads them back in clear', async () => {
+    const store = new WorkflowStore(dataSource.getRepository(WorkflowEntity), KeyRing.parse(K1));
+    const { state, secrets } = withSecrets();
+    await store.create(state);
+    await store.update(state.id, TENANT, (s) => ({ state: { ...s, name: 'renamed', version: s.version + 1 }, result: undefined }));
+    const rows = await stored(state.id);
+    for (const secret of secrets) expect(rows).not.toContain(secret);
+    expect(rows.split(SEALED_PREFIX).length - 1).toBe(3 * 3);
+    expect(await store.get(state.id, TENANT)).toEqual({ ...state, name: 'renamed', version: 2 });
+  });
+
+  it('reads rows stored in clear before sealing, and the resealer seals them; after a key rotation it moves them to the new key', async () => {
+    const { state, secrets } = withSecrets();
+    // As a version before sealing wrote it.
+    await dataSource.query('INSERT INTO workflows (id, tenant_id, state) VALUES ($1, $2, $3)', [state.id, TENANT, JSON.stringify(state)]);
+    const store = new WorkflowStore(dataSource.getRepository(WorkflowEntity), KeyRing.parse(K1));
+    expect(await store.get(state.id, TENANT)).toEqual(state);
+
+    const resealer = new SecretResealer(dataSource, store, KeyRing.parse(K1), testLogger('resealer'));
+    // Only the clear row: the one the first test stored is sealed with the first key already.
+    expect(await resealer.resealAll()).toBe(1);
+    const rows = await stored(state.id);
+    for (const secret of secrets) expect(rows).not.toContain(secret);
+    expect(await store.get(state.id, TENANT)).toEqual(state);
+    expect(await resealer.resealAll()).toBe(0);
+
+    const rotated = KeyRing.parse(`k2:${key()},${K1}`);
+    const rotatedStore = new WorkflowStore(dataSource.getRepository(WorkflowEntity), rotated);
+    expect(await new SecretResealer(dataSource, rotatedStore, rotated, testLogger('resealer')).resealAll()).toBe(2);
+    const [{ state: row }] = await dataSource.query('SELECT state::text FROM workflows WHERE id = $1', [state.id]);
+    expect(row).not.toContain(`${SEALED_PREFIX}k1:`);
+    expect(row).toContain(`${SEALED_PREFIX}k2:`);
+    expect(await rotatedStore.get(state.id, TENANT)).toEqual(state);
+  });
+});
