@@ -55,7 +55,7 @@ class Bench {
   outcomes!: TopicRecorder;
 
   async start(label: string): Promise<void> {
-    // Delivery's own tuning passes through, e.g. DELIVERY_BATCH_PATIENCE_MS=250.
+    // Delivery's own tuning passes through, e.g. DELIVERY_ATTEMPT_PATIENCE_MS=250.
     const tuning = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => /^(DELIVERY_|BREAKER_)/.test(k) && v !== undefined)) as Record<string, string>;
     this.platform = new TestPlatform({ services: ['delivery'], label, env: { LOG_LEVEL: 'warn', ...tuning } });
     this.producer = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId: 'bench', topicPrefix: this.platform.prefix, logger: testLogger('bench') });

@@ -13,7 +13,7 @@ describe('handed-off attempts across a delivery restart', () => {
 
   beforeAll(async () => {
     receiver = await new HttpReceiver().start();
-    harness = await DeliveryHarness.start('handoff-restart', { DELIVERY_BATCH_PATIENCE_MS: '100' });
+    harness = await DeliveryHarness.start('handoff-restart', { DELIVERY_ATTEMPT_PATIENCE_MS: '100' });
   }, 90_000);
   afterAll(async () => {
     await receiver?.stop();

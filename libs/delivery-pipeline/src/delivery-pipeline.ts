@@ -58,7 +58,7 @@ export class DeliveryPipeline {
     // Long enough to outlive any safety copy: the longest attempt plus slack, then generous room for lateness.
     const ledger = new HandoffLedger(60_000 + HANDOFF_MARGIN_MS + 10 * 60_000);
     // Room for every slot's worth of jobs several times over, so endpoints with free slots are never starved of work.
-    this.delivery = new DeliveryDispatcher(executor, gate, ledger, connection.publisher, logger, { patienceMs: settings.batchPatienceMs, maxPending: settings.concurrency * 4 }, observe);
+    this.delivery = new DeliveryDispatcher(executor, gate, ledger, connection.publisher, logger, { patienceMs: settings.attemptPatienceMs, maxPending: settings.concurrency * 4 }, observe);
     const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs, fetchBytesPerPartition: settings.fetchBytesPerPartition };
     new JobConsumer(host, this.delivery, { ...lane, groupId: settings.groupId });
     new RetryTierConsumer(connection, host, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());

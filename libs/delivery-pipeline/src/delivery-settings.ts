@@ -17,8 +17,8 @@ export interface DeliverySettings {
   concurrency: number;
   /** Attempts in flight at once to one endpoint origin (also its keep-alive pool size). */
   concurrencyPerEndpoint: number;
-  /** Longest a batch waits for its attempts before handing the stragglers off. */
-  batchPatienceMs: number;
+  /** How long an attempt runs before it is handed off (a safety copy makes its job durable). */
+  attemptPatienceMs: number;
   /** Bytes of each response body kept in the outcome. */
   responseBodyCapBytes: number;
   /** Kafka partitions processed at once, per consumer. */
@@ -33,7 +33,7 @@ export interface DeliverySettings {
 
 /** Slack after a handed-off attempt's deadline before its safety copy is due. */
 export const HANDOFF_MARGIN_MS = 2_000;
-/** How long a job that found no free slot waits before it is tried again. */
+/** The shortest deferral of a job whose endpoint is stuck (see DeliveryDispatcher). */
 export const DEFERRAL_DELAY_MS = 1_000;
 /** Headers on delay-tier messages. */
 export const TierHeaders = {
