@@ -8,3 +8,7 @@ export * from './messages/delivery';
 export * from './internal-api/projection-api';
 export * from './internal-api/event-types-api';
 export * from './internal-api/headers';
+export * from './messages/workflow-limits';
+export * from './messages/conditions';
+export * from './messages/input-codes';
+export * from './messages/workflow-input';

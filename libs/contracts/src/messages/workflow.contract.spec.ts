@@ -1,6 +1,6 @@
 import examples from '../__fixtures__/workflow-config.messages.json';
 import { Contracts, decodeMessage } from '../contract';
-import { RetryScheduleBounds, WorkflowCeilings } from './workflow';
+import { RetryScheduleBounds, WorkflowCeilings } from './workflow-limits';
 import { idPattern } from '../ids';
 
 /**
