@@ -19,9 +19,10 @@ const event = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
   ...overrides,
 });
 const id = 'wfc_tgbvbc7gd5zupdgk7ogqyuomje';
-const onApproved = { id, type: 'event', events: { gateway: ['payment_approved'], dispute: ['dispute_won'] } } as const;
-const onEntities = { id, type: 'entity', entities: ['ent_1', 'ent_2', 'ent_1'] } as const;
-const onChannels = { id, type: 'processing_channel', processing_channels: ['pc_1'] } as const;
+type Of<K extends WorkflowCondition['type']> = Extract<WorkflowCondition, { type: K }>;
+const onApproved: Of<'event'> = { id, type: 'event', events: { gateway: ['payment_approved'], dispute: ['dispute_won'] } };
+const onEntities: Of<'entity'> = { id, type: 'entity', entities: ['ent_1', 'ent_2', 'ent_1'] };
+const onChannels: Of<'processing_channel'> = { id, type: 'processing_channel', processing_channels: ['pc_1'] };
 const read = (body: unknown) => readWith(conditionInput(DefaultWorkflowLimits), body);
 const codesOf = (body: unknown) => {
   const result = read(body);

@@ -174,6 +174,8 @@ const conditionsInput = (limits: WorkflowLimits) =>
     (v) => (!Array.isArray(v) || v.length === 0 ? 'conditions_required' : v.length > CONDITION_TYPES.length ? 'condition_type_duplicate' : undefined),
     z
       .array(conditionInput(limits))
+      .min(1)
+      .max(CONDITION_TYPES.length)
       .check(z.refine((conditions) => new Set(knownTypes(conditions)).size === knownTypes(conditions).length, { error: 'condition_type_duplicate', when: always }))
       .meta({ description: 'One condition of each type at most (422 condition_type_duplicate)' }),
   );
@@ -181,7 +183,7 @@ const conditionsInput = (limits: WorkflowLimits) =>
 const actionsInput = (limits: WorkflowLimits) =>
   guarded(
     (v) => (!Array.isArray(v) || v.length === 0 ? 'actions_required' : v.length > limits.actions ? 'actions_too_many' : undefined),
-    z.array(actionInput(limits)).meta({
+    z.array(actionInput(limits)).min(1).max(limits.actions).meta({
       description: `Actions: ${limitText(limits, 'actions', 'actions_too_many')}. The whole workflow as JSON, bytes: ${limitText(limits, 'stateBytes', 'workflow_too_large')}`,
     }),
   );
@@ -211,9 +213,44 @@ export const workflowPatch = (limits: WorkflowLimits) => {
 };
 export type WorkflowPatch = z.output<ReturnType<typeof workflowPatch>>;
 
+/** Topics are catalog event types; expands name top-level fields of the event's data. */
+const SUBSCRIPTION_NAME_MAX = 128;
+const EXPANDS_MAX = 100;
+const storable = (text: string) => !hasUnstorableCharacters(text);
+
+/** MyCashflow's POST /api/v1/webhooks body: a subscription is a workflow with one event condition and one action. */
+export const subscriptionInput = (limits: WorkflowLimits) =>
+  z.strictObject(
+    {
+      topic: z
+        .string({ error: 'topic_required' })
+        .min(1, { error: 'topic_required', abort: true })
+        .max(SUBSCRIPTION_NAME_MAX, { error: 'event_type_unknown', abort: true })
+        .refine(storable, { error: 'event_type_unknown' })
+        .meta({ description: 'An event type of the catalog (else 422 event_type_unknown)', example: 'order.created' }),
+      expands: z
+        .array(z.string({ error: 'expands_invalid' }).min(1, { error: 'expands_invalid' }).max(SUBSCRIPTION_NAME_MAX, { error: 'expands_invalid' }).refine(storable, { error: 'expands_invalid' }), {
+          error: 'expands_invalid',
+        })
+        .max(EXPANDS_MAX, { error: 'expands_invalid' })
+        .nullish()
+        .transform((expands) => expands ?? [])
+        .meta({ example: ['payments', 'shipments'] }),
+      url: webhookUrlInput(limits),
+    },
+    bodyError,
+  );
+export type SubscriptionInput = z.output<ReturnType<typeof subscriptionInput>>;
+
 /** Every input schema of the Workflows API for one set of limits. */
 export function workflowInputSchemas(limits: WorkflowLimits) {
-  return { workflow: workflowInput(limits), patch: workflowPatch(limits), action: actionInput(limits), condition: conditionInput(limits) };
+  return {
+    workflow: workflowInput(limits),
+    patch: workflowPatch(limits),
+    action: actionInput(limits),
+    condition: conditionInput(limits),
+    subscription: subscriptionInput(limits),
+  };
 }
 export type WorkflowInputSchemas = ReturnType<typeof workflowInputSchemas>;
 export type { ConditionInput };
