@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ActionTimeout, CloudEventsMode, CONDITION_TYPES, PayloadFormat } from '@hookstream/contracts';
 
 // OpenAPI models of the answers; workflow-config builds the answers themselves.
 
@@ -43,7 +44,7 @@ export class ConditionView {
   @ApiProperty({ example: 'wfc_tgbvbc7gd5zupdgk7ogqyuomje' })
   id!: string;
 
-  @ApiProperty({ enum: ['event', 'entity', 'processing_channel'] })
+  @ApiProperty({ enum: CONDITION_TYPES })
   type!: string;
 
   @ApiPropertyOptional({ example: { gateway: ['payment_approved'] } })
@@ -80,16 +81,16 @@ export class ActionView {
   @ApiPropertyOptional({ type: MaskedSignature })
   signature?: MaskedSignature;
 
-  @ApiProperty({ enum: ['checkout', 'cloudevents', 'caf', 'mycashflow'] })
+  @ApiProperty({ enum: PayloadFormat.options })
   format!: string;
 
   @ApiProperty({ example: 'checkout', description: 'A named policy or delays in ms' })
   retry_policy!: string | number[];
 
-  @ApiProperty({ example: 10000 })
+  @ApiProperty({ example: ActionTimeout.defaultMs })
   timeout_ms!: number;
 
-  @ApiProperty({ enum: ['structured', 'binary'] })
+  @ApiProperty({ enum: CloudEventsMode.options })
   cloudevents_mode!: string;
 
   @ApiProperty({ type: String, nullable: true, description: 'Set when the receiver answered 410 Gone: no more deliveries' })
