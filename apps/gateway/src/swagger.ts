@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiErrorBody } from '@hookstream/gateway-auth';
-import { workflowBodyComponents } from '@hookstream/gateway-workflows';
+import { generatedComponents } from '@hookstream/gateway-workflows';
 
 const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorBody' } } };
 
@@ -41,7 +41,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ApiErrorBody] });
   // Generated from the contract's input schemas, not from DTO classes.
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(workflowBodyComponents()) } };
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(generatedComponents()) } };
   addSharedErrors(document);
   return document;
 }

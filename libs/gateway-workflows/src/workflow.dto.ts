@@ -5,6 +5,7 @@ import { ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, Valida
 import { z } from 'zod';
 import { DefaultWorkflowLimits, workflowInputSchemas } from '@hookstream/contracts';
 import { code } from '@hookstream/gateway-auth';
+import { conditionViewComponents } from './workflow.responses';
 
 /*
  * The Workflows API's bodies are validated by workflow-config with the
@@ -29,14 +30,17 @@ const BODY_COMPONENTS = {
 export type WorkflowBodyComponent = keyof typeof BODY_COMPONENTS;
 
 /** The bodies as OpenAPI 3.0 schemas: what a client may send, as workflow-config reads it. */
-export function workflowBodyComponents(): Map<WorkflowBodyComponent, SchemaObject> {
+export function workflowBodyComponents(): Map<string, SchemaObject> {
   return new Map(
     Object.entries(BODY_COMPONENTS).map(([name, schema]) => [
-      name as WorkflowBodyComponent,
+      name,
       z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' }) as SchemaObject,
     ]),
   );
 }
+
+/** Every OpenAPI component generated from the contract rather than declared by a class. */
+export const generatedComponents = (): Map<string, SchemaObject> => new Map([...workflowBodyComponents(), ...conditionViewComponents()]);
 
 /** `@ApiBody({ schema: bodySchema('WorkflowDto') })`: a reference to the generated component. */
 export const bodySchema = (name: WorkflowBodyComponent) => ({ $ref: getSchemaPath(name) });

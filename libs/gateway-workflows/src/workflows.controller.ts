@@ -10,11 +10,12 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { bodySchema } from './workflow.dto';
-import { ActionWithLinks, ConditionWithLinks, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
+import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
 
 const path = (...parts: string[]) => `/internal/api/workflows${parts.map((p) => `/${encodeURIComponent(p)}`).join('')}`;
 
@@ -136,7 +137,7 @@ export class WorkflowsController {
   @Put(':workflowId/conditions/:workflowConditionId')
   @ApiOperation({ summary: 'Update a condition' })
   @ApiBody({ schema: bodySchema('ConditionDto') })
-  @ApiOkResponse({ type: ConditionWithLinks })
+  @ApiOkResponse({ schema: { $ref: getSchemaPath(CONDITION_WITH_LINKS) } })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   replaceCondition(

@@ -165,8 +165,9 @@ const nameInput = (limits: WorkflowLimits) =>
     .refine((name) => !hasUnstorableCharacters(name), { error: 'name_invalid' })
     .meta({ description: `Characters: ${limitText(limits, 'nameLength', 'name_too_long')}`, example: 'Webhooks workflow' });
 
+const CONDITION_TYPE_SET: ReadonlySet<unknown> = new Set(CONDITION_TYPES);
 /** Type names of every known condition among a list's items. */
-const knownTypes = (items: unknown[]) => items.flatMap((item) => (isObject(item) && CONDITION_TYPES.includes(item.type as never) ? [item.type] : []));
+const knownTypes = (items: unknown[]) => items.flatMap((item) => (isObject(item) && CONDITION_TYPE_SET.has(item.type) ? [item.type] : []));
 
 const conditionsInput = (limits: WorkflowLimits) =>
   guarded(

@@ -24,7 +24,6 @@ export const ActionTimeout = { maxMs: 60_000, defaultMs: 10_000 } as const;
  */
 export const WorkflowCeilings = {
   nameLength: 1_024,
-  conditions: 3,
   eventSources: 500,
   eventTypes: 5_000,
   conditionValues: 5_000,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from '../ids';
-import { WorkflowCondition } from './conditions';
+import { CONDITION_TYPES, WorkflowCondition } from './conditions';
 import { ActionTimeout, RetryScheduleBounds, WorkflowCeilings } from './workflow-limits';
 
 /** How a webhook body is shaped and signed. */
@@ -68,7 +68,8 @@ export const WorkflowState = z.object({
   active: z.boolean(),
   /** Increments on every change; delivery jobs carry it. */
   version: z.number().int().positive(),
-  conditions: z.array(WorkflowCondition).max(WorkflowCeilings.conditions),
+  // One of each type at most.
+  conditions: z.array(WorkflowCondition).max(CONDITION_TYPES.length),
   actions: z.array(WebhookAction).max(WorkflowCeilings.actions),
   subscription: SubscriptionInfo.nullable().default(null),
   updated_at: z.string().datetime(),
