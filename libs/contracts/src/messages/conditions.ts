@@ -189,8 +189,11 @@ export const CONDITION_TYPES = Object.keys(ConditionRegistry) as ConditionType[]
 export const conditionEntry = (condition: WorkflowCondition): ConditionEntry<ConditionType> => ConditionRegistry[condition.type];
 
 /** Does every condition hold for the event? A workflow without a condition of a type is not restricted by it. */
-export const conditionsHold = (conditions: readonly WorkflowCondition[], event: CanonicalEvent): boolean =>
-  conditions.every((condition) => conditionEntry(condition).holds(condition, event));
+export function conditionsHold(conditions: readonly WorkflowCondition[], event: CanonicalEvent): boolean {
+  // A plain loop: this runs for every workflow a matched event meets.
+  for (const condition of conditions) if (!conditionEntry(condition).holds(condition, event)) return false;
+  return true;
+}
 
 /** How the API reads one condition: the codes of the type's own schema, condition_invalid or condition_type_invalid. */
 export function conditionInput(limits: WorkflowLimits): z.ZodType<ConditionInput> {
