@@ -3,7 +3,7 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { z } from 'zod';
-import { DefaultWorkflowLimits, workflowInputSchemas } from '@hookstream/contracts';
+import { CATALOG_ID, CATALOG_TEXT_MAX, DefaultWorkflowLimits, workflowInputSchemas } from '@hookstream/contracts';
 import { code } from '@hookstream/gateway-auth';
 import { conditionViewComponents } from './workflow.responses';
 
@@ -45,8 +45,6 @@ export const generatedComponents = (): Map<string, SchemaObject> => new Map([...
 /** `@ApiBody({ schema: bodySchema('WorkflowDto') })`: a reference to the generated component. */
 export const bodySchema = (name: WorkflowBodyComponent) => ({ $ref: getSchemaPath(name) });
 
-// Catalog ids: `gateway`, `payment_approved`, `order.created`, `TransactionFinished`.
-const CATALOG_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 export class EventTypeDto {
   @ApiProperty({ example: 'invoice.paid' })
@@ -57,13 +55,13 @@ export class EventTypeDto {
   @ApiPropertyOptional({ example: 'Invoice paid', description: 'Defaults to the id' })
   @IsOptional()
   @IsString({ context: code('display_text_invalid') })
-  @MaxLength(500, { context: code('display_text_invalid') })
+  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
   display_name?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString({ context: code('display_text_invalid') })
-  @MaxLength(500, { context: code('display_text_invalid') })
+  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
   description?: string;
 }
 
@@ -77,13 +75,13 @@ export class EventSourceDto {
   @ApiPropertyOptional({ example: 'Billing', description: 'Defaults to the id' })
   @IsOptional()
   @IsString({ context: code('display_text_invalid') })
-  @MaxLength(500, { context: code('display_text_invalid') })
+  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
   display_name?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString({ context: code('display_text_invalid') })
-  @MaxLength(500, { context: code('display_text_invalid') })
+  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
   description?: string;
 
   @ApiProperty({ type: [EventTypeDto], minItems: 1 })

@@ -41,8 +41,11 @@ export function codedText(codes: { required?: string; invalid: string }) {
   return z.string({ error: (issue) => (issue.input === undefined && codes.required ? codes.required : codes.invalid) });
 }
 
-/** Catalog ids are at most 128 characters (event-type-catalog's CATALOG_ID). */
+/** Catalog ids (sources and event types): `gateway`, `payment_approved`, `order.created`, `TransactionFinished`. */
+export const CATALOG_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const CATALOG_ID_MAX = 128;
+/** Display names and descriptions of catalog entries. */
+export const CATALOG_TEXT_MAX = 500;
 
 /** A catalog source or event type id as a condition names it. */
 export const catalogIdIn = (code: string) =>
