@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiErrorBody } from '@hookstream/gateway-auth';
+import { generatedComponents } from '@hookstream/gateway-workflows';
 
 const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorBody' } } };
 
@@ -39,6 +40,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' }, 'admin')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ApiErrorBody] });
+  // Generated from the contract's input schemas, not from DTO classes.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(generatedComponents()) } };
   addSharedErrors(document);
   return document;
 }

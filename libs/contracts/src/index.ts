@@ -13,3 +13,7 @@ export * from './internal-api/projection';
 export * from './internal-api/matcher';
 export * from './internal-api/action-secrets-api';
 export * from './messages/action-secrets';
+export * from './messages/workflow-limits';
+export * from './messages/conditions';
+export * from './messages/input-codes';
+export * from './messages/workflow-input';

@@ -55,4 +55,10 @@ describe('testSamples', () => {
     expect(samples(narrow, ['payment_approved'])[0]).toMatchObject({ entity_id: 'ent_first', processing_channel_id: 'pc_one' });
     expect(samples(workflow, ['payment_approved'])[0]).toMatchObject({ entity_id: null, processing_channel_id: null });
   });
+
+  it('gives a source named like an Object property the plain tst_ prefix', () => {
+    const hostile: CatalogSource[] = [{ id: 'constructor', events: [{ id: 'payment_approved' }] }];
+    const result = testSamples(sampleWorkflowState({ conditionBodies: [{ type: 'entity', entities: ['ent_abc'] }] }), hostile, ['payment_approved'], now);
+    expect(result).toMatchObject({ ok: true, events: [{ source: 'constructor', subject_id: expect.stringMatching(/^tst_[a-z2-7]{26}$/) }] });
+  });
 });

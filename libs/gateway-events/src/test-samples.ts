@@ -1,4 +1,4 @@
-import { CanonicalEvent, newId, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, conditionEntry, newId, WorkflowState } from '@hookstream/contracts';
 
 /** A catalog source as workflow-config's GET /internal/event-types lists it. */
 export interface CatalogSource {
@@ -7,7 +7,41 @@ export interface CatalogSource {
 }
 
 /** Subject ids look like the resource each source is about. */
-const SUBJECT_PREFIX: Record<string, string> = { gateway: 'pay_', dispute: 'dsp_', authentication: 'sid_', orders: 'ord_', transactions: 'txn_' };
+const SUBJECT_PREFIX = new Map([
+  ['gateway', 'pay_'],
+  ['dispute', 'dsp_'],
+  ['authentication', 'sid_'],
+  ['orders', 'ord_'],
+  ['transactions', 'txn_'],
+]);
+
+function baseSample(workflow: WorkflowState, source: string, type: string, now: Date): CanonicalEvent {
+  const subjectId = `${SUBJECT_PREFIX.get(source) ?? 'tst_'}${newId('evt').slice('evt_'.length)}`;
+  return {
+    id: newId('evt'),
+    tenant_id: workflow.tenant_id,
+    source,
+    type,
+    subject_id: subjectId,
+    entity_id: null,
+    processing_channel_id: null,
+    timestamp: now.toISOString(),
+    version: '1.0.0',
+    data: { id: subjectId, test: true, description: `Test ${type} event for workflow ${workflow.id}` },
+    metadata: { test: true },
+    received_at: now.toISOString(),
+  };
+}
+
+/** The sample changed by each condition's registry entry to pass it; null when one cannot be passed. */
+function shapedByConditions(workflow: WorkflowState, sample: CanonicalEvent): CanonicalEvent | null {
+  let shaped: CanonicalEvent | null = sample;
+  for (const condition of workflow.conditions) {
+    if (shaped === null) return null;
+    shaped = conditionEntry(condition).sample(condition, shaped);
+  }
+  return shaped;
+}
 
 /**
  * The synthetic events POST /workflows/{id}/test sends: one per listed type,
@@ -22,33 +56,16 @@ export function testSamples(
   eventTypes: readonly string[],
   now: Date,
 ): { ok: true; events: CanonicalEvent[] } | { ok: false; code: 'event_types_invalid' } {
-  const eventCondition = workflow.conditions.find((c) => c.type === 'event');
-  const entity = workflow.conditions.find((c) => c.type === 'entity');
-  const channel = workflow.conditions.find((c) => c.type === 'processing_channel');
-  const sourceOf = (type: string): string | undefined => {
-    const sources = catalog.filter((s) => s.events.some((e) => e.id === type)).map((s) => s.id);
-    if (!eventCondition || eventCondition.type !== 'event') return sources[0];
-    return sources.find((source) => eventCondition.events[source]?.includes(type));
-  };
   const events: CanonicalEvent[] = [];
   for (const type of new Set(eventTypes)) {
-    const source = sourceOf(type);
-    if (!source) return { ok: false, code: 'event_types_invalid' };
-    const subjectId = `${SUBJECT_PREFIX[source] ?? 'tst_'}${newId('evt').slice('evt_'.length)}`;
-    events.push({
-      id: newId('evt'),
-      tenant_id: workflow.tenant_id,
-      source,
-      type,
-      subject_id: subjectId,
-      entity_id: entity?.type === 'entity' ? entity.entities[0] : null,
-      processing_channel_id: channel?.type === 'processing_channel' ? channel.processing_channels[0] : null,
-      timestamp: now.toISOString(),
-      version: '1.0.0',
-      data: { id: subjectId, test: true, description: `Test ${type} event for workflow ${workflow.id}` },
-      metadata: { test: true },
-      received_at: now.toISOString(),
-    });
+    const sources = catalog.filter((s) => s.events.some((e) => e.id === type)).map((s) => s.id);
+    let sample: CanonicalEvent | null = null;
+    for (const source of sources) {
+      sample = shapedByConditions(workflow, baseSample(workflow, source, type, now));
+      if (sample) break;
+    }
+    if (!sample) return { ok: false, code: 'event_types_invalid' };
+    events.push(sample);
   }
   return { ok: true, events };
 }

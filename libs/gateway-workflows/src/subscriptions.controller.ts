@@ -14,7 +14,7 @@ import {
 import { WorkflowConfigApi } from '@hookstream/contracts';
 import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
-import { SubscriptionDto } from './workflow.dto';
+import { bodySchema } from './workflow.dto';
 import { CreatedSubscriptionEnvelope, SubscriptionEnvelope, SubscriptionList } from './workflow.responses';
 
 /** A subscription as workflow-config answers it: everything but the user_id. */
@@ -41,7 +41,7 @@ export class SubscriptionsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Subscribe a URL to a topic (an event type of the catalog); the answer carries the signing secret, once' })
-  @ApiBody({ type: SubscriptionDto })
+  @ApiBody({ schema: bodySchema('SubscriptionDto') })
   @ApiCreatedResponse({ type: CreatedSubscriptionEnvelope })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid' })
   async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {

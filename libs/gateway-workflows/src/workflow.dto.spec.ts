@@ -1,6 +1,8 @@
 import { HttpException, Type } from '@nestjs/common';
 import { createValidationPipe } from '@hookstream/gateway-auth';
-import { EventSourceDto } from './workflow.dto';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ActionTimeout, CloudEventsMode, CONDITION_TYPES, DefaultWorkflowLimits, PayloadFormat } from '@hookstream/contracts';
+import { EventSourceDto, workflowBodyComponents } from './workflow.dto';
 
 const pipe = createValidationPipe();
 
@@ -29,5 +31,25 @@ describe('gateway DTOs', () => {
     expect(await codesOf(EventSourceDto, { id: 'billing', events: [] })).toEqual(['events_required']);
     expect(await codesOf(EventSourceDto, { id: 'bad source', events: [{ id: 'x' }] })).toEqual(['source_id_invalid']);
     expect(await codesOf(EventSourceDto, { id: 'billing', events: [{ id: '' }] })).toEqual(['event_type_id_invalid']);
+  });
+});
+
+describe('the workflow bodies in the OpenAPI document', () => {
+  const components = workflowBodyComponents();
+  const action = components.get('ActionDto')?.oneOf?.[0] as SchemaObject;
+  const property = (name: string) => action.properties?.[name] as SchemaObject;
+
+  it('are the contract input schemas, with its enums and bounds', () => {
+    expect(property('format').enum).toEqual(PayloadFormat.options);
+    expect(property('cloudevents_mode').enum).toEqual(CloudEventsMode.options);
+    expect(property('timeout_ms').maximum).toBe(ActionTimeout.maxMs);
+    expect(property('url').maxLength).toBe(DefaultWorkflowLimits.urlLength);
+    expect((components.get('ConditionDto')?.oneOf as SchemaObject[]).map((c) => (c.properties?.type as SchemaObject).enum?.[0])).toEqual(CONDITION_TYPES);
+  });
+
+  it('refuse unknown fields and name what is required, as workflow-config does', () => {
+    expect(components.get('WorkflowDto')).toMatchObject({ required: ['name', 'conditions', 'actions'], additionalProperties: false });
+    expect(components.get('PatchWorkflowDto')?.required).toBeUndefined();
+    expect(action).toMatchObject({ required: ['type', 'url'], additionalProperties: false });
   });
 });

@@ -1,4 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { z } from 'zod';
+import { ActionTimeout, CloudEventsMode, PayloadFormat, WorkflowCondition } from '@hookstream/contracts';
 
 // OpenAPI models of the answers; workflow-config builds the answers themselves.
 
@@ -39,21 +42,19 @@ export class WorkflowList {
   data!: WorkflowSummary[];
 }
 
-export class ConditionView {
-  @ApiProperty({ example: 'wfc_tgbvbc7gd5zupdgk7ogqyuomje' })
-  id!: string;
+/** A condition is answered as it is stored: its component is the contract's schema. */
+const CONDITION_VIEW = 'ConditionView';
+export const CONDITION_WITH_LINKS = 'ConditionWithLinks';
 
-  @ApiProperty({ enum: ['event', 'entity', 'processing_channel'] })
-  type!: string;
-
-  @ApiPropertyOptional({ example: { gateway: ['payment_approved'] } })
-  events?: Record<string, string[]>;
-
-  @ApiPropertyOptional({ type: [String] })
-  entities?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  processing_channels?: string[];
+/** The condition views as OpenAPI 3.0 schemas, generated from the stored condition's contract. */
+export function conditionViewComponents(): Map<string, SchemaObject> {
+  return new Map([
+    [CONDITION_VIEW, z.toJSONSchema(WorkflowCondition, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' }) as SchemaObject],
+    [
+      CONDITION_WITH_LINKS,
+      { allOf: [{ $ref: getSchemaPath(CONDITION_VIEW) }, { type: 'object', properties: { _links: { $ref: getSchemaPath(Links) } }, required: ['_links'] }] },
+    ],
+  ]);
 }
 
 class MaskedSignature {
@@ -80,16 +81,16 @@ export class ActionView {
   @ApiPropertyOptional({ type: MaskedSignature })
   signature?: MaskedSignature;
 
-  @ApiProperty({ enum: ['checkout', 'cloudevents', 'caf', 'mycashflow'] })
+  @ApiProperty({ enum: PayloadFormat.options })
   format!: string;
 
   @ApiProperty({ example: 'checkout', description: 'A named policy or delays in ms' })
   retry_policy!: string | number[];
 
-  @ApiProperty({ example: 10000 })
+  @ApiProperty({ example: ActionTimeout.defaultMs })
   timeout_ms!: number;
 
-  @ApiProperty({ enum: ['structured', 'binary'] })
+  @ApiProperty({ enum: CloudEventsMode.options })
   cloudevents_mode!: string;
 
   @ApiProperty({ type: String, nullable: true, description: 'Set when the receiver answered 410 Gone: no more deliveries' })
@@ -109,8 +110,8 @@ export class WorkflowView {
   @ApiProperty()
   active!: boolean;
 
-  @ApiProperty({ type: [ConditionView] })
-  conditions!: ConditionView[];
+  @ApiProperty({ type: 'array', items: { $ref: getSchemaPath(CONDITION_VIEW) } })
+  conditions!: WorkflowCondition[];
 
   @ApiProperty({ type: [ActionView] })
   actions!: ActionView[];
@@ -120,11 +121,6 @@ export class WorkflowView {
 }
 
 export class ActionWithLinks extends ActionView {
-  @ApiProperty({ type: Links })
-  _links!: Links;
-}
-
-export class ConditionWithLinks extends ConditionView {
   @ApiProperty({ type: Links })
   _links!: Links;
 }

@@ -10,12 +10,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { WorkflowConfigApi } from '@hookstream/contracts';
 import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
-import { ActionDto, ConditionDto, PatchWorkflowDto, WorkflowDto } from './workflow.dto';
-import { ActionWithLinks, ConditionWithLinks, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
+import { bodySchema } from './workflow.dto';
+import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
 
 /**
  * Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to
@@ -43,7 +44,7 @@ export class WorkflowsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a workflow' })
-  @ApiBody({ type: WorkflowDto })
+  @ApiBody({ schema: bodySchema('WorkflowDto') })
   @ApiCreatedResponse({ type: CreatedResource })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'request_invalid with error_codes' })
   create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
@@ -68,7 +69,7 @@ export class WorkflowsController {
 
   @Patch(':workflowId')
   @ApiOperation({ summary: 'Update name/active (or replace conditions/actions)' })
-  @ApiBody({ type: PatchWorkflowDto })
+  @ApiBody({ schema: bodySchema('PatchWorkflowDto') })
   @ApiOkResponse({ type: WorkflowView })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
@@ -88,7 +89,7 @@ export class WorkflowsController {
   @Post(':workflowId/actions')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add an action' })
-  @ApiBody({ type: ActionDto })
+  @ApiBody({ schema: bodySchema('ActionDto') })
   @ApiCreatedResponse({ type: CreatedResource })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
@@ -98,7 +99,7 @@ export class WorkflowsController {
 
   @Put(':workflowId/actions/:workflowActionId')
   @ApiOperation({ summary: 'Update an action' })
-  @ApiBody({ type: ActionDto })
+  @ApiBody({ schema: bodySchema('ActionDto') })
   @ApiOkResponse({ type: ActionWithLinks })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
@@ -124,7 +125,7 @@ export class WorkflowsController {
   @Post(':workflowId/conditions')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a condition (one per type)' })
-  @ApiBody({ type: ConditionDto })
+  @ApiBody({ schema: bodySchema('ConditionDto') })
   @ApiCreatedResponse({ type: CreatedResource })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
@@ -134,8 +135,8 @@ export class WorkflowsController {
 
   @Put(':workflowId/conditions/:workflowConditionId')
   @ApiOperation({ summary: 'Update a condition' })
-  @ApiBody({ type: ConditionDto })
-  @ApiOkResponse({ type: ConditionWithLinks })
+  @ApiBody({ schema: bodySchema('ConditionDto') })
+  @ApiOkResponse({ schema: { $ref: getSchemaPath(CONDITION_WITH_LINKS) } })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   replaceCondition(

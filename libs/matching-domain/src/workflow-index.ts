@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CanonicalEvent, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, ConditionRegistry, conditionsHold as conditionsOfWorkflowHold, WorkflowState } from '@hookstream/contracts';
 
 export interface MatchOptions {
   /** Only these workflows (reflow and test requests name them). */
@@ -8,21 +8,7 @@ export interface MatchOptions {
 
 /** Does every condition of the workflow hold for the event? Absent condition types do not restrict. */
 export function conditionsHold(workflow: WorkflowState, event: CanonicalEvent): boolean {
-  for (const condition of workflow.conditions) {
-    switch (condition.type) {
-      case 'event':
-        // Own entries only: a source named "constructor" must find nothing, not Object's constructor.
-        if (!Object.hasOwn(condition.events, event.source) || !condition.events[event.source].includes(event.type)) return false;
-        break;
-      case 'entity':
-        if (event.entity_id === null || !condition.entities.includes(event.entity_id)) return false;
-        break;
-      case 'processing_channel':
-        if (event.processing_channel_id === null || !condition.processing_channels.includes(event.processing_channel_id)) return false;
-        break;
-    }
-  }
-  return true;
+  return conditionsOfWorkflowHold(workflow.conditions, event);
 }
 
 /** A workflow can produce jobs only while active and with at least one enabled action. */
@@ -39,7 +25,13 @@ const ANY = '\u0000any';
  */
 const MAX_PAIRS_PER_WORKFLOW = 1024;
 
-const eventKey = (source: string, type: string) => `${source}\u0000${type}`;
+/**
+ * The two conditions the index files by, outer and inner, with the keys
+ * their registry entries give; any other condition is checked with its
+ * holds on the workflows found.
+ */
+const OUTER = ConditionRegistry.event;
+const INNER = ConditionRegistry.entity;
 
 type EntityBuckets = Map<string, Set<string>>;
 
@@ -86,10 +78,12 @@ export class WorkflowIndex {
     const events = this.byTenant.get(event.tenant_id);
     if (!events) return [];
     const matched = new Set<WorkflowState>();
-    for (const key of [eventKey(event.source, event.type), ANY]) {
+    const outerKey = OUTER.index.keyOf(event);
+    const innerKey = INNER.index.keyOf(event);
+    for (const key of outerKey === null ? [ANY] : [outerKey, ANY]) {
       const entities = events.get(key);
       if (!entities) continue;
-      for (const ids of [entities.get(ANY), event.entity_id === null ? undefined : entities.get(event.entity_id)]) {
+      for (const ids of [entities.get(ANY), innerKey === null ? undefined : entities.get(innerKey)]) {
         for (const id of ids ?? []) {
           const workflow = this.workflows.get(id);
           if (workflow && conditionsHold(workflow, event)) matched.add(workflow);
@@ -132,15 +126,12 @@ export class WorkflowIndex {
   }
 }
 
-/** The (event key, entity) pairs a workflow is filed under. */
+/** The (outer key, inner key) pairs a workflow is filed under. */
 function filingOf(state: WorkflowState): [string, string][] {
-  const eventCondition = state.conditions.find((c) => c.type === 'event');
-  const entityCondition = state.conditions.find((c) => c.type === 'entity');
-  const events =
-    eventCondition?.type === 'event'
-      ? [...new Set(Object.entries(eventCondition.events).flatMap(([source, types]) => types.map((type) => eventKey(source, type))))]
-      : [ANY];
-  let entities = entityCondition?.type === 'entity' ? [...new Set(entityCondition.entities)] : [ANY];
-  if (events.length * entities.length > MAX_PAIRS_PER_WORKFLOW) entities = [ANY];
-  return events.flatMap((event) => entities.map((entity): [string, string] => [event, entity]));
+  const outer = state.conditions.find((c) => c.type === 'event');
+  const inner = state.conditions.find((c) => c.type === 'entity');
+  const outerKeys = outer?.type === 'event' ? OUTER.index.keysOf(outer) : [ANY];
+  let innerKeys = inner?.type === 'entity' ? INNER.index.keysOf(inner) : [ANY];
+  if (outerKeys.length * innerKeys.length > MAX_PAIRS_PER_WORKFLOW) innerKeys = [ANY];
+  return outerKeys.flatMap((o) => innerKeys.map((i): [string, string] => [o, i]));
 }

@@ -1,3 +1,4 @@
+import { CATALOG_ID, CATALOG_TEXT_MAX } from '@hookstream/contracts';
 // Not named like a .ts module: require() would pick the .json first.
 import seed from './event-types.seed.json';
 import type { ConditionInput, ReadResult } from './workflow-input';
@@ -39,13 +40,10 @@ export function eventTypeCatalogView(rows: readonly EventTypeRow[]): EventSource
   return [...sources.values()];
 }
 
-/** Source and event type ids: `gateway`, `payment_approved`, `order.created`, `TransactionFinished`. */
-export const CATALOG_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-const TEXT_MAX = 500;
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const optionalText = (v: unknown): v is string | undefined => v === undefined || (typeof v === 'string' && v.length <= TEXT_MAX);
+const optionalText = (v: unknown): v is string | undefined => v === undefined || (typeof v === 'string' && v.length <= CATALOG_TEXT_MAX);
 
 /**
  * An operator's addition to the catalog: one source (new or existing) and

@@ -1,33 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { hasUnstorableCharacters, type WorkflowState } from '@hookstream/contracts';
+import { readWith, type ReadResult, type SubscriptionInput, type WorkflowState } from '@hookstream/contracts';
 import type { EventTypeCatalog } from './event-type-catalog';
-import { ReadResult, urlCodes, WorkflowInput } from './workflow-input';
+import { inputSchemasFor, type WorkflowInput } from './workflow-input';
 import { DEFAULT_WORKFLOW_LIMITS, WorkflowLimits } from './workflow-limits';
 
-/** POST /api/v1/webhooks body. */
-export interface SubscriptionInput {
-  topic: string;
-  expands: string[];
-  url: string;
-}
-
-/** Topics are catalog event types; expands name top-level fields of the event's data. */
-const NAME_MAX = 128;
-const EXPANDS_MAX = 100;
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= NAME_MAX && !hasUnstorableCharacters(v);
-
+/** POST /api/v1/webhooks. */
 export function readSubscriptionInput(body: unknown, limits: WorkflowLimits = DEFAULT_WORKFLOW_LIMITS): ReadResult<SubscriptionInput> {
-  const codes = new Set<string>();
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, codes: ['request_body_invalid'] };
-  const b = body as Record<string, unknown>;
-  if (Object.keys(b).some((k) => !['topic', 'expands', 'url'].includes(k))) codes.add('field_unknown');
-  if (typeof b.topic !== 'string' || b.topic.length === 0) codes.add('topic_required');
-  else if (!isName(b.topic)) codes.add('event_type_unknown');
-  const expands = b.expands ?? [];
-  if (!Array.isArray(expands) || expands.length > EXPANDS_MAX || !expands.every(isName)) codes.add('expands_invalid');
-  for (const code of urlCodes(b.url, limits)) codes.add(code);
-  if (codes.size > 0) return { ok: false, codes: [...codes] };
-  return { ok: true, value: { topic: b.topic as string, expands: expands as string[], url: b.url as string } };
+  return readWith(inputSchemasFor(limits).subscription, body);
 }
 
 /**

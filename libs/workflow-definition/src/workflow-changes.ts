@@ -16,15 +16,9 @@ export const newSigningSecret = (): string => `whsec_${randomBytes(32).toString(
 
 const ids = (ctx: ChangeContext) => ctx.newId ?? newId;
 
+/** A condition is stored as it was read (ConditionInputOf is the stored condition without its id). */
 function toCondition(input: ConditionInput, id: string): WorkflowCondition {
-  switch (input.type) {
-    case 'event':
-      return { id, type: 'event', events: input.events };
-    case 'entity':
-      return { id, type: 'entity', entities: input.entities };
-    case 'processing_channel':
-      return { id, type: 'processing_channel', processing_channels: input.processing_channels };
-  }
+  return { id, ...input };
 }
 
 /** An update keeps the action's id, signing secrets and disabled state unless stated. */

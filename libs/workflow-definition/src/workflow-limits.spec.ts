@@ -3,8 +3,6 @@ import { createWorkflow, newSigningSecret } from './workflow-changes';
 import { readActionInput, readConditionInput, readWorkflowInput, readWorkflowPatch } from './workflow-input';
 import {
   DEFAULT_WORKFLOW_LIMITS,
-  headerCodes,
-  retryDelaysWithinBounds,
   WORKFLOW_LIMIT_CEILINGS,
   workflowLimitCodes,
   WorkflowLimits,
@@ -25,6 +23,7 @@ const ctx = { now: new Date('2026-12-01T00:00:00.000Z'), newSigningSecret };
 
 describe('retry delays', () => {
   it('takes 1 s to 7 days each, at most 25, at most 30 days in all', () => {
+    const retryDelaysWithinBounds = (delays: unknown[]) => readActionInput(action({ retry_policy: delays })).ok;
     expect(retryDelaysWithinBounds([])).toBe(true);
     expect(retryDelaysWithinBounds([1_000, 7 * DAY])).toBe(true);
     expect(retryDelaysWithinBounds(Array.from({ length: 25 }, () => DAY))).toBe(true);
@@ -101,7 +100,7 @@ describe('what one workflow may hold', () => {
 });
 
 describe('headers', () => {
-  const codes = (headers: Record<string, string>) => headerCodes(new Map(Object.entries(headers)), limits);
+  const codes = (headers: Record<string, string>) => codesOf(readActionInput(action({ headers })));
 
   it('takes tokens for names and printable values', () => {
     expect(codes({ Authorization: 'Bearer 70ed20ff', 'X-Trace_id.1': 'a\tb ÿ' })).toEqual([]);

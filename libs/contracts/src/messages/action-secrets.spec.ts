@@ -4,7 +4,8 @@ import { decodeMessage } from '../contract';
 import { Topics } from '../topics';
 import examples from '../__fixtures__/workflow-config.messages.json';
 import { mapActionSecrets, signingSecretsInForce } from './action-secrets';
-import { WebhookAction, WorkflowCeilings, WorkflowState } from './workflow';
+import { WebhookAction, WorkflowState } from './workflow';
+import { WorkflowCeilings } from './workflow-limits';
 
 const ring = KeyRing.parse(`k1:${randomBytes(32).toString('base64')}`);
 const state = examples.messages[0].value as WorkflowState;

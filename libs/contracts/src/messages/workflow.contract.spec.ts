@@ -1,7 +1,7 @@
 import examples from '../__fixtures__/workflow-config.messages.json';
 import { decodeMessage } from '../contract';
 import { Topics } from '../topics';
-import { RetryScheduleBounds, WorkflowCeilings } from './workflow';
+import { RetryScheduleBounds, WorkflowCeilings } from './workflow-limits';
 import { idPattern } from '../ids';
 
 /**

@@ -1,22 +1,15 @@
 import { z } from 'zod';
 import { isSealed, secretByteLength } from '@hookstream/secrets';
 import { idSchema } from '../ids';
+import { CONDITION_TYPES, WorkflowCondition } from './conditions';
+import { ActionTimeout, RetryScheduleBounds, WorkflowCeilings } from './workflow-limits';
 
 /** How a webhook body is shaped and signed. */
 export const PayloadFormat = z.enum(['checkout', 'cloudevents', 'caf', 'mycashflow']);
 export type PayloadFormat = z.infer<typeof PayloadFormat>;
 
-/**
- * What a custom retry schedule may hold: every due time it yields must be a
- * date (delivery computes them), and a schedule must end within weeks. The
- * Workflows API asks more (each delay at least RETRY_DELAY_MIN_MS); the
- * contract keeps the bounds a stored or published state can never pass.
- */
-export const RetryScheduleBounds = {
-  maxDelayMs: 7 * 24 * 3_600_000,
-  maxDelays: 25,
-  maxTotalMs: 30 * 24 * 3_600_000,
-} as const;
+/** How a CloudEvents delivery carries the event: all in the body, or attributes in headers. */
+export const CloudEventsMode = z.enum(['structured', 'binary']);
 
 export const RetryPolicyName = z.enum(['checkout', 'caf', 'mycashflow', 'standard-webhooks']);
 
@@ -32,70 +25,7 @@ export const RetryPolicyRef = z.union([
 ]);
 export type RetryPolicyRef = z.infer<typeof RetryPolicyRef>;
 
-/**
- * The most any one workflow may hold, whatever workflow-config's (lower,
- * configurable) limits say: a state within these always fits a Kafka
- * message, and so does a delivery job of one of its actions beside a
- * typical event.
- */
-export const WorkflowCeilings = {
-  nameLength: 1_024,
-  conditions: 3,
-  eventSources: 500,
-  eventTypes: 5_000,
-  conditionValues: 5_000,
-  conditionValueLength: 256,
-  actions: 100,
-  urlLength: 8_192,
-  headers: 100,
-  headerBytes: 65_536,
-  signatureKeyLength: 1_024,
-  stateBytes: 512 * 1024,
-} as const;
-
-/**
- * The limits workflow-config applies unless its WORKFLOW_MAX_* variables
- * say otherwise (each at most its ceiling above); here so that the API's
- * documentation states the same numbers the API applies.
- */
-export const DefaultWorkflowLimits = {
-  actions: 20,
-  conditionValues: 500,
-  eventSources: 100,
-  eventTypes: 500,
-  headers: 20,
-  headerBytes: 8 * 1024,
-  urlLength: 2_048,
-  signatureKeyLength: 256,
-  nameLength: 255,
-  stateBytes: 64 * 1024,
-} as const;
-
 const boundedString = (max: number) => z.string().max(max);
-
-export const EventCondition = z.object({
-  id: idSchema('wfc'),
-  type: z.literal('event'),
-  /** source -> event type ids */
-  events: z
-    .record(boundedString(WorkflowCeilings.conditionValueLength), z.array(boundedString(WorkflowCeilings.conditionValueLength)))
-    .refine((events) => Object.keys(events).length <= WorkflowCeilings.eventSources, { message: `more than ${WorkflowCeilings.eventSources} sources` })
-    .refine((events) => Object.values(events).reduce((n, types) => n + types.length, 0) <= WorkflowCeilings.eventTypes, {
-      message: `more than ${WorkflowCeilings.eventTypes} event types`,
-    }),
-});
-export const EntityCondition = z.object({
-  id: idSchema('wfc'),
-  type: z.literal('entity'),
-  entities: z.array(boundedString(WorkflowCeilings.conditionValueLength)).min(1).max(WorkflowCeilings.conditionValues),
-});
-export const ProcessingChannelCondition = z.object({
-  id: idSchema('wfc'),
-  type: z.literal('processing_channel'),
-  processing_channels: z.array(boundedString(WorkflowCeilings.conditionValueLength)).min(1).max(WorkflowCeilings.conditionValues),
-});
-export const WorkflowCondition = z.discriminatedUnion('type', [EventCondition, EntityCondition, ProcessingChannelCondition]);
-export type WorkflowCondition = z.infer<typeof WorkflowCondition>;
 
 export const WebhookAction = z.object({
   id: idSchema('wfa'),
@@ -110,9 +40,9 @@ export const WebhookAction = z.object({
   /** The key is sealed on topics and in Postgres. */
   signature: z.object({ method: z.literal('HMACSHA256'), key: secretOfAtMost(WorkflowCeilings.signatureKeyLength) }).optional(),
   format: PayloadFormat.default('checkout'),
-  cloudevents_mode: z.enum(['structured', 'binary']).default('structured'),
+  cloudevents_mode: CloudEventsMode.default('structured'),
   retry_policy: RetryPolicyRef.default('checkout'),
-  timeout_ms: z.number().int().positive().max(60_000).default(10_000),
+  timeout_ms: z.number().int().positive().max(ActionTimeout.maxMs).default(ActionTimeout.defaultMs),
   /**
    * Standard Webhooks secrets (whsec_…, sealed on topics and in Postgres),
    * newest first. During a rotation more than one is present and every one
@@ -143,7 +73,8 @@ export const WorkflowState = z.object({
   active: z.boolean(),
   /** Increments on every change; delivery jobs carry it. */
   version: z.number().int().positive(),
-  conditions: z.array(WorkflowCondition).max(WorkflowCeilings.conditions),
+  // One of each type at most.
+  conditions: z.array(WorkflowCondition).max(CONDITION_TYPES.length),
   actions: z.array(WebhookAction).max(WorkflowCeilings.actions),
   subscription: SubscriptionInfo.nullable().default(null),
   updated_at: z.string().datetime(),
