@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
-import { GatewayAuthMigrations, GatewayAuthModule } from '@hookstream/gateway-auth';
+import { GatewayTenantsMigrations, GatewayTenantsModule } from '@hookstream/gateway-auth';
 import { GatewayEventsModule } from '@hookstream/gateway-events';
+import { GatewayHttpModule } from '@hookstream/gateway-http';
+import { GatewayProducerEventsModule } from '@hookstream/gateway-producer-events';
 import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
@@ -21,9 +23,10 @@ export class GatewayModule {
         PersistenceModule.forRoot({
           url: config.GATEWAY_DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}gateway`,
-          migrations: GatewayAuthMigrations,
+          migrations: GatewayTenantsMigrations,
         }),
-        GatewayAuthModule.forRoot({
+        GatewayHttpModule,
+        GatewayTenantsModule.forRoot({
           bootstrapTenantId: config.BOOTSTRAP_TENANT_ID,
           bootstrapApiKey: config.BOOTSTRAP_API_KEY,
           adminApiKey: config.ADMIN_API_KEY,
@@ -31,9 +34,9 @@ export class GatewayModule {
         // Feature modules of the public API: add new ones here.
         GatewayWorkflowsModule.forRoot({
           workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
-          eventIngestUrl: config.EVENT_INGEST_URL,
           publicBaseUrl: config.PUBLIC_BASE_URL,
         }),
+        GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL }),
         GatewayEventsModule.forRoot({
           projectionUrl: config.PROJECTION_URL,
           workflowConfigUrl: config.WORKFLOW_CONFIG_URL,

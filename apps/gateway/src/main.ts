@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { SwaggerModule } from '@nestjs/swagger';
-import { apiNotFound, bodyDepthLimit, bodyErrorHandler } from '@hookstream/gateway-auth';
+import { apiNotFound, bodyDepthLimit, bodyErrorHandler } from '@hookstream/gateway-http';
 import { runService } from '@hookstream/service-runtime';
 import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ApiErrorBody } from '@hookstream/gateway-auth';
+import { ApiErrorBody } from '@hookstream/gateway-http';
 import { generatedComponents } from '@hookstream/gateway-workflows';
 
 const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/ApiErrorBody' } } };

@@ -15,12 +15,12 @@ import {
 } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PRINTABLE_TEXT } from '@hookstream/contracts';
-import { ApiError, ApiErrorBody } from './api-error';
+import { ApiError, ApiErrorBody } from '@hookstream/gateway-http';
 import { parseExpiry } from './api-key';
 import { ApiKeyList, CreatedApiKey } from './api-key.views';
 import { AdminGuard } from './tenant-auth.guard';
 import { TenantService } from './tenant.service';
-import { code } from './validation';
+import { code } from '@hookstream/gateway-http';
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'Acme Ltd' })

@@ -2,8 +2,8 @@ import { DataSource } from 'typeorm';
 import { openServiceDataSource } from '@hookstream/persistence';
 import { testInfra, testLogger, uniquePrefix } from '@hookstream/testing';
 import { hashApiKey } from './api-key';
-import { GatewayAuthEntities, GatewayAuthMigrations } from './gateway-auth.module';
-import { GatewayAuthSettings, TenantService } from './tenant.service';
+import { GatewayTenantsEntities, GatewayTenantsMigrations } from './gateway-tenants.module';
+import { GatewayTenantsSettings, TenantService } from './tenant.service';
 import { CreateTenants1732300000000, TenantUserIds1764650000000 } from './tenants.migration';
 
 describe('API keys against the real Postgres', () => {
@@ -14,14 +14,14 @@ describe('API keys against the real Postgres', () => {
   // Lists are in creation order: each step a second after the last.
   const tick = () => (clock = new Date(clock.getTime() + 1000));
 
-  async function open(migrations: (typeof GatewayAuthMigrations)[number][] = GatewayAuthMigrations): Promise<DataSource> {
-    const dataSource = await openServiceDataSource({ url: testInfra().databaseUrl, schema, entities: GatewayAuthEntities, migrations });
+  async function open(migrations: (typeof GatewayTenantsMigrations)[number][] = GatewayTenantsMigrations): Promise<DataSource> {
+    const dataSource = await openServiceDataSource({ url: testInfra().databaseUrl, schema, entities: GatewayTenantsEntities, migrations });
     opened.push(dataSource);
     return dataSource;
   }
 
   /** A gateway start: the service as Nest makes it, then its boot hook. */
-  async function start(dataSource: DataSource, settings: GatewayAuthSettings = {}): Promise<TenantService> {
+  async function start(dataSource: DataSource, settings: GatewayTenantsSettings = {}): Promise<TenantService> {
     tick();
     const tenants = new TenantService(dataSource, { now, ...settings }, testLogger('tenants'));
     await tenants.onModuleInit();

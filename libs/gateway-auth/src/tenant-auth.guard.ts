@@ -2,9 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { requestContext } from '@hookstream/logging';
-import { ApiError } from './api-error';
+import { ApiError } from '@hookstream/gateway-http';
 import { SECRET_KEY_PREFIX } from './api-key';
-import { AuthenticatedTenant, GATEWAY_AUTH_SETTINGS, GatewayAuthSettings, TenantService } from './tenant.service';
+import { AuthenticatedTenant, GATEWAY_TENANTS_SETTINGS, GatewayTenantsSettings, TenantService } from './tenant.service';
 
 type TenantRequest = Request & { tenant?: AuthenticatedTenant };
 
@@ -45,7 +45,7 @@ export const CurrentTenant = createParamDecorator((_: unknown, context: Executio
 /** `Authorization: Bearer <ADMIN_API_KEY>`; no admin key configured means no admin access. */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(@Inject(GATEWAY_AUTH_SETTINGS) private readonly settings: GatewayAuthSettings) {}
+  constructor(@Inject(GATEWAY_TENANTS_SETTINGS) private readonly settings: GatewayTenantsSettings) {}
 
   canActivate(context: ExecutionContext): boolean {
     const expected = this.settings.adminApiKey;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { openServiceDataSource } from '@hookstream/persistence';
 import { serviceDatabaseUrl, testLogger, uniquePrefix } from '@hookstream/testing';
-import { GatewayAuthEntities, GatewayAuthMigrations } from './gateway-auth.module';
+import { GatewayTenantsEntities, GatewayTenantsMigrations } from './gateway-tenants.module';
 import { TenantService } from './tenant.service';
 import { CreateTenants1732300000000 } from './tenants.migration';
 
@@ -9,8 +9,8 @@ describe("tenants' numeric user ids against the real Postgres", () => {
   const schema = `${uniquePrefix('userids').toLowerCase()}gateway`;
   const opened: DataSource[] = [];
 
-  async function open(migrations: (typeof GatewayAuthMigrations)[number][]): Promise<DataSource> {
-    const dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('GATEWAY_DATABASE_URL'), schema, entities: GatewayAuthEntities, migrations });
+  async function open(migrations: (typeof GatewayTenantsMigrations)[number][]): Promise<DataSource> {
+    const dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('GATEWAY_DATABASE_URL'), schema, entities: GatewayTenantsEntities, migrations });
     opened.push(dataSource);
     return dataSource;
   }
@@ -27,7 +27,7 @@ describe("tenants' numeric user ids against the real Postgres", () => {
       `INSERT INTO tenants (id, name, created_at) VALUES ('ten_second', 'b', '2026-02-01T00:00:00Z'), ('ten_first', 'a', '2026-01-01T00:00:00Z')`,
     );
 
-    const after = await open(GatewayAuthMigrations);
+    const after = await open(GatewayTenantsMigrations);
     const numbered = await after.query(`SELECT id, user_id FROM tenants ORDER BY user_id`);
     expect(numbered).toEqual([
       { id: 'ten_first', user_id: 1 },

@@ -5,13 +5,13 @@ import { newId } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { rowsOf } from '@hookstream/persistence';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { ApiError } from './api-error';
+import { ApiError } from '@hookstream/gateway-http';
 import { apiKeyStatus, hashApiKey, lastFour, maskApiKey, newApiKey, staleBootstrapKeys } from './api-key';
 import { ApiKeyView, CreatedApiKey } from './api-key.views';
-import { againstDatabase } from './database-availability';
+import { againstDatabase } from '@hookstream/gateway-http';
 import { ApiKeyEntity, TenantEntity } from './tenant.entity';
 
-export interface GatewayAuthSettings {
+export interface GatewayTenantsSettings {
   /** Tenant and key ensured at boot, for local use and tests. */
   bootstrapTenantId?: string;
   bootstrapApiKey?: string;
@@ -20,7 +20,7 @@ export interface GatewayAuthSettings {
   /** The time keys expire against; tests inject their own. */
   now?: () => Date;
 }
-export const GATEWAY_AUTH_SETTINGS = Symbol('GATEWAY_AUTH_SETTINGS');
+export const GATEWAY_TENANTS_SETTINGS = Symbol('GATEWAY_TENANTS_SETTINGS');
 
 /** Who an API key belongs to: the tenant, and its number for MyCashflow's user_id. */
 export interface AuthenticatedTenant {
@@ -43,7 +43,7 @@ export class TenantService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(GATEWAY_AUTH_SETTINGS) private readonly settings: GatewayAuthSettings,
+    @Inject(GATEWAY_TENANTS_SETTINGS) private readonly settings: GatewayTenantsSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.now = settings.now ?? (() => new Date());

@@ -13,7 +13,7 @@ import {
   WorkflowListAnswer,
   WorkflowStateAnswer,
 } from '@hookstream/contracts';
-import { ApiError, InternalHttpClient } from '@hookstream/gateway-auth';
+import { ApiError, InternalHttpClient } from '@hookstream/gateway-http';
 import { KafkaConnection } from '@hookstream/messaging';
 import { PROJECTION_CLIENT, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
 import { testSamples } from './test-samples';

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { InternalHttpClient } from '@hookstream/gateway-auth';
+import { InternalHttpClient } from '@hookstream/gateway-http';
 import { ServiceCredentials } from '@hookstream/service-runtime';
 import { EventReflowService } from './event-reflow.service';
 import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { idPattern } from '@hookstream/contracts';
-import { code } from '@hookstream/gateway-auth';
+import { code } from '@hookstream/gateway-http';
 
 export const SUBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 export const MAX_REFLOW_IDS = 1000;

@@ -12,7 +12,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { isId, ProjectionApi, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
-import { ApiError, ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { ApiError, ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { EventReflowService } from './event-reflow.service';
 import { EventView, InvocationView, SubjectEventPage } from './event.responses';
 import { eventView, invocationView, subjectEventsView } from './event-views';

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ActionSecretAnswer, ActionSecretsApi } from '@hookstream/contracts';
-import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 
 /** The documented shape of ActionSecretAnswer. */

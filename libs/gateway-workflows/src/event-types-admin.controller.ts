@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { WorkflowConfigApi } from '@hookstream/contracts';
-import { AdminGuard, ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-auth';
+import { AdminGuard } from '@hookstream/gateway-auth';
+import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { EventSourceDto } from './workflow.dto';
 import { EventSourceView } from './workflow.responses';

@@ -1,5 +1,5 @@
 import { HttpException, Type } from '@nestjs/common';
-import { createValidationPipe } from '@hookstream/gateway-auth';
+import { createValidationPipe } from '@hookstream/gateway-http';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ActionTimeout, CloudEventsMode, CONDITION_TYPES, DefaultWorkflowLimits, PayloadFormat } from '@hookstream/contracts';
 import { EventSourceDto, workflowBodyComponents } from './workflow.dto';

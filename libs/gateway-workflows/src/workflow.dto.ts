@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { z } from 'zod';
 import { CATALOG_ID, CATALOG_TEXT_MAX, DefaultWorkflowLimits, workflowInputSchemas } from '@hookstream/contracts';
-import { code } from '@hookstream/gateway-auth';
+import { code } from '@hookstream/gateway-http';
 import { conditionViewComponents } from './workflow.responses';
 
 /*

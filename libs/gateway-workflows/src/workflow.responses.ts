@@ -186,13 +186,3 @@ export class SubscriptionList {
   @ApiProperty({ type: [SubscriptionView] })
   data!: SubscriptionView[];
 }
-
-export class AcceptedEvents {
-  @ApiProperty({ type: [String], example: ['evt_az2jzfgwpbnetbzm3lnjqb3ywa'] })
-  ids!: string[];
-}
-
-export class AcceptedEvent extends AcceptedEvents {
-  @ApiProperty({ example: 'evt_az2jzfgwpbnetbzm3lnjqb3ywa', description: 'The one id of ids' })
-  id!: string;
-}

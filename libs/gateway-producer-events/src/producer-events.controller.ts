@@ -11,9 +11,10 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IngestApi } from '@hookstream/contracts';
-import { ApiErrorBody, AuthenticatedTenant, CurrentTenant, InternalHttpClient, TenantAuthGuard } from '@hookstream/gateway-auth';
-import { EVENT_INGEST_CLIENT } from './internal-clients';
-import { AcceptedEvent, AcceptedEvents } from './workflow.responses';
+import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-auth';
+import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
+import { AcceptedEvent, AcceptedEvents } from './accepted-events';
+import { EVENT_INGEST_CLIENT } from './ingest-client';
 
 /**
  * Producers publish events over HTTP. event-ingest owns the producer

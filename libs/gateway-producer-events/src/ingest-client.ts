@@ -1,0 +1,1 @@
+export const EVENT_INGEST_CLIENT = Symbol('EVENT_INGEST_CLIENT');
