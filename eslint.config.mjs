@@ -11,7 +11,8 @@ const depConstraints = [
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
     { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain', 'type:testing'] },
-    { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
+    // Benchmarks measure any part: the platform, a pipeline, a domain index.
+    { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
     { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
     { sourceTag: 'scope:workflow-config', onlyDependOnLibsWithTags: ['scope:workflow-config', 'scope:shared'] },
@@ -19,7 +20,7 @@ const depConstraints = [
     { sourceTag: 'scope:matcher', onlyDependOnLibsWithTags: ['scope:matcher', 'scope:shared'] },
     { sourceTag: 'scope:delivery', onlyDependOnLibsWithTags: ['scope:delivery', 'scope:shared'] },
     { sourceTag: 'scope:projection', onlyDependOnLibsWithTags: ['scope:projection', 'scope:shared'] },
-    { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared'] }
+    { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['*'] }
 ];
 
 const boundaries = (constraints) => ({

@@ -20,13 +20,13 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
+      globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
+      globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
     },
   ],
 };

@@ -7,4 +7,4 @@ source "$(dirname "$0")/lib.sh"
 ensure_dependencies
 [[ -n "${KAFKA_BROKERS:-}" ]] || ensure_infrastructure
 cd "$ROOT"
-exec node -r ./tools/ts-register.js libs/messaging/src/dead-letters.main.ts "$@"
+exec node -r ./tools/ts-register.js libs/shared/messaging/src/dead-letters.main.ts "$@"

@@ -72,7 +72,7 @@ PG_DB=hookstream
 PG_USER=hookstream
 PG_PASSWORD=hookstream
 # The schema of each service that keeps state; its role is hookstream_<schema>, its
-# URL <SCHEMA>_DATABASE_URL (each service's config names its own; libs/persistence's
+# URL <SCHEMA>_DATABASE_URL (each service's config names its own; libs/shared/persistence's
 # service-roles test checks the roles).
 PG_SERVICE_SCHEMAS=(gateway workflow_config event_ingest projection)
 TIMEOUT="${INFRA_TIMEOUT:-120}"

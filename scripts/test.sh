@@ -22,7 +22,7 @@ log "running jest: integration"
 # broker at the end, pass or fail, so runs do not pile up partitions.
 HOOKSTREAM_TEST_RUN="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 export HOOKSTREAM_TEST_RUN
-trap 'node -r ./tools/ts-register.js libs/testing/src/remove-test-run.main.ts' EXIT
+trap 'node -r ./tools/ts-register.js libs/shared/testing/src/remove-test-run.main.ts' EXIT
 npx --no-install jest --ci --selectProjects integration --runInBand --passWithNoTests "$@"
 # On the local broker, the platform's services reach Kafka over SASL_SSL in
 # the e2e tier, each as its own SCRAM user with ACLs on its test's prefix, as

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
-import { GatewayTenantsMigrations, GatewayTenantsModule } from '@hookstream/gateway-auth';
+import { GatewayTenantsMigrations, GatewayTenantsModule } from '@hookstream/gateway-tenants';
 import { GatewayEventsModule } from '@hookstream/gateway-events';
 import { GatewayHttpModule } from '@hookstream/gateway-http';
 import { GatewayProducerEventsModule } from '@hookstream/gateway-producer-events';

@@ -3,7 +3,7 @@ import { Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
-import { ProjectionMigrations, ProjectionStoreModule } from '@hookstream/projection-store';
+import { ProjectionMigrations, ProjectionStoreModule } from '@hookstream/projection-service';
 import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import { ProjectionConfig, projectionSchema, projectionSettings } from './config';
 

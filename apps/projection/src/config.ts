@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CommonEnv, DatabaseEnv, databaseUrl, InternalApiEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
-import type { ProjectionSettings } from '@hookstream/projection-store';
+import type { ProjectionSettings } from '@hookstream/projection-service';
 
 export const ProjectionEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)

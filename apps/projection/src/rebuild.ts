@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { createLogger } from '@hookstream/logging';
 import { KafkaConnection, kafkaSecurityFromEnv } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
-import { ProjectionMigrations, ReadModelRebuild } from '@hookstream/projection-store';
+import { ProjectionMigrations, ReadModelRebuild } from '@hookstream/projection-service';
 import { loadProjectionConfig, projectionSchema, projectionSettings } from './config';
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
-import { WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-store';
+import { WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-config-service';
 import { WorkflowConfigConfig, workflowLimitsOf } from './config';
 
 @Module({})

@@ -1,0 +1,58 @@
+import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiOperation,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { IngestApi } from '@hookstream/contracts';
+import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
+import { AcceptedEvent, AcceptedEvents } from './accepted-events';
+import { EVENT_INGEST_CLIENT } from './ingest-client';
+
+/**
+ * Producers publish events over HTTP. event-ingest owns the producer
+ * contract: its status, body and Retry-After pass through (errors in the
+ * gateway's shape: 422 with its codes; 503 with Retry-After while its
+ * Postgres is down; 503 when it cannot be reached at all).
+ */
+@ApiTags('producer events')
+@ApiSecurity('api-key')
+@ApiUnauthorizedResponse({ type: ApiErrorBody })
+@ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'error_codes name what is wrong; details says where' })
+@ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'event-ingest unreachable' })
+@UseGuards(TenantAuthGuard)
+@Controller('events')
+export class ProducerEventsController {
+  constructor(@Inject(EVENT_INGEST_CLIENT) private readonly ingest: InternalHttpClient) {}
+
+  private async forward(path: string, tenant: AuthenticatedTenant, body: unknown, res: Response): Promise<unknown> {
+    const answer = await this.ingest.call('POST', path, { tenantId: tenant.id, body });
+    res.status(answer.status);
+    return answer.body;
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Publish one event' })
+  @ApiBody({ schema: { type: 'object' } })
+  @ApiAcceptedResponse({ type: AcceptedEvent })
+  publish(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.forward(IngestApi.events.path(), tenant, body, res);
+  }
+
+  @Post('batch')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Publish a batch of events (all or nothing)' })
+  @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
+  @ApiAcceptedResponse({ type: AcceptedEvents })
+  publishBatch(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.forward(IngestApi.batch.path(), tenant, body, res);
+  }
+}

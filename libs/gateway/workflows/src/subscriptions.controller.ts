@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { WorkflowConfigApi } from '@hookstream/contracts';
+import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
+import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
+import { bodySchema } from './workflow.dto';
+import { CreatedSubscriptionEnvelope, SubscriptionEnvelope, SubscriptionList } from './workflow.responses';
+
+/** A subscription as workflow-config answers it: everything but the user_id. */
+type StoredSubscription = { uuid: string } & Record<string, unknown>;
+
+/** MyCashflow's user_id is a number: the tenant's, which only the gateway knows. */
+function withUserId(subscription: StoredSubscription, tenant: AuthenticatedTenant) {
+  const { uuid, ...rest } = subscription;
+  return { uuid, user_id: tenant.userId, ...rest };
+}
+
+/**
+ * MyCashflow-style subscriptions (REFERENCE.md §3): a workflow with one event
+ * condition underneath, seen only here (never through /workflows).
+ */
+@ApiTags('mycashflow webhooks')
+@ApiSecurity('api-key')
+@ApiUnauthorizedResponse({ type: ApiErrorBody })
+@UseGuards(TenantAuthGuard)
+@Controller('api/v1/webhooks')
+export class SubscriptionsController {
+  constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Subscribe a URL to a topic (an event type of the catalog); the answer carries the signing secret, once' })
+  @ApiBody({ schema: bodySchema('SubscriptionDto') })
+  @ApiCreatedResponse({ type: CreatedSubscriptionEnvelope })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid' })
+  async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
+    const created = await this.config.call<{ data: StoredSubscription }>('POST', WorkflowConfigApi.webhooks.path(), { tenantId: tenant.id, body });
+    return { data: withUserId(created.body.data, tenant) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List subscriptions' })
+  @ApiOkResponse({ type: SubscriptionList })
+  async list(@CurrentTenant() tenant: AuthenticatedTenant) {
+    const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', WorkflowConfigApi.webhooks.path(), { tenantId: tenant.id });
+    return { data: listed.body.data.map((s) => withUserId(s, tenant)) };
+  }
+
+  @Get(':uuid')
+  @ApiOperation({ summary: 'Get a subscription' })
+  @ApiOkResponse({ type: SubscriptionEnvelope })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string) {
+    const found = await this.config.call<{ data: StoredSubscription }>('GET', WorkflowConfigApi.webhook.path({ uuid }), { tenantId: tenant.id });
+    return { data: withUserId(found.body.data, tenant) };
+  }
+
+  @Delete(':uuid')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a subscription' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string): Promise<void> {
+    await this.config.call('DELETE', WorkflowConfigApi.webhook.path({ uuid }), { tenantId: tenant.id });
+  }
+}

@@ -1,0 +1,165 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { WorkflowConfigApi } from '@hookstream/contracts';
+import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
+import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
+import { bodySchema } from './workflow.dto';
+import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
+
+/**
+ * Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to
+ * workflow-config, which validates every body (the DTOs document them).
+ */
+@ApiTags('workflows')
+@ApiSecurity('api-key')
+@ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' })
+@UseGuards(TenantAuthGuard)
+@Controller('workflows')
+export class WorkflowsController {
+  constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}
+
+  private async send(tenant: AuthenticatedTenant, method: string, to: string, body?: unknown): Promise<unknown> {
+    return (await this.config.call(method, to, { tenantId: tenant.id, body })).body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List workflows' })
+  @ApiOkResponse({ type: WorkflowList })
+  list(@CurrentTenant() tenant: AuthenticatedTenant) {
+    return this.send(tenant, 'GET', WorkflowConfigApi.workflows.path());
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a workflow' })
+  @ApiBody({ schema: bodySchema('WorkflowDto') })
+  @ApiCreatedResponse({ type: CreatedResource })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'request_invalid with error_codes' })
+  create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
+    return this.send(tenant, 'POST', WorkflowConfigApi.workflows.path(), body);
+  }
+
+  // Before :workflowId, so "event-types" is not taken for an id.
+  @Get('event-types')
+  @ApiOperation({ summary: 'Event types of the catalog, by source' })
+  @ApiOkResponse({ type: [EventSourceView] })
+  eventTypes(@CurrentTenant() tenant: AuthenticatedTenant) {
+    return this.send(tenant, 'GET', WorkflowConfigApi.eventTypes.path());
+  }
+
+  @Get(':workflowId')
+  @ApiOperation({ summary: 'Get a workflow (secrets masked)' })
+  @ApiOkResponse({ type: WorkflowView })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string) {
+    return this.send(tenant, 'GET', WorkflowConfigApi.workflow.path({ id }));
+  }
+
+  @Patch(':workflowId')
+  @ApiOperation({ summary: 'Update name/active (or replace conditions/actions)' })
+  @ApiBody({ schema: bodySchema('PatchWorkflowDto') })
+  @ApiOkResponse({ type: WorkflowView })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
+  patch(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
+    return this.send(tenant, 'PATCH', WorkflowConfigApi.workflow.path({ id }), body);
+  }
+
+  @Delete(':workflowId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a workflow' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string): Promise<void> {
+    await this.send(tenant, 'DELETE', WorkflowConfigApi.workflow.path({ id }));
+  }
+
+  @Post(':workflowId/actions')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add an action' })
+  @ApiBody({ schema: bodySchema('ActionDto') })
+  @ApiCreatedResponse({ type: CreatedResource })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
+  addAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
+    return this.send(tenant, 'POST', WorkflowConfigApi.actions.path({ id }), body);
+  }
+
+  @Put(':workflowId/actions/:workflowActionId')
+  @ApiOperation({ summary: 'Update an action' })
+  @ApiBody({ schema: bodySchema('ActionDto') })
+  @ApiOkResponse({ type: ActionWithLinks })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
+  replaceAction(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('workflowId') id: string,
+    @Param('workflowActionId') actionId: string,
+    @Body() body: unknown,
+  ) {
+    return this.send(tenant, 'PUT', WorkflowConfigApi.action.path({ id, actionId }), body);
+  }
+
+  @Delete(':workflowId/actions/:workflowActionId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an action (a workflow keeps at least one: 422 actions_required)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
+  async removeAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Param('workflowActionId') actionId: string) {
+    await this.send(tenant, 'DELETE', WorkflowConfigApi.action.path({ id, actionId }));
+  }
+
+  @Post(':workflowId/conditions')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a condition (one per type)' })
+  @ApiBody({ schema: bodySchema('ConditionDto') })
+  @ApiCreatedResponse({ type: CreatedResource })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
+  addCondition(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Body() body: unknown) {
+    return this.send(tenant, 'POST', WorkflowConfigApi.conditions.path({ id }), body);
+  }
+
+  @Put(':workflowId/conditions/:workflowConditionId')
+  @ApiOperation({ summary: 'Update a condition' })
+  @ApiBody({ schema: bodySchema('ConditionDto') })
+  @ApiOkResponse({ schema: { $ref: getSchemaPath(CONDITION_WITH_LINKS) } })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
+  replaceCondition(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('workflowId') id: string,
+    @Param('workflowConditionId') conditionId: string,
+    @Body() body: unknown,
+  ) {
+    return this.send(tenant, 'PUT', WorkflowConfigApi.condition.path({ id, conditionId }), body);
+  }
+
+  @Delete(':workflowId/conditions/:workflowConditionId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a condition (a workflow keeps at least one: 422 conditions_required)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
+  async removeCondition(
+    @CurrentTenant() tenant: AuthenticatedTenant,
+    @Param('workflowId') id: string,
+    @Param('workflowConditionId') conditionId: string,
+  ) {
+    await this.send(tenant, 'DELETE', WorkflowConfigApi.condition.path({ id, conditionId }));
+  }
+}
