@@ -1,3 +1,4 @@
+// A real receiver on loopback and real attempt deadlines: the integration tier, not the unit tier.
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HttpReceiver } from '@hookstream/testing';
