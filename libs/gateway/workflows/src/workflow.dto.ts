@@ -46,12 +46,8 @@ export const generatedComponents = (): Map<string, SchemaObject> => new Map([...
 export const bodySchema = (name: WorkflowBodyComponent) => ({ $ref: getSchemaPath(name) });
 
 
-export class EventTypeDto {
-  @ApiProperty({ example: 'invoice.paid' })
-  @IsString({ context: code('event_type_id_invalid') })
-  @Matches(CATALOG_ID, { context: code('event_type_id_invalid') })
-  id!: string;
-
+/** The display texts of a catalog addition, a source's or an event type's. */
+class CatalogTextDto {
   @ApiPropertyOptional({ example: 'Invoice paid', description: 'Defaults to the id' })
   @IsOptional()
   @IsString({ context: code('display_text_invalid') })
@@ -65,24 +61,19 @@ export class EventTypeDto {
   description?: string;
 }
 
+export class EventTypeDto extends CatalogTextDto {
+  @ApiProperty({ example: 'invoice.paid' })
+  @IsString({ context: code('event_type_id_invalid') })
+  @Matches(CATALOG_ID, { context: code('event_type_id_invalid') })
+  id!: string;
+}
+
 /** An operator's addition to the event-type catalog: a source and event types of it. */
-export class EventSourceDto {
+export class EventSourceDto extends CatalogTextDto {
   @ApiProperty({ example: 'billing', description: 'A new or existing source' })
   @IsString({ context: code('source_id_invalid') })
   @Matches(CATALOG_ID, { context: code('source_id_invalid') })
   id!: string;
-
-  @ApiPropertyOptional({ example: 'Billing', description: 'Defaults to the id' })
-  @IsOptional()
-  @IsString({ context: code('display_text_invalid') })
-  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
-  display_name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString({ context: code('display_text_invalid') })
-  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
-  description?: string;
 
   @ApiProperty({ type: [EventTypeDto], minItems: 1 })
   @IsArray({ context: code('events_required') })

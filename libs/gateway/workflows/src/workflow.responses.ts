@@ -100,24 +100,12 @@ export class ActionView {
   disabled_reason?: string;
 }
 
-export class WorkflowView {
-  @ApiProperty({ example: 'wf_wlu3wxc26jounofs5iez75qaqa' })
-  id!: string;
-
-  @ApiProperty({ example: 'Webhooks workflow' })
-  name!: string;
-
-  @ApiProperty()
-  active!: boolean;
-
+export class WorkflowView extends WorkflowSummary {
   @ApiProperty({ type: 'array', items: { $ref: getSchemaPath(CONDITION_VIEW) } })
   conditions!: WorkflowCondition[];
 
   @ApiProperty({ type: [ActionView] })
   actions!: ActionView[];
-
-  @ApiProperty({ type: Links })
-  _links!: Links;
 }
 
 export class ActionWithLinks extends ActionView {
@@ -125,10 +113,8 @@ export class ActionWithLinks extends ActionView {
   _links!: Links;
 }
 
-class EventTypeView {
-  @ApiProperty({ example: 'payment_approved' })
-  id!: string;
-
+/** What the catalog says of a source or an event type besides its id. */
+class CatalogText {
   @ApiProperty({ example: 'Payment approved' })
   display_name!: string;
 
@@ -136,15 +122,14 @@ class EventTypeView {
   description!: string;
 }
 
-export class EventSourceView {
+class EventTypeView extends CatalogText {
+  @ApiProperty({ example: 'payment_approved' })
+  id!: string;
+}
+
+export class EventSourceView extends CatalogText {
   @ApiProperty({ example: 'gateway' })
   id!: string;
-
-  @ApiProperty({ example: 'Gateway' })
-  display_name!: string;
-
-  @ApiProperty()
-  description!: string;
 
   @ApiProperty({ type: [EventTypeView] })
   events!: EventTypeView[];
