@@ -14,7 +14,7 @@ export class EventIngestModule {
       module: EventIngestModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
-        InternalAuthModule.forRoot({ service: 'event-ingest', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
+        InternalAuthModule.forService(config, 'event-ingest'),
         MessagingModule.forService(config, { service: 'event-ingest', topics: [Topics.producerEvents, Topics.events], deadLetter: Topics.ingestRejected }),
         PersistenceModule.forRoot({
           url: config.EVENT_INGEST_DATABASE_URL,

@@ -18,7 +18,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'gateway', logger }),
-        InternalAuthModule.forRoot({ service: 'gateway', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
+        InternalAuthModule.forService(config, 'gateway'),
         MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
         PersistenceModule.forRoot({
           url: config.GATEWAY_DATABASE_URL,

@@ -13,7 +13,7 @@ export class MatcherModule {
       module: MatcherModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'matcher', logger }),
-        InternalAuthModule.forRoot({ service: 'matcher', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
+        InternalAuthModule.forService(config, 'matcher'),
         MessagingModule.forService(config, { service: 'matcher', topics: [Topics.events, Topics.workflowConfig, Topics.reflowRequests, Topics.deliveryJobs], deadLetter: Topics.matcherRejected }),
         MatchingPipelineModule.forRoot({ groupId: config.MATCHER_GROUP_ID, maxJobBytes: config.MATCHER_MAX_JOB_BYTES }),
       ],

@@ -14,7 +14,7 @@ export class ProjectionModule {
       module: ProjectionModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'projection', logger }),
-        InternalAuthModule.forRoot({ service: 'projection', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
+        InternalAuthModule.forService(config, 'projection'),
         MessagingModule.forService(config, { service: 'projection', topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests], deadLetter: Topics.projectionRejected }),
         PersistenceModule.forRoot({ url: config.PROJECTION_DATABASE_URL, schema: projectionSchema(config), migrations: ProjectionMigrations }),
         ProjectionStoreModule.forRoot(projectionSettings(config)),

@@ -14,7 +14,7 @@ export class WorkflowConfigModule {
       module: WorkflowConfigModule,
       imports: [
         ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
-        InternalAuthModule.forRoot({ service: 'workflow-config', key: config.INTERNAL_API_KEY, acceptedKeys: config.INTERNAL_API_ACCEPTED_KEYS }),
+        InternalAuthModule.forService(config, 'workflow-config'),
         MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
         PersistenceModule.forRoot({
           url: config.WORKFLOW_CONFIG_DATABASE_URL,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-// OpenAPI models of the answers built in event-views.ts (Checkout.com's shapes, REFERENCE.md §1 rows 14-16).
+// OpenAPI models of the answers built in event-views.ts (Checkout.com's shapes for events, invocations and subject history).
 
 const INVOCATION_STATUSES = ['pending', 'successful', 'failed'];
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiNoContentResponse,
@@ -6,13 +6,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
-  ApiSecurity,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { isId, ProjectionApi, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiError, ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { EventReflowService } from './event-reflow.service';
 import { EventView, InvocationView, SubjectEventPage } from './event.responses';
@@ -40,9 +38,7 @@ function workflowId(value: string): string {
 
 /** What happened to events (Checkout.com rows 14-21) and workflow tests (row 12). */
 @ApiTags('Workflow events')
-@ApiSecurity('api-key')
-@ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' })
-@UseGuards(TenantAuthGuard)
+@TenantApi()
 @Controller('workflows')
 export class WorkflowEventsController {
   constructor(

@@ -1,17 +1,15 @@
-import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
   ApiOperation,
-  ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IngestApi } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { AcceptedEvent, AcceptedEvents } from './accepted-events';
 import { EVENT_INGEST_CLIENT } from './ingest-client';
@@ -23,11 +21,9 @@ import { EVENT_INGEST_CLIENT } from './ingest-client';
  * Postgres is down; 503 when it cannot be reached at all).
  */
 @ApiTags('producer events')
-@ApiSecurity('api-key')
-@ApiUnauthorizedResponse({ type: ApiErrorBody })
+@TenantApi()
 @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'error_codes name what is wrong; details says where' })
 @ApiServiceUnavailableResponse({ type: ApiErrorBody, description: 'event-ingest unreachable' })
-@UseGuards(TenantAuthGuard)
 @Controller('events')
 export class ProducerEventsController {
   constructor(@Inject(EVENT_INGEST_CLIENT) private readonly ingest: InternalHttpClient) {}

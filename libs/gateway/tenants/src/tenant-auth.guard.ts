@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { requestContext } from '@hookstream/logging';
-import { ApiError } from '@hookstream/gateway-http';
+import { ApiError, ApiErrorBody } from '@hookstream/gateway-http';
 import { SECRET_KEY_PREFIX } from './api-key';
 import { AuthenticatedTenant, GATEWAY_TENANTS_SETTINGS, GatewayTenantsSettings, TenantService } from './tenant.service';
 
@@ -57,3 +58,7 @@ export class AdminGuard implements CanActivate {
     return true;
   }
 }
+
+/** A controller of the public API: every route needs a tenant's key (TenantAuthGuard), and says so in OpenAPI. */
+export const TenantApi = () =>
+  applyDecorators(ApiSecurity('api-key'), ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' }), UseGuards(TenantAuthGuard));

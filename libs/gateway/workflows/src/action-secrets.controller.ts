@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ActionSecretAnswer, ActionSecretsApi } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 
@@ -24,10 +24,8 @@ const ROTATE_SUMMARY =
  * Svix-style access to the Standard Webhooks secret that signs an action's
  * deliveries, so a receiver of any format can verify webhook-signature.
  */
-@ApiSecurity('api-key')
-@ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' })
+@TenantApi()
 @ApiNotFoundResponse({ type: ApiErrorBody })
-@UseGuards(TenantAuthGuard)
 @Controller()
 export class ActionSecretsController {
   constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -6,13 +6,11 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { WorkflowConfigApi } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { bodySchema } from './workflow.dto';
@@ -28,13 +26,11 @@ function withUserId(subscription: StoredSubscription, tenant: AuthenticatedTenan
 }
 
 /**
- * MyCashflow-style subscriptions (REFERENCE.md §3): a workflow with one event
+ * MyCashflow-style subscriptions (`/api/v1/webhooks`): a workflow with one event
  * condition underneath, seen only here (never through /workflows).
  */
 @ApiTags('mycashflow webhooks')
-@ApiSecurity('api-key')
-@ApiUnauthorizedResponse({ type: ApiErrorBody })
-@UseGuards(TenantAuthGuard)
+@TenantApi()
 @Controller('api/v1/webhooks')
 export class SubscriptionsController {
   constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -6,27 +6,23 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { WorkflowConfigApi } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantAuthGuard } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { bodySchema } from './workflow.dto';
 import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
 
 /**
- * Checkout.com Workflows API (REFERENCE.md §1 rows 1-11, 13), forwarded to
+ * Checkout.com Workflows API (workflows, actions, conditions, event types), forwarded to
  * workflow-config, which validates every body (the DTOs document them).
  */
 @ApiTags('workflows')
-@ApiSecurity('api-key')
-@ApiUnauthorizedResponse({ type: ApiErrorBody, description: 'Missing or unknown API key' })
-@UseGuards(TenantAuthGuard)
+@TenantApi()
 @Controller('workflows')
 export class WorkflowsController {
   constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}

@@ -11,28 +11,7 @@ const iso = (column: string, fraction: 'MS' | 'US' = 'MS') => `to_char(${column}
 const EVENT_COLUMNS = `id, tenant_id, source, type, subject_id, entity_id, processing_channel_id, ${iso('timestamp')} AS timestamp,
   version, data, metadata, ${iso('received_at')} AS received_at`;
 
-// The rows as the queries below select them; `satisfies` keeps them the answers' types.
-const InvocationRow = z.object({
-  invocation_id: z.string(),
-  workflow_id: z.string(),
-  action_id: z.string(),
-  status: z.enum(['pending', 'successful', 'failed']),
-}) satisfies z.ZodType<StoredInvocation>;
-const AttemptRow = z.object({
-  attempt: z.number(),
-  timestamp: z.string(),
-  retry: z.boolean(),
-  succeeded: z.boolean(),
-  final: z.boolean(),
-  status_code: z.number().nullable(),
-  error_kind: z.string().nullable(),
-  error_message: z.string().nullable(),
-  url: z.string(),
-  request_headers: z.record(z.string(), z.string()),
-  response_body: z.string().nullable(),
-  response_received_at: z.string().nullable(),
-  duration_ms: z.number(),
-}) satisfies z.ZodType<StoredAttempt>;
+// The queries below select rows in the answers' own shapes: the contract's schemas read them.
 const PagedEventRow = CanonicalEvent.extend({ cursor_ts: z.string() });
 
 /** Reads for the events API; every query is scoped to one tenant. */
@@ -47,7 +26,7 @@ export class ReadModelQueries {
 
   async invocationsOf(tenantId: string, eventId: string): Promise<StoredInvocation[]> {
     return rowsOf(
-      InvocationRow,
+      StoredInvocation,
       await this.db.query(
         `SELECT invocation_id, workflow_id, action_id, status FROM invocations WHERE tenant_id = $1 AND event_id = $2 ORDER BY workflow_id, action_id`,
         [tenantId, eventId],
@@ -58,7 +37,7 @@ export class ReadModelQueries {
   /** In the order they were made: a reflow's attempts after the earlier run's. */
   async attemptsOf(tenantId: string, invocationId: string): Promise<StoredAttempt[]> {
     return rowsOf(
-      AttemptRow,
+      StoredAttempt,
       await this.db.query(
         `SELECT attempt, ${iso('a.timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
                 response_body, ${iso('response_received_at')} AS response_received_at, duration_ms

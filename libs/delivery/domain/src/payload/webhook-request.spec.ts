@@ -144,7 +144,7 @@ describe('cloudevents format', () => {
 });
 
 describe('caf format', () => {
-  // CAF's own example webhook post (seeds/caf-webhooks.txt), as ingest makes it canonical.
+  // CAF's own example webhook post, as ingest makes it canonical.
   const cafEvent = {
     source: 'transactions',
     metadata: { cloudevents_source: 'https://api.public.caf.io/v1/orchestrations' },

@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { InternalApiEnv } from '@hookstream/config';
 import { InternalRouteGuard } from './internal-route.guard';
 import { ServiceCredentials } from './service-credentials';
 
@@ -21,5 +22,10 @@ export class InternalAuthModule {
       providers: [{ provide: ServiceCredentials, useValue: new ServiceCredentials(options.key, options.service, Date.now, options.acceptedKeys) }, InternalRouteGuard],
       exports: [ServiceCredentials, InternalRouteGuard],
     };
+  }
+
+  /** A service's credentials as its env says (INTERNAL_API_KEY, INTERNAL_API_ACCEPTED_KEYS). */
+  static forService(env: InternalApiEnv, service: string): DynamicModule {
+    return InternalAuthModule.forRoot({ service, key: env.INTERNAL_API_KEY, acceptedKeys: env.INTERNAL_API_ACCEPTED_KEYS });
   }
 }
