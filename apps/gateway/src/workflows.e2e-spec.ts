@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { mapActionSecrets, Topics, WorkflowState } from '@hookstream/contracts';
 import { KafkaConnection } from '@hookstream/messaging';
 import { DEVELOPMENT_KEY_RING, isSealed, KeyRing } from '@hookstream/secrets';
-import { TestPlatform, testInfra, testLogger, TopicRecorder, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
+import { checkoutExampleAction, TestPlatform, testInfra, testLogger, TopicRecorder, waitFor, WORKSPACE_ROOT } from '@hookstream/testing';
 
 // The seed documents' own bodies (checkout-workflows-guide.txt, mycashflow-webhooks.txt).
 const guideWorkflow = {
@@ -34,14 +34,7 @@ const guideWorkflow = {
     { type: 'entity', entities: ['ent_xyfdshfudosfdshfdiosfds', 'ent_fidjosfjdisofdjsifdosfu'] },
     { type: 'processing_channel', processing_channels: ['pc_axclravnqf5u5ejkweijnp5zc4'] },
   ],
-  actions: [
-    {
-      type: 'webhook',
-      url: 'https://example.com/webhooks',
-      headers: { Authorization: '70ed20ff-ba31-4ea3-b3ef-772f2be1cbdf' },
-      signature: { method: 'HMACSHA256', key: '8V8x0dLK%AyD*DNS8JJr' },
-    },
-  ],
+  actions: [checkoutExampleAction()],
 };
 const guidePatch = { name: 'Webhooks workflow', active: true };
 const guideActionUpdate = {

@@ -1,6 +1,7 @@
 import { CanonicalEvent, Topics } from '@hookstream/contracts';
-import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
-import { TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
+import { DeadLetterHeaders } from '@hookstream/messaging';
+import { waitFor } from '@hookstream/testing';
+import { IngestUnderTest } from './__fixtures__/ingest-under-test';
 
 const TENANT = 'ten_hostile';
 /** One key for every message: the poisons and the valid event behind them share a partition. */
@@ -28,40 +29,29 @@ const POISONS: { name: string; value: string; reason: RegExp }[] = [
 ];
 
 describe('event-ingest refuses hostile producer events, over Kafka and HTTP, and goes on with the next', () => {
-  const platform = new TestPlatform({ label: 'hostile-ingest', services: ['event-ingest', 'workflow-config'] });
-  let kafka: KafkaConnection;
-  let events: TopicRecorder;
-  let rejected: TopicRecorder;
+  const ingest = new IngestUnderTest('hostile-ingest');
+  const { platform } = ingest;
 
-  const eventsFor = (subjectId: string) => events.json<CanonicalEvent>().filter((e) => e.value?.subject_id === subjectId);
+  const eventsFor = (subjectId: string) => ingest.events.json<CanonicalEvent>().filter((e) => e.value?.subject_id === subjectId);
 
   async function post(path: '' | '/batch', body: string): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }> {
     const res = await platform.internal('event-ingest', 'POST', `/internal/events${path}`, { tenantId: TENANT, body });
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, retryAfter: res.headers.get('retry-after') };
   }
 
-  beforeAll(async () => {
-    kafka = await platform.kafka('hostile-test', [Topics.producerEvents, Topics.events, Topics.ingestRejected]);
-    events = await new TopicRecorder(platform.prefix, Topics.events).start();
-    rejected = await new TopicRecorder(platform.prefix, Topics.ingestRejected).start();
-    await platform.start();
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform.stop();
-    await Promise.all([events?.stop(), rejected?.stop(), kafka?.disconnect()]);
-  }, 60_000);
+  beforeAll(() => ingest.start(), 120_000);
+  afterAll(() => ingest.stop(), 60_000);
 
   it('dead-letters each poison with its reason, and the valid event behind them on the same partition gets through', async () => {
-    await kafka.publisher.publishEncoded(Topics.producerEvents, [
+    await ingest.kafka.publisher.publishEncoded(Topics.producerEvents, [
       ...POISONS.map((p) => ({ key: KEY, value: p.value })),
       { key: KEY, value: JSON.stringify(valid('pay_after_poison')) },
     ]);
     await waitFor(() => eventsFor('pay_after_poison').length === 1, { timeoutMs: 30_000, what: 'the valid event behind the poisons' });
-    await waitFor(() => rejected.messages.length >= POISONS.length, { what: 'a dead letter per poison' });
-    const reasons = rejected.messages.map((m) => String(m.headers[DeadLetterHeaders.reason]));
+    await waitFor(() => ingest.rejected.messages.length >= POISONS.length, { what: 'a dead letter per poison' });
+    const reasons = ingest.rejected.messages.map((m) => String(m.headers[DeadLetterHeaders.reason]));
     POISONS.forEach((p, i) => expect({ poison: p.name, reason: reasons[i] }).toEqual({ poison: p.name, reason: expect.stringMatching(p.reason) }));
-    expect(events.messages).toHaveLength(1);
+    expect(ingest.events.messages).toHaveLength(1);
   }, 60_000);
 
   it('answers 422 with a code for each poison over HTTP, one event or in a batch, and 202 for the valid one', async () => {

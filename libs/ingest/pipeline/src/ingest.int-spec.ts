@@ -1,6 +1,7 @@
 import { CanonicalEvent, Topics, TopicSpec } from '@hookstream/contracts';
-import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
-import { TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
+import { DeadLetterHeaders } from '@hookstream/messaging';
+import { waitFor } from '@hookstream/testing';
+import { IngestUnderTest } from './__fixtures__/ingest-under-test';
 
 const TENANT = 'ten_ingest';
 /** A second inbound topic, as a producer team that owns its own topic would configure it. */
@@ -9,25 +10,18 @@ const MAX_EVENT_BYTES = 8192;
 
 describe('event-ingest against the real broker and Postgres', () => {
   // No INGEST_DEFAULT_TENANT: a Kafka message without a tenant is a dead letter.
-  const platform = new TestPlatform({
-    label: 'ingest',
-    // workflow-config serves the event-type catalog ingest checks against.
-    services: ['event-ingest', 'workflow-config'],
-    env: { INGEST_TOPICS: `${Topics.producerEvents.name},${PARTNER_TOPIC.name}`, INGEST_MAX_EVENT_BYTES: String(MAX_EVENT_BYTES) },
-  });
-  let kafka: KafkaConnection;
-  let events: TopicRecorder;
-  let rejected: TopicRecorder;
+  const ingest = new IngestUnderTest('ingest', { INGEST_TOPICS: `${Topics.producerEvents.name},${PARTNER_TOPIC.name}`, INGEST_MAX_EVENT_BYTES: String(MAX_EVENT_BYTES) });
+  const { platform } = ingest;
 
   const eventsFor = (subjectId: string) =>
-    events
+    ingest.events
       .json<CanonicalEvent>()
       .filter((e) => e.value?.subject_id === subjectId)
       .map((e) => ({ key: e.key, ...(e.value as CanonicalEvent) }));
-  const letterFor = (key: string) => rejected.messages.find((m) => m.key === key);
+  const letterFor = (key: string) => ingest.rejected.messages.find((m) => m.key === key);
 
   async function produce(messages: { key: string; value: unknown }[], topic: TopicSpec = Topics.producerEvents): Promise<void> {
-    await kafka.publisher.publishEncoded(
+    await ingest.kafka.publisher.publishEncoded(
       topic,
       messages.map((m) => ({ key: m.key, value: typeof m.value === 'string' ? m.value : JSON.stringify(m.value) })),
     );
@@ -38,17 +32,8 @@ describe('event-ingest against the real broker and Postgres', () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
-  beforeAll(async () => {
-    kafka = await platform.kafka('ingest-test', [Topics.producerEvents, PARTNER_TOPIC, Topics.events, Topics.ingestRejected]);
-    events = await new TopicRecorder(platform.prefix, Topics.events).start();
-    rejected = await new TopicRecorder(platform.prefix, Topics.ingestRejected).start();
-    await platform.start();
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform.stop();
-    await Promise.all([events?.stop(), rejected?.stop(), kafka?.disconnect()]);
-  }, 60_000);
+  beforeAll(() => ingest.start([Topics.producerEvents, PARTNER_TOPIC]), 120_000);
+  afterAll(() => ingest.stop(), 60_000);
 
   it('turns a producer envelope into a canonical event keyed by subject id, from every configured topic', async () => {
     const envelope = {
@@ -67,19 +52,14 @@ describe('event-ingest against the real broker and Postgres', () => {
     await produce([{ key: 'pay_envelope', value: envelope }]);
     await produce([{ key: 'pay_partner', value: { ...envelope, id: 'env-2', subject_id: 'pay_partner' } }], PARTNER_TOPIC);
     await waitFor(() => eventsFor('pay_envelope').length === 1 && eventsFor('pay_partner').length === 1, { what: 'both canonical events' });
+    // The envelope's own fields pass as they are; id, tenant and metadata become the platform's.
+    const { id: producerId, tenant, metadata, ...same } = envelope;
     expect(eventsFor('pay_envelope')[0]).toEqual({
       key: 'pay_envelope',
       id: expect.stringMatching(/^evt_[a-z2-7]{26}$/),
-      tenant_id: TENANT,
-      source: 'gateway',
-      type: 'payment_approved',
-      subject_id: 'pay_envelope',
-      entity_id: 'ent_xyfdshfudosfdshfdiosfds',
-      processing_channel_id: 'pc_1',
-      timestamp: '2026-11-22T10:00:00Z',
-      version: '2.0.0',
-      data: { amount: 6540, currency: 'USD' },
-      metadata: { webhook_url: 'https://client.example/cb', region: 'eu', producer_id: 'env-1' },
+      tenant_id: tenant,
+      ...same,
+      metadata: { webhook_url: metadata.webhookUrl, region: metadata.region, producer_id: producerId },
       received_at: expect.any(String),
     });
   });

@@ -80,3 +80,11 @@ export function sampleDeliveryJob(overrides: DeliveryJobOverrides = {}): Deliver
     ...rest,
   });
 }
+
+/** The webhook action of Checkout.com's documented example workflow. */
+export const checkoutExampleAction = () => ({
+  type: 'webhook' as const,
+  url: 'https://example.com/webhooks',
+  headers: { Authorization: '70ed20ff-ba31-4ea3-b3ef-772f2be1cbdf' },
+  signature: { method: 'HMACSHA256' as const, key: '8V8x0dLK%AyD*DNS8JJr' },
+});

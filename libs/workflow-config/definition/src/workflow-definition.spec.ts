@@ -15,6 +15,7 @@ import {
   subscriptionWorkflow,
   workflowView,
 } from './index';
+import { checkoutExampleAction } from '@hookstream/testing';
 
 const guideBody = {
   name: 'Webhooks workflow',
@@ -24,14 +25,7 @@ const guideBody = {
     { type: 'entity', entities: ['ent_xyfdshfudosfdshfdiosfds', 'ent_fidjosfjdisofdjsifdosfu'] },
     { type: 'processing_channel', processing_channels: ['pc_axclravnqf5u5ejkweijnp5zc4'] },
   ],
-  actions: [
-    {
-      type: 'webhook',
-      url: 'https://example.com/webhooks',
-      headers: { Authorization: '70ed20ff-ba31-4ea3-b3ef-772f2be1cbdf' },
-      signature: { method: 'HMACSHA256', key: '8V8x0dLK%AyD*DNS8JJr' },
-    },
-  ],
+  actions: [checkoutExampleAction()],
 };
 const ctx = { now: new Date('2024-01-01T00:00:00.000Z') };
 const catalog = new EventTypeCatalog(seedEventTypeRows());

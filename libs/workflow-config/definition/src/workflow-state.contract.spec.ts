@@ -13,6 +13,7 @@ import {
   seedEventTypeRows,
   subscriptionWorkflow,
 } from './index';
+import { checkoutExampleAction } from '@hookstream/testing';
 
 /**
  * The producer half of the config topic's contract: the messages this lib
@@ -55,14 +56,7 @@ function producedMessages(): { what: string; key: string; value: WorkflowState |
           { type: 'entity', entities: ['ent_xyfdshfudosfdshfdiosfds'] },
           { type: 'processing_channel', processing_channels: ['pc_axclravnqf5u5ejkweijnp5zc4'] },
         ],
-        actions: [
-          {
-            type: 'webhook',
-            url: 'https://example.com/webhooks',
-            headers: { Authorization: '70ed20ff-ba31-4ea3-b3ef-772f2be1cbdf' },
-            signature: { method: 'HMACSHA256', key: '8V8x0dLK%AyD*DNS8JJr' },
-          },
-        ],
+        actions: [checkoutExampleAction()],
       }),
     ),
     ctx,
