@@ -53,15 +53,21 @@ const RESERVED_HEADERS = new Set([
   'te',
   'trailer',
   'proxy-connection',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
+  'cko-signature',
+  'x-caf-signature',
+  'x-mycashflow-subscription',
 ]);
+/** Whole families: Standard Webhooks', the platform's own, the proxy's, and CloudEvents binary attributes. */
+const RESERVED_HEADER_PREFIXES = ['webhook-', 'x-hookstream-', 'proxy-', 'ce-'];
+const isReservedHeader = (name: string) => {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || RESERVED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix));
+};
 
 const headerName = z
   .string()
   .refine((name) => HEADER_NAME.test(name) && name.length <= HEADER_NAME_MAX_BYTES && name !== PROTOTYPE_KEY, { error: 'header_name_invalid', abort: true })
-  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), { error: 'header_name_reserved' });
+  .refine((name) => !isReservedHeader(name), { error: 'header_name_reserved' });
 
 /** Runs even when a header already earned a code: a client learns every limit it passed at once. */
 const always = () => true;
@@ -86,7 +92,7 @@ const headersInput = (limits: WorkflowLimits) =>
       .default({})
       .meta({
         description:
-          'Sent verbatim on every delivery; values masked in responses. Names are HTTP tokens (422 header_name_invalid; framing and Standard Webhooks headers: ' +
+          'Sent verbatim on every delivery; values masked in responses. Names are HTTP tokens (422 header_name_invalid; framing, signature, Standard Webhooks, x-hookstream-*, proxy-* and ce-* headers: ' +
           `header_name_reserved), values printable (header_value_invalid). Headers: ${limitText(limits, 'headers', 'headers_too_many')}; ` +
           `bytes of names and values: ${limitText(limits, 'headerBytes', 'headers_too_large')}`,
         example: { Authorization: 'secret' },
