@@ -19,18 +19,13 @@ describe('readProducerEvent', () => {
     const result = readProducerEvent(envelope);
     if (!result.ok) throw new Error(result.reason);
     const event = toCanonicalEvent(result.event, 'evt_aaaaaaaaaaaaaaaaaaaaaaaaaa', new Date('2026-11-22T10:00:01Z'));
+    // The envelope's own fields pass as they are; id, tenant and metadata become the platform's.
+    const { id: producerId, tenant, metadata, ...same } = envelope;
     expect(event).toEqual({
       id: 'evt_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-      tenant_id: 'ten_a',
-      source: 'gateway',
-      type: 'payment_approved',
-      subject_id: 'pay_mbabizu24mvu3mela5njyhpit4',
-      entity_id: 'ent_xyfdshfudosfdshfdiosfds',
-      processing_channel_id: 'pc_1',
-      timestamp: '2026-11-22T10:00:00Z',
-      version: '1.0.1',
-      data: { amount: 100 },
-      metadata: { region: 'eu', webhook_url: 'https://merchant.example/cb', producer_id: 'prod-1' },
+      tenant_id: tenant,
+      ...same,
+      metadata: { region: metadata.region, webhook_url: metadata.webhookUrl, producer_id: producerId },
       received_at: '2026-11-22T10:00:01.000Z',
     });
   });

@@ -1,7 +1,6 @@
-import { Client } from 'pg';
 import { CanonicalEvent, DeliveryOutcome, deterministicId, Topics } from '@hookstream/contracts';
-import { KafkaConnection } from '@hookstream/messaging';
-import { sampleCanonicalEvent, TestPlatform, waitFor } from '@hookstream/testing';
+import { sampleCanonicalEvent, waitFor } from '@hookstream/testing';
+import { ProjectionUnderTest } from './__fixtures__/projection-under-test';
 
 const TENANT = 'ten_hostile';
 const WORKFLOW = 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -11,24 +10,12 @@ const ACTION = 'wfa_aaaaaaaaaaaaaaaaaaaaaaaaaa';
 // from older versions already on the topics may hold them, and a receiver's
 // answer may: stored escaped, and the partition goes on for everyone.
 describe('projection with strings Postgres refuses', () => {
-  const platform = new TestPlatform({ label: 'proj-hostile', services: ['projection'] });
-  let kafka: KafkaConnection;
-  let db: Client;
-  const schema = () => `${platform.prefix.toLowerCase()}projection`;
+  const projection = new ProjectionUnderTest('proj-hostile');
 
-  beforeAll(async () => {
-    kafka = await platform.kafka('proj-hostile', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionRejected]);
-    await platform.start();
-    db = new Client({ connectionString: platform.env().PROJECTION_DATABASE_URL });
-    await db.connect();
-  }, 120_000);
-  afterAll(async () => {
-    await platform.stop();
-    await db?.end();
-    await kafka?.disconnect();
-  }, 60_000);
+  beforeAll(() => projection.start(), 120_000);
+  afterAll(() => projection.stop(), 60_000);
 
-  const storedEvent = async (id: string) => (await db.query(`SELECT * FROM ${schema()}.events WHERE id = $1`, [id])).rows[0];
+  const storedEvent = async (id: string) => (await projection.db.query(`SELECT * FROM ${projection.schema}.events WHERE id = $1`, [id])).rows[0];
 
   it('stores events with NUL and lone surrogates in any field, escaped, and keeps consuming the partition', async () => {
     const subject = 'pay_hostile';
@@ -41,7 +28,7 @@ describe('projection with strings Postgres refuses', () => {
     });
     const after = sampleCanonicalEvent({ tenant_id: 'ten_other', subject_id: subject, data: { amount: 1 } });
     // One key, so one partition: the event after the poison must land too.
-    await kafka.publisher.publish(Topics.events, [hostile, after].map((e: CanonicalEvent) => ({ value: e })));
+    await projection.kafka.publisher.publish(Topics.events, [hostile, after].map((e: CanonicalEvent) => ({ value: e })));
 
     const row = await waitFor(async () => (await storedEvent(after.id)) && (await storedEvent(hostile.id)), { timeoutMs: 20_000, what: 'both events stored' });
     expect(row.source).toBe('src\\u0000');
@@ -56,8 +43,8 @@ describe('projection with strings Postgres refuses', () => {
     const depth = 20_000;
     // Serialised by hand: JSON.stringify itself cannot go that deep.
     const raw = JSON.stringify({ ...deep, data: { marker: 0 } }).replace('{"marker":0}', `{"v":${'['.repeat(depth)}${']'.repeat(depth)}}`);
-    await kafka.publisher.publishEncoded(Topics.events, [{ key: subject, value: raw }]);
-    await kafka.publisher.publish(Topics.events, [{ value: after }]);
+    await projection.kafka.publisher.publishEncoded(Topics.events, [{ key: subject, value: raw }]);
+    await projection.kafka.publisher.publish(Topics.events, [{ value: after }]);
     const row = await waitFor(async () => (await storedEvent(after.id)) && (await storedEvent(deep.id)), { timeoutMs: 20_000, what: 'both events stored' });
     expect(row.data).toEqual({ _unstorable: expect.stringContaining('nested deeper than') });
   }, 60_000);
@@ -87,10 +74,10 @@ describe('projection with strings Postgres refuses', () => {
       next_attempt_at: null,
     };
     const healthy = { ...outcome, invocation_id: deterministicId('ivc', event.id, WORKFLOW, 'wfa_bbbbbbbbbbbbbbbbbbbbbbbbbb'), response_body: 'fine', error_message: null, url: 'https://ok.example/', request_headers: {} };
-    await kafka.publisher.publish(Topics.deliveryOutcomes, [outcome, healthy].map((o) => ({ value: o })));
+    await projection.kafka.publisher.publish(Topics.deliveryOutcomes, [outcome, healthy].map((o) => ({ value: o })));
     const attempts = await waitFor(
       async () => {
-        const { rows } = await db.query(`SELECT * FROM ${schema()}.attempts WHERE invocation_id = ANY($1::text[])`, [[outcome.invocation_id, healthy.invocation_id]]);
+        const { rows } = await projection.db.query(`SELECT * FROM ${projection.schema}.attempts WHERE invocation_id = ANY($1::text[])`, [[outcome.invocation_id, healthy.invocation_id]]);
         return rows.length === 2 ? rows : undefined;
       },
       { timeoutMs: 20_000, what: 'both attempts stored' },

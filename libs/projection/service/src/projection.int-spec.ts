@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { CanonicalEvent, DeliveryOutcome, deterministicId, newId, ReflowRequest, Topics } from '@hookstream/contracts';
-import { KafkaConnection } from '@hookstream/messaging';
-import { sampleCanonicalEvent, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
+import { sampleCanonicalEvent, waitFor } from '@hookstream/testing';
+import { ProjectionUnderTest } from './__fixtures__/projection-under-test';
 
 const TENANT = 'ten_e2e';
 const WORKFLOW = 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -40,21 +39,21 @@ function outcome(event: CanonicalEvent, attempt: number, at: number, result: { s
 const minute = (n: number) => BASE + n * 60_000;
 
 describe('projection read models against the real broker and Postgres', () => {
-  const platform = new TestPlatform({ label: 'proj', services: ['projection'], env: { PROJECTION_PURGE_EVERY_MINUTES: '0.01', PROJECTION_PURGE_BATCH_SIZE: '2' } });
-  let kafka: KafkaConnection;
-  let db: Client;
-  let deadLetters: TopicRecorder;
-  const schema = () => `${platform.prefix.toLowerCase()}projection`;
+  const projection = new ProjectionUnderTest('proj', { PROJECTION_PURGE_EVERY_MINUTES: '0.01', PROJECTION_PURGE_BATCH_SIZE: '2' });
+  const { platform } = projection;
+
+  beforeAll(() => projection.start(), 120_000);
+  afterAll(() => projection.stop(), 60_000);
 
   const api = async (path: string, tenant = TENANT) => {
     const res = await platform.internal('projection', 'GET', `/internal${path}`, { tenantId: tenant });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
     return { status: res.status, body: (await res.json()) as any };
   };
-  const publishEvents = (events: CanonicalEvent[]) => kafka.publisher.publish(Topics.events, events.map((e) => ({ value: e })));
-  const publishOutcomes = (outcomes: DeliveryOutcome[]) => kafka.publisher.publish(Topics.deliveryOutcomes, outcomes.map((o) => ({ value: o })));
+  const publishEvents = (events: CanonicalEvent[]) => projection.kafka.publisher.publish(Topics.events, events.map((e) => ({ value: e })));
+  const publishOutcomes = (outcomes: DeliveryOutcome[]) => projection.kafka.publisher.publish(Topics.deliveryOutcomes, outcomes.map((o) => ({ value: o })));
   const publishReflows = (events: CanonicalEvent[]) =>
-    kafka.publisher.publish(
+    projection.kafka.publisher.publish(
       Topics.reflowRequests,
       events.map((event) => {
         const request: ReflowRequest = { request_id: newId('cmd'), tenant_id: event.tenant_id, event, requested_at: new Date().toISOString() };
@@ -68,25 +67,11 @@ describe('projection read models against the real broker and Postgres', () => {
     return line ? Number(line.split(' ').at(-1)) : 0;
   };
   const dump = async () => ({
-    events: (await db.query(`SELECT * FROM ${schema()}.events ORDER BY id`)).rows,
-    invocations: (await db.query(`SELECT * FROM ${schema()}.invocations ORDER BY invocation_id`)).rows,
-    attempts: (await db.query(`SELECT * FROM ${schema()}.attempts ORDER BY invocation_id, timestamp, attempt`)).rows,
+    events: (await projection.db.query(`SELECT * FROM ${projection.schema}.events ORDER BY id`)).rows,
+    invocations: (await projection.db.query(`SELECT * FROM ${projection.schema}.invocations ORDER BY invocation_id`)).rows,
+    attempts: (await projection.db.query(`SELECT * FROM ${projection.schema}.attempts ORDER BY invocation_id, timestamp, attempt`)).rows,
   });
 
-  beforeAll(async () => {
-    kafka = await platform.kafka('proj-test', [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests, Topics.projectionRejected]);
-    deadLetters = await new TopicRecorder(platform.prefix, Topics.projectionRejected).start();
-    await platform.start();
-    db = new Client({ connectionString: platform.env().PROJECTION_DATABASE_URL });
-    await db.connect();
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform.stop();
-    await db?.end();
-    await deadLetters?.stop();
-    await kafka?.disconnect();
-  }, 60_000);
 
   it('ends in the right state when outcomes arrive before their event and out of order', async () => {
     const event = canonicalEvent('pay_ooo');
@@ -198,10 +183,10 @@ describe('projection read models against the real broker and Postgres', () => {
 
   it('dead-letters what fails the contract, and reads on', async () => {
     const event = canonicalEvent('pay_after_garbage');
-    await kafka.publisher.publishEncoded(Topics.events, [{ key: 'pay_after_garbage', value: '{"id":"not an event"}' }]);
+    await projection.kafka.publisher.publishEncoded(Topics.events, [{ key: 'pay_after_garbage', value: '{"id":"not an event"}' }]);
     await publishEvents([event]);
     await waitFor(async () => (await api(`/events/${event.id}`)).status === 200, { what: 'the event after the bad one' });
-    await waitFor(() => deadLetters.messages.some((m) => String(m.value) === '{"id":"not an event"}'), { what: 'the dead letter' });
+    await waitFor(() => projection.deadLetters.messages.some((m) => String(m.value) === '{"id":"not an event"}'), { what: 'the dead letter' });
   });
 
   it('rebuilt from the start of its topics, yields identical rows', async () => {
@@ -236,13 +221,13 @@ describe('projection read models against the real broker and Postgres', () => {
     await waitFor(async () => (await api(`/events/${recent.id}`)).status === 200, { what: 'the recent event' });
     const oldIds = old.map((e) => e.id);
     await waitFor(async () => {
-      const left = await db.query(
-        `SELECT (SELECT count(*) FROM ${schema()}.events WHERE id = ANY($1)) + (SELECT count(*) FROM ${schema()}.invocations WHERE event_id = ANY($1)) AS n`,
+      const left = await projection.db.query(
+        `SELECT (SELECT count(*) FROM ${projection.schema}.events WHERE id = ANY($1)) + (SELECT count(*) FROM ${projection.schema}.invocations WHERE event_id = ANY($1)) AS n`,
         [oldIds],
       );
       return Number(left.rows[0].n) === 0;
     }, { timeoutMs: 20_000, what: 'the old rows to be purged' });
-    const oldAttempts = await db.query(`SELECT count(*) AS n FROM ${schema()}.attempts WHERE timestamp < '2021-01-01'`);
+    const oldAttempts = await projection.db.query(`SELECT count(*) AS n FROM ${projection.schema}.attempts WHERE timestamp < '2021-01-01'`);
     expect(Number(oldAttempts.rows[0].n)).toBe(0);
     expect((await api(`/events/${recent.id}`)).status).toBe(200);
     expect((await dump()).events.length).toBe(keptBefore + 1);
