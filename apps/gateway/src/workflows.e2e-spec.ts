@@ -394,7 +394,7 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     const id: string = (await platform.api('POST', '/workflows', guideWorkflow)).body.id;
     await awaitState(id, (m) => m?.value?.version === 1, 'the created workflow on the topic');
 
-    // Holding this schema's relay lock (RELAY_LOCK_CLASS of libs/workflow-store's outbox relay)
+    // Holding this schema's relay lock (RELAY_LOCK_CLASS of workflow-config-service's outbox relay)
     // keeps the relay from publishing: a change commits, then the service dies before it is published.
     const db = new Client({ connectionString: testInfra().databaseUrl });
     await db.connect();

@@ -3,7 +3,7 @@ import { Topics } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
-import { ProjectionMigrations, ProjectionStoreModule } from '@hookstream/projection-service';
+import { ProjectionMigrations, ProjectionServiceModule } from '@hookstream/projection-service';
 import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
 import { ProjectionConfig, projectionSchema, projectionSettings } from './config';
 
@@ -17,7 +17,7 @@ export class ProjectionModule {
         InternalAuthModule.forService(config, 'projection'),
         MessagingModule.forService(config, { service: 'projection', topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests], deadLetter: Topics.projectionRejected }),
         PersistenceModule.forRoot({ url: config.PROJECTION_DATABASE_URL, schema: projectionSchema(config), migrations: ProjectionMigrations }),
-        ProjectionStoreModule.forRoot(projectionSettings(config)),
+        ProjectionServiceModule.forRoot(projectionSettings(config)),
       ],
     };
   }

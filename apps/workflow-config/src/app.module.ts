@@ -4,7 +4,7 @@ import type { Logger } from '@hookstream/logging';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { InternalAuthModule, ServiceRuntimeModule } from '@hookstream/service-runtime';
-import { WorkflowStoreMigrations, WorkflowStoreModule } from '@hookstream/workflow-config-service';
+import { WorkflowConfigMigrations, WorkflowConfigServiceModule } from '@hookstream/workflow-config-service';
 import { WorkflowConfigConfig, workflowLimitsOf } from './config';
 
 @Module({})
@@ -19,9 +19,9 @@ export class WorkflowConfigModule {
         PersistenceModule.forRoot({
           url: config.WORKFLOW_CONFIG_DATABASE_URL,
           schema: `${config.DATABASE_SCHEMA_PREFIX}workflow_config`,
-          migrations: WorkflowStoreMigrations,
+          migrations: WorkflowConfigMigrations,
         }),
-        WorkflowStoreModule.forRoot({
+        WorkflowConfigServiceModule.forRoot({
           publicBaseUrl: config.PUBLIC_BASE_URL,
           relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
           relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,

@@ -3,7 +3,7 @@ import { ActionSecretAnswer, ActionSecretsApi, WorkflowState } from '@hookstream
 import { CallerTenant, InternalController } from '@hookstream/service-runtime';
 import { actionSecretView, rotateSigningSecret } from '@hookstream/workflow-definition';
 import { WorkflowKind, WorkflowStore } from './workflow.store';
-import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 import { notFound, UUID } from './workflows.internal.controller';
 
 /**
@@ -15,7 +15,7 @@ import { notFound, UUID } from './workflows.internal.controller';
 export class ActionSecretsInternalController {
   constructor(
     private readonly store: WorkflowStore,
-    @Inject(WORKFLOW_STORE_SETTINGS) private readonly settings: WorkflowStoreSettings,
+    @Inject(WORKFLOW_CONFIG_SERVICE_SETTINGS) private readonly settings: WorkflowConfigServiceSettings,
   ) {}
 
   @Get(ActionSecretsApi.actionSecret.pattern)

@@ -3,7 +3,7 @@ import { decodeMessage, EndpointDisabled, Topics } from '@hookstream/contracts';
 import { ConsumerHost } from '@hookstream/messaging';
 import { disableAction } from '@hookstream/workflow-definition';
 import { WorkflowStore } from './workflow.store';
-import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 
 /** Delivery saw 410 Gone: the action is disabled, and the change is published like any other. */
 @Injectable()
@@ -11,7 +11,7 @@ export class EndpointDisabledConsumer {
   constructor(
     host: ConsumerHost,
     private readonly store: WorkflowStore,
-    @Inject(WORKFLOW_STORE_SETTINGS) settings: WorkflowStoreSettings,
+    @Inject(WORKFLOW_CONFIG_SERVICE_SETTINGS) settings: WorkflowConfigServiceSettings,
   ) {
     host.add<EndpointDisabled>({
       groupId: settings.groupId,

@@ -2,5 +2,5 @@ export * from './workflow.entity';
 export * from './workflow.store';
 export * from './event-type.store';
 export * from './outbox.relay';
-export * from './workflow-store.settings';
-export * from './workflow-store.module';
+export * from './workflow-config-service.settings';
+export * from './workflow-config-service.module';

@@ -9,7 +9,7 @@ import { DEFAULT_WORKFLOW_LIMITS, mapWorkflowSecrets, patchWorkflow } from '@hoo
 import { OutboxRelay } from './outbox.relay';
 import { WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
-import { WorkflowStoreEntities, WorkflowStoreMigrations } from './workflow-store.module';
+import { WorkflowConfigEntities, WorkflowConfigMigrations } from './workflow-config-service.module';
 
 const TENANT = 'ten_outbox';
 
@@ -52,7 +52,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
 
   beforeAll(async () => {
     const infra = testInfra();
-    dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('WORKFLOW_CONFIG_DATABASE_URL'), schema, entities: WorkflowStoreEntities, migrations: WorkflowStoreMigrations });
+    dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('WORKFLOW_CONFIG_DATABASE_URL'), schema, entities: WorkflowConfigEntities, migrations: WorkflowConfigMigrations });
     kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'outbox-int', topicPrefix: prefix, logger: testLogger('kafka') });
     await kafka.connect();
     await kafka.ensureTopics([Topics.workflowConfig, Topics.configRejected]);

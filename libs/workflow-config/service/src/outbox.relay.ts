@@ -6,7 +6,7 @@ import type { Logger } from '@hookstream/logging';
 import { DeadLetterHeaders, EncodedMessage, KafkaConnection } from '@hookstream/messaging';
 import { rowsOf } from '@hookstream/persistence';
 import { Metrics, SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 
 /**
  * With hashtext(schema), the advisory lock of a schema's relay: one relay at
@@ -77,7 +77,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly kafka: KafkaConnection,
-    @Inject(WORKFLOW_STORE_SETTINGS) private readonly settings: WorkflowStoreSettings,
+    @Inject(WORKFLOW_CONFIG_SERVICE_SETTINGS) private readonly settings: WorkflowConfigServiceSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: Metrics,
   ) {

@@ -7,7 +7,7 @@ import { sampleAction, sampleWorkflowState, serviceDatabaseUrl, testLogger, uniq
 import { WorkflowEntity } from './workflow.entity';
 import { SecretResealer } from './secret-resealer';
 import { WorkflowStore } from './workflow.store';
-import { WorkflowStoreEntities, WorkflowStoreMigrations } from './workflow-store.module';
+import { WorkflowConfigEntities, WorkflowConfigMigrations } from './workflow-config-service.module';
 
 const TENANT = 'ten_sealed';
 const key = () => randomBytes(32).toString('base64');
@@ -33,7 +33,7 @@ describe('workflow secrets at rest, against the real Postgres', () => {
     ]);
 
   beforeAll(async () => {
-    dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('WORKFLOW_CONFIG_DATABASE_URL'), schema, entities: WorkflowStoreEntities, migrations: WorkflowStoreMigrations });
+    dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('WORKFLOW_CONFIG_DATABASE_URL'), schema, entities: WorkflowConfigEntities, migrations: WorkflowConfigMigrations });
   }, 60_000);
 
   afterAll(async () => {

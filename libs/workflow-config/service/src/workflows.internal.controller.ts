@@ -36,7 +36,7 @@ import {
 } from '@hookstream/workflow-definition';
 import { EventTypeStore } from './event-type.store';
 import { WorkflowStore } from './workflow.store';
-import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -65,7 +65,7 @@ export class WorkflowsInternalController {
   constructor(
     private readonly store: WorkflowStore,
     private readonly eventTypes: EventTypeStore,
-    @Inject(WORKFLOW_STORE_SETTINGS) private readonly settings: WorkflowStoreSettings,
+    @Inject(WORKFLOW_CONFIG_SERVICE_SETTINGS) private readonly settings: WorkflowConfigServiceSettings,
   ) {}
 
   private view(base: string | undefined): ViewOptions {

@@ -11,23 +11,23 @@ import { SecretResealer } from './secret-resealer';
 import { CreateWorkflowConfig1732300000001 } from './workflow-config.migration';
 import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
-import { WORKFLOW_STORE_SETTINGS, WorkflowStoreSettings } from './workflow-store.settings';
+import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 import { WorkflowsInternalController } from './workflows.internal.controller';
 
 /** workflow-config's tables with an entity; the outbox rejects are written with SQL only. */
-export const WorkflowStoreEntities = [WorkflowEntity, ConfigOutboxEntity, EventTypeEntity];
-export const WorkflowStoreMigrations = [CreateWorkflowConfig1732300000001, CreateConfigOutboxRejected1764650000000];
+export const WorkflowConfigEntities = [WorkflowEntity, ConfigOutboxEntity, EventTypeEntity];
+export const WorkflowConfigMigrations = [CreateWorkflowConfig1732300000001, CreateConfigOutboxRejected1764650000000];
 
 /** Workflows in Postgres, the config outbox and its relay, the internal API, the 410 consumer. */
 @Module({})
-export class WorkflowStoreModule implements NestModule {
-  static forRoot(settings: WorkflowStoreSettings): DynamicModule {
+export class WorkflowConfigServiceModule implements NestModule {
+  static forRoot(settings: WorkflowConfigServiceSettings): DynamicModule {
     return {
-      module: WorkflowStoreModule,
-      imports: [TypeOrmModule.forFeature(WorkflowStoreEntities)],
+      module: WorkflowConfigServiceModule,
+      imports: [TypeOrmModule.forFeature(WorkflowConfigEntities)],
       controllers: [WorkflowsInternalController, ActionSecretsInternalController],
       providers: [
-        { provide: WORKFLOW_STORE_SETTINGS, useValue: settings },
+        { provide: WORKFLOW_CONFIG_SERVICE_SETTINGS, useValue: settings },
         { provide: KeyRing, useValue: settings.keyRing },
         WorkflowStore,
         EventTypeStore,

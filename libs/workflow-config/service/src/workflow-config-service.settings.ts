@@ -1,7 +1,7 @@
 import type { KeyRing } from '@hookstream/secrets';
 import type { WorkflowLimits } from '@hookstream/workflow-definition';
 
-export interface WorkflowStoreSettings {
+export interface WorkflowConfigServiceSettings {
   /** The gateway's public base URL, for _links.self. */
   publicBaseUrl: string;
   relayIntervalMs: number;
@@ -15,4 +15,4 @@ export interface WorkflowStoreSettings {
   /** WEBHOOK_SECRET_ROTATION_GRACE_HOURS, in ms: how long a rotated-out signing secret still signs. */
   secretRotationGraceMs: number;
 }
-export const WORKFLOW_STORE_SETTINGS = Symbol('WORKFLOW_STORE_SETTINGS');
+export const WORKFLOW_CONFIG_SERVICE_SETTINGS = Symbol('WORKFLOW_CONFIG_SERVICE_SETTINGS');

@@ -32,10 +32,10 @@ class ReadModelRetention implements OnApplicationBootstrap, BeforeApplicationShu
 
 /** projection's work: read models written from Kafka, read over internal HTTP. */
 @Module({})
-export class ProjectionStoreModule {
+export class ProjectionServiceModule {
   static forRoot(settings: ProjectionSettings): DynamicModule {
     return {
-      module: ProjectionStoreModule,
+      module: ProjectionServiceModule,
       controllers: [ProjectionController],
       providers: [{ provide: PROJECTION_SETTINGS, useValue: settings }, ReadModelWriter, ReadModelQueries, ReadModelConsumers, ReadModelRetention],
     };
