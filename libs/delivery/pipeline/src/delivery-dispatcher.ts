@@ -43,6 +43,9 @@ interface Tracked {
   durable: Deferred;
 }
 
+/** How long follow-ups wait for company before they are published. */
+const OUTBOX_LINGER_MS = 25;
+
 interface Deferred {
   promise: Promise<void>;
   resolve: () => void;
@@ -75,6 +78,7 @@ export class DeliveryDispatcher {
   private readonly health: EndpointHealth;
   private readonly roomWaiters: (() => void)[] = [];
   private readonly watchdog: NodeJS.Timeout;
+  private lingering: { outbox: Outbox; done: Deferred } | undefined;
   private readonly clock: Clock;
 
   constructor(
@@ -243,19 +247,27 @@ export class DeliveryDispatcher {
   }
 
   /**
-   * Publishes what a job caused at once. The publisher groups everything
-   * published while its one request is in flight into the next request, so
-   * attempts that end one by one still share requests, with no wait added.
+   * Adds to the messages going out within OUTBOX_LINGER_MS, all in one
+   * publish: attempts end one by one, and a request per outcome would cost
+   * the broker and the read models more than the outcomes themselves.
    */
   private publishSoon(job: DeliveryJob, fill: (outbox: Outbox) => void, record?: AttemptRecord): Promise<void> {
-    const outbox = new Outbox();
-    // A message that cannot be built or encoded ends its own job, not the others.
-    const err = addForJob(outbox, job, this.clock.now(), fill, record);
+    let batch = this.lingering;
+    if (!batch) {
+      const started = { outbox: new Outbox(), done: deferred() };
+      this.lingering = batch = started;
+      setTimeout(() => {
+        this.lingering = undefined;
+        started.outbox.publish(this.publisher).then(started.done.resolve, started.done.reject);
+      }, OUTBOX_LINGER_MS);
+    }
+    // A message that cannot be built or encoded ends its own job, not the others lingering with it.
+    const err = addForJob(batch.outbox, job, this.clock.now(), fill, record);
     if (err !== undefined) {
       this.logger.warn({ err, invocationId: job.invocation_id, attempt: job.attempt }, 'job dead-lettered: its follow-up could not be built');
       this.observer?.deadEnded(job);
     }
-    return outbox.publish(this.publisher);
+    return batch.done.promise;
   }
 
   private leave(t: Tracked, state: Tracked['state']): void {
