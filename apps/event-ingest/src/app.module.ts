@@ -16,11 +16,7 @@ export class EventIngestModule {
         ServiceRuntimeModule.forRoot({ service: 'event-ingest', logger }),
         InternalAuthModule.forService(config, 'event-ingest'),
         MessagingModule.forService(config, { service: 'event-ingest', topics: [Topics.producerEvents, Topics.events], deadLetter: Topics.ingestRejected }),
-        PersistenceModule.forRoot({
-          url: config.EVENT_INGEST_DATABASE_URL,
-          schema: `${config.DATABASE_SCHEMA_PREFIX}event_ingest`,
-          migrations: ProducerEventLedgerMigrations,
-        }),
+        PersistenceModule.forService(config, { url: config.EVENT_INGEST_DATABASE_URL, schema: 'event_ingest', migrations: ProducerEventLedgerMigrations }),
         IngestPipelineModule.forRoot(ingestSettings(config)),
       ],
     };

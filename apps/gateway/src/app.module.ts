@@ -20,11 +20,7 @@ export class GatewayModule {
         ServiceRuntimeModule.forRoot({ service: 'gateway', logger }),
         InternalAuthModule.forService(config, 'gateway'),
         MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
-        PersistenceModule.forRoot({
-          url: config.GATEWAY_DATABASE_URL,
-          schema: `${config.DATABASE_SCHEMA_PREFIX}gateway`,
-          migrations: GatewayTenantsMigrations,
-        }),
+        PersistenceModule.forService(config, { url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: GatewayTenantsMigrations }),
         GatewayHttpModule,
         GatewayTenantsModule.forRoot({
           bootstrapTenantId: config.BOOTSTRAP_TENANT_ID,

@@ -16,11 +16,7 @@ export class WorkflowConfigModule {
         ServiceRuntimeModule.forRoot({ service: 'workflow-config', logger }),
         InternalAuthModule.forService(config, 'workflow-config'),
         MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
-        PersistenceModule.forRoot({
-          url: config.WORKFLOW_CONFIG_DATABASE_URL,
-          schema: `${config.DATABASE_SCHEMA_PREFIX}workflow_config`,
-          migrations: WorkflowConfigMigrations,
-        }),
+        PersistenceModule.forService(config, { url: config.WORKFLOW_CONFIG_DATABASE_URL, schema: 'workflow_config', migrations: WorkflowConfigMigrations }),
         WorkflowConfigServiceModule.forRoot({
           publicBaseUrl: config.PUBLIC_BASE_URL,
           relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { DatabaseEnv } from '@hookstream/config';
 import { ReadinessRegistry } from '@hookstream/service-runtime';
 import { openMigrated, ServiceDataSourceOptions, serviceDataSourceOptions } from '../service-data-source';
 
@@ -27,6 +28,11 @@ class DatabaseReadiness implements OnModuleInit {
 @Global()
 @Module({})
 export class PersistenceModule {
+  /** A service's own schema (DATABASE_SCHEMA_PREFIX in front) through its own role's URL. */
+  static forService(env: DatabaseEnv, options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
+    return PersistenceModule.forRoot({ ...options, schema: `${env.DATABASE_SCHEMA_PREFIX}${options.schema}` });
+  }
+
   static forRoot(options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
     return {
       module: PersistenceModule,
