@@ -71,11 +71,28 @@ const fieldUnknown = { error: 'field_unknown' } as const;
 const eventKey = (source: string, type: string) => `${source}\u0000${type}`;
 
 /** A list of ids of one pattern: `required` when absent or empty, `tooMany` past the limit, `invalid` for a bad id. */
-function idList(pattern: RegExp, codes: { required: string; invalid: string; tooMany: string }, limit: number, description: string) {
+interface IdListCodes {
+  required: string;
+  invalid: string;
+  tooMany: string;
+}
+
+function idList(pattern: RegExp, codes: IdListCodes, limit: number, description: string) {
   return guarded(
     (v) => (!Array.isArray(v) || v.length === 0 ? codes.required : v.length > limit ? codes.tooMany : undefined),
     z.array(z.string({ error: codes.invalid }).regex(pattern, { error: codes.invalid }), { error: codes.required }).meta({ description }),
   );
+}
+
+/** How the API reads a condition of one list of ids (`{ type, <field>: [...] }`), with its codes. */
+function idListInput<K extends ConditionType, F extends string>(type: K, field: F, pattern: RegExp, codes: IdListCodes, what: string) {
+  return (limits: WorkflowLimits) =>
+    z.strictObject(
+      { type: z.literal(type), [field]: idList(pattern, codes, limits.conditionValues, `${what}: ${limitText(limits, 'conditionValues', codes.tooMany)}`) } as {
+        type: z.ZodLiteral<K>;
+      } & Record<F, ReturnType<typeof idList>>,
+      fieldUnknown,
+    );
 }
 
 const holdsEvent = (condition: { events: Record<string, string[]> }, event: CanonicalEvent) =>
@@ -129,20 +146,7 @@ export const ConditionRegistry = {
     },
   },
   entity: {
-    input(limits) {
-      return z.strictObject(
-        {
-          type: z.literal('entity'),
-          entities: idList(
-            ENTITY_ID,
-            { required: 'entities_required', invalid: 'entity_id_invalid', tooMany: 'entities_too_many' },
-            limits.conditionValues,
-            `ent_ ids: ${limitText(limits, 'conditionValues', 'entities_too_many')}`,
-          ),
-        },
-        fieldUnknown,
-      );
-    },
+    input: idListInput('entity', 'entities', ENTITY_ID, { required: 'entities_required', invalid: 'entity_id_invalid', tooMany: 'entities_too_many' }, 'ent_ ids'),
     holds(condition, event) {
       return event.entity_id !== null && condition.entities.includes(event.entity_id);
     },
@@ -159,20 +163,13 @@ export const ConditionRegistry = {
     },
   },
   processing_channel: {
-    input(limits) {
-      return z.strictObject(
-        {
-          type: z.literal('processing_channel'),
-          processing_channels: idList(
-            PROCESSING_CHANNEL_ID,
-            { required: 'processing_channels_required', invalid: 'processing_channel_id_invalid', tooMany: 'processing_channels_too_many' },
-            limits.conditionValues,
-            `pc_ ids: ${limitText(limits, 'conditionValues', 'processing_channels_too_many')}`,
-          ),
-        },
-        fieldUnknown,
-      );
-    },
+    input: idListInput(
+      'processing_channel',
+      'processing_channels',
+      PROCESSING_CHANNEL_ID,
+      { required: 'processing_channels_required', invalid: 'processing_channel_id_invalid', tooMany: 'processing_channels_too_many' },
+      'pc_ ids',
+    ),
     holds(condition, event) {
       return event.processing_channel_id !== null && condition.processing_channels.includes(event.processing_channel_id);
     },
