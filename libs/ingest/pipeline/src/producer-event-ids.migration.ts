@@ -1,11 +1,9 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@hookstream/persistence';
 
 /** The dedup ledger: one row per (tenant, source, producer id), purged after the window. */
-export class CreateProducerEventLedger1763800000000 implements MigrationInterface {
-  name = 'CreateProducerEventLedger1763800000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const CreateProducerEventLedger1763800000000 = sqlMigration('CreateProducerEventLedger1763800000000', {
+  up: [
+    `
       CREATE TABLE producer_event_ids (
         tenant_id   text        NOT NULL,
         source      text        NOT NULL,
@@ -14,13 +12,10 @@ export class CreateProducerEventLedger1763800000000 implements MigrationInterfac
         published   boolean     NOT NULL DEFAULT false,
         created_at  timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (tenant_id, source, producer_id)
-      )`);
-    await q.query(`CREATE INDEX producer_event_ids_created_at ON producer_event_ids (created_at)`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE producer_event_ids`);
-  }
-}
+      )`,
+    `CREATE INDEX producer_event_ids_created_at ON producer_event_ids (created_at)`,
+  ],
+  down: [`DROP TABLE producer_event_ids`],
+});
 
 export const ProducerEventLedgerMigrations = [CreateProducerEventLedger1763800000000];

@@ -1,10 +1,8 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@hookstream/persistence';
 
-export class CreateReadModels1763800100000 implements MigrationInterface {
-  name = 'CreateReadModels1763800100000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const CreateReadModels1763800100000 = sqlMigration('CreateReadModels1763800100000', {
+  up: [
+    `
       CREATE TABLE events (
         id                    text PRIMARY KEY,
         tenant_id             text        NOT NULL,
@@ -18,11 +16,11 @@ export class CreateReadModels1763800100000 implements MigrationInterface {
         data                  jsonb       NOT NULL,
         metadata              jsonb       NOT NULL,
         received_at           timestamptz NOT NULL
-      )`);
+      )`,
     // The subject index: a tenant's subject, newest first.
-    await q.query(`CREATE INDEX events_subject ON events (tenant_id, subject_id, timestamp DESC, id DESC)`);
-    await q.query(`CREATE INDEX events_received_at ON events (received_at)`);
-    await q.query(`
+    `CREATE INDEX events_subject ON events (tenant_id, subject_id, timestamp DESC, id DESC)`,
+    `CREATE INDEX events_received_at ON events (received_at)`,
+    `
       CREATE TABLE invocations (
         invocation_id text PRIMARY KEY,
         tenant_id     text NOT NULL,
@@ -31,12 +29,12 @@ export class CreateReadModels1763800100000 implements MigrationInterface {
         action_id     text NOT NULL,
         status        text NOT NULL,
         last_attempt_at timestamptz NOT NULL
-      )`);
-    await q.query(`CREATE INDEX invocations_event ON invocations (event_id, action_id)`);
-    await q.query(`CREATE INDEX invocations_last_attempt ON invocations (last_attempt_at)`);
+      )`,
+    `CREATE INDEX invocations_event ON invocations (event_id, action_id)`,
+    `CREATE INDEX invocations_last_attempt ON invocations (last_attempt_at)`,
     // An attempt is identified by its invocation, number and time: a reflow
     // numbers again from 1, and a replayed outcome has the same key.
-    await q.query(`
+    `
       CREATE TABLE attempts (
         invocation_id        text        NOT NULL,
         attempt              integer     NOT NULL,
@@ -54,13 +52,10 @@ export class CreateReadModels1763800100000 implements MigrationInterface {
         duration_ms          double precision NOT NULL,
         next_attempt_at      timestamptz,
         PRIMARY KEY (invocation_id, attempt, timestamp)
-      )`);
-    await q.query(`CREATE INDEX attempts_timestamp ON attempts (timestamp)`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE attempts; DROP TABLE invocations; DROP TABLE events`);
-  }
-}
+      )`,
+    `CREATE INDEX attempts_timestamp ON attempts (timestamp)`,
+  ],
+  down: [`DROP TABLE attempts; DROP TABLE invocations; DROP TABLE events`],
+});
 
 export const ProjectionMigrations = [CreateReadModels1763800100000];
