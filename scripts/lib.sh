@@ -29,9 +29,7 @@ ensure_infrastructure() {
   : "${DATABASE_URL:?infra.sh did not report DATABASE_URL}"
 }
 
-# Compiles apps and libs to dist/ with swc (path aliases rewritten), with
-# the configuration tools/swc-options.js assembles.
+# Compiles apps and libs to dist/ with swc (path aliases rewritten).
 build_all() {
-  (cd "$ROOT" && rm -rf dist && mkdir -p tmp && node tools/swc-options.js > tmp/swcrc.json \
-    && npx --no-install swc apps libs -d dist --config-file tmp/swcrc.json --copy-files --quiet)
+  (cd "$ROOT" && node tools/compile.js)
 }

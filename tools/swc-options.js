@@ -8,7 +8,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const readJson = (file) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 
-/** `.swcrc` with tsconfig.base.json's paths, for the build's CLI (`--config-file`). */
+/** `.swcrc` with tsconfig.base.json's paths, for the build's CLI (tools/compile.js). */
 function buildOptions() {
   const rc = readJson('.swcrc');
   const { paths } = readJson('tsconfig.base.json').compilerOptions;
@@ -21,7 +21,4 @@ function swcOptions() {
   return { ...rc, swcrc: false, sourceMaps: 'inline' };
 }
 
-// `node tools/swc-options.js` prints the build's configuration.
-if (require.main === module) process.stdout.write(JSON.stringify(buildOptions(), null, 2));
-
-module.exports = { root, swcOptions };
+module.exports = { root, buildOptions, swcOptions };
