@@ -28,8 +28,8 @@ export class InternalHttpClient {
       if (err instanceof InternalServiceUnreachableError) throw new ServiceUnreachableError(err.message);
       throw err;
     }
-    // Keys that differ or clocks far apart are the deployment's fault, not the client's: 503, never the client's 401.
-    if (res.status === 401) throw new ServiceUnreachableError(`${method} ${path}: the service refused the gateway's credential: ${JSON.stringify(res.body)}`);
+    // Keys that differ, clocks far apart or a route not for the gateway are the deployment's fault, not the client's: 503, never a 401 or 403.
+    if (res.status === 401 || res.status === 403) throw new ServiceUnreachableError(`${method} ${path}: the service refused the gateway's credential: ${JSON.stringify(res.body)}`);
     return res as InternalAnswer<T>;
   }
 

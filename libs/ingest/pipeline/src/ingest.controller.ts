@@ -15,7 +15,7 @@ const RETRY_AFTER_SECONDS = '5';
  * Internal HTTP ingest (IngestApi). The gateway authenticates the producer;
  * the events are the tenant's that the call's service credential names.
  */
-@InternalController()
+@InternalController(['gateway'])
 export class IngestController {
   constructor(
     private readonly ingestor: EventIngestor,

@@ -15,7 +15,7 @@ const invalid = (code: string) => new HttpException({ error_type: 'request_inval
  * call's service credential names. Another tenant's event is a 404, exactly
  * as a missing one.
  */
-@InternalController()
+@InternalController(['gateway'])
 export class ProjectionController {
   constructor(private readonly queries: ReadModelQueries) {}
 

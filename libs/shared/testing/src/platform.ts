@@ -133,8 +133,8 @@ export class TestPlatform {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
   }
 
-  /** Service credentials of this platform, signing as `service`, on `now` (for a token from another time). */
-  credentials(service = 'test', now?: () => number): ServiceCredentials {
+  /** Service credentials of this platform, signing as `service` (the gateway by default), on `now` (for a token from another time). */
+  credentials(service = 'gateway', now?: () => number): ServiceCredentials {
     return new ServiceCredentials(this.internalKey, service, now);
   }
 

@@ -11,7 +11,7 @@ import { notFound, UUID } from './workflows.internal.controller';
  * tenant: the only answers that carry a secret in clear, as the tenant's
  * receiver needs it to verify `webhook-signature`.
  */
-@InternalController()
+@InternalController(['gateway'])
 export class ActionSecretsInternalController {
   constructor(
     private readonly store: WorkflowStore,

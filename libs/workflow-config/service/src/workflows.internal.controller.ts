@@ -2,7 +2,7 @@ import { Body, createParamDecorator, Delete, ExecutionContext, Get, HttpCode, Ht
 import type { Request } from 'express';
 import { InternalHeaders, WorkflowConfigApi, type WorkflowState } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
-import { CallerTenant, InternalController } from '@hookstream/service-runtime';
+import { CallerTenant, InternalCallers, InternalController } from '@hookstream/service-runtime';
 import {
   actionLinks,
   actionView,
@@ -60,7 +60,7 @@ function accept<T>(read: ReadResult<T>): T {
  * names. internal/api/* answers in the public shapes (secrets masked) for the
  * gateway.
  */
-@InternalController()
+@InternalController(['gateway'])
 export class WorkflowsInternalController {
   constructor(
     private readonly store: WorkflowStore,
@@ -76,6 +76,8 @@ export class WorkflowsInternalController {
     return { now: new Date() };
   }
 
+  // event-ingest checks producers' events against the catalog.
+  @InternalCallers('gateway', 'event-ingest')
   @Get(WorkflowConfigApi.eventTypes.pattern)
   async eventTypeCatalog() {
     return eventTypeCatalogView(await this.eventTypes.rows());

@@ -21,3 +21,5 @@ export const SERVICE_CREDENTIAL_SCHEME = 'HookstreamService';
 
 /** What a refused internal call answers (401), in error_codes. */
 export type ServiceCredentialError = 'service_credential_missing' | 'service_credential_invalid' | 'service_credential_expired';
+/** What a valid credential of a service a route is not for answers (403), in error_codes. */
+export const SERVICE_NOT_ALLOWED = 'service_not_allowed';

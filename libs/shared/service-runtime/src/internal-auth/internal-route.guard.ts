@@ -1,25 +1,33 @@
-import { applyDecorators, CanActivate, Controller, createParamDecorator, ExecutionContext, HttpException, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, Controller, createParamDecorator, ExecutionContext, ForbiddenException, HttpException, Injectable, SetMetadata, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { InternalHeaders } from '@hookstream/contracts';
+import { InternalHeaders, SERVICE_NOT_ALLOWED } from '@hookstream/contracts';
 import { requestContext } from '@hookstream/logging';
 import { ServiceCredentials, VerifiedCaller } from './service-credentials';
 
 const callers = new WeakMap<Request, VerifiedCaller>();
+const ALLOWED_CALLERS = 'hookstream:internal-callers';
 
 /**
  * Every internal route: refuses a call without a valid service credential
- * (401 service_credential_missing | _invalid | _expired), and remembers who
- * made the call and for which tenant.
+ * (401 service_credential_missing | _invalid | _expired), or from a service
+ * the route is not for (403 service_not_allowed), and remembers who made the
+ * call and for which tenant.
  */
 @Injectable()
 export class InternalRouteGuard implements CanActivate {
-  constructor(private readonly credentials: ServiceCredentials) {}
+  constructor(
+    private readonly credentials: ServiceCredentials,
+    private readonly reflector: Reflector,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
     const check = this.credentials.verify(req.header(InternalHeaders.credential), { method: req.method, path: req.originalUrl });
     if (!check.ok) throw new UnauthorizedException({ error_type: 'unauthorized', error_codes: [check.error] });
+    const allowed = this.reflector.getAllAndOverride<readonly string[] | undefined>(ALLOWED_CALLERS, [context.getHandler(), context.getClass()]);
+    if (allowed && !allowed.includes(check.caller.service)) throw new ForbiddenException({ error_type: 'forbidden', error_codes: [SERVICE_NOT_ALLOWED] });
     callers.set(req, check.caller);
     const logContext = requestContext.current();
     if (logContext && check.caller.tenantId) logContext.tenantId = check.caller.tenantId;
@@ -27,8 +35,16 @@ export class InternalRouteGuard implements CanActivate {
   }
 }
 
-/** A controller of internal routes (patterns from the contracts' internal API), each behind InternalRouteGuard, kept out of OpenAPI. */
-export const InternalController = (): ClassDecorator => applyDecorators(Controller(), UseGuards(InternalRouteGuard), ApiExcludeController());
+/** The services that may call a route (or every route of a controller); a handler's list replaces its controller's. */
+export const InternalCallers = (...services: string[]) => SetMetadata(ALLOWED_CALLERS, services);
+
+/**
+ * A controller of internal routes (patterns from the contracts' internal
+ * API), each behind InternalRouteGuard, kept out of OpenAPI; `callers`: the
+ * services it is for (none: any service with a valid credential).
+ */
+export const InternalController = (callers?: readonly string[]): ClassDecorator =>
+  applyDecorators(Controller(), UseGuards(InternalRouteGuard), ApiExcludeController(), ...(callers ? [InternalCallers(...callers)] : []));
 
 /** The tenant named in the call's credential; 400 tenant_required when it names none. */
 export const CallerTenant = createParamDecorator((_: unknown, context: ExecutionContext): string => {

@@ -88,6 +88,21 @@ describe('internal routes refuse calls without a valid service credential', () =
     });
   });
 
+  it('answers only the services a route is for: another service with a valid credential gets 403', async () => {
+    for (const service of ['workflow-config', 'event-ingest', 'projection'] as const) {
+      const { method, path, body } = owned.get(service)!;
+      const asDelivery = platform.credentials('delivery').sign({ method, path, tenantId: TENANT });
+      const res = await platform.internal(service, method, path, { body, credential: asDelivery });
+      expect({ service, status: res.status, body: await res.json() }).toEqual({ service, status: 403, body: { error_type: 'forbidden', error_codes: ['service_not_allowed'] } });
+    }
+    // event-ingest reads the catalog; it may not change workflows.
+    const catalog = WorkflowConfigApi.eventTypes.path();
+    const asIngest = platform.credentials('event-ingest');
+    expect((await platform.internal('workflow-config', 'GET', catalog, { credential: asIngest.sign({ method: 'GET', path: catalog }) })).status).toBe(200);
+    const list = WorkflowConfigApi.workflows.path();
+    expect((await platform.internal('workflow-config', 'GET', list, { credential: asIngest.sign({ method: 'GET', path: list, tenantId: TENANT }) })).status).toBe(403);
+  });
+
   it('workflow-config and projection read nothing of a tenant for a credential of another, even with its tenant header', async () => {
     for (const service of ['workflow-config', 'projection'] as const) {
       const { path } = owned.get(service)!;
