@@ -34,6 +34,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   const app = await NestFactory.create<NestExpressApplication>(options.module, {
     logger: new PinoNestLogger(options.logger),
     bodyParser: false,
+    // The bytes of each JSON body, which internal calls' credentials sign.
+    rawBody: true,
   });
   const ops = app.get(OpsListener);
   // First of all: a request on the wrong port goes no further, not even into the body parser.

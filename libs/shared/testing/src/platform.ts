@@ -145,7 +145,8 @@ export class TestPlatform {
     path: string,
     options: { tenantId?: string; body?: unknown; headers?: Record<string, string>; credential?: string } = {},
   ): Promise<Response> {
-    const credential = options.credential ?? this.credentials().sign({ method, path, tenantId: options.tenantId });
+    const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    const credential = options.credential ?? this.credentials().sign({ method, path, tenantId: options.tenantId, body });
     return fetch(`${this.url(service)}${path}`, {
       method,
       headers: {
@@ -153,7 +154,7 @@ export class TestPlatform {
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...options.headers,
       },
-      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      body,
     });
   }
 

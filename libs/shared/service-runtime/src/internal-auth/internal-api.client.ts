@@ -38,15 +38,15 @@ export class InternalApiClient {
 
   /** Any answer, its JSON body parsed (a body that is not JSON stays text); unreachable -> InternalServiceUnreachableError. */
   async request(method: string, path: string, options: InternalCallOptions = {}): Promise<InternalAnswer> {
+    // Outside the try: a body that cannot be serialized is the caller's fault, not an unreachable service.
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: Record<string, string> = {
       ...this.options.headers,
-      [InternalHeaders.credential]: this.credentials.sign({ method, path, tenantId: options.tenantId }),
+      [InternalHeaders.credential]: this.credentials.sign({ method, path, tenantId: options.tenantId, body }),
     };
     const requestId = requestContext.current()?.requestId;
     if (requestId) headers[InternalHeaders.requestId] = requestId;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    // Outside the try: a body that cannot be serialized is the caller's fault, not an unreachable service.
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     try {
       const res = await this.pool.request({ method: method as 'GET', path, headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });

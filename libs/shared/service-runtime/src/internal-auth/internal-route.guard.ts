@@ -24,7 +24,9 @@ export class InternalRouteGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request>();
-    const check = this.credentials.verify(req.header(InternalHeaders.credential), { method: req.method, path: req.originalUrl });
+    // rawBody: the bytes the body parser read (bootstrapService keeps them), the ones the caller signed.
+    const body = (req as Request & { rawBody?: Buffer }).rawBody;
+    const check = this.credentials.verify(req.header(InternalHeaders.credential), { method: req.method, path: req.originalUrl, body });
     if (!check.ok) throw new UnauthorizedException({ error_type: 'unauthorized', error_codes: [check.error] });
     const allowed = this.reflector.getAllAndOverride<readonly string[] | undefined>(ALLOWED_CALLERS, [context.getHandler(), context.getClass()]);
     if (allowed && !allowed.includes(check.caller.service)) throw new ForbiddenException({ error_type: 'forbidden', error_codes: [SERVICE_NOT_ALLOWED] });

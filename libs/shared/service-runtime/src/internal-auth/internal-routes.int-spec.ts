@@ -54,7 +54,8 @@ describe('internal routes refuse calls without a valid service credential', () =
       const { method, path, body } = route();
       return platform.internal(service, method, path, { body, headers, ...(credential === undefined ? { credential: '' } : { credential }) });
     };
-    const sign = (credentials: ServiceCredentials, tenantId: string | undefined = TENANT) => credentials.sign({ method: route().method, path: route().path, tenantId });
+    const body = () => (route().body === undefined ? undefined : JSON.stringify(route().body));
+    const sign = (credentials: ServiceCredentials, tenantId: string | undefined = TENANT) => credentials.sign({ method: route().method, path: route().path, tenantId, body: body() });
     const refusal = async (res: Response) => ({ status: res.status, body: await res.json() });
 
     it('answers a call signed for its tenant with the platform key', async () => {
@@ -82,7 +83,7 @@ describe('internal routes refuse calls without a valid service credential', () =
     it('refuses a credential signed for another tenant with the tenant changed, or for another route', async () => {
       const forOther = sign(platform.credentials('gateway'), OTHER_TENANT);
       expect(await refusal(await call(withTenant(forOther, TENANT)))).toMatchObject({ status: 401, body: { error_codes: ['service_credential_invalid'] } });
-      const elsewhere = platform.credentials('gateway').sign({ method: route().method, path: `${route().path}x`, tenantId: TENANT });
+      const elsewhere = platform.credentials('gateway').sign({ method: route().method, path: `${route().path}x`, tenantId: TENANT, body: body() });
       expect(await refusal(await call(elsewhere))).toMatchObject({ status: 401, body: { error_codes: ['service_credential_invalid'] } });
       expect(await refusal(await call(`${SERVICE_CREDENTIAL_SCHEME} ${'x'.repeat(4_000)}`))).toMatchObject({ status: 401, body: { error_codes: ['service_credential_invalid'] } });
     });
@@ -91,7 +92,7 @@ describe('internal routes refuse calls without a valid service credential', () =
   it('answers only the services a route is for: another service with a valid credential gets 403', async () => {
     for (const service of ['workflow-config', 'event-ingest', 'projection'] as const) {
       const { method, path, body } = owned.get(service)!;
-      const asDelivery = platform.credentials('delivery').sign({ method, path, tenantId: TENANT });
+      const asDelivery = platform.credentials('delivery').sign({ method, path, tenantId: TENANT, body: body === undefined ? undefined : JSON.stringify(body) });
       const res = await platform.internal(service, method, path, { body, credential: asDelivery });
       expect({ service, status: res.status, body: await res.json() }).toEqual({ service, status: 403, body: { error_type: 'forbidden', error_codes: ['service_not_allowed'] } });
     }
@@ -101,6 +102,13 @@ describe('internal routes refuse calls without a valid service credential', () =
     expect((await platform.internal('workflow-config', 'GET', catalog, { credential: asIngest.sign({ method: 'GET', path: catalog }) })).status).toBe(200);
     const list = WorkflowConfigApi.workflows.path();
     expect((await platform.internal('workflow-config', 'GET', list, { credential: asIngest.sign({ method: 'GET', path: list, tenantId: TENANT }) })).status).toBe(403);
+  });
+
+  it('refuses a credential signed for another body on the same request line', async () => {
+    const path = IngestApi.events.path();
+    const signed = platform.credentials('gateway').sign({ method: 'POST', path, tenantId: TENANT, body: JSON.stringify(event('pay_signed')) });
+    const res = await platform.internal('event-ingest', 'POST', path, { body: event('pay_swapped'), credential: signed });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 401, body: { error_type: 'unauthorized', error_codes: ['service_credential_invalid'] } });
   });
 
   it('workflow-config and projection read nothing of a tenant for a credential of another, even with its tenant header', async () => {

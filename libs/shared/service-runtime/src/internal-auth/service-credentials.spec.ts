@@ -36,6 +36,14 @@ describe('ServiceCredentials', () => {
     }
   });
 
+  it('binds the body: the same request line with other bytes is refused, no body is an empty one', () => {
+    const post = { method: 'POST', path: '/internal/events', tenantId: 'ten_a', body: '{"subject_id":"pay_1"}' };
+    expect(projection.verify(gateway.sign(post), post)).toMatchObject({ ok: true });
+    expect(projection.verify(gateway.sign(post), { ...post, body: Buffer.from(post.body) })).toMatchObject({ ok: true });
+    expect(projection.verify(gateway.sign(post), { ...post, body: '{"subject_id":"pay_2"}' })).toEqual({ ok: false, error: 'service_credential_invalid' });
+    expect(projection.verify(gateway.sign({ ...post, body: undefined }), { ...post, body: '' })).toMatchObject({ ok: true });
+  });
+
   it('refuses a credential signed with another key', () => {
     const stranger = new ServiceCredentials('z'.repeat(40), 'gateway', clock);
     expect(projection.verify(stranger.sign(call), call)).toEqual({ ok: false, error: 'service_credential_invalid' });

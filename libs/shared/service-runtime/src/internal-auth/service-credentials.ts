@@ -1,13 +1,15 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { SERVICE_CREDENTIAL_SCHEME, type ServiceCredentialError } from '@hookstream/contracts';
 
 /** How far a credential's time may be from the receiver's clock, either way: clocks drift, replays must not last. */
 export const CREDENTIAL_WINDOW_SECONDS = 30;
 
-/** The request a credential is for: the method and the path with its query, exactly as sent. */
+/** The request a credential is for: the method, the path with its query and the body, exactly as sent. */
 export interface InternalCall {
   method: string;
   path: string;
+  /** The body's bytes; none is the same as empty. */
+  body?: string | Buffer;
   /** The tenant the call acts for; none for the routes every tenant shares (the catalog, the matcher's index). */
   tenantId?: string;
 }
@@ -28,9 +30,9 @@ const TOKEN = /^v1\.([a-z][a-z0-9-]{0,62})\.([A-Za-z0-9_-]*)\.(\d{1,12})\.([A-Za
 /**
  * Service credentials for the internal HTTP routes: a token, signed with the
  * key every service shares, over the calling service, the tenant the call
- * acts for, the time, the method and the path with its query. A token is
- * good for CREDENTIAL_WINDOW_SECONDS and for that one request line only, and
- * the tenant it names cannot be changed without the key.
+ * acts for, the time, the method, the path with its query and a SHA-256 of
+ * the body. A token is good for CREDENTIAL_WINDOW_SECONDS and for that one
+ * request only, and the tenant it names cannot be changed without the key.
  *
  * Keys rotate without downtime: every service first accepts the new key
  * beside its own, then signs with it while accepting the old one, then drops
@@ -80,5 +82,6 @@ export class ServiceCredentials {
 }
 
 function mac(key: Buffer, claims: string, request: Omit<InternalCall, 'tenantId'>): Buffer {
-  return createHmac('sha256', key).update(`${claims}\n${request.method.toUpperCase()}\n${request.path}`).digest();
+  const body = createHash('sha256').update(request.body ?? '').digest('hex');
+  return createHmac('sha256', key).update(`${claims}\n${request.method.toUpperCase()}\n${request.path}\n${body}`).digest();
 }
