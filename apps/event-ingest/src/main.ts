@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@hookstream/service-runtime';
-import { EventIngestModule } from './app.module';
+import { eventIngestModules } from './app.module';
 import { loadEventIngestConfig } from './config';
 
 const BODY_LIMIT = '5mb';
@@ -8,7 +8,7 @@ const BODY_LIMIT = '5mb';
 runService({
   service: 'event-ingest',
   loadConfig: loadEventIngestConfig,
-  module: (config, logger) => EventIngestModule.register(config, logger),
+  modules: eventIngestModules, internalApi: (config) => config,
   bodyLimit: BODY_LIMIT,
   // Structured-mode CloudEvents arrive with their own media types.
   configure: (app) => {

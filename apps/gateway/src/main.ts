@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { SwaggerModule } from '@nestjs/swagger';
 import { apiNotFound, bodyDepthLimit, bodyErrorHandler } from '@hookstream/gateway-http';
 import { runService } from '@hookstream/service-runtime';
-import { GatewayModule } from './app.module';
+import { gatewayModules } from './app.module';
 import { loadGatewayConfig } from './config';
 import { openApiDocument } from './swagger';
 
@@ -14,7 +14,7 @@ const DOCS_PATHS = { ui: 'docs', json: 'docs-json', yaml: 'docs-yaml' };
 runService({
   service: 'gateway',
   loadConfig: () => config,
-  module: (c, logger) => GatewayModule.register(c, logger),
+  modules: gatewayModules, internalApi: (config) => config,
   bodyLimit: config.BODY_LIMIT,
   // Operators' routes stay off the public port, so an Ingress exposes only the API.
   opsPaths: [...Object.values(DOCS_PATHS).map((path) => `/${path}`), '/admin'],

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ReferenceObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { createLogger } from '@hookstream/logging';
-import { GatewayModule } from './app.module';
+import { serviceRoot } from '@hookstream/service-runtime';
+import { gatewayModules } from './app.module';
 import { GatewayEnv } from './config';
 import { openApiDocument } from './swagger';
 
@@ -41,7 +42,7 @@ describe('the OpenAPI document', () => {
   beforeAll(async () => {
     // As apps/gateway/src/openapi.ts builds it: preview mode connects to nothing.
     const config = GatewayEnv.parse({ KAFKA_BROKERS: '127.0.0.1:9092', GATEWAY_DATABASE_URL: 'postgres://localhost/none' });
-    const app = await NestFactory.create(GatewayModule.register(config, createLogger({ service: 'openapi', level: 'silent' })), {
+    const app = await NestFactory.create(serviceRoot({ service: 'gateway', logger: createLogger({ service: 'openapi', level: 'silent' }), internalApi: config, imports: gatewayModules(config) }), {
       preview: true,
       logger: false,
       abortOnError: false,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@hookstream/service-runtime';
-import { MatcherModule } from './app.module';
+import { matcherModules } from './app.module';
 import { loadMatcherConfig } from './config';
 
-runService({ service: 'matcher', loadConfig: loadMatcherConfig, module: (config, logger) => MatcherModule.register(config, logger) });
+runService({ service: 'matcher', loadConfig: loadMatcherConfig, modules: matcherModules, internalApi: (config) => config });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@hookstream/service-runtime';
-import { ProjectionModule } from './app.module';
+import { projectionModules } from './app.module';
 import { loadProjectionConfig } from './config';
 
-runService({ service: 'projection', loadConfig: loadProjectionConfig, module: (config, logger) => ProjectionModule.register(config, logger) });
+runService({ service: 'projection', loadConfig: loadProjectionConfig, modules: projectionModules, internalApi: (config) => config });

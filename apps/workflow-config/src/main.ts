@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runService } from '@hookstream/service-runtime';
-import { WorkflowConfigModule } from './app.module';
+import { workflowConfigModules } from './app.module';
 import { loadWorkflowConfigConfig } from './config';
 
-runService({ service: 'workflow-config', loadConfig: loadWorkflowConfigConfig, module: (config, logger) => WorkflowConfigModule.register(config, logger) });
+runService({ service: 'workflow-config', loadConfig: loadWorkflowConfigConfig, modules: workflowConfigModules, internalApi: (config) => config });

@@ -48,24 +48,12 @@ describe('readProducerEvent', () => {
   });
 
   it('reads a CloudEvents 1.0 envelope (CAF example) with the transaction as subject', () => {
-    const result = readProducerEvent({
-      specversion: '1.0',
-      id: 'c0ffee',
-      source: 'caf',
-      type: 'TransactionFinished',
-      time: '2026-11-22T10:00:00Z',
-      tenant: 'ten_caf',
-      data: { transactionId: 'txn_1', status: 'APPROVED', metadata: { webhookUrl: 'https://client.example/caf' } },
-    });
+    // CAF's example: the transaction in data, the webhook URL in data.metadata.
+    const data = { transactionId: 'txn_1', status: 'APPROVED', metadata: { webhookUrl: 'https://client.example/caf' } };
+    const result = readProducerEvent({ specversion: '1.0', id: 'c0ffee', source: 'caf', type: 'TransactionFinished', time: '2026-11-22T10:00:00Z', tenant: 'ten_caf', data });
     if (!result.ok) throw new Error(result.reason);
-    expect(result.event).toMatchObject({
-      producerId: 'c0ffee',
-      tenantId: 'ten_caf',
-      source: 'caf',
-      type: 'TransactionFinished',
-      subjectId: 'txn_1',
-      webhookUrl: 'https://client.example/caf',
-    });
+    expect(result.event).toMatchObject({ producerId: 'c0ffee', tenantId: 'ten_caf', source: 'caf', type: 'TransactionFinished' });
+    expect(result.event).toMatchObject({ subjectId: data.transactionId, webhookUrl: data.metadata.webhookUrl });
   });
 
   it("maps a CloudEvents source URI to the catalog source it stands for", () => {

@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RequestListener } from 'node:http';
 import type { RequestHandler } from 'express';
+import type { InternalApiEnv } from '@hookstream/config';
 import { createLogger, Logger } from '@hookstream/logging';
 import { PinoNestLogger } from './nest-logger';
 import { answerRouteNotFound, OpsListener, resolveOpsPort, SERVICE_OPS_PATHS } from './ops-port';
+import { ModuleImport, serviceRoot } from './service-root';
 
 export interface BootstrapOptions {
   module: Type<unknown> | DynamicModule;
@@ -60,7 +62,10 @@ export interface ServiceEnv {
 export interface RunServiceOptions<C extends ServiceEnv> {
   service: string;
   loadConfig: () => C;
-  module: (config: C, logger: Logger) => Type<unknown> | DynamicModule;
+  /** The service's own modules; the runtime and internal-call credentials are added (serviceRoot). */
+  modules: (config: C) => readonly ModuleImport[];
+  /** For a service with internal calls: its INTERNAL_API_* settings. */
+  internalApi?: (config: C) => InternalApiEnv;
   bodyLimit?: string;
   opsPaths?: readonly string[];
   answerNotFound?: RequestHandler;
@@ -75,7 +80,7 @@ export function runService<C extends ServiceEnv>(options: RunServiceOptions<C>):
   Promise.resolve()
     .then(() =>
       bootstrapService({
-        module: options.module(config, logger),
+        module: serviceRoot({ service: options.service, logger, internalApi: options.internalApi?.(config), imports: options.modules(config) }),
         logger,
         port: config.PORT,
         opsPort: resolveOpsPort(config.PORT, config.OPS_PORT),

@@ -6,3 +6,4 @@ export * from './nest-logger';
 export * from './periodic-task';
 export * from './internal-auth';
 export * from './ops-port';
+export * from './service-root';
