@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, InternalApiEnv, loadConfigOrExit, port, secret } from '@hookstream/config';
+import { CommonEnv, KafkaEnv, DatabaseEnv, databaseUrl, InternalApiEnv, loadConfigOrExit, port, secret, unsetIfEmpty } from '@hookstream/config';
 
-const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 const optional = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
 // The guard only looks up keys that start with sk_: any other bootstrap key could never authenticate.
 const secretKey = secret(z.preprocess(unsetIfEmpty, z.string().regex(/^sk_[A-Za-z0-9_-]{16,}$/, 'must be sk_ and at least 16 letters, digits, _ or -').optional()));

@@ -3,11 +3,11 @@ import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import { ProjectionMigrations, ProjectionServiceModule } from '@hookstream/projection-service';
 import type { ModuleImport } from '@hookstream/service-runtime';
-import { ProjectionConfig, projectionSchema, projectionSettings } from './config';
+import { ProjectionConfig, projectionSettings } from './config';
 
 /** projection's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const projectionModules = (config: ProjectionConfig): ModuleImport[] => [
   MessagingModule.forService(config, { service: 'projection', topics: [Topics.events, Topics.deliveryOutcomes, Topics.reflowRequests], deadLetter: Topics.projectionRejected }),
-  PersistenceModule.forRoot({ url: config.PROJECTION_DATABASE_URL, schema: projectionSchema(config), migrations: ProjectionMigrations }),
+  PersistenceModule.forService(config, { url: config.PROJECTION_DATABASE_URL, schema: 'projection', migrations: ProjectionMigrations }),
   ProjectionServiceModule.forRoot(projectionSettings(config)),
 ];

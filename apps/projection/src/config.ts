@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommonEnv, DatabaseEnv, databaseUrl, InternalApiEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber } from '@hookstream/config';
 import type { ProjectionSettings } from '@hookstream/projection-service';
+import { serviceSchema } from '@hookstream/persistence';
 
 export const ProjectionEnv = CommonEnv.extend(KafkaEnv.shape)
   .extend(DatabaseEnv.shape)
@@ -27,4 +28,4 @@ export function projectionSettings(config: ProjectionConfig): ProjectionSettings
   };
 }
 
-export const projectionSchema = (config: ProjectionConfig) => `${config.DATABASE_SCHEMA_PREFIX}projection`;
+export const projectionSchema = (config: ProjectionConfig) => serviceSchema(config, 'projection');

@@ -17,20 +17,22 @@ export const positiveInt = (fallback: number) => z.coerce.number().int().positiv
 export const flag = (fallback: boolean) => boolFlag.default(fallback);
 
 /** Every service reads these. */
+/** An empty variable counts as unset (Kubernetes and compose write `VAR=` for unset). */
+export const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+
 export const CommonEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Pretty logs for people; JSON for machines (the default). */
   LOG_PRETTY: flag(false),
   /** Port of /health, /metrics (and the gateway's /docs, /admin); unset: PORT + 1000. */
-  OPS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  OPS_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).optional()),
 });
 
 /** The SASL mechanisms the Kafka client speaks; the env takes them in any case (Kafka's docs write SCRAM-SHA-512). */
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
-const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 
 /** A path the service can read at boot (a mounted Secret, a certificate). */
 const readableFile = z.preprocess(

@@ -25,8 +25,6 @@ export interface TopicDefinition<S extends z.ZodType = z.ZodType> extends TopicS
   readonly key: (value: NonNullable<z.infer<S>>) => string;
 }
 
-export type MessageOf<T extends { schema: z.ZodType }> = z.infer<T['schema']>;
-
 export function defineTopic<S extends z.ZodType>(definition: TopicDefinition<S>): TopicDefinition<S> {
   return definition;
 }
@@ -80,7 +78,6 @@ export const Topics = {
   projectionRejected: rejectedMessagesTopic('projection'),
 } as const satisfies Record<string, TopicSpec>;
 
-export type TopicId = keyof typeof Topics;
 
 /** A retry delay topic: every message in it waits the same fixed time. */
 export interface DelayTierSpec extends TopicDefinition<typeof DeliveryJob> {

@@ -1,3 +1,4 @@
+import type { DatabaseEnv } from '@hookstream/config';
 import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { z } from 'zod';
 import { rowsOf } from './rows';
@@ -80,3 +81,6 @@ export async function openMigrated(options: DataSourceOptions, schema: string): 
 /** A migrated data source outside Nest (tools, tests). */
 export const openServiceDataSource = (options: ServiceDataSourceOptions): Promise<DataSource> =>
   openMigrated(serviceDataSourceOptions(options), options.schema);
+
+/** A service's schema in this deployment: DATABASE_SCHEMA_PREFIX in front of its name. */
+export const serviceSchema = (env: DatabaseEnv, name: string): string => `${env.DATABASE_SCHEMA_PREFIX}${name}`;

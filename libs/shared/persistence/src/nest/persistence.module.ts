@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DatabaseEnv } from '@hookstream/config';
 import { ReadinessRegistry } from '@hookstream/service-runtime';
-import { openMigrated, ServiceDataSourceOptions, serviceDataSourceOptions } from '../service-data-source';
+import { openMigrated, ServiceDataSourceOptions, serviceDataSourceOptions, serviceSchema } from '../service-data-source';
 
 @Injectable()
 class DatabaseReadiness implements OnModuleInit {
@@ -30,7 +30,7 @@ class DatabaseReadiness implements OnModuleInit {
 export class PersistenceModule {
   /** A service's own schema (DATABASE_SCHEMA_PREFIX in front) through its own role's URL. */
   static forService(env: DatabaseEnv, options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
-    return PersistenceModule.forRoot({ ...options, schema: `${env.DATABASE_SCHEMA_PREFIX}${options.schema}` });
+    return PersistenceModule.forRoot({ ...options, schema: serviceSchema(env, options.schema) });
   }
 
   static forRoot(options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
