@@ -18,6 +18,8 @@ const GRACE_HOURS = 0.002; // 7.2 s
  */
 describe('webhook secrets', () => {
   const receiver = new HttpReceiver();
+  // Breakers are per origin: the failing endpoint gets its own, so its open breaker cannot hold the other tests' deliveries.
+  const failingReceiver = new HttpReceiver();
   const platform = new TestPlatform({ label: 'secrets', env: { RETRY_TIME_SCALE: '0.001', WEBHOOK_SECRET_ROTATION_GRACE_HOURS: String(GRACE_HOURS) } });
   const dumped: ConsumedMessage<Buffer | null>[] = [];
   let kafka: KafkaConnection;
@@ -47,6 +49,7 @@ describe('webhook secrets', () => {
 
   beforeAll(async () => {
     await receiver.start();
+    await failingReceiver.start();
     await platform.start();
     // One consumer over every topic, from the beginning: what anyone with read access to the cluster could see.
     kafka = await platform.kafka('secrets-dump', ALL_TOPICS);
@@ -66,14 +69,15 @@ describe('webhook secrets', () => {
     await kafka?.disconnect();
     await platform.stop();
     await receiver.stop();
+    await failingReceiver.stop();
   }, 60_000);
 
   it('no topic, no Postgres schema and no log line holds a signing key, whsec_ secret or header value in clear', async () => {
     const headerValue = `hdr-${randomBytes(8).toString('hex')}`;
     const signingKey = `key-${randomBytes(8).toString('hex')}`;
-    receiver.script('/failing', { status: 500 });
+    failingReceiver.script('/failing', { status: 500 });
     const { workflowId, actionId } = await createWorkflow({
-      url: receiver.url('/failing'),
+      url: failingReceiver.url('/failing'),
       headers: { 'X-Api-Key': headerValue },
       signature: { method: 'HMACSHA256', key: signingKey },
       // Two retries through the delay tiers, then a dead letter.
@@ -82,8 +86,8 @@ describe('webhook secrets', () => {
     const whsec = (await platform.api('GET', `/workflows/${workflowId}/actions/${actionId}/secret`)).body.secret as string;
     expect(whsec).toMatch(/^whsec_/);
 
-    await publishUntil(() => receiver.on('/failing').length > 0, 'a first attempt');
-    const sent = receiver.on('/failing')[0];
+    await publishUntil(() => failingReceiver.on('/failing').length > 0, 'a first attempt');
+    const sent = failingReceiver.on('/failing')[0];
     // Delivery opened them: the receiver gets the header and both signatures.
     expect(sent.headers['x-api-key']).toBe(headerValue);
     expect(sent.headers['cko-signature']).toBe(createHmac('sha256', signingKey).update(sent.rawBody).digest('hex'));
@@ -112,6 +116,8 @@ describe('webhook secrets', () => {
     expect(inClear(dump)).toEqual([]);
 
     for (const service of SERVICE_NAMES) expect({ service, secrets: inClear(platform.service(service).logs) }).toEqual({ service, secrets: [] });
+    // Its events no longer concern the tests below.
+    expect((await platform.api('DELETE', `/workflows/${workflowId}`)).status).toBe(204);
   }, 120_000);
 
   it('a tenant reads its whsec_ secret and rotates it: both sign during the grace period, then only the new one', async () => {
