@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CanonicalEvent, ReflowRequest } from './messages/event';
 import { DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, SettledHandoff } from './messages/delivery';
 import { EndpointDisabled, WorkflowConfigMessage } from './messages/workflow';
+import { WorkflowEvent } from './messages/workflow-events';
 
 // The one definition of every Kafka topic. Names follow
 // <domain>.<entity>.<event>.v<N>; a breaking change gets a new version.
@@ -52,6 +53,8 @@ export const Topics = {
   events: defineTopic({ name: 'ingest.event.accepted.v1', partitions: 6, schema: CanonicalEvent, key: (e) => e.subject_id }),
   /** Full current state of each workflow; a tombstone (published by key) on delete. */
   workflowConfig: defineTopic({ name: 'config.workflow.changed.v1', partitions: 3, compacted: true, schema: WorkflowConfigMessage, key: (w) => w.id }),
+  /** Every workflow's domain events (its history), in version order per workflow; for audit export and tenants' own systems. */
+  workflowEvents: defineTopic({ name: 'config.workflow.recorded.v1', partitions: 3, schema: WorkflowEvent, key: (e) => e.workflow_id }),
   /** One job per (event, workflow, action). */
   deliveryJobs: defineTopic({ name: 'matcher.job.scheduled.v1', partitions: 6, schema: DeliveryJob, key: (j) => j.action.id }),
   /** Every attempt's outcome. */

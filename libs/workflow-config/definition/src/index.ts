@@ -5,3 +5,4 @@ export * from './workflow-view';
 export * from './event-type-catalog';
 export * from './subscription';
 export * from './workflow-secrets';
+export * from './workflow-decider';

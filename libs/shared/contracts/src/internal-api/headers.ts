@@ -10,6 +10,11 @@ export const InternalHeaders = {
    * tenant travels nowhere else.
    */
   credential: 'authorization',
+  /**
+   * Who made the public request, for the workflow history: `api_key:<key id>`
+   * or `admin`. Covered by the credential's signature, like the tenant.
+   */
+  actor: 'x-hookstream-actor',
   /** The public base URL that `_links` hrefs are built on. */
   baseUrl: 'x-hookstream-base-url',
   /** The public request's id, carried into the internal service's logs. */

@@ -19,9 +19,13 @@ export const WorkflowConfigApi = {
   actions: internalRoute('internal/api/workflows/:id/actions'),
   /** PUT, DELETE. */
   action: internalRoute('internal/api/workflows/:id/actions/:actionId'),
+  /** POST: re-enables an action disabled after a 410 (endpoint.enabled). */
+  actionEnable: internalRoute('internal/api/workflows/:id/actions/:actionId/enable'),
   conditions: internalRoute('internal/api/workflows/:id/conditions'),
   /** PUT, DELETE. */
   condition: internalRoute('internal/api/workflows/:id/conditions/:conditionId'),
+  /** GET ?limit&cursor: the workflow's history (WorkflowHistoryPage), newest first; also after it was deleted. */
+  history: internalRoute('internal/api/workflows/:id/history'),
   /** GET and POST: MyCashflow subscriptions. */
   webhooks: internalRoute('internal/api/webhooks'),
   /** GET, DELETE. */

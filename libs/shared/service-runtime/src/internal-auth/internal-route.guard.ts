@@ -54,3 +54,12 @@ export const CallerTenant = createParamDecorator((_: unknown, context: Execution
   if (!tenantId) throw new HttpException({ error_type: 'request_invalid', error_codes: ['tenant_required'] }, 400);
   return tenantId;
 });
+
+/**
+ * Who made the public request behind the call, as the caller signed it
+ * (`api_key:<key id>`, `admin`); undefined when the call names no one (the
+ * platform acting on its own).
+ */
+export const CallerActor = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
+  return callers.get(context.switchToHttp().getRequest<Request>())?.actor;
+});

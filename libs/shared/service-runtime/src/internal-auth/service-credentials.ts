@@ -18,6 +18,8 @@ export interface InternalCall {
 export interface VerifiedCaller {
   service: string;
   tenantId?: string;
+  /** Who made the public request behind the call (InternalHeaders.actor), when the caller named someone. */
+  actor?: string;
 }
 
 export type CredentialCheck = { ok: true; caller: VerifiedCaller } | { ok: false; error: ServiceCredentialError };
