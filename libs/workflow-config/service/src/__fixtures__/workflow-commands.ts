@@ -1,4 +1,4 @@
-import type { ReadResult, WorkflowState } from '@hookstream/contracts';
+import type { ReadResult, SubscriptionInfo, WorkflowState } from '@hookstream/contracts';
 import { readActionInput, readWorkflowInput, readWorkflowPatch, WorkflowCommand } from '@hookstream/workflow-definition';
 import type { CommandMeta, CommandOutcome, WorkflowKind, WorkflowStore } from '../workflow.store';
 
@@ -21,11 +21,11 @@ export function workflowBody(overrides: Record<string, unknown> = {}, headers: R
   };
 }
 
-export const createCommand = (tenantId: string, body: unknown = workflowBody()): WorkflowCommand => ({
+export const createCommand = (tenantId: string, body: unknown = workflowBody(), subscription: SubscriptionInfo | null = null): WorkflowCommand => ({
   type: 'create',
   tenant_id: tenantId,
   input: accepted(readWorkflowInput(body)),
-  subscription: null,
+  subscription,
 });
 export const patchCommand = (body: unknown): WorkflowCommand => ({ type: 'patch', patch: accepted(readWorkflowPatch(body)) });
 export const addActionCommand = (body: unknown): WorkflowCommand => ({ type: 'add_action', input: accepted(readActionInput(body)) });
