@@ -281,9 +281,22 @@ function withConfig(action: WebhookAction, config: ActionConfig): WebhookAction 
   };
 }
 
+type SealedSecrets = Extract<WorkflowEvent, { type: 'secrets.resealed' }>['data']['actions'][number];
+
+/** The same secrets sealed anew: a signature key only where the action has a signature. */
+function withResealed(action: WebhookAction, sealed: SealedSecrets, event: WorkflowEvent): WebhookAction {
+  if ((action.signature === undefined) !== (sealed.signature_key === null)) throw new CorruptWorkflowStream(event, `the signature key of ${action.id} does not match`);
+  return {
+    ...action,
+    headers: sealed.headers,
+    ...(action.signature && sealed.signature_key !== null ? { signature: { ...action.signature, key: sealed.signature_key } } : {}),
+    signing_secrets: sealed.signing_secrets,
+  };
+}
+
 /** The state's fields an event other than the first or the last changes. */
 function applyChange(state: WorkflowState, event: WorkflowEvent): WorkflowState {
-  const actions = (change: (action: WebhookAction) => WebhookAction, id: string) => ({ ...state, actions: replaceItem(state.actions, id, change, event) });
+  const changeAction = (id: string, change: (action: WebhookAction) => WebhookAction): WorkflowState => ({ ...state, actions: replaceItem(state.actions, id, change, event) });
   switch (event.type) {
     case 'workflow.renamed':
       return { ...state, name: event.data.name };
@@ -294,7 +307,7 @@ function applyChange(state: WorkflowState, event: WorkflowEvent): WorkflowState 
     case 'action.added':
       return { ...state, actions: addItem(state.actions, event.data.action, event) };
     case 'action.updated':
-      return actions((action) => withConfig(action, event.data.action), event.data.action.id);
+      return changeAction(event.data.action.id, (action) => withConfig(action, event.data.action));
     case 'action.removed':
       return { ...state, actions: removeItem(state.actions, event.data.action_id, event) };
     case 'condition.added':
@@ -305,38 +318,27 @@ function applyChange(state: WorkflowState, event: WorkflowEvent): WorkflowState 
       return { ...state, conditions: removeItem(state.conditions, event.data.condition_id, event) };
     case 'secret.rotated': {
       const { signing_secrets, previous_secrets_expire_at: ends } = event.data;
-      return actions(({ previous_secrets_expire_at: _ended, ...action }) => ({ ...action, signing_secrets, ...(ends !== null ? { previous_secrets_expire_at: ends } : {}) }), event.data.action_id);
+      // No end: the grace period of an earlier rotation is over too.
+      return changeAction(event.data.action_id, ({ previous_secrets_expire_at: _ended, ...action }) => ({
+        ...action,
+        signing_secrets,
+        ...(ends !== null ? { previous_secrets_expire_at: ends } : {}),
+      }));
     }
     case 'endpoint.disabled':
-      return actions((action) => ({ ...action, disabled_at: event.data.disabled_at, disabled_reason: event.data.reason }), event.data.action_id);
+      return changeAction(event.data.action_id, (action) => ({ ...action, disabled_at: event.data.disabled_at, disabled_reason: event.data.reason }));
     case 'endpoint.enabled':
-      return actions((action) => ({ ...action, disabled_at: null, disabled_reason: null }), event.data.action_id);
+      return changeAction(event.data.action_id, (action) => ({ ...action, disabled_at: null, disabled_reason: null }));
     case 'secrets.resealed':
       return event.data.actions.reduce(
-        (s, sealed) => ({
-          ...s,
-          actions: replaceItem(
-            s.actions,
-            sealed.action_id,
-            (action) => {
-              if ((action.signature === undefined) !== (sealed.signature_key === null)) throw new CorruptWorkflowStream(event, `the signature key of ${action.id} does not match`);
-              return {
-                ...action,
-                headers: sealed.headers,
-                ...(action.signature && sealed.signature_key !== null ? { signature: { ...action.signature, key: sealed.signature_key } } : {}),
-                signing_secrets: sealed.signing_secrets,
-              };
-            },
-            event,
-          ),
-        }),
+        (resealed, sealed) => ({ ...resealed, actions: replaceItem(resealed.actions, sealed.action_id, (action) => withResealed(action, sealed, event), event) }),
         state,
       );
     case 'workflow.created':
     case 'workflow.imported':
       throw new CorruptWorkflowStream(event, 'the workflow already exists');
     case 'workflow.deleted':
-      throw new CorruptWorkflowStream(event, 'a deletion changes no state');
+      throw new CorruptWorkflowStream(event, 'a deletion leaves no state to change');
     default:
       return unhandled(event, 'workflow event');
   }
