@@ -1,10 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
-import type { WorkflowActor, WorkflowEvent, WorkflowState } from '@hookstream/contracts';
+import type { WorkflowActor, WorkflowEvent, WorkflowEventBody, WorkflowState } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
 import { affectedCount } from '@hookstream/persistence';
 import { KeyRing } from '@hookstream/secrets';
-import { decide, diffStates, evolve, fold, mapEventSecrets, mapWorkflowSecrets, stamp, WorkflowCommand } from '@hookstream/workflow-definition';
+import { decide, diffStates, EventMeta, evolve, fold, mapEventSecrets, mapWorkflowSecrets, stamp, WorkflowCommand } from '@hookstream/workflow-definition';
 import { appendEvents, hasEvents, isVersionTaken, RecordedEvent } from './workflow-event-log';
 import { ConfigOutboxEntity, WorkflowEntity } from './workflow.entity';
 
@@ -57,7 +57,6 @@ export const WORKFLOW_STORE_OPTIONS = Symbol('WORKFLOW_STORE_OPTIONS');
 /** The import of the workflows that existed before their history was kept, as the migration names it. */
 export const IMPORT_ACTOR: WorkflowActor = { type: 'platform', id: 'migration' };
 
-const NOT_FOUND: CommandOutcome = { ok: false, status: 404, codes: [] };
 const CONFLICT: CommandOutcome = { ok: false, status: 409, codes: [WORKFLOW_VERSION_CONFLICT] };
 
 const ofKind = (kind: WorkflowKind | undefined) =>
@@ -137,7 +136,6 @@ export class WorkflowStore {
   async execute(target: WorkflowTarget, command: WorkflowCommand, meta: CommandMeta, options: CommandOptions = {}): Promise<CommandOutcome> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const sealed = target.workflowId === undefined ? undefined : await this.getSealed(target.workflowId, target.tenantId, target.kind);
-      if (command.type !== 'create' && !sealed) return NOT_FOUND;
       const before = sealed && this.opened(sealed);
       const now = this.clock();
       const decision = decide(command, before, { now });
@@ -161,7 +159,7 @@ export class WorkflowStore {
    * folded onto the sealed snapshot, so folding every stored event gives
    * the stored snapshot exactly (a seal is never repeated).
    */
-  private change(bodies: Parameters<typeof stamp>[0], before: WorkflowState | undefined, sealed: WorkflowState | undefined, meta: Parameters<typeof stamp>[2]): Change {
+  private change(bodies: readonly WorkflowEventBody[], before: WorkflowState | undefined, sealed: WorkflowState | undefined, meta: EventMeta): Change {
     const events = stamp(bodies, before, meta);
     const recorded: RecordedEvent[] = [];
     let state = before;
