@@ -76,6 +76,8 @@ export class KafkaConnection {
       // Keeps per-key order across retries of one send.
       maxInFlightRequests: 1,
       idempotent: false,
+      // One try per send: the publisher sends a failed request again whole (see ResendPolicy).
+      retry: { retries: 0 },
     });
     this.admin = this.kafka.admin();
     this.publisher = new MessagePublisher(this.producer, (spec) => this.topic(spec));
