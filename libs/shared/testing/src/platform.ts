@@ -15,7 +15,7 @@ export interface PlatformOptions {
   /** Extra env for every service (e.g. RETRY_TIME_SCALE). */
   env?: Record<string, string>;
   label?: string;
-  /** Processes of a service beside the first (each on its own ports, in the same consumer groups); one of each by default. */
+  /** How many processes of a service to run (each on its own ports, in the same consumer groups); one by default. */
   replicas?: Partial<Record<ServiceName, number>>;
 }
 
