@@ -84,6 +84,9 @@ export class BenchPlatform {
       PUBLIC_BASE_URL: this.url('gateway'),
       // The receiver is on loopback, which the SSRF guard refuses unless allowed.
       DELIVERY_ALLOWED_HOSTS: '127.0.0.1',
+      // Filler workflows go straight to the config topic, so it is no copy of the database: nothing compares the two.
+      CONFIG_TOPIC_CHECK_MS: '0',
+      MATCHER_INDEX_CHECK_MS: '0',
     };
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommonEnv, InternalApiEnv, KafkaEnv, loadConfigOrExit, port } from '@hookstream/config';
 import { MAX_JOB_BYTES } from '@hookstream/matching-domain';
+import type { IndexCheckSettings } from '@hookstream/matching-pipeline';
 
 export const MatcherEnv = CommonEnv
   .extend(KafkaEnv.shape)
@@ -15,7 +16,17 @@ export const MatcherEnv = CommonEnv
     MATCHER_GROUP_ID: z.string().min(1).default('matcher'),
     /** A job larger than this (the event with its action) is dead-lettered; keep it under the broker's message.max.bytes. */
     MATCHER_MAX_JOB_BYTES: z.coerce.number().int().min(65_536).max(MAX_JOB_BYTES).default(MAX_JOB_BYTES),
+    /** Where the index is compared with the workflows it should hold. */
+    WORKFLOW_CONFIG_URL: z.string().url().default('http://127.0.0.1:3001'),
+    /** How often the index is compared with workflow-config while they agree; 0: never (the index is then only as good as the config topic). */
+    MATCHER_INDEX_CHECK_MS: z.coerce.number().int().min(0).default(15_000),
+    /** How long the index may disagree with workflow-config (a change on its way) before the matcher is not ready. */
+    MATCHER_INDEX_DRIFT_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   });
 export type MatcherConfig = z.infer<typeof MatcherEnv>;
-
 export const loadMatcherConfig = (): MatcherConfig => loadConfigOrExit(MatcherEnv);
+
+export function indexCheckOf(config: MatcherConfig): IndexCheckSettings | undefined {
+  if (config.MATCHER_INDEX_CHECK_MS === 0) return undefined;
+  return { workflowConfigUrl: config.WORKFLOW_CONFIG_URL.replace(/\/+$/, ''), everyMs: config.MATCHER_INDEX_CHECK_MS, graceMs: config.MATCHER_INDEX_DRIFT_GRACE_MS };
+}

@@ -13,6 +13,7 @@ export const workflowConfigModules = (config: WorkflowConfigConfig): ModuleImpor
     publicBaseUrl: config.PUBLIC_BASE_URL,
     relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
     relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,
+    configTopicCheckMs: config.CONFIG_TOPIC_CHECK_MS,
     limits: workflowLimitsOf(config),
     groupId: config.CONFIG_GROUP_ID,
     keyRing: config.HOOKSTREAM_ENCRYPTION_KEYS,

@@ -20,6 +20,8 @@ export const WorkflowConfigEnv = CommonEnv
     /** How often the config outbox relay polls when idle. */
     CONFIG_RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(150),
     CONFIG_RELAY_BATCH_SIZE: z.coerce.number().int().positive().default(200),
+    /** How often the config topic is read and compared with the database (and at start), the missing re-published; 0: never. */
+    CONFIG_TOPIC_CHECK_MS: z.coerce.number().int().min(0).default(300_000),
     /** Consumer group of the endpoint-disabled topic; KAFKA_TOPIC_PREFIX is put in front. */
     CONFIG_GROUP_ID: z.string().min(1).default('workflow-config'),
     WORKFLOW_MAX_ACTIONS: limit('actions'),

@@ -1,2 +1,3 @@
 export * from './workflow-index';
 export * from './delivery-jobs';
+export * from './index-agreement';

@@ -1,4 +1,4 @@
-import { CanonicalEvent, newId, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, fingerprintOf, newId, WorkflowState } from '@hookstream/contracts';
 import { ConditionBody, sampleAction, sampleCanonicalEvent, sampleWorkflowState } from '@hookstream/testing';
 import { deliveryJobsFor, jobBytes, MAX_JOB_BYTES, sortBySize } from './delivery-jobs';
 import { conditionsHold, WorkflowIndex } from './workflow-index';
@@ -178,6 +178,23 @@ describe('WorkflowIndex', () => {
     expect(two.fingerprint()).not.toBe(one.fingerprint());
     two.apply(b.id, b);
     expect(two.fingerprint()).toBe(one.fingerprint());
+    // The rule workflow-config computes what the index should hold with.
+    expect(one.fingerprint()).toBe(fingerprintOf([a, b]));
+  });
+
+  it('summarises what it holds with some workflows left out, deliverable ones only', () => {
+    const a = workflow([onApproved]);
+    const b = workflow([onApproved], { version: 4 });
+    const inactive = workflow([onApproved], { active: false });
+    const allDisabled = workflow([onApproved], { actions: [action({ disabled_at: now })] });
+    const index = new WorkflowIndex();
+    for (const w of [a, b, inactive, allDisabled]) index.apply(w.id, w);
+    expect(index.summary()).toEqual({ workflows: 2, fingerprint: fingerprintOf([a, b]) });
+    expect(index.summary([b.id, b.id, 'wf_unknown', inactive.id])).toEqual({ workflows: 1, fingerprint: fingerprintOf([a]) });
+    // Leaving out changes nothing held.
+    expect(index.summary()).toEqual({ workflows: 2, fingerprint: fingerprintOf([a, b]) });
+    index.apply(a.id, null);
+    expect(index.summary()).toEqual({ workflows: 1, fingerprint: fingerprintOf([b]) });
   });
 });
 

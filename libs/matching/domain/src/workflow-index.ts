@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { CanonicalEvent, ConditionRegistry, conditionsHold as conditionsOfWorkflowHold, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, ConditionRegistry, conditionsHold as conditionsOfWorkflowHold, isDeliverable, WorkflowSetFingerprint, WorkflowState } from '@hookstream/contracts';
 
 export interface MatchOptions {
   /** Only these workflows (reflow and test requests name them). */
@@ -11,9 +10,10 @@ export function conditionsHold(workflow: WorkflowState, event: CanonicalEvent): 
   return conditionsOfWorkflowHold(workflow.conditions, event);
 }
 
-/** A workflow can produce jobs only while active and with at least one enabled action. */
-export function isDeliverable(workflow: WorkflowState): boolean {
-  return workflow.active && workflow.actions.some((a) => a.disabled_at === null);
+/** What an index holds, as instances and workflow-config compare it. */
+export interface IndexSummary {
+  workflows: number;
+  fingerprint: string;
 }
 
 /** Stands for "no condition of this kind": the workflow takes every value. */
@@ -45,6 +45,7 @@ export class WorkflowIndex {
   private readonly workflows = new Map<string, WorkflowState>();
   /** tenant -> event key (or ANY) -> entity (or ANY) -> workflow ids */
   private readonly byTenant = new Map<string, Map<string, EntityBuckets>>();
+  private readonly indexed = new WorkflowSetFingerprint();
 
   get size(): number {
     return this.workflows.size;
@@ -59,6 +60,7 @@ export class WorkflowIndex {
     this.remove(workflowId);
     if (state === null || !isDeliverable(state)) return;
     this.workflows.set(workflowId, state);
+    this.indexed.add(workflowId, state.version);
     const events = this.byTenantOf(state.tenant_id);
     for (const [event, entity] of filingOf(state)) {
       let entities = events.get(event);
@@ -95,18 +97,28 @@ export class WorkflowIndex {
 
   /**
    * A digest of what is indexed (each workflow's id and version): two
-   * matchers that read the same config topic agree on it.
+   * matchers that read the same config topic agree on it, and
+   * workflow-config computes it the same way of what they should hold.
    */
   fingerprint(): string {
-    const hash = createHash('sha256');
-    for (const id of [...this.workflows.keys()].sort()) hash.update(`${id}:${this.workflows.get(id)?.version}\n`);
-    return hash.digest('hex').slice(0, 16);
+    return this.indexed.toString();
+  }
+
+  /** Count and fingerprint with some workflows left out (those the config topic cannot carry the latest of). */
+  summary(leftOut: Iterable<string> = []): IndexSummary {
+    const kept = this.indexed.copy();
+    for (const id of new Set(leftOut)) {
+      const workflow = this.workflows.get(id);
+      if (workflow) kept.remove(id, workflow.version);
+    }
+    return { workflows: kept.size, fingerprint: kept.toString() };
   }
 
   private remove(workflowId: string): void {
     const previous = this.workflows.get(workflowId);
     if (!previous) return;
     this.workflows.delete(workflowId);
+    this.indexed.remove(workflowId, previous.version);
     const events = this.byTenant.get(previous.tenant_id);
     if (!events) return;
     for (const [event, entity] of filingOf(previous)) {

@@ -5,6 +5,7 @@ import { deliveryJobsFor, MatchOptions, SizedJob, sortBySize } from '@hookstream
 import { BatchScope, ConsumedMessage, ConsumerHost, FetchPacing, KafkaConnection } from '@hookstream/messaging';
 import { Metrics, SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
+import { WorkflowIndexCheck } from './workflow-index.check';
 import { WorkflowIndexLoader } from './workflow-index.loader';
 
 interface MatchRequest {
@@ -25,7 +26,8 @@ const PUBLISH_ROUND_BYTES = 16 * 1024 * 1024;
 /**
  * Canonical events and reflow requests in, delivery jobs out: a batch's jobs
  * are produced (acks=all) before the batch is committed. Consumption starts
- * only once the index has caught up, so no event meets a half-loaded index.
+ * only once the index has caught up and agrees with workflow-config, so no
+ * event meets a half-loaded index, or an empty one from a lost config topic.
  */
 @Injectable()
 export class EventMatcherConsumer {
@@ -37,6 +39,7 @@ export class EventMatcherConsumer {
     private readonly kafka: KafkaConnection,
     host: ConsumerHost,
     private readonly loader: WorkflowIndexLoader,
+    indexCheck: WorkflowIndexCheck,
     @Inject(MATCHING_SETTINGS) private readonly settings: MatchingSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     metrics: Metrics,
@@ -44,8 +47,8 @@ export class EventMatcherConsumer {
     this.jobsCounter = metrics.counter('matcher_jobs_total', 'Delivery jobs produced', ['kind']);
     this.oversizedCounter = metrics.counter('matcher_jobs_dead_lettered_total', 'Delivery jobs too large for one Kafka message, dead-lettered', ['kind']);
     this.matchSeconds = metrics.histogram('matcher_match_batch_seconds', 'Time to match one batch of events', [], [0.0001, 0.001, 0.01, 0.1, 1]);
-    // Not before the index has caught up: no event may meet a half-loaded index.
-    const indexLoaded = () => loader.caughtUp;
+    // Not before the index has caught up and agreed: no event may meet a half-loaded or lost index.
+    const indexLoaded = () => indexCheck.matchable();
     host.add<CanonicalEvent>({
       groupId: settings.groupId,
       topics: [Topics.events],

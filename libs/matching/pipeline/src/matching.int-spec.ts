@@ -9,7 +9,12 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('event-ingest and matcher against the real broker and Postgres', () => {
   // workflow-config serves the event-type catalog ingest checks events against.
-  const platform = new TestPlatform({ label: 'match', services: ['event-ingest', 'matcher', 'workflow-config'], env: { INGEST_DEFAULT_TENANT: TENANT } });
+  // Workflows go straight to the config topic here, so it is no copy of workflow-config's database: neither side compares.
+  const platform = new TestPlatform({
+    label: 'match',
+    services: ['event-ingest', 'matcher', 'workflow-config'],
+    env: { INGEST_DEFAULT_TENANT: TENANT, CONFIG_TOPIC_CHECK_MS: '0', MATCHER_INDEX_CHECK_MS: '0' },
+  });
   let kafka: KafkaConnection;
   let jobs: TopicRecorder;
   let events: TopicRecorder;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { decodeMessage, Topics, WorkflowConfigMessage, type WorkflowIndexAnswer } from '@hookstream/contracts';
+import { readWorkflowConfig, Topics, type WorkflowIndexAnswer } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { WorkflowIndex } from '@hookstream/matching-domain';
 import { BatchScope, ConsumedMessage, ConsumerHost, KafkaConnection } from '@hookstream/messaging';
@@ -71,7 +71,7 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap {
   private applyBatch(messages: ConsumedMessage<Buffer | null>[], scope: BatchScope): void {
     let rejected = 0;
     for (const m of messages) {
-      const read = readConfigMessage(m);
+      const read = readWorkflowConfig(m.key, m.value);
       if (m.key) this.index.apply(m.key, 'state' in read ? read.state : null);
       if ('reason' in read) {
         scope.reject(m, read.reason);
@@ -98,12 +98,4 @@ export class WorkflowIndexLoader implements OnApplicationBootstrap {
     this.logger.info({ workflows: this.index.size, fingerprint: this.index.fingerprint() }, 'workflow index loaded');
     this.markCaughtUp();
   }
-}
-
-function readConfigMessage(m: ConsumedMessage<Buffer | null>): { state: WorkflowConfigMessage } | { reason: string } {
-  if (!m.key) return { reason: 'no key (the workflow id)' };
-  const decoded = decodeMessage(Topics.workflowConfig, m.value);
-  if (!decoded.ok) return { reason: decoded.reason };
-  if (decoded.value && decoded.value.id !== m.key) return { reason: `key ${m.key} is not the workflow's id ${decoded.value.id}` };
-  return { state: decoded.value };
 }

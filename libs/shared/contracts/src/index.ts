@@ -4,6 +4,7 @@ export * from './topics';
 export * from './contract';
 export * from './messages/event';
 export * from './messages/workflow';
+export * from './messages/workflow-index-rules';
 export * from './messages/workflow-events';
 export * from './messages/delivery';
 export * from './internal-api/route';

@@ -10,3 +10,4 @@ export * from './handling-policy';
 export * from './dead-letter-replay';
 export * from './consumer-host';
 export * from './topic-creation';
+export * from './topic-reader';

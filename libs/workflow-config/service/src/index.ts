@@ -4,5 +4,7 @@ export * from './workflow-history';
 export * from './workflow-rebuild';
 export * from './event-type.store';
 export * from './outbox.relay';
+export * from './config-topic.reconciler';
+export * from './workflow-versions';
 export * from './workflow-config-service.settings';
 export * from './workflow-config-service.module';

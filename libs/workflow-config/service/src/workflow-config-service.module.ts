@@ -2,6 +2,8 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KeyRing } from '@hookstream/secrets';
 import { ActionSecretsInternalController } from './action-secrets.internal.controller';
+import { ConfigTopicReconciler } from './config-topic.reconciler';
+import { DeliverableWorkflowsInternalController } from './deliverable-workflows.internal.controller';
 import { EndpointDisabledConsumer } from './endpoint-disabled.consumer';
 import { EventTypeStore } from './event-type.store';
 import { OutboxRelay } from './outbox.relay';
@@ -14,6 +16,7 @@ import { WorkflowHistory } from './workflow-history';
 import { WorkflowRebuild } from './workflow-rebuild';
 import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
+import { WorkflowVersions } from './workflow-versions';
 import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 import { WorkflowsInternalController } from './workflows.internal.controller';
 
@@ -21,14 +24,14 @@ import { WorkflowsInternalController } from './workflows.internal.controller';
 export const WorkflowConfigEntities = [WorkflowEntity, ConfigOutboxEntity, EventTypeEntity];
 export const WorkflowConfigMigrations = [CreateWorkflowConfig1732300000001, CreateConfigOutboxRejected1764650000000, RecordWorkflowEvents1765100000000];
 
-/** Workflows in Postgres (their events and snapshots), the config outbox and its relay, history and rebuild, the internal API, the 410 consumer. */
+/** Workflows in Postgres (their events and snapshots), the config outbox and its relay, the config topic's reconciler, history and rebuild, the internal API, the 410 consumer. */
 @Module({})
 export class WorkflowConfigServiceModule implements NestModule {
   static forRoot(settings: WorkflowConfigServiceSettings): DynamicModule {
     return {
       module: WorkflowConfigServiceModule,
       imports: [TypeOrmModule.forFeature(WorkflowConfigEntities)],
-      controllers: [WorkflowsInternalController, ActionSecretsInternalController],
+      controllers: [WorkflowsInternalController, ActionSecretsInternalController, DeliverableWorkflowsInternalController],
       providers: [
         { provide: WORKFLOW_CONFIG_SERVICE_SETTINGS, useValue: settings },
         { provide: KeyRing, useValue: settings.keyRing },
@@ -37,6 +40,8 @@ export class WorkflowConfigServiceModule implements NestModule {
         WorkflowRebuild,
         EventTypeStore,
         OutboxRelay,
+        WorkflowVersions,
+        ConfigTopicReconciler,
         EndpointDisabledConsumer,
         SecretResealer,
       ],

@@ -6,6 +6,8 @@ export interface WorkflowConfigServiceSettings {
   publicBaseUrl: string;
   relayIntervalMs: number;
   relayBatchSize: number;
+  /** How often the config topic is compared with the database (and at start); 0 or unset: never. */
+  configTopicCheckMs?: number;
   /** What one workflow may hold; every change is checked against them. */
   limits: WorkflowLimits;
   /** Consumer group of the endpoint-disabled topic. */

@@ -30,6 +30,8 @@ export const WorkflowConfigApi = {
   webhooks: internalRoute('internal/api/webhooks'),
   /** GET, DELETE. */
   webhook: internalRoute('internal/api/webhooks/:uuid'),
+  /** GET: what the matcher's index should hold (DeliverableWorkflowsAnswer); for the matcher, no tenant. */
+  deliverableWorkflows: internalRoute('internal/deliverable-workflows'),
 } as const;
 
 /**
@@ -53,3 +55,17 @@ export const WorkflowStateAnswer = WorkflowState;
 /** GET internal/api/workflows, as far as the gateway reads it (the ids, to check reflow's named workflows). */
 export const WorkflowListAnswer = z.object({ data: z.array(z.object({ id: z.string() }).loose()) });
 export type WorkflowListAnswer = z.infer<typeof WorkflowListAnswer>;
+
+/**
+ * GET internal/deliverable-workflows: the workflows the matcher should have
+ * indexed (isDeliverable), as a count and a fingerprint (fingerprintOf) of
+ * every (id, version). `unpublished`: workflows whose latest change the
+ * relay dead-lettered, so the config topic cannot carry it; both sides
+ * leave them out of the comparison.
+ */
+export const DeliverableWorkflowsAnswer = z.object({
+  workflows: z.number().int().nonnegative(),
+  fingerprint: z.string(),
+  unpublished: z.array(z.string()),
+});
+export type DeliverableWorkflowsAnswer = z.infer<typeof DeliverableWorkflowsAnswer>;
