@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DeliverableWorkflowsAnswer, WorkflowConfigApi } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
-import { IndexAgreement } from '@hookstream/matching-domain';
+import { IndexAgreement, IndexVerdict } from '@hookstream/matching-domain';
 import { InternalApiClient, Metrics, ReadinessRegistry, SERVICE_LOGGER, ServiceCredentials } from '@hookstream/service-runtime';
 import { IndexCheckSettings, MATCHING_SETTINGS, MatchingSettings } from './matching-settings';
 import { WorkflowIndexLoader } from './workflow-index.loader';
@@ -25,6 +25,8 @@ export class WorkflowIndexCheck implements OnApplicationBootstrap, OnApplication
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private lastReady: boolean | undefined;
+  private failing = false;
   private readonly comparisons;
   private readonly missing;
 
@@ -89,24 +91,31 @@ export class WorkflowIndexCheck implements OnApplicationBootstrap, OnApplication
     const check = this.check;
     if (!check) return;
     const { agreement, settings } = check;
-    const wasAgreeing = agreement.agreeing;
     try {
       const expected = await this.expected(check.workflowConfig);
       const indexed = this.loader.index.summary(expected.unpublished);
       agreement.record({ expected, indexed }, Date.now());
       this.missing.set(agreement.missing);
       this.comparisons.inc({ outcome: agreement.agreeing ? 'agrees' : 'differs' });
-      if (agreement.agreeing !== wasAgreeing) {
-        const facts = { indexed, expected: { workflows: expected.workflows, fingerprint: expected.fingerprint }, unpublished: expected.unpublished.length };
-        if (agreement.agreeing) this.logger.info(facts, 'workflow index agrees with workflow-config');
-        else this.logger.warn(facts, 'workflow index disagrees with workflow-config');
-      }
+      this.failing = false;
     } catch (err) {
       this.comparisons.inc({ outcome: 'failed' });
-      this.logger.warn({ err }, 'could not compare the workflow index with workflow-config');
+      // Once per outage: it is asked again every few seconds meanwhile.
+      if (!this.failing) this.logger.warn({ err }, 'could not compare the workflow index with workflow-config; asking again');
+      this.failing = true;
     }
+    this.logVerdict(agreement.verdict(Date.now()));
     if (agreement.mayMatch(Date.now())) this.startMatching();
     this.schedule(agreement.agreeing ? settings.everyMs : Math.min(settings.everyMs, RECHECK_MS));
+  }
+
+  /** When the verdict changes: a change on its way within the grace is not worth a line. */
+  private logVerdict(verdict: IndexVerdict): void {
+    if (verdict.ready === this.lastReady) return;
+    this.lastReady = verdict.ready;
+    const { index } = this.loader;
+    if (verdict.ready) this.logger.info({ workflows: index.size, fingerprint: index.fingerprint() }, 'workflow index agrees with workflow-config');
+    else this.logger.warn({ reason: verdict.reason }, 'not ready: the workflow index is not vouched for by workflow-config');
   }
 
   private async expected(workflowConfig: InternalApiClient): Promise<DeliverableWorkflowsAnswer> {
