@@ -18,6 +18,14 @@ describe('workflow-config config', () => {
   });
 });
 
+describe('workflow-config config topic check', () => {
+  it('compares the config topic with the database every 5 minutes by default; 0 turns it off', () => {
+    expect(loadConfig(WorkflowConfigEnv, base).CONFIG_TOPIC_CHECK_MS).toBe(300_000);
+    expect(loadConfig(WorkflowConfigEnv, { ...base, CONFIG_TOPIC_CHECK_MS: '0' }).CONFIG_TOPIC_CHECK_MS).toBe(0);
+    expect(() => loadConfig(WorkflowConfigEnv, { ...base, CONFIG_TOPIC_CHECK_MS: 'soon' })).toThrow(/CONFIG_TOPIC_CHECK_MS/);
+  });
+});
+
 describe('workflow-config encryption keys', () => {
   const ring = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
 
