@@ -436,12 +436,12 @@ export async function noisyTenant(ctx: BenchContext): Promise<void> {
     const run = async (label: string, tag: string, mix: TenantMix) => {
       const rate = perQuiet * mix.round;
       ctx.log(r.id, `${label}: ${fmt(rate)} events/s for ${seconds} s (${fmt(perQuiet)}/s from each quiet tenant${mix.noisyFactor ? `, ${fmt(perQuiet * mix.noisyFactor)}/s from the noisy one` : ''})`);
-      const open = watchOpen(ctx, '/s9/n/');
+      const open = mix.noisyFactor > 0 ? watchOpen(ctx, '/s9/n/') : undefined;
       const produced = await producer.paced(streamOf(mix, tag), rate, seconds * 1000);
       const sent = mix.counts(produced.count);
       const quietStats = await ctx.awaitDeliveries(r, `${label}: quiet tenants`, '/s9/q/', sent.quiet.reduce((a, b) => a + b, 0));
       const noisyStats = sent.noisy > 0 ? await ctx.awaitDeliveries(r, `${label}: noisy tenant`, '/s9/n/', sent.noisy) : undefined;
-      const peakOpen = await open.stop();
+      const peakOpen = (await open?.stop()) ?? 0;
       const quietP99s = (await Promise.all(quiet.map((_, k) => ctx.receiver.stats(quietPath(k))))).map((s) => s.latency.p99);
       ctx.phase(`9 ${label}`, produced.startedAt, Math.max(...[quietStats.lastAt, noisyStats?.lastAt ?? NaN].filter(Number.isFinite)));
       ctx.log(r.id, `${label}: quiet p50 ${quietStats.latency.p50} ms, p99 ${quietStats.latency.p99} ms${noisyStats ? `; noisy p99 ${noisyStats.latency.p99} ms, ${fmt(peakOpen)} attempts open at its receiver at most` : ''}`);
