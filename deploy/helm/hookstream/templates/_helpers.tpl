@@ -102,7 +102,9 @@ projection:
 {{/*
 The consumer groups a service scales on, with their topics and partitions
 (libs/shared/contracts/src/topics.ts; groups as each pipeline names them):
-delivery on the jobs topic alone, never on the retry tiers. {root, service}.
+delivery on the jobs topic alone, never on the retry tiers. offsetReset is
+where a group that has committed nothing starts, as its consumer does
+(fromBeginning), so KEDA counts the lag it will really have. {root, service}.
 */}}
 {{- define "hookstream.lagTriggers" -}}
 {{- $v := .root.Values }}
@@ -110,15 +112,15 @@ delivery on the jobs topic alone, never on the retry tiers. {root, service}.
 {{- $svc := index $v.services .service }}
 {{- if eq .service "event-ingest" }}
 {{- range $svc.inboundTopics }}
-- { group: {{ printf "%s%s" $prefix $svc.groupId | quote }}, topic: {{ printf "%s%s" $prefix .name | quote }}, partitions: {{ .partitions }} }
+- { group: {{ printf "%s%s" $prefix $svc.groupId | quote }}, topic: {{ printf "%s%s" $prefix .name | quote }}, partitions: {{ .partitions }}, offsetReset: latest }
 {{- end }}
 {{- else if eq .service "matcher" }}
-- { group: {{ printf "%s%s" $prefix $svc.groupId | quote }}, topic: {{ printf "%singest.event.accepted.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.events }} }
+- { group: {{ printf "%s%s" $prefix $svc.groupId | quote }}, topic: {{ printf "%singest.event.accepted.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.events }}, offsetReset: latest }
 {{- else if eq .service "delivery" }}
-- { group: {{ printf "%s%s" $prefix $svc.groupId | quote }}, topic: {{ printf "%smatcher.job.scheduled.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.deliveryJobs }} }
+- { group: {{ printf "%s%s" $prefix $svc.groupId | quote }}, topic: {{ printf "%smatcher.job.scheduled.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.deliveryJobs }}, offsetReset: earliest }
 {{- else if eq .service "projection" }}
-- { group: {{ printf "%s%s-events" $prefix $svc.groupId | quote }}, topic: {{ printf "%singest.event.accepted.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.events }} }
-- { group: {{ printf "%s%s-outcomes" $prefix $svc.groupId | quote }}, topic: {{ printf "%sdelivery.attempt.completed.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.deliveryOutcomes }} }
+- { group: {{ printf "%s%s-events" $prefix $svc.groupId | quote }}, topic: {{ printf "%singest.event.accepted.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.events }}, offsetReset: earliest }
+- { group: {{ printf "%s%s-outcomes" $prefix $svc.groupId | quote }}, topic: {{ printf "%sdelivery.attempt.completed.v1" $prefix | quote }}, partitions: {{ $v.kafka.partitions.deliveryOutcomes }}, offsetReset: earliest }
 {{- end }}
 {{- end }}
 
