@@ -58,7 +58,8 @@ export function schemaProblems(manifests: readonly Manifest[]): string[] {
  * typed as its interface in a program compiled in memory, and TypeScript's
  * excess-property check refuses any field the CRD does not have, at any
  * depth (the compiled schemas above let unknown fields pass, as the API
- * server would, silently dropping them).
+ * server would, silently dropping them). TypeScript names one problem per
+ * manifest at least, not always every one.
  */
 export function typeProblems(manifests: readonly Manifest[]): string[] {
   const typed = manifests.flatMap((m, index) => {
@@ -89,7 +90,8 @@ export function typeProblems(manifests: readonly Manifest[]): string[] {
   const program = ts.createProgram([file], options, host);
   const lines = source.split('\n');
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+    // The type TypeScript prints after an unknown field is the whole CRD: the field's name says enough.
+    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/(does not exist) in type '[^]*$/, '$1');
     if (d.file === undefined || d.start === undefined) return message;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
     const declaration = lines.slice(0, line + 1).reverse().find((text) => text.startsWith('export const m'));
