@@ -1,6 +1,8 @@
-// One jest run, three tiers told apart by file suffix: *.spec.ts is pure and
+// One jest run, four tiers told apart by file suffix: *.spec.ts is pure and
 // fast; *.int-spec.ts talks to the real Kafka and Postgres; *.e2e-spec.ts
-// drives the running services through their public HTTP API.
+// drives the running services through their public HTTP API; and
+// *.cluster.e2e-spec.ts does so on a multi-broker Kafka cluster of its own
+// (scripts/infra.sh --brokers), killing brokers and services.
 const { swcOptions } = require('./tools/swc-options');
 
 // The build's own swc configuration; its paths resolve @hookstream/* imports.
@@ -28,6 +30,13 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.cluster\\.e2e-spec\\.ts$'],
+      globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
+    },
+    {
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.cluster.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
     },
   ],

@@ -8,6 +8,8 @@
 #   scripts/infra.sh down --purge  ... and delete Kafka's data and drop the hookstream database
 #   scripts/infra.sh status        one line per component; exit 0 only if both are up
 #   scripts/infra.sh env           print KAFKA_BROKERS=... and DATABASE_URL=... (KEY=value lines)
+#   ... --brokers N                each of the above with a local N-broker Kafka cluster (N >= 2)
+#                                  in place of the single broker, which is left alone
 #
 # The local broker has three client listeners: PLAINTEXT on KAFKA_PORT (no
 # authentication, a super user: tests and tools), SASL_SSL on KAFKA_PORT+2
@@ -24,11 +26,23 @@
 # If KAFKA_BROKERS (or DATABASE_URL) is already set, that component is used as
 # is: never started or stopped here.
 #
+# A cluster (--brokers N) has N KRaft nodes, each controller and broker, with
+# PLAINTEXT listeners only, on KAFKA_CLUSTER_PORT.. (19192..) and controllers on
+# KAFKA_CLUSTER_CONTROLLER_PORT.. (KAFKA_CLUSTER_PORT+100..). From 3 brokers on,
+# topics default to 3 replicas and min.insync.replicas 2, as in production (2
+# and 1 with 2 brokers). `up` starts the nodes that are not running (a killed
+# node comes back with its data) and prints HOOKSTREAM_KAFKA_CLUSTER_STATE, the
+# directory of node-<i>/{server.properties,data/,kafka.log,kafka.pid}.
+#
+#   eval "$(scripts/infra.sh up --brokers 3)"  # then start the services as usual
+#
 # Environment:
 #   HOOKSTREAM_CACHE       jars, Kafka config/data/log (default ${XDG_CACHE_HOME:-~/.cache}/hookstream)
 #   KAFKA_PORT             broker port (9092); KAFKA_CONTROLLER_PORT: KRaft controller port (9093)
 #   KAFKA_SASL_SSL_PORT    SASL_SSL listener (KAFKA_PORT+2); KAFKA_SSL_PORT: mTLS listener (KAFKA_PORT+3)
 #   PGPORT                 port of the Postgres cluster to pick or create (5432)
+#   KAFKA_CLUSTER_PORT     first node's port of a --brokers cluster (19192); KAFKA_CLUSTER_CONTROLLER_PORT
+#                          its first controller port (KAFKA_CLUSTER_PORT+100)
 #   INFRA_TIMEOUT          seconds to wait for readiness (120)
 #   <SCHEMA>_DATABASE_PASSWORD  password of a service's role, e.g. GATEWAY_DATABASE_PASSWORD
 #                          (default: the role's name, hookstream_gateway); letters, digits, . _ ~ -
@@ -39,7 +53,8 @@
 # EVENT_INGEST_DATABASE_URL and PROJECTION_DATABASE_URL.
 # Files: <cache>/kafka-3.9.1/{pom.xml,libs/} (jars, shared); <cache>/kafka/{server.properties,
 # log4j.properties,data/,kafka.log,kafka.pid,secrets/}; a broker on another KAFKA_PORT uses
-# <cache>/kafka-state-<port>/. A running broker whose configuration changed is restarted.
+# <cache>/kafka-state-<port>/, a cluster <cache>/kafka-cluster-<KAFKA_CLUSTER_PORT>/. A running
+# broker whose configuration changed is restarted.
 set -euo pipefail
 
 KAFKA_VERSION=3.9.1
@@ -76,6 +91,12 @@ PG_PASSWORD=hookstream
 # service-roles test checks the roles).
 PG_SERVICE_SCHEMAS=(gateway workflow_config event_ingest projection)
 TIMEOUT="${INFRA_TIMEOUT:-120}"
+KAFKA_CLUSTER_PORT="${KAFKA_CLUSTER_PORT:-19192}"
+KAFKA_CLUSTER_CONTROLLER_PORT="${KAFKA_CLUSTER_CONTROLLER_PORT:-$((KAFKA_CLUSTER_PORT + 100))}"
+KAFKA_CLUSTER_STATE="$CACHE/kafka-cluster-$KAFKA_CLUSTER_PORT"
+# Set from the command line: --brokers N (1: the single broker) and --purge.
+BROKERS=1
+PURGE=no
 
 say() { printf '[infra] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -133,8 +154,8 @@ kafka_answers() {
 # error 0. The first call makes the broker create __consumer_offsets, so the
 # first consumer group of a test joins at once instead of retrying.
 kafka_coordinator_ready() {
-  local reply
-  reply=$(kafka_call 127.0.0.1 "$KAFKA_PORT" 10 0 "000c696e6672612d7761726d7570" 10) || return 1 # "infra-warmup"
+  local port=${1:-$KAFKA_PORT} reply
+  reply=$(kafka_call 127.0.0.1 "$port" 10 0 "000c696e6672612d7761726d7570" 10) || return 1 # "infra-warmup"
   [[ "$reply" =~ ^[0-9a-f]{8}000000010000$ ]]
 }
 
@@ -146,12 +167,13 @@ first_broker() {
 
 # ---------------------------------------------------------------- Kafka
 
-# Prints the pid of the broker we started, if that process is still a Kafka
-# broker (a stale pid file, or a pid reused by another process, does not count).
+# Prints the pid of the broker we started (or of the cluster node whose pid
+# file is $1), if that process is still a Kafka broker (a stale pid file, or a
+# pid reused by another process, does not count).
 kafka_pid() {
-  [[ -f "$KAFKA_PID_FILE" ]] || return 1
-  local pid
-  pid=$(<"$KAFKA_PID_FILE")
+  local file=${1:-$KAFKA_PID_FILE} pid
+  [[ -f "$file" ]] || return 1
+  pid=$(<"$file")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
   echo "$pid"
@@ -320,8 +342,14 @@ write_kafka_config() {
   mkdir -p "$KAFKA_STATE/data"
   kafka_config_text >"$KAFKA_CONFIG"
   chmod 600 "$KAFKA_CONFIG" # it holds the PLAIN passwords
+  write_kafka_log4j "$KAFKA_STATE"
+}
+
+# log4j.properties (the broker's) and tools-log4j.properties (kafka_tool's) in $1.
+write_kafka_log4j() {
+  local dir=$1
   # The broker logs INFO to stdout, which goes to kafka.log.
-  cat >"$KAFKA_STATE/log4j.properties" <<'EOF'
+  cat >"$dir/log4j.properties" <<'EOF'
 log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
@@ -333,7 +361,7 @@ log4j.logger.kafka.request.logger=WARN
 log4j.logger.state.change.logger=WARN
 EOF
   # The storage tool would otherwise mix INFO lines into its output.
-  cat >"$KAFKA_STATE/tools-log4j.properties" <<'EOF'
+  cat >"$dir/tools-log4j.properties" <<'EOF'
 log4j.rootLogger=WARN, stderr
 log4j.appender.stderr=org.apache.log4j.ConsoleAppender
 log4j.appender.stderr.Target=System.err
@@ -409,6 +437,26 @@ wait_for_kafka() {
   done
 }
 
+# Starts a broker JVM from config $2, logging to $3, its pid in $4, with the
+# log4j.properties of dir $1 and the heap flags that follow; returns once the
+# pid file is written, so a wait can tell "starting" from "died".
+spawn_kafka() {
+  local dir=$1 config=$2 log=$3 pid_file=$4 tries=50
+  shift 4
+  rm -f "$pid_file"
+  # setsid + nohup: the broker outlives the shell (and test run) that started it.
+  # The inner shell writes its own pid and then execs java, so the pid is the JVM's.
+  # shellcheck disable=SC2016 # $$, $0 and $@ belong to the inner shell
+  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
+    java "$@" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    "-Dlog4j.configuration=file:$dir/log4j.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$config" >"$log" 2>&1 </dev/null 9>&- &
+  until [[ -s "$pid_file" ]]; do
+    ((--tries > 0)) || die "Kafka: the broker process did not start (log: $log)"
+    sleep 0.1
+  done
+}
+
 start_kafka() {
   command -v java >/dev/null || die "java (17) is needed to run Kafka"
   fetch_kafka_jars
@@ -423,20 +471,9 @@ start_kafka() {
   if [[ -f "$KAFKA_LOG" ]]; then mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"; fi
   rm -f "$KAFKA_PID_FILE"
   say "Kafka: starting broker on 127.0.0.1:$KAFKA_PORT (log: $KAFKA_LOG)"
-  local started tries=50
+  local started
   started=$(now)
-  # setsid + nohup: the broker outlives the shell (and test run) that started it.
-  # The inner shell writes its own pid and then execs java, so the pid is the JVM's.
-  # shellcheck disable=SC2016 # $$, $0 and $@ belong to the inner shell
-  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$KAFKA_PID_FILE" \
-    java -Xms256m -Xmx768m -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
-    "-Dlog4j.configuration=file:$KAFKA_STATE/log4j.properties" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" >"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
-  # Wait for the pid file, so wait_for_kafka can tell "starting" from "died".
-  until [[ -s "$KAFKA_PID_FILE" ]]; do
-    ((--tries > 0)) || die "Kafka: the broker process did not start (log: $KAFKA_LOG)"
-    sleep 0.1
-  done
+  spawn_kafka "$KAFKA_STATE" "$KAFKA_CONFIG" "$KAFKA_LOG" "$KAFKA_PID_FILE" -Xms256m -Xmx768m
   wait_for_kafka
   ensure_kafka_scram_users
   say "Kafka: ready on 127.0.0.1:$KAFKA_PORT, SASL_SSL :$KAFKA_SASL_SSL_PORT, mTLS :$KAFKA_SSL_PORT (pid $(kafka_pid)) in $(elapsed_since "$started")s"
@@ -526,6 +563,216 @@ kafka_status() {
     echo "kafka     stopped  127.0.0.1:$KAFKA_PORT  log $KAFKA_LOG"
     return 1
   fi
+}
+
+# ---------------------------------------------------------------- Kafka cluster
+
+# `--brokers N` (N >= 2): N KRaft nodes on loopback, each controller and
+# broker at once, PLAINTEXT only, with the replication a production cluster
+# has (see cluster_config_text). The single broker above is not touched.
+
+cluster_node_dir() { printf '%s/node-%s' "$KAFKA_CLUSTER_STATE" "$1"; }
+cluster_node_port() { printf '%s' $((KAFKA_CLUSTER_PORT + $1 - 1)); }
+cluster_controller_port() { printf '%s' $((KAFKA_CLUSTER_CONTROLLER_PORT + $1 - 1)); }
+cluster_node_pid() { kafka_pid "$(cluster_node_dir "$1")/kafka.pid"; }
+
+cluster_brokers() {
+  local i list=()
+  for ((i = 1; i <= BROKERS; i++)); do list+=("127.0.0.1:$(cluster_node_port "$i")"); done
+  (IFS=,; printf '%s' "${list[*]}")
+}
+
+# Replicas and min.insync.replicas every topic gets by default: 3 and 2 from
+# three brokers on (a write survives one broker down), 2 and 1 with two.
+cluster_replication_factor() { printf '%s' $((BROKERS < 3 ? BROKERS : 3)); }
+cluster_min_insync() { printf '%s' $(($(cluster_replication_factor) - 1)); }
+
+cluster_config_text() {
+  local node=$1 i voters=() rf min_isr
+  for ((i = 1; i <= BROKERS; i++)); do voters+=("$i@127.0.0.1:$(cluster_controller_port "$i")"); done
+  rf=$(cluster_replication_factor)
+  min_isr=$(cluster_min_insync)
+  cat <<EOF
+# Generated by hookstream scripts/infra.sh --brokers $BROKERS (rewritten on every
+# start; a running node is restarted when this text changes).
+# Node $node of $BROKERS: controller (a KRaft voter) and broker in one process.
+process.roles=broker,controller
+node.id=$node
+controller.quorum.voters=$(IFS=,; printf '%s' "${voters[*]}")
+listeners=PLAINTEXT://127.0.0.1:$(cluster_node_port "$node"),CONTROLLER://127.0.0.1:$(cluster_controller_port "$node")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(cluster_node_port "$node")
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$(cluster_node_dir "$node")/data
+num.partitions=3
+# What a production cluster sets: topics created without a replication factor
+# get $rf replicas, and an acks=all write needs $min_isr of them in sync.
+default.replication.factor=$rf
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$rf
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$min_isr
+# Never elect a replica that missed writes: that would lose acknowledged messages.
+unclean.leader.election.enable=false
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+log.cleaner.enable=true
+EOF
+}
+
+# The state on disk belongs to one cluster size (its voters are in every
+# node's metadata log): another size starts from fresh state.
+cluster_prepare_state() {
+  local marker="$KAFKA_CLUSTER_STATE/brokers" i
+  if [[ -f "$marker" && "$(<"$marker")" != "$BROKERS" ]]; then
+    for ((i = 1; i <= $(<"$marker"); i++)); do
+      if cluster_node_pid "$i" >/dev/null; then
+        die "Kafka: a cluster of $(<"$marker") brokers runs on these ports; stop it first (infra.sh down --brokers $(<"$marker"))"
+      fi
+    done
+    say "Kafka: the state in $KAFKA_CLUSTER_STATE is of a $(<"$marker")-broker cluster; starting afresh"
+    rm -rf "$KAFKA_CLUSTER_STATE"
+  fi
+  mkdir -p "$KAFKA_CLUSTER_STATE"
+  printf '%s\n' "$BROKERS" >"$marker"
+  write_kafka_log4j "$KAFKA_CLUSTER_STATE"
+  if [[ ! -s "$KAFKA_CLUSTER_STATE/cluster-id" ]]; then
+    KAFKA_STATE=$KAFKA_CLUSTER_STATE kafka_tool kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1 >"$KAFKA_CLUSTER_STATE/cluster-id"
+    [[ -s "$KAFKA_CLUSTER_STATE/cluster-id" ]] || die "Kafka: the storage tool could not generate a cluster id (are the jars in $KAFKA_LIBS complete?)"
+  fi
+}
+
+# Writes node $1's config and formats its log dir once (all nodes share the cluster id).
+cluster_prepare_node() {
+  local node=$1 dir out
+  dir=$(cluster_node_dir "$node")
+  mkdir -p "$dir/data"
+  cluster_config_text "$node" >"$dir/server.properties"
+  [[ -f "$dir/data/meta.properties" ]] && return 0
+  out=$(KAFKA_STATE=$KAFKA_CLUSTER_STATE kafka_tool kafka.tools.StorageTool format -t "$(<"$KAFKA_CLUSTER_STATE/cluster-id")" \
+    -c "$dir/server.properties" --ignore-formatted 2>&1) || { printf '%s\n' "$out" >&2; die "Kafka: formatting node $node failed"; }
+}
+
+cluster_start_node() {
+  local node=$1 dir port
+  dir=$(cluster_node_dir "$node")
+  for port in "$(cluster_node_port "$node")" "$(cluster_controller_port "$node")"; do
+    if port_open 127.0.0.1 "$port"; then
+      die "Kafka: 127.0.0.1:$port is taken by another process (set KAFKA_CLUSTER_PORT, KAFKA_CLUSTER_CONTROLLER_PORT)"
+    fi
+  done
+  if [[ -f "$dir/kafka.log" ]]; then mv -f "$dir/kafka.log" "$dir/kafka.log.1"; fi
+  say "Kafka: starting node $node on 127.0.0.1:$(cluster_node_port "$node") (log: $dir/kafka.log)"
+  spawn_kafka "$KAFKA_CLUSTER_STATE" "$dir/server.properties" "$dir/kafka.log" "$dir/kafka.pid" -Xms128m -Xmx512m
+}
+
+cluster_stop_nodes() {
+  local node pid pids=() deadline=$((SECONDS + 30))
+  for node in "$@"; do
+    if pid=$(cluster_node_pid "$node"); then
+      say "Kafka: stopping node $node (pid $pid)"
+      pids+=("$pid")
+    fi
+    rm -f "$(cluster_node_dir "$node")/kafka.pid"
+  done
+  ((${#pids[@]} > 0)) || return 0
+  # All at once: a node stopping alone waits for a quorum its peers would leave.
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "Kafka: pid $pid did not stop within 30s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
+# Ready = every node started and answers, and the group coordinator serves
+# (its __consumer_offsets needs as many live brokers as it has replicas).
+wait_for_cluster() {
+  local deadline=$((SECONDS + TIMEOUT)) node dir ready
+  for (( ; ; )); do
+    ready=yes
+    for ((node = 1; node <= BROKERS; node++)); do
+      dir=$(cluster_node_dir "$node")
+      cluster_node_pid "$node" >/dev/null || show_log_and_die Kafka "$dir/kafka.log" "node $node exited during startup"
+      if ! grep -q 'Kafka Server started' "$dir/kafka.log" 2>/dev/null || ! kafka_answers 127.0.0.1 "$(cluster_node_port "$node")"; then
+        ready=no
+      fi
+    done
+    if [[ "$ready" == yes ]] && kafka_coordinator_ready "$(cluster_node_port 1)"; then return 0; fi
+    ((SECONDS < deadline)) || show_log_and_die Kafka "$(cluster_node_dir 1)/kafka.log" "the $BROKERS-broker cluster was not ready within ${TIMEOUT}s"
+    sleep 0.5
+  done
+}
+
+# Starts the nodes that are not running (a node a test killed comes back
+# with its data), restarts those whose configuration changed, then waits.
+cluster_up() {
+  command -v java >/dev/null || die "java (17) is needed to run Kafka"
+  fetch_kafka_jars
+  cluster_prepare_state
+  local node started changed=() missing=()
+  started=$(now)
+  for ((node = 1; node <= BROKERS; node++)); do
+    if cluster_node_pid "$node" >/dev/null; then
+      [[ "$(cluster_config_text "$node")" == "$(cat "$(cluster_node_dir "$node")/server.properties" 2>/dev/null)" ]] || changed+=("$node")
+    else
+      missing+=("$node")
+    fi
+  done
+  if ((${#changed[@]} > 0)); then
+    say "Kafka: the configuration of node(s) ${changed[*]} changed; restarting them"
+    cluster_stop_nodes "${changed[@]}"
+    missing+=("${changed[@]}")
+  fi
+  if ((${#missing[@]} > 0)); then
+    # Formatting runs a JVM per node: in parallel.
+    local formats=()
+    for node in "${missing[@]}"; do
+      cluster_prepare_node "$node" &
+      formats+=($!)
+    done
+    for node in "${formats[@]}"; do wait "$node" || die "Kafka: preparing the cluster's nodes failed"; done
+    for node in "${missing[@]}"; do cluster_start_node "$node"; done
+  fi
+  wait_for_cluster
+  if ((${#missing[@]} > 0)); then
+    say "Kafka: $BROKERS-broker cluster ready on $(cluster_brokers) in $(elapsed_since "$started")s"
+  else
+    say "Kafka: $BROKERS-broker cluster already running on $(cluster_brokers)"
+  fi
+}
+
+cluster_down() {
+  local node nodes=()
+  for ((node = 1; node <= BROKERS; node++)); do nodes+=("$node"); done
+  cluster_stop_nodes "${nodes[@]}"
+  if [[ "$PURGE" == yes ]]; then
+    say "Kafka: deleting $KAFKA_CLUSTER_STATE"
+    rm -rf "$KAFKA_CLUSTER_STATE"
+  fi
+}
+
+cluster_status() {
+  local node pid port log rc=0
+  for ((node = 1; node <= BROKERS; node++)); do
+    port=$(cluster_node_port "$node")
+    log="$(cluster_node_dir "$node")/kafka.log"
+    pid=$(cluster_node_pid "$node") || pid=""
+    if [[ -n "$pid" ]] && kafka_answers 127.0.0.1 "$port"; then
+      echo "kafka-$node   running  127.0.0.1:$port  pid $pid  log $log"
+    elif [[ -n "$pid" ]]; then
+      echo "kafka-$node   starting 127.0.0.1:$port  pid $pid  log $log"
+      rc=1
+    else
+      echo "kafka-$node   stopped  127.0.0.1:$port  log $log"
+      rc=1
+    fi
+  done
+  return "$rc"
 }
 
 # ---------------------------------------------------------------- Postgres
@@ -736,14 +983,22 @@ postgres_status() {
 
 # ---------------------------------------------------------------- commands
 
+# True with --brokers N >= 2 and no KAFKA_BROKERS of someone else's.
+local_cluster() { ((BROKERS > 1)) && [[ -z "${KAFKA_BROKERS:-}" ]]; }
+
 print_env() {
   local schema variable
-  echo "KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
-  # The secured listeners of our own broker, for tests and local clients.
-  if [[ -z "${KAFKA_BROKERS:-}" ]]; then
-    echo "HOOKSTREAM_KAFKA_SASL_SSL_BROKERS=127.0.0.1:$KAFKA_SASL_SSL_PORT"
-    echo "HOOKSTREAM_KAFKA_SSL_BROKERS=127.0.0.1:$KAFKA_SSL_PORT"
-    echo "HOOKSTREAM_KAFKA_SECRETS=$KAFKA_SECRETS"
+  if local_cluster; then
+    echo "KAFKA_BROKERS=$(cluster_brokers)"
+    echo "HOOKSTREAM_KAFKA_CLUSTER_STATE=$KAFKA_CLUSTER_STATE"
+  else
+    echo "KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+    # The secured listeners of our own broker, for tests and local clients.
+    if [[ -z "${KAFKA_BROKERS:-}" ]]; then
+      echo "HOOKSTREAM_KAFKA_SASL_SSL_BROKERS=127.0.0.1:$KAFKA_SASL_SSL_PORT"
+      echo "HOOKSTREAM_KAFKA_SSL_BROKERS=127.0.0.1:$KAFKA_SSL_PORT"
+      echo "HOOKSTREAM_KAFKA_SECRETS=$KAFKA_SECRETS"
+    fi
   fi
   if [[ -n "${DATABASE_URL:-}" ]]; then
     echo "DATABASE_URL=$DATABASE_URL"
@@ -766,6 +1021,8 @@ print_env() {
 cmd_up() {
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then
     say "Kafka: KAFKA_BROKERS is set; using $KAFKA_BROKERS (no local broker)"
+  elif local_cluster; then
+    with_lock "kafka-cluster-$KAFKA_CLUSTER_PORT" cluster_up
   else
     with_lock "kafka-$KAFKA_PORT" kafka_up
   fi
@@ -778,38 +1035,52 @@ cmd_up() {
 }
 
 cmd_down() {
-  local purge=no
-  case "${1:-}" in
-    --purge) purge=yes ;;
-    "") ;;
-    *) usage; exit 2 ;;
-  esac
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then
     say "Kafka: KAFKA_BROKERS is set; leaving that broker alone"
+  elif local_cluster; then
+    with_lock "kafka-cluster-$KAFKA_CLUSTER_PORT" cluster_down
   else
     with_lock "kafka-$KAFKA_PORT" kafka_down
-    if [[ "$purge" == yes ]]; then with_lock "kafka-$KAFKA_PORT" kafka_purge; fi
+    if [[ "$PURGE" == yes ]]; then with_lock "kafka-$KAFKA_PORT" kafka_purge; fi
   fi
   if [[ -n "${DATABASE_URL:-}" ]]; then
     say "Postgres: DATABASE_URL is set; leaving that database alone"
   else
-    with_lock postgres postgres_down "$purge"
+    with_lock postgres postgres_down "$PURGE"
   fi
 }
 
 cmd_status() {
   local rc=0
-  kafka_status || rc=1
+  if local_cluster; then cluster_status || rc=1; else kafka_status || rc=1; fi
   postgres_status || rc=1
   return "$rc"
+}
+
+# --brokers N (or --brokers=N) for every command, --purge for down.
+parse_options() {
+  local cmd=$1
+  shift
+  while (($# > 0)); do
+    case "$1" in
+      --brokers) BROKERS=${2:-}; shift $(($# > 1 ? 2 : 1)) ;;
+      --brokers=*) BROKERS=${1#--brokers=}; shift ;;
+      --purge) [[ "$cmd" == down ]] || { usage; exit 2; }; PURGE=yes; shift ;;
+      *) usage; exit 2 ;;
+    esac
+  done
+  [[ "$BROKERS" =~ ^[1-9]$ ]] || die "--brokers takes a count from 1 to 9, not '$BROKERS'"
 }
 
 main() {
   local cmd=${1:-}
   [[ $# -gt 0 ]] && shift
   case "$cmd" in
+    up | down | status | env) parse_options "$cmd" "$@" ;;
+  esac
+  case "$cmd" in
     up) cmd_up ;;
-    down) cmd_down "$@" ;;
+    down) cmd_down ;;
     status) cmd_status ;;
     env) print_env ;;
     -h | --help | help) usage ;;

@@ -38,6 +38,7 @@ function eventWithOutcomes(i: number): { event: CanonicalEvent; outcomes: Delive
       tenant_id: event.tenant_id,
       event_id: event.id,
       workflow_id: workflowId,
+      workflow_version: 1,
       action_id: actionId,
       attempt: n + 1,
       timestamp,

@@ -128,13 +128,14 @@ describe('gateway Workflows API against workflow-config, Postgres and Kafka', ()
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'Renamed', active: false });
     expect((await platform.api('PATCH', `/workflows/${id}`, guidePatch)).body).toMatchObject(guidePatch);
-    await awaitState(id, (m) => m?.value?.version === 3, 'patched state on the topic');
-    expect(latest(id)!.value).toMatchObject({ name: 'Webhooks workflow', active: true, version: 3 });
+    // One version per domain event: each PATCH renamed and (de)activated the workflow.
+    await awaitState(id, (m) => m?.value?.version === 5, 'patched state on the topic');
+    expect(latest(id)!.value).toMatchObject({ name: 'Webhooks workflow', active: true, version: 5 });
     // Nothing to change: the same workflow, no new version.
     const unchanged = await platform.api('PATCH', `/workflows/${id}`, {});
     expect(unchanged.status).toBe(200);
     expect(unchanged.body).toEqual((await platform.api('GET', `/workflows/${id}`)).body);
-    expect((await internalState(id)).version).toBe(3);
+    expect((await internalState(id)).version).toBe(5);
 
     // The request id of an answer is in the gateway's log lines of that request, with the tenant.
     const requestId = unchanged.headers.get('cko-request-id');

@@ -4,7 +4,7 @@
 // It refuses, clearing nothing, while a projection consumer is still running.
 import 'reflect-metadata';
 import { createLogger } from '@hookstream/logging';
-import { KafkaConnection, kafkaSecurityFromEnv } from '@hookstream/messaging';
+import { KafkaConnection, kafkaSecurityFromEnv, topicCreationFromEnv } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
 import { ProjectionMigrations, ReadModelRebuild } from '@hookstream/projection-service';
 import { loadProjectionConfig, projectionSchema, projectionSettings } from './config';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadProjectionConfig();
   const logger = createLogger({ service: 'projection-rebuild', level: config.LOG_LEVEL });
   const db = await openServiceDataSource({ url: config.PROJECTION_DATABASE_URL, schema: projectionSchema(config), migrations: ProjectionMigrations });
-  const kafka = new KafkaConnection({ brokers: config.KAFKA_BROKERS, clientId: 'projection-rebuild', security: kafkaSecurityFromEnv(config), topicPrefix: config.KAFKA_TOPIC_PREFIX, logger });
+  const kafka = new KafkaConnection({ brokers: config.KAFKA_BROKERS, clientId: 'projection-rebuild', security: kafkaSecurityFromEnv(config), topicPrefix: config.KAFKA_TOPIC_PREFIX, topicCreation: topicCreationFromEnv(config), logger });
   await kafka.connect();
   try {
     await new ReadModelRebuild(db, kafka, projectionSettings(config).groupId).run();

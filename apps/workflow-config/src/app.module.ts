@@ -7,7 +7,7 @@ import { WorkflowConfigConfig, workflowLimitsOf } from './config';
 
 /** workflow-config's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const workflowConfigModules = (config: WorkflowConfigConfig): ModuleImport[] => [
-  MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
+  MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.workflowEvents, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
   PersistenceModule.forService(config, { url: config.WORKFLOW_CONFIG_DATABASE_URL, schema: 'workflow_config', migrations: WorkflowConfigMigrations }),
   WorkflowConfigServiceModule.forRoot({
     publicBaseUrl: config.PUBLIC_BASE_URL,

@@ -91,7 +91,7 @@ describe('decideNextStep', () => {
 
 describe('buildOutcome', () => {
   it('describes a failed attempt that will be retried, valid per the contract', () => {
-    const job = deliveryJob({ attempt: 2 });
+    const job = deliveryJob({ attempt: 2, workflow_version: 7 });
     const result: AttemptResult = { kind: 'response', status: 503, body: 'busy', receivedAt: new Date(now + 40) };
     const verdict = classifyAttempt(result, now);
     const next = decideNextStep(job, verdict, { nowMs: now, timeScale: 1 });
@@ -100,6 +100,7 @@ describe('buildOutcome', () => {
     expect(outcome).toMatchObject({
       invocation_id: job.invocation_id,
       event_id: job.event.id,
+      workflow_version: 7,
       action_id: job.action.id,
       attempt: 2,
       retry: true,

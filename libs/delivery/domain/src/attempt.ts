@@ -122,13 +122,14 @@ export interface AttemptRecord {
 const MAX_RESPONSE_BODY_CHARS = 64 * 1024;
 const MAX_ERROR_MESSAGE_CHARS = 2_000;
 
-/** Which invocation, event, workflow, action and attempt a job is: what every record about it names. */
+/** Which invocation, event, workflow (at which version), action and attempt a job is: what every record about it names. */
 export function jobIdentity(job: DeliveryJob) {
   return {
     invocation_id: job.invocation_id,
     tenant_id: job.tenant_id,
     event_id: job.event.id,
     workflow_id: job.workflow_id,
+    workflow_version: job.workflow_version,
     action_id: job.action.id,
     attempt: job.attempt,
   };

@@ -8,6 +8,7 @@ const invocation: StoredInvocation = {
   workflow_id: 'wf_aaaaaaaaaaaaaaaaaaaaaaaaaa',
   action_id: 'wfa_aaaaaaaaaaaaaaaaaaaaaaaaaa',
   status: 'failed',
+  workflow_version: 4,
 };
 const attempt = (n: number, minute: number, overrides: Partial<StoredAttempt> = {}): StoredAttempt => ({
   attempt: n,
@@ -23,6 +24,7 @@ const attempt = (n: number, minute: number, overrides: Partial<StoredAttempt> = 
   response_body: 'oops',
   response_received_at: `2026-11-22T10:0${minute}:01.000Z`,
   duration_ms: 20,
+  workflow_version: 3,
   ...overrides,
 });
 
@@ -36,6 +38,7 @@ describe('eventView', () => {
         workflow_id: invocation.workflow_id,
         workflow_action_id: invocation.action_id,
         status: 'failed',
+        workflow_version: 4,
         _links: {
           self: { href: `${base}/workflows/events/${event.id}/actions/${invocation.action_id}` },
           workflow: { href: `${base}/workflows/${invocation.workflow_id}` },
@@ -53,9 +56,18 @@ describe('eventView', () => {
 
 describe('invocationView', () => {
   it('shows every attempt with its flags and result details, each with its own stable id', () => {
-    const attempts = [attempt(1, 1), attempt(2, 2, { succeeded: true, final: true, status_code: 200, error_kind: null })];
+    const attempts = [attempt(1, 1), attempt(2, 2, { succeeded: true, final: true, status_code: 200, error_kind: null, workflow_version: 4 })];
     const view = invocationView(base, 'evt_x', invocation, attempts);
-    expect(view).toMatchObject({ workflow_id: invocation.workflow_id, event_id: 'evt_x', workflow_action_id: invocation.action_id, action_type: 'webhook', status: 'failed' });
+    expect(view).toMatchObject({
+      workflow_id: invocation.workflow_id,
+      event_id: 'evt_x',
+      workflow_action_id: invocation.action_id,
+      action_type: 'webhook',
+      status: 'failed',
+      workflow_version: 4,
+    });
+    // Each attempt names the version its job was matched with: here a reflow's newer one.
+    expect(view.action_invocations.map((a) => a.workflow_version)).toEqual([3, 4]);
     expect(view.action_invocations.map((a) => [a.retry, a.succeeded, a.final])).toEqual([
       [false, false, false],
       [true, true, true],

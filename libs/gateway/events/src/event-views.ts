@@ -1,12 +1,11 @@
 import { CanonicalEvent, deterministicId, StoredAttempt, StoredInvocation } from '@hookstream/contracts';
+import { href, pageLinks } from '@hookstream/gateway-http';
 
 /** The resource a subject id names, by its prefix, as Checkout.com links it from an event. */
 const SUBJECT_LINKS: [prefix: string, rel: string, path: string][] = [
   ['pay_', 'payment', 'payments'],
   ['dsp_', 'dispute', 'disputes'],
 ];
-
-const href = (base: string, path: string) => ({ href: `${base}${path}` });
 
 /** GET /workflows/events/{eventId}, Checkout.com's shape. */
 export function eventView(base: string, event: CanonicalEvent, invocations: StoredInvocation[]) {
@@ -22,6 +21,7 @@ export function eventView(base: string, event: CanonicalEvent, invocations: Stor
       workflow_id: i.workflow_id,
       workflow_action_id: i.action_id,
       status: i.status,
+      workflow_version: i.workflow_version,
       _links: {
         self: href(base, `/workflows/events/${event.id}/actions/${i.action_id}`),
         workflow: href(base, `/workflows/${i.workflow_id}`),
@@ -42,6 +42,7 @@ export function invocationView(base: string, eventId: string, invocation: Stored
     workflow_action_id: invocation.action_id,
     action_type: 'webhook',
     status: invocation.status,
+    workflow_version: invocation.workflow_version,
     action_invocations: attempts.map((a) => ({
       // Stable per attempt, so the same attempt always shows the same id.
       invocation_id: deterministicId('ivc', invocation.invocation_id, String(a.attempt), a.timestamp),
@@ -49,6 +50,7 @@ export function invocationView(base: string, eventId: string, invocation: Stored
       retry: a.retry,
       succeeded: a.succeeded,
       final: a.final,
+      workflow_version: a.workflow_version,
       result_details: {
         status_code: a.status_code,
         url: a.url,
@@ -67,13 +69,8 @@ export function invocationView(base: string, eventId: string, invocation: Stored
 
 /** GET /workflows/events/subject/{subjectId}: newest first, with a next link while more remain. */
 export function subjectEventsView(base: string, subjectId: string, events: CanonicalEvent[], nextCursor: string | null, limit?: string) {
-  const subjectPath = `/workflows/events/subject/${encodeURIComponent(subjectId)}`;
-  const next = new URLSearchParams({ ...(limit !== undefined ? { limit } : {}), cursor: nextCursor ?? '' });
   return {
     data: events.map((e) => ({ id: e.id, type: e.type, timestamp: e.timestamp, _links: { self: href(base, `/workflows/events/${e.id}`) } })),
-    _links: {
-      self: href(base, subjectPath),
-      ...(nextCursor ? { next: href(base, `${subjectPath}?${next}`) } : {}),
-    },
+    _links: pageLinks(base, `/workflows/events/subject/${encodeURIComponent(subjectId)}`, nextCursor, limit),
   };
 }

@@ -3,6 +3,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 // OpenAPI models of the answers built in event-views.ts (Checkout.com's shapes for events, invocations and subject history).
 
 const INVOCATION_STATUSES = ['pending', 'successful', 'failed'];
+const WORKFLOW_VERSION = {
+  type: 'integer',
+  nullable: true,
+  example: 4,
+  description: 'The version of the workflow that matched the event (see GET /workflows/{id}/history); null when recorded before versions were kept',
+} as const;
 
 class Link {
   @ApiProperty({ example: 'https://api.example.com/workflows/events/evt_az2jzfgwpbnetbzm3lnjqb3ywa' })
@@ -46,6 +52,9 @@ export class ActionInvocationSummary {
 
   @ApiProperty({ enum: INVOCATION_STATUSES, description: 'Sums up the attempts so far' })
   status!: string;
+
+  @ApiProperty({ ...WORKFLOW_VERSION, description: `${WORKFLOW_VERSION.description}, by its latest attempt` })
+  workflow_version!: number | null;
 
   @ApiProperty({ type: ActionInvocationLinks })
   _links!: ActionInvocationLinks;
@@ -113,6 +122,9 @@ export class AttemptView {
   @ApiProperty({ description: 'No attempt follows this one' })
   final!: boolean;
 
+  @ApiProperty({ ...WORKFLOW_VERSION, description: `${WORKFLOW_VERSION.description}, for this attempt (a reflow may run a newer one)` })
+  workflow_version!: number | null;
+
   @ApiProperty({ type: ResultDetails })
   result_details!: ResultDetails;
 }
@@ -132,6 +144,9 @@ export class InvocationView {
 
   @ApiProperty({ enum: INVOCATION_STATUSES })
   status!: string;
+
+  @ApiProperty({ ...WORKFLOW_VERSION, description: `${WORKFLOW_VERSION.description}, by the latest attempt` })
+  workflow_version!: number | null;
 
   @ApiProperty({ type: [AttemptView], description: 'Every attempt, oldest first' })
   action_invocations!: AttemptView[];

@@ -8,3 +8,4 @@ export * from './hostile-input';
 export * from './database-availability';
 export * from './path-id.pipe';
 export * from './gateway-http.module';
+export * from './links';

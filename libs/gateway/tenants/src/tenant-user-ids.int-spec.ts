@@ -36,9 +36,9 @@ describe("tenants' numeric user ids against the real Postgres", () => {
 
     const tenants = new TenantService(after, {}, testLogger('tenants'));
     const created = await tenants.createTenant('c');
-    expect(await tenants.authenticate(created.api_key)).toEqual({ id: created.id, userId: 3 });
+    expect(await tenants.authenticate(created.api_key)).toEqual({ id: created.id, userId: 3, apiKeyId: expect.stringMatching(/^key_/) });
     const secondKey = await tenants.createKey('ten_first');
-    expect(await tenants.authenticate(secondKey!.api_key)).toEqual({ id: 'ten_first', userId: 1 });
+    expect(await tenants.authenticate(secondKey!.api_key)).toEqual({ id: 'ten_first', userId: 1, apiKeyId: secondKey!.id });
     expect(await tenants.authenticate('sk_unknown')).toBeUndefined();
     await expect(after.query(`UPDATE tenants SET user_id = 9 WHERE id = 'ten_first'`)).rejects.toThrow(/user_id/);
   });

@@ -22,14 +22,16 @@ export interface GatewayTenantsSettings {
 }
 export const GATEWAY_TENANTS_SETTINGS = Symbol('GATEWAY_TENANTS_SETTINGS');
 
-/** Who an API key belongs to: the tenant, and its number for MyCashflow's user_id. */
+/** Who an API key belongs to: the tenant, and its number for MyCashflow's user_id; and which of its keys it is. */
 export interface AuthenticatedTenant {
   id: string;
   userId: number;
+  /** The key the request was made with: the actor of the changes it makes (see onBehalfOf). */
+  apiKeyId: string;
 }
 
 const iso = (date: Date | null): string | null => date && date.toISOString();
-const KeyOwnerRow = z.object({ id: z.string(), user_id: z.number(), expires_at: z.date().nullable(), revoked_at: z.date().nullable() });
+const KeyOwnerRow = z.object({ id: z.string(), user_id: z.number(), key_id: z.string(), expires_at: z.date().nullable(), revoked_at: z.date().nullable() });
 
 /**
  * Tenants and their API keys, in the gateway's own schema. Every request
@@ -61,14 +63,14 @@ export class TenantService implements OnModuleInit {
       KeyOwnerRow,
       await againstDatabase(() =>
         this.dataSource.query(
-          `SELECT t.id, t.user_id, k.expires_at, k.revoked_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`,
+          `SELECT t.id, t.user_id, k.id AS key_id, k.expires_at, k.revoked_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`,
           [hashApiKey(key)],
         ),
       ),
     );
     const row = rows[0];
     if (!row || apiKeyStatus({ expiresAt: row.expires_at, revokedAt: row.revoked_at }, this.now()) !== 'active') return undefined;
-    return { id: row.id, userId: row.user_id };
+    return { id: row.id, userId: row.user_id, apiKeyId: row.key_id };
   }
 
   async createTenant(name: string): Promise<{ id: string; api_key: string }> {

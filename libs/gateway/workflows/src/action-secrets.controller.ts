@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ActionSecretAnswer, ActionSecretsApi } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, CurrentTenant, onBehalfOf, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 
@@ -31,7 +31,7 @@ export class ActionSecretsController {
   constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}
 
   private async send(tenant: AuthenticatedTenant, method: 'GET' | 'POST', path: string): Promise<ActionSecretAnswer> {
-    return this.config.read(method, path, ActionSecretAnswer, { tenantId: tenant.id });
+    return this.config.read(method, path, ActionSecretAnswer, onBehalfOf(tenant));
   }
 
   @Get('workflows/:workflowId/actions/:workflowActionId/secret')

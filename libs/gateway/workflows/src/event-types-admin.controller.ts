@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { WorkflowConfigApi } from '@hookstream/contracts';
-import { AdminGuard } from '@hookstream/gateway-tenants';
+import { ADMIN_ACTOR, AdminGuard } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { EventSourceDto } from './workflow.dto';
@@ -22,6 +22,6 @@ export class EventTypesAdminController {
   @ApiCreatedResponse({ type: EventSourceView, description: 'The source with all its event types' })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody })
   async add(@Body() body: EventSourceDto) {
-    return (await this.config.call('POST', WorkflowConfigApi.eventTypes.path(), { body })).body;
+    return (await this.config.call('POST', WorkflowConfigApi.eventTypes.path(), { body, actor: ADMIN_ACTOR })).body;
   }
 }

@@ -4,15 +4,12 @@ import { InternalHttpClient } from '@hookstream/gateway-http';
 import { ServiceCredentials } from '@hookstream/service-runtime';
 import { ActionSecretsController } from './action-secrets.controller';
 import { EventTypesAdminController } from './event-types-admin.controller';
+import { GATEWAY_WORKFLOWS_SETTINGS, GatewayWorkflowsSettings } from './gateway-workflows-settings';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { SubscriptionsController } from './subscriptions.controller';
 import { WorkflowsController } from './workflows.controller';
 
-export interface GatewayWorkflowsSettings {
-  workflowConfigUrl: string;
-  /** Base of the _links.self hrefs that workflow-config builds. */
-  publicBaseUrl: string;
-}
+export type { GatewayWorkflowsSettings } from './gateway-workflows-settings';
 
 /** The public configuration API and the catalog's admin endpoint, forwarded to workflow-config. */
 @Module({})
@@ -24,6 +21,7 @@ export class GatewayWorkflowsModule implements OnApplicationShutdown {
       module: GatewayWorkflowsModule,
       controllers: [WorkflowsController, ActionSecretsController, SubscriptionsController, EventTypesAdminController],
       providers: [
+        { provide: GATEWAY_WORKFLOWS_SETTINGS, useValue: settings },
         {
           provide: WORKFLOW_CONFIG_CLIENT,
           useFactory: (credentials: ServiceCredentials) =>

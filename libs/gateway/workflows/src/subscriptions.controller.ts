@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { WorkflowConfigApi } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, CurrentTenant, onBehalfOf, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { bodySchema } from './workflow.dto';
@@ -33,7 +33,7 @@ export class SubscriptionsController {
   @ApiCreatedResponse({ type: CreatedSubscriptionEnvelope })
   @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid' })
   async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
-    const created = await this.config.call<{ data: StoredSubscription }>('POST', WorkflowConfigApi.webhooks.path(), { tenantId: tenant.id, body });
+    const created = await this.config.call<{ data: StoredSubscription }>('POST', WorkflowConfigApi.webhooks.path(), { ...onBehalfOf(tenant), body });
     return { data: withUserId(created.body.data, tenant) };
   }
 
@@ -41,7 +41,7 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'List subscriptions' })
   @ApiOkResponse({ type: SubscriptionList })
   async list(@CurrentTenant() tenant: AuthenticatedTenant) {
-    const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', WorkflowConfigApi.webhooks.path(), { tenantId: tenant.id });
+    const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', WorkflowConfigApi.webhooks.path(), onBehalfOf(tenant));
     return { data: listed.body.data.map((s) => withUserId(s, tenant)) };
   }
 
@@ -50,7 +50,7 @@ export class SubscriptionsController {
   @ApiOkResponse({ type: SubscriptionEnvelope })
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string) {
-    const found = await this.config.call<{ data: StoredSubscription }>('GET', WorkflowConfigApi.webhook.path({ uuid }), { tenantId: tenant.id });
+    const found = await this.config.call<{ data: StoredSubscription }>('GET', WorkflowConfigApi.webhook.path({ uuid }), onBehalfOf(tenant));
     return { data: withUserId(found.body.data, tenant) };
   }
 
@@ -60,6 +60,6 @@ export class SubscriptionsController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorBody })
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('uuid') uuid: string): Promise<void> {
-    await this.config.call('DELETE', WorkflowConfigApi.webhook.path({ uuid }), { tenantId: tenant.id });
+    await this.config.call('DELETE', WorkflowConfigApi.webhook.path({ uuid }), onBehalfOf(tenant));
   }
 }

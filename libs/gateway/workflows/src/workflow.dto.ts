@@ -5,7 +5,7 @@ import { ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, Valida
 import { z } from 'zod';
 import { CATALOG_ID, CATALOG_TEXT_MAX, DefaultWorkflowLimits, workflowInputSchemas } from '@hookstream/contracts';
 import { code } from '@hookstream/gateway-http';
-import { conditionViewComponents } from './workflow.responses';
+import { conditionViewComponents, historyComponents } from './workflow.responses';
 
 /*
  * The Workflows API's bodies are validated by workflow-config with the
@@ -40,7 +40,7 @@ export function workflowBodyComponents(): Map<string, SchemaObject> {
 }
 
 /** Every OpenAPI component generated from the contract rather than declared by a class. */
-export const generatedComponents = (): Map<string, SchemaObject> => new Map([...workflowBodyComponents(), ...conditionViewComponents()]);
+export const generatedComponents = (): Map<string, SchemaObject> => new Map([...workflowBodyComponents(), ...conditionViewComponents(), ...historyComponents()]);
 
 /** `@ApiBody({ schema: bodySchema('WorkflowDto') })`: a reference to the generated component. */
 export const bodySchema = (name: WorkflowBodyComponent) => ({ $ref: getSchemaPath(name) });

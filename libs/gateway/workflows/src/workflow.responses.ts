@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { z } from 'zod';
-import { ActionTimeout, CloudEventsMode, PayloadFormat, WorkflowCondition } from '@hookstream/contracts';
+import { ActionTimeout, CloudEventsMode, PayloadFormat, WorkflowCondition, WorkflowHistoryEntry } from '@hookstream/contracts';
 
 // OpenAPI models of the answers; workflow-config builds the answers themselves.
 
@@ -170,4 +170,29 @@ export class CreatedSubscriptionEnvelope {
 export class SubscriptionList {
   @ApiProperty({ type: [SubscriptionView] })
   data!: SubscriptionView[];
+}
+
+const HISTORY_ENTRY = 'WorkflowHistoryEntry';
+
+/** A history entry as an OpenAPI 3.0 schema, generated from its contract (workflow-config builds the entries). */
+export function historyComponents(): Map<string, SchemaObject> {
+  return new Map([[HISTORY_ENTRY, z.toJSONSchema(WorkflowHistoryEntry, { io: 'output', target: 'openapi-3.0', unrepresentable: 'any' }) as SchemaObject]]);
+}
+
+class PageLinks extends Links {
+  @ApiPropertyOptional({ type: Href, description: 'The next, older, page, while more remain' })
+  next?: Href;
+}
+
+export class WorkflowHistoryView {
+  @ApiProperty({
+    type: 'array',
+    items: { $ref: getSchemaPath(HISTORY_ENTRY) },
+    description:
+      'Newest first. `changes` name each field changed (e.g. `name`, `actions[wfa_…].url`, `actions[wfa_…].headers.X-Api-Key`) with its value before (`from`) and after (`to`), secrets masked; `actor` is the API key (`api_key` and its id), the operator (`admin`) or the platform (e.g. a 410 from the receiver); `request_id` the Cko-Request-Id of the request that made the change',
+  })
+  data!: WorkflowHistoryEntry[];
+
+  @ApiProperty({ type: PageLinks })
+  _links!: PageLinks;
 }

@@ -1,24 +1,41 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse, getSchemaPath } from '@nestjs/swagger';
-import { WorkflowConfigApi } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { WorkflowConfigApi, WorkflowHistoryPage, WorkflowHistoryPaging } from '@hookstream/contracts';
+import { AuthenticatedTenant, CurrentTenant, onBehalfOf, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
+import { GATEWAY_WORKFLOWS_SETTINGS, GatewayWorkflowsSettings } from './gateway-workflows-settings';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { bodySchema } from './workflow.dto';
-import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, WorkflowList, WorkflowView } from './workflow.responses';
+import { workflowHistoryView } from './workflow-history-view';
+import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, WorkflowHistoryView, WorkflowList, WorkflowView } from './workflow.responses';
 
 /**
  * Checkout.com Workflows API (workflows, actions, conditions, event types), forwarded to
- * workflow-config, which validates every body (the DTOs document them).
+ * workflow-config, which validates every body (the DTOs document them) and records
+ * every change as the API key's that made it (onBehalfOf).
  */
 @ApiTags('workflows')
 @TenantApi()
 @Controller('workflows')
 export class WorkflowsController {
-  constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}
+  constructor(
+    @Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient,
+    @Inject(GATEWAY_WORKFLOWS_SETTINGS) private readonly settings: GatewayWorkflowsSettings,
+  ) {}
 
   private async send(tenant: AuthenticatedTenant, method: string, to: string, body?: unknown): Promise<unknown> {
-    return (await this.config.call(method, to, { tenantId: tenant.id, body })).body;
+    return (await this.config.call(method, to, { ...onBehalfOf(tenant), body })).body;
   }
 
   @Get()
@@ -52,6 +69,22 @@ export class WorkflowsController {
   @ApiNotFoundResponse({ type: ApiErrorBody })
   get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string) {
     return this.send(tenant, 'GET', WorkflowConfigApi.workflow.path({ id }));
+  }
+
+  @Get(':workflowId/history')
+  @ApiOperation({
+    summary: "A workflow's changes, newest first: each with who made it, when, the version it made and what it changed (secrets masked)",
+    description: `Pages with \`limit\` (1-${WorkflowHistoryPaging.maxLimit}, default ${WorkflowHistoryPaging.defaultLimit}); \`_links.next\` carries the cursor of the next, older, page. Kept after the workflow is deleted.`,
+  })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false, type: String })
+  @ApiOkResponse({ type: WorkflowHistoryView })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'limit_invalid, cursor_invalid' })
+  async history(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    // workflow-config validates limit and cursor; its 404 and 422 pass through.
+    const page = await this.config.read('GET', WorkflowConfigApi.history.path({ id }, { limit, cursor }), WorkflowHistoryPage, onBehalfOf(tenant));
+    return workflowHistoryView(this.settings.publicBaseUrl, id, page, limit);
   }
 
   @Patch(':workflowId')
@@ -97,6 +130,15 @@ export class WorkflowsController {
     @Body() body: unknown,
   ) {
     return this.send(tenant, 'PUT', WorkflowConfigApi.action.path({ id, actionId }), body);
+  }
+
+  @Post(':workflowId/actions/:workflowActionId/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Re-enable an action disabled after its receiver answered 410 Gone: deliveries resume' })
+  @ApiOkResponse({ type: ActionWithLinks })
+  @ApiNotFoundResponse({ type: ApiErrorBody })
+  enableAction(@CurrentTenant() tenant: AuthenticatedTenant, @Param('workflowId') id: string, @Param('workflowActionId') actionId: string) {
+    return this.send(tenant, 'POST', WorkflowConfigApi.actionEnable.path({ id, actionId }));
   }
 
   @Delete(':workflowId/actions/:workflowActionId')

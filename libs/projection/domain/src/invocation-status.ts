@@ -16,8 +16,21 @@ export interface AttemptSummary {
  */
 export function invocationStatus(attempts: readonly AttemptSummary[]): InvocationStatus {
   if (attempts.some((a) => a.succeeded)) return 'successful';
-  const latest = [...attempts].sort(byTime).at(-1);
-  return latest?.final ? 'failed' : 'pending';
+  return latest(attempts)?.final ? 'failed' : 'pending';
+}
+
+/**
+ * The workflow version the invocation was last matched with, in whatever
+ * order its attempts arrived: the latest attempt's (a reflow may run a newer
+ * version than the first run), passing over attempts that name none (from
+ * deliveries older than the field); null when none does.
+ */
+export function matchedWorkflowVersion(attempts: readonly (AttemptSummary & { workflow_version: number | null })[]): number | null {
+  return latest(attempts.filter((a) => a.workflow_version !== null))?.workflow_version ?? null;
+}
+
+function latest<T extends AttemptSummary>(attempts: readonly T[]): T | undefined {
+  return [...attempts].sort(byTime).at(-1);
 }
 
 function byTime(a: AttemptSummary, b: AttemptSummary): number {

@@ -1,4 +1,4 @@
-import { AttemptSummary, invocationStatus } from './invocation-status';
+import { AttemptSummary, invocationStatus, matchedWorkflowVersion } from './invocation-status';
 import { decodeCursor, encodeCursor } from './subject-cursor';
 
 const at = (minute: number) => `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -10,7 +10,7 @@ const attempt = (n: number, minute: number, result: 'failed' | 'final failure' |
 });
 
 /** Every arrival order of the attempts gives the same status. */
-function everyOrder(attempts: AttemptSummary[]): AttemptSummary[][] {
+function everyOrder<T>(attempts: T[]): T[][] {
   if (attempts.length <= 1) return [attempts];
   return attempts.flatMap((first, i) => everyOrder(attempts.filter((_, j) => j !== i)).map((rest) => [first, ...rest]));
 }
@@ -46,6 +46,21 @@ describe('invocationStatus', () => {
   it('breaks a tie in time by the attempt number', () => {
     expect(invocationStatus([attempt(2, 1, 'failed'), attempt(1, 1, 'final failure')])).toBe('pending');
     expect(invocationStatus([attempt(1, 1, 'failed'), attempt(2, 1, 'final failure')])).toBe('failed');
+  });
+});
+
+describe('matchedWorkflowVersion', () => {
+  const versioned = (n: number, minute: number, workflow_version: number | null) => ({ ...attempt(n, minute, 'failed'), workflow_version });
+
+  it("is the latest attempt's, whatever the arrival order: a reflow's newer version replaces the first run's", () => {
+    for (const order of everyOrder([versioned(1, 1, 3), versioned(2, 2, 3), versioned(1, 5, 4)])) expect(matchedWorkflowVersion(order)).toBe(4);
+    expect(matchedWorkflowVersion([versioned(2, 1, 5), versioned(1, 1, 6)])).toBe(5);
+  });
+
+  it('passes over attempts that name no version, and is null when none does', () => {
+    for (const order of everyOrder([versioned(1, 1, 3), versioned(1, 5, null)])) expect(matchedWorkflowVersion(order)).toBe(3);
+    expect(matchedWorkflowVersion([versioned(1, 1, null)])).toBeNull();
+    expect(matchedWorkflowVersion([])).toBeNull();
   });
 });
 

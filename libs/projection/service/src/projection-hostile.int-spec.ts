@@ -57,6 +57,7 @@ describe('projection with strings Postgres refuses', () => {
       tenant_id: TENANT,
       event_id: event.id,
       workflow_id: WORKFLOW,
+      workflow_version: 1,
       action_id: ACTION,
       attempt: 1,
       timestamp: at,

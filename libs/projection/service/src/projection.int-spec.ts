@@ -12,13 +12,14 @@ const BASE = Date.now() - 3_600_000;
 
 const canonicalEvent = (subjectId: string, overrides: Partial<CanonicalEvent> = {}) => sampleCanonicalEvent({ tenant_id: TENANT, subject_id: subjectId, ...overrides });
 
-function outcome(event: CanonicalEvent, attempt: number, at: number, result: { succeeded: boolean; final: boolean; retry?: boolean }): DeliveryOutcome {
+function outcome(event: CanonicalEvent, attempt: number, at: number, result: { succeeded: boolean; final: boolean; retry?: boolean; version?: number }): DeliveryOutcome {
   const timestamp = new Date(at).toISOString();
   return {
     invocation_id: deterministicId('ivc', event.id, WORKFLOW, ACTION),
     tenant_id: event.tenant_id,
     event_id: event.id,
     workflow_id: WORKFLOW,
+    workflow_version: result.version ?? 1,
     action_id: ACTION,
     attempt,
     timestamp,
@@ -95,7 +96,7 @@ describe('projection read models against the real broker and Postgres', () => {
       return res.body?.event ? res : undefined;
     }, { what: 'the event itself' });
     expect(got.body.event).toEqual({ ...event, received_at: event.received_at, timestamp: event.timestamp });
-    expect(got.body.invocations).toEqual([{ invocation_id: invocation.invocation.invocation_id, workflow_id: WORKFLOW, action_id: ACTION, status: 'successful' }]);
+    expect(got.body.invocations).toEqual([{ invocation_id: invocation.invocation.invocation_id, workflow_id: WORKFLOW, action_id: ACTION, status: 'successful', workflow_version: 1 }]);
   });
 
   it('writes the same rows when the same batches come again', async () => {
@@ -114,28 +115,43 @@ describe('projection read models against the real broker and Postgres', () => {
     expect(await dump()).toEqual(before);
   });
 
-  it('follows a reflow: pending again while its new run (numbered from 1) goes on, then its result', async () => {
+  it('follows a reflow: pending again while its new run (numbered from 1) goes on, then its result, with the version it ran', async () => {
     const event = canonicalEvent('pay_reflowed');
     await publishEvents([event]);
-    await publishOutcomes([outcome(event, 1, minute(1), { succeeded: false, final: false }), outcome(event, 2, minute(2), { succeeded: false, final: true })]);
+    await publishOutcomes([outcome(event, 1, minute(1), { succeeded: false, final: false, version: 3 }), outcome(event, 2, minute(2), { succeeded: false, final: true, version: 3 })]);
     await waitFor(async () => (await api(`/events/${event.id}`)).body.invocations?.[0]?.status === 'failed', { what: 'failed status' });
+    expect((await api(`/events/${event.id}`)).body.invocations[0].workflow_version).toBe(3);
 
-    await publishOutcomes([outcome(event, 1, minute(10), { succeeded: false, final: false, retry: true })]);
+    // The reflow matched the workflow as it is now, a later version.
+    await publishOutcomes([outcome(event, 1, minute(10), { succeeded: false, final: false, retry: true, version: 5 })]);
     await waitFor(async () => (await api(`/events/${event.id}/actions/${ACTION}`)).body.attempts?.length === 3, { what: 'the reflow attempt' });
-    expect((await api(`/events/${event.id}`)).body.invocations[0].status).toBe('pending');
+    expect((await api(`/events/${event.id}`)).body.invocations[0]).toMatchObject({ status: 'pending', workflow_version: 5 });
 
-    await publishOutcomes([outcome(event, 2, minute(11), { succeeded: true, final: true })]);
+    await publishOutcomes([outcome(event, 2, minute(11), { succeeded: true, final: true, version: 5 })]);
     const res = await waitFor(async () => {
       const got = await api(`/events/${event.id}/actions/${ACTION}`);
       return got.body.attempts?.length === 4 && got.body;
     }, { what: 'the reflow success' });
-    expect(res.invocation.status).toBe('successful');
-    expect(res.attempts.map((a: { attempt: number; succeeded: boolean }) => [a.attempt, a.succeeded])).toEqual([
-      [1, false],
-      [2, false],
-      [1, false],
-      [2, true],
+    expect(res.invocation).toMatchObject({ status: 'successful', workflow_version: 5 });
+    expect(res.attempts.map((a: { attempt: number; succeeded: boolean; workflow_version: number }) => [a.attempt, a.succeeded, a.workflow_version])).toEqual([
+      [1, false, 3],
+      [2, false, 3],
+      [1, false, 5],
+      [2, true, 5],
     ]);
+  });
+
+  it('reads an outcome from a delivery older than workflow versions: its version is null', async () => {
+    const event = canonicalEvent('pay_unversioned');
+    const { workflow_version: _, ...older } = outcome(event, 1, minute(1), { succeeded: true, final: true });
+    await publishEvents([event]);
+    await projection.kafka.publisher.publishEncoded(Topics.deliveryOutcomes, [{ key: event.id, value: JSON.stringify(older) }]);
+    const got = await waitFor(async () => {
+      const res = await api(`/events/${event.id}/actions/${ACTION}`);
+      return res.status === 200 && res.body;
+    }, { what: 'the unversioned invocation' });
+    expect(got.invocation).toMatchObject({ status: 'successful', workflow_version: null });
+    expect(got.attempts.map((a: { workflow_version: unknown }) => a.workflow_version)).toEqual([null]);
   });
 
   it('hides other tenants’ events, subjects and invocations', async () => {

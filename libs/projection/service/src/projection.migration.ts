@@ -58,4 +58,14 @@ export const CreateReadModels1763800100000 = sqlMigration('CreateReadModels17638
   down: [`DROP TABLE attempts; DROP TABLE invocations; DROP TABLE events`],
 });
 
-export const ProjectionMigrations = [CreateReadModels1763800100000];
+/**
+ * The workflow version each attempt's job was matched with, and its
+ * invocation's latest; null on rows written before (no default, so adding
+ * the columns rewrites no table).
+ */
+export const WorkflowVersions1764800000000 = sqlMigration('WorkflowVersions1764800000000', {
+  up: [`ALTER TABLE attempts ADD COLUMN workflow_version integer`, `ALTER TABLE invocations ADD COLUMN workflow_version integer`],
+  down: [`ALTER TABLE invocations DROP COLUMN workflow_version`, `ALTER TABLE attempts DROP COLUMN workflow_version`],
+});
+
+export const ProjectionMigrations = [CreateReadModels1763800100000, WorkflowVersions1764800000000];

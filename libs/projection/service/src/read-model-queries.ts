@@ -28,7 +28,7 @@ export class ReadModelQueries {
     return rowsOf(
       StoredInvocation,
       await this.db.query(
-        `SELECT invocation_id, workflow_id, action_id, status FROM invocations WHERE tenant_id = $1 AND event_id = $2 ORDER BY workflow_id, action_id`,
+        `SELECT invocation_id, workflow_id, action_id, status, workflow_version FROM invocations WHERE tenant_id = $1 AND event_id = $2 ORDER BY workflow_id, action_id`,
         [tenantId, eventId],
       ),
     );
@@ -40,7 +40,7 @@ export class ReadModelQueries {
       StoredAttempt,
       await this.db.query(
         `SELECT attempt, ${iso('a.timestamp')} AS timestamp, retry, succeeded, final, status_code, error_kind, error_message, url, request_headers,
-                response_body, ${iso('response_received_at')} AS response_received_at, duration_ms
+                response_body, ${iso('response_received_at')} AS response_received_at, duration_ms, a.workflow_version
            FROM attempts a JOIN invocations i ON i.invocation_id = a.invocation_id
           WHERE i.tenant_id = $1 AND a.invocation_id = $2 ORDER BY a.timestamp, a.attempt`,
         [tenantId, invocationId],

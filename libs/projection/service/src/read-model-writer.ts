@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { CanonicalEvent, DeliveryOutcome } from '@hookstream/contracts';
 import { affectedCount, rowsOf } from '@hookstream/persistence';
-import { invocationStatus, MAX_STORED_DEPTH, storableJson, storableJsonWithin } from '@hookstream/projection-domain';
+import { invocationStatus, matchedWorkflowVersion, MAX_STORED_DEPTH, storableJson, storableJsonWithin } from '@hookstream/projection-domain';
 
 /** In place of an event's data or metadata nested too deep to store: the event itself is still recorded. */
 const UNSTORABLE = JSON.stringify({ _unstorable: `nested deeper than ${MAX_STORED_DEPTH} levels` });
@@ -22,7 +22,14 @@ function withoutDeepParts({ data, metadata, ...fields }: CanonicalEvent): string
   return `${storableJson(fields).slice(0, -1)},"data":${storableJsonWithin(data) ?? UNSTORABLE},"metadata":${storableJsonWithin(metadata) ?? UNSTORABLE}}`;
 }
 
-const AttemptSummaryRow = z.object({ invocation_id: z.string(), attempt: z.number(), timestamp: z.string(), succeeded: z.boolean(), final: z.boolean() });
+const AttemptSummaryRow = z.object({
+  invocation_id: z.string(),
+  attempt: z.number(),
+  timestamp: z.string(),
+  succeeded: z.boolean(),
+  final: z.boolean(),
+  workflow_version: z.number().nullable(),
+});
 type AttemptSummaryRow = z.infer<typeof AttemptSummaryRow>;
 const LockRow = z.object({ locked: z.boolean() });
 
@@ -33,8 +40,8 @@ const EVENT_RECORD = `id text, tenant_id text, source text, type text, subject_i
  * Writes a Kafka batch with multi-row statements in one transaction. Every
  * row is keyed (event id; invocation id; invocation + attempt number +
  * attempt time, see the migration), so a replayed batch changes nothing, and
- * an invocation's status is recomputed from all its stored attempts, so
- * arrival order does not matter either.
+ * an invocation's status and workflow version are recomputed from all its
+ * stored attempts, so arrival order does not matter either.
  */
 @Injectable()
 export class ReadModelWriter {
@@ -66,12 +73,12 @@ export class ReadModelWriter {
       );
       await tx.query(
         `INSERT INTO attempts (invocation_id, attempt, timestamp, retry, succeeded, final, status_code, error_kind, error_message, url,
-                               request_headers, response_body, response_received_at, duration_ms, next_attempt_at)
+                               request_headers, response_body, response_received_at, duration_ms, next_attempt_at, workflow_version)
          SELECT invocation_id, attempt, timestamp, retry, succeeded, final, status_code, error_kind, error_message, url,
-                request_headers, response_body, response_received_at, duration_ms, next_attempt_at
+                request_headers, response_body, response_received_at, duration_ms, next_attempt_at, workflow_version
            FROM jsonb_to_recordset($1::jsonb) AS o(invocation_id text, attempt integer, timestamp timestamptz, retry boolean, succeeded boolean,
                 final boolean, status_code integer, error_kind text, error_message text, url text, request_headers jsonb, response_body text,
-                response_received_at timestamptz, duration_ms double precision, next_attempt_at timestamptz)
+                response_received_at timestamptz, duration_ms double precision, next_attempt_at timestamptz, workflow_version integer)
          ON CONFLICT (invocation_id, attempt, timestamp) DO NOTHING`,
         [rows],
       );
@@ -87,7 +94,7 @@ export class ReadModelWriter {
     const rows = rowsOf(
       AttemptSummaryRow,
       await tx.query(
-        `SELECT invocation_id, attempt, to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS timestamp, succeeded, final
+        `SELECT invocation_id, attempt, to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS timestamp, succeeded, final, workflow_version
            FROM attempts WHERE invocation_id = ANY($1::text[])`,
         [invocationIds],
       ),
@@ -103,11 +110,13 @@ export class ReadModelWriter {
       status: invocationStatus(attempts),
       // One format for every row: the text order is the time order.
       last_attempt_at: attempts.map((a) => a.timestamp).sort().at(-1),
+      workflow_version: matchedWorkflowVersion(attempts),
     }));
     await tx.query(
-      `UPDATE invocations i SET status = u.status, last_attempt_at = u.last_attempt_at
-         FROM jsonb_to_recordset($1::jsonb) AS u(invocation_id text, status text, last_attempt_at timestamptz)
-        WHERE i.invocation_id = u.invocation_id AND (i.status, i.last_attempt_at) IS DISTINCT FROM (u.status, u.last_attempt_at)`,
+      `UPDATE invocations i SET status = u.status, last_attempt_at = u.last_attempt_at, workflow_version = u.workflow_version
+         FROM jsonb_to_recordset($1::jsonb) AS u(invocation_id text, status text, last_attempt_at timestamptz, workflow_version integer)
+        WHERE i.invocation_id = u.invocation_id
+          AND (i.status, i.last_attempt_at, i.workflow_version) IS DISTINCT FROM (u.status, u.last_attempt_at, u.workflow_version)`,
       [JSON.stringify(updates)],
     );
   }

@@ -50,6 +50,30 @@ const readableFile = z.preprocess(
     .optional(),
 );
 
+/** A replica count; unset (or empty) leaves it to the cluster's own default. */
+const replicaCount = z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(32_767).optional());
+
+/** `name=count,…` into a map; names as topics are spelled, each at most once. */
+const topicPartitions = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const counts = new Map<string, number>();
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^([a-zA-Z0-9._-]{1,249})=([1-9][0-9]{0,4})$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 80)}" is not topic=partitions (a topic name, a count from 1 to 99999)` });
+        return z.NEVER;
+      }
+      if (counts.has(match[1])) {
+        ctx.addIssue({ code: 'custom', message: `${match[1]} is given twice` });
+        return z.NEVER;
+      }
+      counts.set(match[1], Number(match[2]));
+    }
+    return counts as ReadonlyMap<string, number>;
+  });
+
 export const KafkaEnv = z.object({
   KAFKA_BROKERS: brokerList,
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
@@ -73,6 +97,12 @@ export const KafkaEnv = z.object({
   KAFKA_SASL_PASSWORD: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** The password in a file (a mounted Secret), instead of KAFKA_SASL_PASSWORD. */
   KAFKA_SASL_PASSWORD_FILE: readableFile,
+  /** Replicas of each topic a service creates; unset: the cluster's default.replication.factor. Production: 3. */
+  KAFKA_REPLICATION_FACTOR: replicaCount,
+  /** min.insync.replicas set on each topic a service creates; unset: the cluster's. Writes are acks=all, so below this many live replicas a partition refuses writes. Production: 2. */
+  KAFKA_MIN_INSYNC_REPLICAS: replicaCount,
+  /** Partitions of topics when a service creates them, by name without prefix: `ingest.event.accepted.v1=12,matcher.job.scheduled.v1=12`; the rest as the topic registry says. Existing topics are left as they are. */
+  KAFKA_TOPIC_PARTITIONS: topicPartitions,
 });
 
 /** A service's own connection (GATEWAY_DATABASE_URL, …): each service connects as its own role. */
@@ -107,6 +137,15 @@ export function kafkaSecurityIssues(env: Partial<KafkaEnv>): { variable: keyof K
     }
   }
   return issues;
+}
+
+/** A topic whose min.insync.replicas exceeds its replicas refuses every acks=all write. */
+export function kafkaReplicationIssues(env: Partial<KafkaEnv>): { variable: keyof KafkaEnv; message: string }[] {
+  const { KAFKA_REPLICATION_FACTOR: replicas, KAFKA_MIN_INSYNC_REPLICAS: minInsync } = env;
+  if (replicas !== undefined && minInsync !== undefined && minInsync > replicas) {
+    return [{ variable: 'KAFKA_MIN_INSYNC_REPLICAS', message: `${minInsync} is more than KAFKA_REPLICATION_FACTOR=${replicas}: every write would be refused` }];
+  }
+  return [];
 }
 
 export const DatabaseEnv = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { productionSecretProblems } from './secret-settings';
-import { kafkaSecurityIssues, KafkaEnv } from './common-env';
+import { kafkaReplicationIssues, kafkaSecurityIssues, KafkaEnv } from './common-env';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -24,10 +24,10 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
 }
 
-/** The rules of the shared fragments that span several variables (see kafkaSecurityIssues). */
+/** The rules of the shared fragments that span several variables (see kafkaSecurityIssues, kafkaReplicationIssues). */
 function crossVariableIssues(config: unknown): { variable: string; message: string }[] {
   const hasKafka = typeof config === 'object' && config !== null && 'KAFKA_BROKERS' in config;
-  return hasKafka ? kafkaSecurityIssues(config as Partial<KafkaEnv>) : [];
+  return hasKafka ? [...kafkaSecurityIssues(config as Partial<KafkaEnv>), ...kafkaReplicationIssues(config as Partial<KafkaEnv>)] : [];
 }
 
 /** Runs loadConfig and exits the process with the message on failure. */

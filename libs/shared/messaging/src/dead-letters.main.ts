@@ -6,6 +6,7 @@ import { DEAD_LETTER_USAGE, parseDeadLetterCommand } from './dead-letter-command
 import { DeadLetterReplay } from './dead-letter-replay';
 import { KafkaConnection } from './kafka-connection';
 import { kafkaSecurityFromEnv } from './kafka-client-options';
+import { topicCreationFromEnv } from './topic-creation';
 
 async function main(): Promise<number> {
   const command = parseDeadLetterCommand(process.argv.slice(2));
@@ -20,6 +21,7 @@ async function main(): Promise<number> {
     clientId: 'dead-letters',
     security: kafkaSecurityFromEnv(env),
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    topicCreation: topicCreationFromEnv(env),
     // The outcome is printed; kafkajs' own retries would only be noise here.
     logger: createLogger({ service: 'dead-letters', level: 'fatal' }),
   });

@@ -9,3 +9,4 @@ export * from './clock';
 export * from './handling-policy';
 export * from './dead-letter-replay';
 export * from './consumer-host';
+export * from './topic-creation';

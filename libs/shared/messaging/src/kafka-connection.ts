@@ -1,9 +1,10 @@
-import { Admin, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ConfigSource, ITopicMetadata, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from '@hookstream/logging';
 import type { TopicSpec } from '@hookstream/contracts';
 import { BatchConsumer, BatchConsumerOptions } from './batch-consumer';
 import { MessagePublisher } from './message-publisher';
 import { KafkaSecurity, kafkaClientConfig } from './kafka-client-options';
+import { TopicCreation, topicCreationRequest, topicDrift } from './topic-creation';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
@@ -13,14 +14,23 @@ export interface KafkaConnectionOptions {
   /** Prepended to every topic name; isolates test runs on one cluster. */
   topicPrefix?: string;
   logger: Logger;
-  /** Replication factor for topics this service creates. */
-  replicationFactor?: number;
+  /** Replicas, min.insync.replicas and partitions of the topics this connection creates; unset: the cluster's defaults. */
+  topicCreation?: TopicCreation;
   /** Handling settings every consumer of this connection starts from (a consumer's own options win). */
   consumerDefaults?: ConsumerDefaults;
   /** Where this connection's consumers dead-letter (see BatchConsumerOptions.deadLetter), unless one names its own. */
   deadLetter?: TopicSpec;
   /** Counts each time a consumer group (re)assigns partitions to one of this service's members (a prom-client Counter fits). */
   rebalances?: { inc(labels: { group: string }): void };
+}
+
+/** One partition as the cluster sees it now: broker ids of its leader (-1: none), replicas and in-sync replicas. */
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
 }
 
 export type ConsumerDefaults = Partial<Pick<BatchConsumerOptions<unknown>, 'maxHandlingAttempts' | 'retryBackoffMs' | 'stuckAfterAttempts' | 'sessionTimeoutMs'>>;
@@ -44,6 +54,8 @@ export class KafkaConnection {
   private readonly admin: Admin;
   private readonly consumers: BatchConsumer<unknown>[] = [];
   private connected = false;
+  /** Topics whose drift from the settings was already logged: once per topic, not per ensureTopics. */
+  private readonly driftLogged = new Set<string>();
 
   constructor(private readonly options: KafkaConnectionOptions) {
     const log = options.logger.child({ component: 'kafkajs' });
@@ -64,6 +76,8 @@ export class KafkaConnection {
       // Keeps per-key order across retries of one send.
       maxInFlightRequests: 1,
       idempotent: false,
+      // One try per send: the publisher sends a failed request again whole (see ResendPolicy).
+      retry: { retries: 0 },
     });
     this.admin = this.kafka.admin();
     this.publisher = new MessagePublisher(this.producer, (spec) => this.topic(spec));
@@ -109,7 +123,7 @@ export class KafkaConnection {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.createMissingTopics(specs);
-        await this.checkLeaders(specs);
+        this.logDrift(specs, await this.checkLeaders(specs));
         return;
       } catch (err) {
         if (Date.now() >= deadline) throw err;
@@ -139,27 +153,49 @@ export class KafkaConnection {
     // Leaders are checked after, for the topics others created too.
     await this.admin.createTopics({
       waitForLeaders: false,
-      topics: missing.map((spec) => ({
-        topic: this.topic(spec),
-        numPartitions: spec.partitions,
-        replicationFactor: this.options.replicationFactor ?? 1,
-        configEntries: [
-          ...(spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-          ...(spec.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(spec.retentionMs) }] : []),
-        ],
-      })),
+      topics: missing.map((spec) => topicCreationRequest(spec, this.topic(spec), this.options.topicCreation)),
     }).catch((err: unknown) => {
       if (!createdElsewhere(err)) throw err;
     });
   }
 
-  /** Throws unless every partition of each topic has a leader. */
-  private async checkLeaders(specs: readonly TopicSpec[]): Promise<void> {
+  /** Throws unless every partition of each topic has a leader; returns the topics' metadata. */
+  private async checkLeaders(specs: readonly TopicSpec[]): Promise<ITopicMetadata[]> {
     const { topics } = await this.admin.fetchTopicMetadata({ topics: specs.map((s) => this.topic(s)) });
     const leaderless = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0 || p.partitionErrorCode !== 0).map((p) => `${t.name}/${p.partitionId}`));
     if (topics.length < specs.length || topics.some((t) => t.partitions.length === 0) || leaderless.length > 0) {
       throw new Error(`topics without leaders yet: ${leaderless.join(', ') || 'metadata not propagated'}`);
     }
+    return topics;
+  }
+
+  /** Topics made before the settings changed keep their shape: say so once, since only an operator can change them. */
+  private logDrift(specs: readonly TopicSpec[], topics: ITopicMetadata[]): void {
+    const byName = new Map(topics.map((t) => [t.name, t]));
+    for (const spec of specs) {
+      const name = this.topic(spec);
+      const metadata = byName.get(name);
+      if (!metadata || this.driftLogged.has(name)) continue;
+      const replicas = Math.min(...metadata.partitions.map((p) => p.replicas.length));
+      const drift = topicDrift(spec, this.options.topicCreation ?? {}, { partitions: metadata.partitions.length, replicas });
+      if (drift === undefined) continue;
+      this.driftLogged.add(name);
+      this.options.logger.warn({ topic: name }, `topic ${name} ${drift}; existing topics are not changed (kafka-topics.sh --alter, kafka-reassign-partitions.sh)`);
+    }
+  }
+
+  /** Leader, replicas and in-sync replicas of every partition of these topics (real names, prefix included). */
+  async partitionStates(topics: readonly string[]): Promise<PartitionState[]> {
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });
+    return metadata.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] })),
+    );
+  }
+
+  /** Settings set on the topic itself (at creation or altered since), not inherited from the cluster. */
+  async topicOverrides(spec: TopicSpec): Promise<Map<string, string>> {
+    const { resources } = await this.admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: this.topic(spec) }], includeSynonyms: false });
+    return new Map((resources[0]?.configEntries ?? []).filter((e) => !e.isDefault && e.configSource === ConfigSource.TOPIC_CONFIG).map((e) => [e.configName, e.configValue]));
   }
 
   /** Resolves when a broker answers a metadata request; used by readiness. */

@@ -1,7 +1,8 @@
 import type { Producer, TopicMessages } from 'kafkajs';
 import { z } from 'zod';
 import { defineTopic } from '@hookstream/contracts';
-import { encodeMessage, InvalidOutgoingMessageError, MessagePublisher } from './message-publisher';
+import type { Clock } from './clock';
+import { encodeMessage, InvalidOutgoingMessageError, MessagePublisher, resendDelayMs } from './message-publisher';
 
 const contract = defineTopic({ name: 'test.thing.happened.v1', partitions: 1, schema: z.object({ n: z.number() }).nullable(), key: (v) => `k${v.n}` });
 const other = { ...contract, name: 'test.other.happened.v1' };
@@ -22,12 +23,32 @@ class StubProducer {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const things = (...ns: number[]) => ns.map((n) => ({ value: { n } }));
 
-function setup(maxRequestBytes?: number) {
+/** A clock whose timers run when the test says: the waits asked for, and a way to end them. */
+function manualClock() {
+  const pending: (() => void)[] = [];
+  const waits: number[] = [];
+  const clock: Clock = {
+    now: () => 0,
+    setTimeout: (fn, ms) => {
+      waits.push(ms);
+      pending.push(fn);
+      return undefined as unknown as NodeJS.Timeout;
+    },
+    clearTimeout: () => undefined,
+  };
+  return { clock, waits, elapse: () => pending.splice(0).forEach((fn) => fn()) };
+}
+
+/** What kafkajs rejects with when its one try met a retriable cause (a broker gone, a leader moved). */
+const retriesExceeded = (message: string) => Object.assign(new Error(message), { name: 'KafkaJSNumberOfRetriesExceeded' });
+
+function setup(maxRequestBytes?: number, attempts = 3) {
   const producer = new StubProducer();
-  const publisher = new MessagePublisher(producer as unknown as Producer, (spec) => spec.name, maxRequestBytes);
+  const time = manualClock();
+  const publisher = new MessagePublisher(producer as unknown as Producer, (spec) => spec.name, maxRequestBytes, { attempts, clock: time.clock });
   const settled: string[] = [];
   const track = (name: string, p: Promise<void>) => p.then(() => settled.push(`${name} ok`), (err: Error) => settled.push(`${name} failed: ${err.message}`));
-  return { producer, publisher, settled, track };
+  return { producer, publisher, settled, track, time };
 }
 
 describe('MessagePublisher', () => {
@@ -91,6 +112,42 @@ describe('MessagePublisher', () => {
     producer.requests[1].settle();
     await tick();
     expect(settled).toEqual(['split failed: broker gone', 'later ok']);
+  });
+
+  it('sends a request that met a passing failure again, whole, as a new request after a backoff', async () => {
+    const { producer, publisher, settled, track, time } = setup();
+    track('a', publisher.publish(contract, things(1, 2)));
+    await tick();
+    // Part of it may have reached a healthy broker: the next try carries all of it (at least once, never lost).
+    producer.requests[0].settle(retriesExceeded('NOT_LEADER_OR_FOLLOWER'));
+    await tick();
+    expect(producer.requests).toHaveLength(1);
+    expect(time.waits).toEqual([resendDelayMs(1)]);
+    time.elapse();
+    await tick();
+    expect(producer.sent(1)).toEqual(['thing:1', 'thing:2']);
+    producer.requests[1].settle();
+    await tick();
+    expect(settled).toEqual(['a ok']);
+  });
+
+  it('fails the publish once the tries are used, waiting longer before each', async () => {
+    const { producer, publisher, settled, track, time } = setup(undefined, 3);
+    track('a', publisher.publish(contract, things(1)));
+    for (let i = 0; i < 3; i++) {
+      await tick();
+      producer.requests[i].settle(retriesExceeded('broker gone'));
+      await tick();
+      time.elapse();
+    }
+    await tick();
+    expect(producer.requests).toHaveLength(3);
+    expect(time.waits).toEqual([resendDelayMs(1), resendDelayMs(2)]);
+    expect(settled).toEqual(['a failed: broker gone']);
+  });
+
+  it('backs off from 100 ms, doubling, to at most 10 s', () => {
+    expect([1, 2, 3, 4, 8, 9, 20].map(resendDelayMs)).toEqual([100, 200, 400, 800, 10_000, 10_000, 10_000]);
   });
 
   it('refuses a message its contract does not allow, before anything is sent', async () => {

@@ -1,6 +1,7 @@
 import { CompressionTypes, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { describeIssues, TopicDefinition, TopicSpec } from '@hookstream/contracts';
+import { Clock, sleep, systemClock } from './clock';
 
 /**
  * A value to publish, keyed as its topic defines; or a tombstone (compacted
@@ -30,6 +31,36 @@ export const MAX_REQUEST_BYTES = 768 * 1024;
 /** Record and header framing beside the key and value bytes, roughly. */
 const RECORD_OVERHEAD_BYTES = 64;
 
+/**
+ * How a request that failed on a passing cause (a broker gone, leaders
+ * moving) is sent again: whole, as a new request, after a capped backoff.
+ * The producer itself tries each request once (KafkaConnection sets its
+ * retries to 0): kafkajs' own retry skips a broker that already answered
+ * even when it now leads the failed broker's partitions, and reports success
+ * for messages never sent (tulios/kafkajs#1303).
+ */
+export interface ResendPolicy {
+  /** Tries of one request, the first included. */
+  attempts: number;
+  clock: Clock;
+}
+
+/** About kafkajs' own budget (8 retries from 100 ms): long enough for a dead broker's partitions to get new leaders. */
+export const DEFAULT_RESEND: ResendPolicy = { attempts: 9, clock: systemClock };
+
+/** Wait before try `attempt` + 1: doubling from 100 ms, at most 10 s. */
+export function resendDelayMs(attempt: number): number {
+  return Math.min(10_000, 100 * 2 ** (attempt - 1));
+}
+
+/**
+ * A failure worth sending again: kafkajs gave up on a retriable cause (its
+ * single try used). Anything else (a refused message, a bug) fails at once.
+ */
+export function isPassingSendFailure(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded';
+}
+
 /** One publish call: resolved once every part of it is acknowledged. */
 interface Ticket {
   outstanding: number;
@@ -53,6 +84,8 @@ interface Part {
  * together in the next request (group commit), in call order, up to
  * MAX_REQUEST_BYTES each. Concurrent partition handlers thus share requests
  * instead of queueing one each, with no wait added when the producer is idle.
+ * A request sent again (ResendPolicy) may repeat the messages a healthy
+ * broker had already taken: at least once, as consumers expect.
  */
 export class MessagePublisher {
   private readonly queue: Part[] = [];
@@ -62,6 +95,7 @@ export class MessagePublisher {
     private readonly producer: Producer,
     private readonly topicName: (spec: TopicSpec) => string,
     private readonly maxRequestBytes = MAX_REQUEST_BYTES,
+    private readonly resend: ResendPolicy = DEFAULT_RESEND,
   ) {}
 
   async publish<S extends z.ZodType>(topic: TopicDefinition<S>, messages: readonly OutgoingMessage<z.infer<S>>[]): Promise<void> {
@@ -96,7 +130,7 @@ export class MessagePublisher {
       while (this.queue.length > 0) {
         const parts = this.takeRequest();
         try {
-          await this.producer.sendBatch({ topicMessages: byTopic(parts), acks: -1, compression: CompressionTypes.None });
+          await this.send(parts);
         } catch (err) {
           this.fail(parts, err);
           continue;
@@ -110,6 +144,20 @@ export class MessagePublisher {
       }
     } finally {
       this.sending = false;
+    }
+  }
+
+  /** Every message of the request in each try, so none depends on what an earlier try reached. */
+  private async send(parts: readonly Part[]): Promise<void> {
+    const topicMessages = byTopic(parts);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+        return;
+      } catch (err) {
+        if (attempt >= this.resend.attempts || !isPassingSendFailure(err)) throw err;
+        await sleep(this.resend.clock, resendDelayMs(attempt));
+      }
     }
   }
 

@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import type { Admin } from 'kafkajs';
 import type { TopicSpec } from '@hookstream/contracts';
+import { createLogger } from '@hookstream/logging';
 import { testInfra, testLogger, uniquePrefix } from '@hookstream/testing';
 import { KafkaConnection } from './kafka-connection';
 
@@ -35,4 +37,49 @@ describe('KafkaConnection.ensureTopics at first boot', () => {
     );
     expect(results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))).toEqual([]);
   }, 90_000);
+
+  it('creates topics with the deployment settings and says once when an existing topic differs from them', async () => {
+    const prefix = uniquePrefix('settings');
+    const events: TopicSpec = { name: 'test.settings.events.v1', partitions: 6 };
+    const compacted: TopicSpec = { name: 'test.settings.config.v1', partitions: 3, compacted: true };
+    // The drift warnings (they name their topic); a loaded broker adds retries' warnings, not counted.
+    const drifts: string[] = [];
+    const destination = new Writable({
+      write: (chunk, _encoding, done) => {
+        const line = JSON.parse(String(chunk)) as { topic?: string; msg: string };
+        if (line.topic !== undefined) drifts.push(line.msg);
+        done();
+      },
+    });
+    const connect = async (partitions: number) => {
+      const connection = new KafkaConnection({
+        brokers: testInfra().kafkaBrokers,
+        clientId: 'settings',
+        topicPrefix: prefix,
+        logger: createLogger({ service: 'settings', level: 'warn', destination }),
+        // One broker: one replica, and min.insync.replicas set on each topic.
+        topicCreation: { replicationFactor: 1, minInsyncReplicas: 1, partitions: new Map([[events.name, partitions]]) },
+      });
+      await connection.connect();
+      cleanup.push(() => connection.disconnect());
+      return connection;
+    };
+
+    const first = await connect(2);
+    await first.ensureTopics([events, compacted]);
+    const states = await first.partitionStates([first.topic(events), first.topic(compacted)]);
+    expect(states.filter((s) => s.topic === first.topic(events)).map((s) => s.partition).sort()).toEqual([0, 1]);
+    expect(states.filter((s) => s.topic === first.topic(compacted))).toHaveLength(3);
+    expect(states.every((s) => s.replicas.length === 1 && s.isr.length === 1 && s.leader === s.replicas[0])).toBe(true);
+    expect(Object.fromEntries(await first.topicOverrides(events))).toEqual({ 'min.insync.replicas': '1' });
+    expect(Object.fromEntries(await first.topicOverrides(compacted))).toEqual({ 'cleanup.policy': 'compact', 'min.insync.replicas': '1' });
+    expect(drifts).toEqual([]);
+
+    // A later deployment wants more partitions: the topic stays as it is, and the drift is logged once.
+    const second = await connect(4);
+    await second.ensureTopics([events]);
+    await second.ensureTopics([events]);
+    expect(await second.partitionStates([second.topic(events)])).toHaveLength(2);
+    expect(drifts).toEqual([expect.stringContaining(`topic ${second.topic(events)} has 2 partitions, not 4`)]);
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ export * from './tcp-gate';
 export * from './service-process';
 export * from './platform';
 export * from './second-broker';
+export * from './kafka-cluster';
 export * from './fixtures';
 export * from './hostile-values';
 export * from './kafka-partitions';

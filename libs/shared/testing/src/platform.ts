@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InternalHeaders, rejectedMessagesTopic, type TopicSpec } from '@hookstream/contracts';
-import { grantDeployment, KafkaConnection } from '@hookstream/messaging';
+import { KafkaEnv, loadConfig } from '@hookstream/config';
+import { grantDeployment, KafkaConnection, topicCreationFromEnv } from '@hookstream/messaging';
 import { ServiceCredentials } from '@hookstream/service-runtime';
 import { freePort, ServiceProcess } from './service-process';
 import { securedTestKafka, testInfra, testKafkaListener, testLogger, uniquePrefix } from './infra';
@@ -14,6 +15,8 @@ export interface PlatformOptions {
   /** Extra env for every service (e.g. RETRY_TIME_SCALE). */
   env?: Record<string, string>;
   label?: string;
+  /** How many processes of a service to run (each on its own ports, in the same consumer groups); one by default. */
+  replicas?: Partial<Record<ServiceName, number>>;
 }
 
 /**
@@ -32,7 +35,10 @@ export class TestPlatform {
   readonly adminKey = 'adm_test_e2e_admin_key_000000000000';
   /** INTERNAL_API_KEY of this platform's services: its own, so a test proves the key comes from the environment. */
   readonly internalKey = randomBytes(24).toString('hex');
+  /** The first process of each service. */
   readonly services = new Map<ServiceName, ServiceProcess>();
+  /** Every process of each service, the first included. */
+  private readonly processes = new Map<ServiceName, ServiceProcess[]>();
   private ports = new Map<ServiceName, number>();
   private opsPorts = new Map<ServiceName, number>();
 
@@ -105,14 +111,29 @@ export class TestPlatform {
     }
     // As an operator would: each service's user may use this deployment's topics and groups, nothing else.
     if (this.overSaslSsl()) await grantDeployment({ brokers: testInfra().kafkaBrokers, clientId: 'test-acl-grant' }, names, this.prefix);
-    await Promise.all(
-      names.map(async (name) => {
-        const service = new ServiceProcess({ name, port: this.ports.get(name) ?? 0, opsPort: this.opsPorts.get(name), env: this.env(name) });
-        this.services.set(name, service);
-        await service.start();
-      }),
-    );
+    const starting: ServiceProcess[] = [];
+    for (const name of names) {
+      const count = this.options.replicas?.[name] ?? 1;
+      const processes: ServiceProcess[] = [];
+      for (let replica = 0; replica < count; replica++) {
+        // The first answers on the service's known ports; the others on ports of their own.
+        const port = replica === 0 ? (this.ports.get(name) ?? 0) : await freePort();
+        const opsPort = replica === 0 ? this.opsPorts.get(name) : undefined;
+        processes.push(new ServiceProcess({ name, port, opsPort, env: this.env(name) }));
+      }
+      this.services.set(name, processes[0]);
+      this.processes.set(name, processes);
+      starting.push(...processes);
+    }
+    await Promise.all(starting.map((service) => service.start()));
     return this;
+  }
+
+  /** Every process of a service (PlatformOptions.replicas), the first being service(name). */
+  replicas(name: ServiceName): ServiceProcess[] {
+    const processes = this.processes.get(name);
+    if (!processes) throw new Error(`${name} is not part of this platform`);
+    return processes;
   }
 
   service(name: ServiceName): ServiceProcess {
@@ -121,16 +142,28 @@ export class TestPlatform {
     return service;
   }
 
-  /** A connected Kafka connection on this platform's prefix, with `topics` created: for a test to publish and inspect. */
+  /**
+   * A connected Kafka connection on this platform's prefix, with `topics`
+   * created as its services would create them (its brokers, replicas and
+   * partitions): for a test to publish and inspect.
+   */
   async kafka(clientId: string, topics: readonly TopicSpec[]): Promise<KafkaConnection> {
-    const kafka = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId, topicPrefix: this.prefix, logger: testLogger(), deadLetter: rejectedMessagesTopic('test') });
+    const env = loadConfig(KafkaEnv, this.env());
+    const kafka = new KafkaConnection({
+      brokers: env.KAFKA_BROKERS,
+      clientId,
+      topicPrefix: this.prefix,
+      topicCreation: topicCreationFromEnv(env),
+      logger: testLogger(),
+      deadLetter: rejectedMessagesTopic('test'),
+    });
     await kafka.connect();
     await kafka.ensureTopics(topics);
     return kafka;
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await Promise.all([...this.processes.values()].flat().map((s) => s.stop()));
   }
 
   /** Service credentials of this platform, signing as `service` (the gateway by default), on `now` (for a token from another time). */

@@ -6,3 +6,5 @@ export * from './event-type-catalog';
 export * from './subscription';
 export * from './workflow-secrets';
 export * from './workflow-decider';
+export * from './workflow-history';
+export * from './workflow-actor';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Topics, WorkflowState } from '@hookstream/contracts';
-import { createWorkflow, newSigningSecret } from './workflow-changes';
+import { createWorkflow } from './workflow-changes';
+import { newSigningSecret } from './workflow-secrets';
 import { ReadResult, readActionInput, readConditionInput, readWorkflowInput, readWorkflowPatch } from './workflow-input';
 import { DEFAULT_WORKFLOW_LIMITS, workflowLimitCodes } from './workflow-limits';
 import { readSubscriptionInput } from './subscription';

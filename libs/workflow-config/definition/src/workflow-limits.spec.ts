@@ -1,5 +1,6 @@
 import { RetryScheduleBounds, Topics, WorkflowCeilings, WorkflowState } from '@hookstream/contracts';
-import { createWorkflow, newSigningSecret } from './workflow-changes';
+import { createWorkflow } from './workflow-changes';
+import { newSigningSecret } from './workflow-secrets';
 import { readActionInput, readConditionInput, readWorkflowInput, readWorkflowPatch } from './workflow-input';
 import {
   DEFAULT_WORKFLOW_LIMITS,

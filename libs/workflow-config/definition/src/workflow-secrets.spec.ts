@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { signingSecretsInForce, WorkflowState } from '@hookstream/contracts';
+import { signingSecretsInForce, WorkflowEvent, type WorkflowEventType, WorkflowState } from '@hookstream/contracts';
 import { isSealed, KeyRing } from '@hookstream/secrets';
-import { actionSecretView, createWorkflow, mapWorkflowSecrets, readWorkflowInput, replaceAction, readActionInput, rotateSigningSecret } from './index';
+import { created, scriptedHistory } from './__fixtures__/workflow-history';
+import { actionSecretView, createWorkflow, mapEventSecrets, mapWorkflowSecrets, readWorkflowInput, replaceAction, readActionInput, rotateSigningSecret } from './index';
 
 const ring = KeyRing.parse(`k1:${randomBytes(32).toString('base64')}`);
 const HOUR = 3_600_000;
@@ -110,5 +111,59 @@ describe('rotating an action signing secret', () => {
   it('answers 404 for an action the workflow does not have', () => {
     expect(rotateSigningSecret(state, 'wfa_unknown', HOUR, ctx)).toEqual({ ok: false, status: 404, codes: [] });
     expect(actionSecretView(state, 'wfa_unknown', now)).toBeUndefined();
+  });
+});
+
+describe('sealing a workflow event', () => {
+  const history = scriptedHistory();
+  const state = created();
+  const imported: WorkflowEvent = { ...history[0], type: 'workflow.imported', data: { state } };
+  const events = [imported, ...history];
+
+  /** Where each event type keeps secrets: the same fields as a state's actions. */
+  const secretPaths: Record<WorkflowEventType, RegExp | null> = {
+    'workflow.created': /^\$\.data\.actions\[\d+\]\.(headers\..+|signature\.key|signing_secrets\[\d+\])$/,
+    'workflow.imported': /^\$\.data\.state\.actions\[\d+\]\.(headers\..+|signature\.key|signing_secrets\[\d+\])$/,
+    'action.added': /^\$\.data\.action\.(headers\..+|signature\.key|signing_secrets\[\d+\])$/,
+    'action.updated': /^\$\.data\.action\.(headers\..+|signature\.key)$/,
+    'secret.rotated': /^\$\.data\.signing_secrets\[\d+\]$/,
+    'secrets.resealed': /^\$\.data\.actions\[\d+\]\.(headers\..+|signature_key|signing_secrets\[\d+\])$/,
+    'workflow.renamed': null,
+    'workflow.activated': null,
+    'workflow.deactivated': null,
+    'action.removed': null,
+    'condition.added': null,
+    'condition.updated': null,
+    'condition.removed': null,
+    'endpoint.disabled': null,
+    'endpoint.enabled': null,
+    'workflow.deleted': null,
+  };
+
+  it.each(events.map((event) => [event.type, event] as const))('seals every secret of %s and changes nothing else', (type, event) => {
+    const sealed = mapEventSecrets(event, (s) => ring.seal(s));
+    const before = new Map(strings(event));
+    const after = strings(sealed);
+    expect(after.map(([path]) => path)).toEqual([...before.keys()]);
+    const secretPath = secretPaths[type];
+    const secrets = after.filter(([path]) => secretPath?.test(path));
+    for (const [path, value] of after) {
+      if (secretPath?.test(path)) {
+        expect(isSealed(value)).toBe(true);
+        expect(ring.open(value)).toBe(before.get(path));
+      } else {
+        expect(value).toBe(before.get(path));
+      }
+    }
+    // A type with secret fields has some in the scripted history; one without has none to seal.
+    expect(secrets.length > 0).toBe(secretPath !== null);
+    expect(mapEventSecrets(sealed, (s) => ring.open(s))).toEqual(event);
+    expect(WorkflowEvent.safeParse(sealed).success).toBe(true);
+  });
+
+  it('seals in an event each secret its state holds', () => {
+    const sealed = mapEventSecrets(imported, (s) => ring.seal(s));
+    expect(sealed.type === 'workflow.imported' && mapWorkflowSecrets(sealed.data.state, (s) => ring.open(s))).toEqual(state);
+    expect(JSON.stringify(sealed)).not.toMatch(/tok_clear|shop-secret|sig-key-clear|whsec_/);
   });
 });

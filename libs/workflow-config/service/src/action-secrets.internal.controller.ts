@@ -1,10 +1,11 @@
 import { Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ActionSecretAnswer, ActionSecretsApi, WorkflowState } from '@hookstream/contracts';
-import { CallerTenant, InternalController } from '@hookstream/service-runtime';
-import { actionSecretView, rotateSigningSecret } from '@hookstream/workflow-definition';
-import { WorkflowKind, WorkflowStore } from './workflow.store';
+import { ActionSecretAnswer, ActionSecretsApi, WorkflowActor, WorkflowState } from '@hookstream/contracts';
+import { CallerActor, CallerTenant, InternalController } from '@hookstream/service-runtime';
+import { actionSecretView } from '@hookstream/workflow-definition';
+import { ActorPipe, notFound, refusal, RequestId } from './command-meta';
+import { CommandMeta, WorkflowKind, WorkflowStore } from './workflow.store';
 import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
-import { notFound, UUID } from './workflows.internal.controller';
+import { UUID } from './workflows.internal.controller';
 
 /**
  * An action's Standard Webhooks signing secret, read and rotated by its
@@ -25,8 +26,14 @@ export class ActionSecretsInternalController {
 
   @Post(ActionSecretsApi.actionSecretRotate.pattern)
   @HttpCode(200)
-  async rotateActionSecret(@CallerTenant() tenant: string, @Param('id') id: string, @Param('actionId') actionId: string): Promise<ActionSecretAnswer> {
-    return this.rotate(id, tenant, actionId, 'workflow');
+  async rotateActionSecret(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Param('id') id: string,
+    @Param('actionId') actionId: string,
+  ): Promise<ActionSecretAnswer> {
+    return this.rotate(id, tenant, actionId, 'workflow', { actor, requestId });
   }
 
   /** A subscription is a workflow with one action: its secret is that action's. */
@@ -38,9 +45,14 @@ export class ActionSecretsInternalController {
 
   @Post(ActionSecretsApi.subscriptionSecretRotate.pattern)
   @HttpCode(200)
-  async rotateSubscriptionSecret(@CallerTenant() tenant: string, @Param('uuid') uuid: string): Promise<ActionSecretAnswer> {
+  async rotateSubscriptionSecret(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Param('uuid') uuid: string,
+  ): Promise<ActionSecretAnswer> {
     const state = await this.subscription(tenant, uuid);
-    return this.rotate(state.id, tenant, state.actions[0]?.id, 'subscription');
+    return this.rotate(state.id, tenant, state.actions[0]?.id, 'subscription', { actor, requestId });
   }
 
   private read(state: WorkflowState | undefined, actionId: string | undefined): ActionSecretAnswer {
@@ -49,18 +61,15 @@ export class ActionSecretsInternalController {
     return view;
   }
 
-  private async rotate(id: string, tenantId: string, actionId: string | undefined, kind: WorkflowKind): Promise<ActionSecretAnswer> {
-    const now = new Date();
-    const rotated = await this.store.update(
-      id,
-      tenantId,
-      (state) => {
-        const change = actionId ? rotateSigningSecret(state, actionId, this.settings.secretRotationGraceMs, { now }) : undefined;
-        return change?.ok ? { state: change.state, result: change.state } : { result: undefined };
-      },
-      kind,
+  private async rotate(id: string, tenantId: string, actionId: string | undefined, kind: WorkflowKind, meta: CommandMeta): Promise<ActionSecretAnswer> {
+    if (!actionId) throw notFound();
+    const outcome = await this.store.execute(
+      { tenantId, workflowId: id, kind },
+      { type: 'rotate_secret', action_id: actionId, grace_ms: this.settings.secretRotationGraceMs },
+      meta,
     );
-    return this.read(rotated, actionId);
+    if (!outcome.ok) throw refusal(outcome);
+    return this.read(outcome.state, actionId);
   }
 
   private async subscription(tenantId: string, uuid: string): Promise<WorkflowState> {

@@ -1,13 +1,13 @@
 import { DataSource } from 'typeorm';
-import { Topics, WorkflowState } from '@hookstream/contracts';
+import { decodeMessage, Topics, WorkflowEvent, WorkflowState } from '@hookstream/contracts';
 import { DeadLetterHeaders, KafkaConnection } from '@hookstream/messaging';
 import { openServiceDataSource } from '@hookstream/persistence';
-import { DEVELOPMENT_KEY_RING, KeyRing } from '@hookstream/secrets';
+import { DEVELOPMENT_KEY_RING, KeyRing, SEALED_PREFIX } from '@hookstream/secrets';
 import { Metrics } from '@hookstream/service-runtime';
 import { sampleWorkflowState, serviceDatabaseUrl, testInfra, testLogger, TopicRecorder, uniquePrefix, waitFor } from '@hookstream/testing';
-import { DEFAULT_WORKFLOW_LIMITS, mapWorkflowSecrets, patchWorkflow } from '@hookstream/workflow-definition';
+import { DEFAULT_WORKFLOW_LIMITS, mapEventSecrets, mapWorkflowSecrets } from '@hookstream/workflow-definition';
+import { commandsOf, workflowBody } from './__fixtures__/workflow-commands';
 import { OutboxRelay } from './outbox.relay';
-import { WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
 import { WorkflowConfigEntities, WorkflowConfigMigrations } from './workflow-config-service.module';
 
@@ -19,8 +19,9 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
   let dataSource: DataSource;
   let kafka: KafkaConnection;
   let topic: TopicRecorder;
+  let recorded: TopicRecorder;
   let deadLetters: TopicRecorder;
-  let store: WorkflowStore;
+  let commands: ReturnType<typeof commandsOf>;
   const relays: OutboxRelay[] = [];
   const metrics = new Metrics('workflow-config');
   const keyRing = KeyRing.parse(DEVELOPMENT_KEY_RING);
@@ -44,21 +45,27 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
   const publishedCount = async () => (await metrics.counter('config_changes_published_total', '').get()).values[0]?.value ?? 0;
   const outboxRows = async () => Number((await dataSource.query('SELECT count(*) AS n FROM config_outbox'))[0].n);
 
-  const rename = (id: string, name: string) =>
-    store.update(id, TENANT, (s) => {
-      const change = patchWorkflow(s, { name }, { now: new Date() });
-      return { state: change.ok ? change.state : undefined, result: undefined };
-    });
+  /** Versions of a workflow's events on the recorded topic, in topic order. */
+  const eventVersionsOf = (id: string) =>
+    recorded
+      .json<WorkflowEvent>()
+      .filter((m) => m.key === id)
+      .map((m) => m.value?.version);
+  const rename = (id: string, name: string) => commands.rename(id, name);
+  /** A change written to the outbox around the store, as a state stored before the API's checks could be. */
+  const writeAround = (state: WorkflowState) =>
+    dataSource.query('INSERT INTO config_outbox (workflow_id, state) VALUES ($1, $2)', [state.id, JSON.stringify(mapWorkflowSecrets(state, (s) => keyRing.seal(s)))]);
 
   beforeAll(async () => {
     const infra = testInfra();
     dataSource = await openServiceDataSource({ url: serviceDatabaseUrl('WORKFLOW_CONFIG_DATABASE_URL'), schema, entities: WorkflowConfigEntities, migrations: WorkflowConfigMigrations });
     kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'outbox-int', topicPrefix: prefix, logger: testLogger('kafka') });
     await kafka.connect();
-    await kafka.ensureTopics([Topics.workflowConfig, Topics.configRejected]);
+    await kafka.ensureTopics([Topics.workflowConfig, Topics.workflowEvents, Topics.configRejected]);
     topic = await new TopicRecorder(prefix, Topics.workflowConfig).start();
+    recorded = await new TopicRecorder(prefix, Topics.workflowEvents).start();
     deadLetters = await new TopicRecorder(prefix, Topics.configRejected).start();
-    store = new WorkflowStore(dataSource.getRepository(WorkflowEntity), keyRing);
+    commands = commandsOf(new WorkflowStore(dataSource, keyRing), TENANT);
   }, 60_000);
 
   afterEach(async () => {
@@ -67,6 +74,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
 
   afterAll(async () => {
     await topic?.stop();
+    await recorded?.stop();
     await deadLetters?.stop();
     await kafka?.disconnect();
     await dataSource?.query(`DROP SCHEMA "${schema}" CASCADE`);
@@ -75,12 +83,12 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
 
   it('publishes every committed change of a workflow in commit order, so the latest value per key is its current state', async () => {
     startRelay();
-    const workflows = [sampleWorkflowState({ tenant_id: TENANT }), sampleWorkflowState({ tenant_id: TENANT }), sampleWorkflowState({ tenant_id: TENANT })];
-    await Promise.all(workflows.map((w) => store.create(w)));
-    // Concurrent changes of one workflow queue on its row lock: commit order is version order.
+    const store = new WorkflowStore(dataSource, keyRing);
+    const workflows = await Promise.all([commands.create(), commands.create(), commands.create()]);
+    // Concurrent changes of one workflow race for its next version; the losers decide again: commit order is version order.
     await Promise.all(workflows.flatMap((w) => [1, 2, 3, 4, 5].map((n) => rename(w.id, `rename ${n}`))));
     const [kept, alsoKept, deleted] = workflows;
-    expect(await store.delete(deleted.id, TENANT, 'workflow')).toBe(true);
+    await commands.remove(deleted.id);
 
     await waitFor(() => versionsOf(deleted.id).at(-1) === null && versionsOf(kept.id).length === 6 && versionsOf(alsoKept.id).length === 6, {
       timeoutMs: 20_000,
@@ -88,24 +96,24 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     });
     for (const w of [kept, alsoKept]) {
       expect(versionsOf(w.id)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(eventVersionsOf(w.id)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(latestOf(w.id)).toEqual(await store.getSealed(w.id, TENANT));
     }
     expect(versionsOf(deleted.id)).toEqual([1, 2, 3, 4, 5, 6, null]);
+    expect(eventVersionsOf(deleted.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     // Deleted in the transaction that published, which commits just after Kafka acknowledged.
     await waitFor(async () => (await outboxRows()) === 0, { timeoutMs: 5_000, what: 'an empty outbox' });
   }, 30_000);
 
   it('publishes a change committed while the relay was down once a relay runs again', async () => {
     const first = startRelay();
-    const workflow = sampleWorkflowState({ tenant_id: TENANT });
-    await store.create(workflow);
+    const workflow = await commands.create();
     await waitFor(() => versionsOf(workflow.id).length === 1, { timeoutMs: 20_000, what: 'the created workflow on the topic' });
     await first.onModuleDestroy();
 
     // Committed, not published: the service stops here.
     await rename(workflow.id, 'changed while the relay was down');
-    const bornWhileDown = sampleWorkflowState({ tenant_id: TENANT });
-    await store.create(bornWhileDown);
+    const bornWhileDown = await commands.create(workflowBody({ name: 'born while the relay was down' }));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(versionsOf(workflow.id)).toEqual([1]);
     expect(versionsOf(bornWhileDown.id)).toEqual([]);
@@ -124,8 +132,7 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
   it('never interleaves a workflow’s changes when two instances relay at once', async () => {
     startRelay();
     startRelay();
-    const workflows = [sampleWorkflowState({ tenant_id: TENANT }), sampleWorkflowState({ tenant_id: TENANT })];
-    await Promise.all(workflows.map((w) => store.create(w)));
+    const workflows = await Promise.all([commands.create(), commands.create()]);
     for (let round = 0; round < 10; round++) {
       await Promise.all(workflows.map((w) => rename(w.id, `round ${round}`)));
     }
@@ -142,10 +149,9 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     const tooLarge = sampleWorkflowState({ tenant_id: TENANT, name: 'x'.repeat(1_200_000) });
     const outsideContract = sampleWorkflowState({ tenant_id: TENANT });
     outsideContract.actions[0].retry_policy = [300_000_000_000_000];
-    const behind = sampleWorkflowState({ tenant_id: TENANT });
-    await store.create(tooLarge);
-    await store.create(outsideContract);
-    await store.create(behind);
+    await writeAround(tooLarge);
+    await writeAround(outsideContract);
+    const behind = await commands.create();
 
     await waitFor(() => versionsOf(behind.id).length === 1, { timeoutMs: 10_000, what: 'the change behind the ones that cannot be published' });
     await waitFor(() => deadLetters.messages.length >= 2, { timeoutMs: 10_000, what: 'two dead letters' });
@@ -163,5 +169,39 @@ describe('config outbox relay against the real Postgres and Kafka', () => {
     expect((await deadLettered()) - before).toBe(2);
     const kept: { workflow_id: string; reason: string }[] = await dataSource.query('SELECT workflow_id, reason FROM config_outbox_rejected ORDER BY id');
     expect(kept.map((r) => r.workflow_id)).toEqual([tooLarge.id, outsideContract.id]);
+  }, 30_000);
+
+  it('publishes the domain events to the recorded topic with every secret sealed, each before the state it makes', async () => {
+    startRelay();
+    const tag = Date.now().toString(36);
+    const secrets = [`hdr-${tag}`, `sig-key-${tag}`];
+    const workflow = await commands.create(
+      workflowBody({ actions: [{ type: 'webhook', url: 'https://merchant.example/webhooks', headers: { 'X-Api-Key': secrets[0] }, signature: { method: 'HMACSHA256', key: secrets[1] } }] }),
+    );
+    secrets.push(workflow.actions[0].signing_secrets[0]);
+    const { state: rotated } = await commands.run(workflow.id, { type: 'rotate_secret', action_id: workflow.actions[0].id, grace_ms: 60_000 });
+    secrets.push(rotated!.actions[0].signing_secrets[0]);
+    await commands.run(workflow.id, { type: 'replace_action', action_id: workflow.actions[0].id, input: { ...workflow.actions[0], headers: { 'X-Api-Key': `new-${secrets[0]}` } } });
+    secrets.push(`new-${secrets[0]}`);
+
+    await waitFor(() => eventVersionsOf(workflow.id).length === 3 && versionsOf(workflow.id).length === 3, { timeoutMs: 20_000, what: 'three events and three states' });
+    const messages = recorded.messages.filter((m) => m.key === workflow.id);
+    const bytes = messages.map((m) => String(m.value)).join('\n');
+    for (const secret of secrets) expect(bytes).not.toContain(secret);
+    expect(bytes).toContain(SEALED_PREFIX);
+    // Each decodes with the topic's own contract, and opens to what the tenant set.
+    const events = messages.map((m) => {
+      const decoded = decodeMessage(Topics.workflowEvents, m.value);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      return mapEventSecrets(decoded.value, (s) => keyRing.open(s));
+    });
+    expect(events.map((e) => [e.version, e.type, e.actor, e.request_id])).toEqual([
+      [1, 'workflow.created', { type: 'api_key', id: 'key_test' }, 'req-test'],
+      [2, 'secret.rotated', { type: 'api_key', id: 'key_test' }, 'req-test'],
+      [3, 'action.updated', { type: 'api_key', id: 'key_test' }, 'req-test'],
+    ]);
+    expect(events[0]).toMatchObject({ data: { actions: [{ headers: { 'X-Api-Key': secrets[0] }, signature: { key: secrets[1] }, signing_secrets: [secrets[2]] }] } });
+    expect(events[1]).toMatchObject({ data: { signing_secrets: [secrets[3], secrets[2]] } });
+    expect(events[2]).toMatchObject({ data: { action: { headers: { 'X-Api-Key': secrets[4] } } } });
   }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { describeIssues, Topics, WorkflowState } from '@hookstream/contracts';
+import { describeIssues, Topics, WorkflowEvent, WorkflowState } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
 import { DeadLetterHeaders, EncodedMessage, KafkaConnection } from '@hookstream/messaging';
 import { rowsOf } from '@hookstream/persistence';
@@ -25,24 +25,34 @@ const DEAD_LETTER_STATE_MAX_BYTES = 900 * 1024;
  */
 const REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'INVALID_REQUIRED_ACKS', 'POLICY_VIOLATION']);
 
-/** The state is whatever the row holds: the contract decides below whether it can be published. */
-const OutboxRow = z.object({ id: z.string(), workflow_id: z.string(), state: z.unknown() });
+/** The state and events are whatever the row holds: the contracts decide below whether they can be published. */
+const OutboxRow = z.object({ id: z.string(), workflow_id: z.string(), state: z.unknown(), events: z.unknown() });
 type OutboxRow = z.infer<typeof OutboxRow>;
 const LockRow = z.object({ locked: z.boolean() });
 
-/** A change the contract accepts, with its state as the contract reads it (null: a tombstone). */
+/** A change the contracts accept: its domain events and its state (null: a tombstone), as the contracts read them. */
 interface PublishableChange {
   row: OutboxRow;
+  events: WorkflowEvent[];
   state: WorkflowState | null;
 }
 
-export type OutboxVerdict = { publishable: true; state: WorkflowState | null } | { publishable: false; reason: string };
+export type OutboxVerdict = { publishable: true; events: WorkflowEvent[]; state: WorkflowState | null } | { publishable: false; reason: string };
 
-/** Whether a change may go to the config topic: its state must satisfy the contract every consumer decodes with. */
-export function outboxVerdict(state: unknown): OutboxVerdict {
-  if (state === null) return { publishable: true, state: null };
-  const check = Topics.workflowConfig.schema.safeParse(state);
-  return check.success ? { publishable: true, state: check.data } : { publishable: false, reason: `outside the config contract: ${describeIssues(check.error)}` };
+const OutboxEvents = z.array(Topics.workflowEvents.schema);
+
+/**
+ * Whether a change may go out: its events must satisfy the recorded topic's
+ * contract and its state the config topic's, the ones every consumer decodes with.
+ */
+export function outboxVerdict(change: { state: unknown; events: unknown }): OutboxVerdict {
+  const events = OutboxEvents.safeParse(change.events);
+  if (!events.success) return { publishable: false, reason: `outside the recorded events contract: ${describeIssues(events.error)}` };
+  if (change.state === null) return { publishable: true, events: events.data, state: null };
+  const state = Topics.workflowConfig.schema.safeParse(change.state);
+  return state.success
+    ? { publishable: true, events: events.data, state: state.data }
+    : { publishable: false, reason: `outside the config contract: ${describeIssues(state.error)}` };
 }
 
 /** The refusal among an error's causes (kafkajs wraps its own), if Kafka refused the message itself. */
@@ -57,8 +67,11 @@ export function kafkaRefusal(err: unknown): string | undefined {
 
 /**
  * Publishes the config outbox in id order (so in commit order per workflow)
- * with acks=all, then deletes what was published. A crash before the delete
- * republishes: the topic is compacted and carries full states, so a repeat is harmless.
+ * with acks=all: each change's domain events to the recorded topic, then its
+ * state to the config topic; then deletes what was published. A crash
+ * before the delete republishes: the config topic is compacted and carries
+ * full states, and an event repeats with its (workflow_id, version), so a
+ * repeat is harmless.
  *
  * A change that can never be published (outside the contract, or refused
  * by Kafka) is dead-lettered instead: kept in config_outbox_rejected, told
@@ -125,14 +138,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (!locked) return 0;
       const rows = rowsOf(
         OutboxRow,
-        await m.query(`SELECT id, workflow_id, state FROM config_outbox ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1`, [this.settings.relayBatchSize]),
+        await m.query(`SELECT id, workflow_id, state, events FROM config_outbox ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $1`, [this.settings.relayBatchSize]),
       );
       if (rows.length === 0) return 0;
       const rejected = new Map<OutboxRow, string>();
       const publishable: PublishableChange[] = [];
       for (const row of rows) {
-        const verdict = outboxVerdict(row.state);
-        if (verdict.publishable) publishable.push({ row, state: verdict.state });
+        const verdict = outboxVerdict(row);
+        if (verdict.publishable) publishable.push({ row, events: verdict.events, state: verdict.state });
         else rejected.set(row, verdict.reason);
       }
       try {
@@ -158,7 +171,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
+  /** The events first, so a workflow's events are on the recorded topic before the state they make. */
   private async publish(changes: readonly PublishableChange[]): Promise<void> {
+    await this.kafka.publisher.publish(
+      Topics.workflowEvents,
+      changes.flatMap(({ events }) => events.map((value) => ({ value }))),
+    );
     await this.kafka.publisher.publish(
       Topics.workflowConfig,
       changes.map(({ row, state }) => (state === null ? { tombstone: row.workflow_id } : { value: state })),
@@ -170,7 +188,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (rejected.size === 0) return;
     const letters: EncodedMessage[] = [];
     for (const [row, reason] of rejected) {
-      await m.query(`INSERT INTO config_outbox_rejected (outbox_id, workflow_id, state, reason) SELECT id, workflow_id, state, $2 FROM config_outbox WHERE id = $1`, [
+      await m.query(`INSERT INTO config_outbox_rejected (outbox_id, workflow_id, state, events, reason) SELECT id, workflow_id, state, events, $2 FROM config_outbox WHERE id = $1`, [
         row.id,
         reason,
       ]);

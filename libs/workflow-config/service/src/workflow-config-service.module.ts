@@ -9,6 +9,9 @@ import { CreateConfigOutboxRejected1764650000000 } from './outbox-rejected.migra
 import { InternalRequestContextMiddleware } from './request-context.middleware';
 import { SecretResealer } from './secret-resealer';
 import { CreateWorkflowConfig1732300000001 } from './workflow-config.migration';
+import { RecordWorkflowEvents1765100000000 } from './workflow-events.migration';
+import { WorkflowHistory } from './workflow-history';
+import { WorkflowRebuild } from './workflow-rebuild';
 import { ConfigOutboxEntity, EventTypeEntity, WorkflowEntity } from './workflow.entity';
 import { WorkflowStore } from './workflow.store';
 import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
@@ -16,9 +19,9 @@ import { WorkflowsInternalController } from './workflows.internal.controller';
 
 /** workflow-config's tables with an entity; the outbox rejects are written with SQL only. */
 export const WorkflowConfigEntities = [WorkflowEntity, ConfigOutboxEntity, EventTypeEntity];
-export const WorkflowConfigMigrations = [CreateWorkflowConfig1732300000001, CreateConfigOutboxRejected1764650000000];
+export const WorkflowConfigMigrations = [CreateWorkflowConfig1732300000001, CreateConfigOutboxRejected1764650000000, RecordWorkflowEvents1765100000000];
 
-/** Workflows in Postgres, the config outbox and its relay, the internal API, the 410 consumer. */
+/** Workflows in Postgres (their events and snapshots), the config outbox and its relay, history and rebuild, the internal API, the 410 consumer. */
 @Module({})
 export class WorkflowConfigServiceModule implements NestModule {
   static forRoot(settings: WorkflowConfigServiceSettings): DynamicModule {
@@ -30,12 +33,14 @@ export class WorkflowConfigServiceModule implements NestModule {
         { provide: WORKFLOW_CONFIG_SERVICE_SETTINGS, useValue: settings },
         { provide: KeyRing, useValue: settings.keyRing },
         WorkflowStore,
+        WorkflowHistory,
+        WorkflowRebuild,
         EventTypeStore,
         OutboxRelay,
         EndpointDisabledConsumer,
         SecretResealer,
       ],
-      exports: [WorkflowStore],
+      exports: [WorkflowStore, WorkflowRebuild],
     };
   }
 

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { WorkflowState } from '@hookstream/contracts';
+import type { WorkflowEvent, WorkflowState } from '@hookstream/contracts';
 
-/** A workflow's whole current state; the same value the config topic carries. */
+/** A workflow's whole current state, folded from its events (workflow_events); the same value the config topic carries. */
 @Entity({ name: 'workflows' })
 @Index(['tenantId', 'createdAt'])
 export class WorkflowEntity {
@@ -33,6 +33,10 @@ export class ConfigOutboxEntity {
   /** null is a tombstone. */
   @Column('jsonb', { nullable: true })
   state!: WorkflowState | null;
+
+  /** The change's domain events (secrets sealed), published to the recorded topic before the state. */
+  @Column('jsonb', { default: () => "'[]'" })
+  events!: WorkflowEvent[];
 }
 
 /** The event-type catalog; operators add rows (see README). */

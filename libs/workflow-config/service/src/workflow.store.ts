@@ -1,12 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Not, Repository } from 'typeorm';
-import type { WorkflowState } from '@hookstream/contracts';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import type { WorkflowActor, WorkflowEvent, WorkflowEventBody, WorkflowState } from '@hookstream/contracts';
+import { maskSecret } from '@hookstream/logging';
+import { affectedCount } from '@hookstream/persistence';
 import { KeyRing } from '@hookstream/secrets';
-import { mapWorkflowSecrets } from '@hookstream/workflow-definition';
+import { decide, diffStates, EventMeta, evolve, fold, mapEventSecrets, mapWorkflowSecrets, stamp, WorkflowCommand } from '@hookstream/workflow-definition';
+import { appendEvents, hasEvents, isVersionTaken, RecordedEvent } from './workflow-event-log';
 import { ConfigOutboxEntity, WorkflowEntity } from './workflow.entity';
-
-export type WorkflowUpdate<R> = (state: WorkflowState) => { state?: WorkflowState; result: R };
 
 /**
  * Checkout workflows and MyCashflow subscriptions share one table and one
@@ -15,23 +15,96 @@ export type WorkflowUpdate<R> = (state: WorkflowState) => { state?: WorkflowStat
  */
 export type WorkflowKind = 'workflow' | 'subscription';
 
-const ofKind = (kind: WorkflowKind | undefined) =>
-  kind === undefined ? {} : { subscriptionUuid: kind === 'subscription' ? Not(IsNull()) : IsNull() };
-const kindSql = (kind: WorkflowKind) => (kind === 'subscription' ? 'w.subscription_uuid IS NOT NULL' : 'w.subscription_uuid IS NULL');
+/** The workflow a command is for: no workflowId for a create; no kind for the platform's own commands, which take either. */
+export interface WorkflowTarget {
+  tenantId: string;
+  kind?: WorkflowKind;
+  workflowId?: string;
+}
+
+/** Who asked for a change, and in which API request. */
+export interface CommandMeta {
+  actor: WorkflowActor;
+  requestId: string | null;
+}
+
+export interface CommandOptions {
+  /** Why the new state may not be kept (the API's limits); checked before anything is written. */
+  refuse?: (state: WorkflowState) => string[];
+}
 
 /**
- * Workflows and the config outbox. Every change writes the new state and an
- * outbox row in one transaction, so the topic never misses a committed change.
- * Secrets are sealed with the key ring on the way in (so Postgres, the outbox
- * and the config topic hold them sealed) and opened on the way out; a clear
- * secret, from before sealing, reads as it is.
+ * A command's outcome: the workflow's state after it (in clear; undefined
+ * once deleted), the id of what it made or changed, the events recorded
+ * (sealed; none when nothing changed); or why it was refused. 409: other
+ * changes kept taking the version it was decided on.
+ */
+export type CommandOutcome =
+  | { ok: true; state: WorkflowState | undefined; id?: string; recorded: WorkflowEvent[] }
+  | { ok: false; status: 404 | 409 | 422; codes: string[] };
+
+export const WORKFLOW_VERSION_CONFLICT = 'workflow_version_conflict';
+
+export interface WorkflowStoreOptions {
+  clock?: () => Date;
+  /** Reads, decisions and appends tried before a command answers 409. */
+  maxAttempts?: number;
+  /** Runs between a command's read and its append: tests make a race happen here. */
+  beforeAppend?: (target: WorkflowTarget, attempt: number) => Promise<void>;
+}
+export const WORKFLOW_STORE_OPTIONS = Symbol('WORKFLOW_STORE_OPTIONS');
+
+/** The import of the workflows that existed before their history was kept, as the migration names it. */
+export const IMPORT_ACTOR: WorkflowActor = { type: 'platform', id: 'migration' };
+
+const CONFLICT: CommandOutcome = { ok: false, status: 409, codes: [WORKFLOW_VERSION_CONFLICT] };
+
+const ofKind = (kind: WorkflowKind | undefined) =>
+  kind === undefined ? {} : { subscriptionUuid: kind === 'subscription' ? Not(IsNull()) : IsNull() };
+
+/** A decided change, ready to append: its events and the snapshot they fold to (both sealed), and the state in clear. */
+interface Change {
+  workflowId: string;
+  recorded: RecordedEvent[];
+  snapshot: WorkflowState | undefined;
+  state: WorkflowState | undefined;
+}
+
+/** The snapshot row moved on since it was read. */
+class SnapshotMoved extends Error {}
+
+/**
+ * Workflows, event-sourced. A command is decided on the current state and
+ * becomes domain events; the events (the source of truth, append-only), the
+ * snapshot they fold to (the current state, read by the API and carried by
+ * the config topic) and an outbox row with both are written in one
+ * transaction, so the topics never miss a committed change.
+ *
+ * Concurrency is optimistic: the snapshot is read without a lock, and the
+ * append fails if another change took the next version meanwhile; the
+ * command is then decided again on the newer state (up to maxAttempts).
+ *
+ * Secrets are sealed with the key ring in the events, the snapshot and the
+ * outbox, and opened on the way out; a clear secret, from before sealing,
+ * reads as it is.
  */
 @Injectable()
 export class WorkflowStore {
+  private readonly clock: () => Date;
+  private readonly maxAttempts: number;
+
   constructor(
-    @InjectRepository(WorkflowEntity) private readonly workflows: Repository<WorkflowEntity>,
+    private readonly dataSource: DataSource,
     private readonly keyRing: KeyRing,
-  ) {}
+    @Optional() @Inject(WORKFLOW_STORE_OPTIONS) private readonly options: WorkflowStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  private get workflows() {
+    return this.dataSource.getRepository(WorkflowEntity);
+  }
 
   async list(tenantId: string, kind: WorkflowKind): Promise<WorkflowState[]> {
     const rows = await this.workflows.find({ where: { tenantId, ...ofKind(kind) }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -55,55 +128,108 @@ export class WorkflowStore {
     return row ? this.opened(row.state) : undefined;
   }
 
-  async create(state: WorkflowState): Promise<void> {
-    const sealed = this.sealed(state);
-    await this.workflows.manager.transaction(async (m) => {
-      await m.getRepository(WorkflowEntity).insert({
-        id: state.id,
-        tenantId: state.tenant_id,
-        subscriptionUuid: state.subscription?.uuid ?? null,
-        state: sealed,
-      });
-      await appendOutbox(m, state.id, sealed);
-    });
+  /**
+   * Decides the command on the workflow's current state and records what it
+   * changed. No events (nothing to change): nothing is written, and the
+   * current state is the answer.
+   */
+  async execute(target: WorkflowTarget, command: WorkflowCommand, meta: CommandMeta, options: CommandOptions = {}): Promise<CommandOutcome> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const sealed = target.workflowId === undefined ? undefined : await this.getSealed(target.workflowId, target.tenantId, target.kind);
+      const before = sealed && this.opened(sealed);
+      const now = this.clock();
+      const decision = decide(command, before, { now });
+      if (!decision.ok) return decision;
+      if (decision.events.length === 0) return { ok: true, state: before, id: decision.id, recorded: [] };
+      const workflowId = target.workflowId ?? decision.id;
+      if (workflowId === undefined) throw new Error(`${command.type}: the decision names no workflow`);
+
+      const change = this.change(decision.events, before, sealed, { workflow_id: workflowId, tenant_id: target.tenantId, actor: meta.actor, request_id: meta.requestId, now });
+      const refused = change.state ? (options.refuse?.(change.state) ?? []) : [];
+      if (refused.length > 0) return { ok: false, status: 422, codes: refused };
+      await this.options.beforeAppend?.(target, attempt);
+      if (await this.append(change, sealed)) return { ok: true, state: change.state, id: decision.id, recorded: change.recorded.map((r) => r.event) };
+    }
+    return CONFLICT;
   }
 
   /**
-   * Reads the workflow under a row lock, applies the change and, if it gives a
-   * new state, saves it with its outbox row. undefined: no such workflow.
+   * The command's events stamped, each with its masked diff (of the clear
+   * states around it), then sealed; the new snapshot is the sealed events
+   * folded onto the sealed snapshot, so folding every stored event gives
+   * the stored snapshot exactly (a seal is never repeated).
    */
-  async update<R>(id: string, tenantId: string, change: WorkflowUpdate<R>, kind?: WorkflowKind): Promise<R | undefined> {
-    return this.workflows.manager.transaction(async (m) => {
-      const query = m
+  private change(bodies: readonly WorkflowEventBody[], before: WorkflowState | undefined, sealed: WorkflowState | undefined, meta: EventMeta): Change {
+    const events = stamp(bodies, before, meta);
+    const recorded: RecordedEvent[] = [];
+    let state = before;
+    for (const event of events) {
+      const after = evolve(state, event);
+      recorded.push({ event: mapEventSecrets(event, (secret) => this.keyRing.seal(secret)), changes: diffStates(state, after, maskSecret) });
+      state = after;
+    }
+    return { workflowId: meta.workflow_id, recorded, snapshot: fold(recorded.map((r) => r.event), sealed), state };
+  }
+
+  /** false: another change took the version first (nothing written). */
+  private async append(change: Change, sealedBefore: WorkflowState | undefined): Promise<boolean> {
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await appendEvents(m, change.recorded);
+        await this.writeSnapshot(m, change, sealedBefore);
+        await appendOutbox(m, change.workflowId, change.snapshot ?? null, change.recorded.map((r) => r.event));
+      });
+      return true;
+    } catch (err) {
+      if (isVersionTaken(err) || err instanceof SnapshotMoved) return false;
+      throw err;
+    }
+  }
+
+  /** Inserted, updated or deleted, only from the version the change was decided on. */
+  private async writeSnapshot(m: EntityManager, change: Change, before: WorkflowState | undefined): Promise<void> {
+    const { workflowId, snapshot } = change;
+    if (!before) {
+      if (!snapshot) return;
+      await m.getRepository(WorkflowEntity).insert({ id: workflowId, tenantId: snapshot.tenant_id, subscriptionUuid: snapshot.subscription?.uuid ?? null, state: snapshot });
+      return;
+    }
+    const result = snapshot
+      ? await m.query(`UPDATE workflows SET state = $3 WHERE id = $1 AND (state->>'version')::int = $2`, [workflowId, before.version, JSON.stringify(snapshot)])
+      : await m.query(`DELETE FROM workflows WHERE id = $1 AND (state->>'version')::int = $2`, [workflowId, before.version]);
+    if (affectedCount(result) !== 1) throw new SnapshotMoved();
+  }
+
+  /**
+   * A workflow with no events (stored before its history was kept, with its
+   * secrets in clear, so the migration left it out): its state, sealed,
+   * becomes its workflow.imported event. false: it has events, or is gone.
+   */
+  async importUnrecorded(id: string, tenantId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const row = await m
         .getRepository(WorkflowEntity)
         .createQueryBuilder('w')
         .setLock('pessimistic_write')
-        .where('w.id = :id AND w.tenant_id = :tenantId', { id, tenantId });
-      const row = await (kind ? query.andWhere(kindSql(kind)) : query).getOne();
-      if (!row) return undefined;
-      const { state, result } = change(this.opened(row.state));
-      if (state) {
-        const sealed = this.sealed(state);
-        await m.getRepository(WorkflowEntity).update({ id }, { state: sealed });
-        await appendOutbox(m, id, sealed);
-      }
-      return result;
-    });
-  }
-
-  /** false: no such workflow for this tenant. Publishes a tombstone. */
-  async delete(id: string, tenantId: string, kind: WorkflowKind): Promise<boolean> {
-    return this.workflows.manager.transaction(async (m) => {
-      const result = await m.getRepository(WorkflowEntity).delete({ id, tenantId, ...ofKind(kind) });
-      if (!result.affected) return false;
-      await appendOutbox(m, id, null);
+        .where('w.id = :id AND w.tenant_id = :tenantId', { id, tenantId })
+        .getOne();
+      if (!row || (await hasEvents(m, id))) return false;
+      const state = mapWorkflowSecrets(this.opened(row.state), (secret) => this.keyRing.seal(secret));
+      const event: WorkflowEvent = {
+        workflow_id: id,
+        tenant_id: tenantId,
+        version: state.version,
+        occurred_at: this.clock().toISOString(),
+        actor: IMPORT_ACTOR,
+        request_id: null,
+        type: 'workflow.imported',
+        data: { state },
+      };
+      await appendEvents(m, [{ event, changes: [] }]);
+      await m.getRepository(WorkflowEntity).update({ id }, { state });
+      await appendOutbox(m, id, state, [event]);
       return true;
     });
-  }
-
-  /** Every secret sealed anew: a value that merely looks sealed is a tenant's text like any other. */
-  private sealed(state: WorkflowState): WorkflowState {
-    return mapWorkflowSecrets(state, (secret) => this.keyRing.seal(secret));
   }
 
   private opened(state: WorkflowState): WorkflowState {
@@ -111,7 +237,7 @@ export class WorkflowStore {
   }
 }
 
-/** The outbox row of one change, in the caller's transaction. */
-export async function appendOutbox(manager: EntityManager, workflowId: string, state: WorkflowState | null): Promise<void> {
-  await manager.getRepository(ConfigOutboxEntity).insert({ workflowId, state });
+/** The outbox row of one change, in the caller's transaction: its events, then its snapshot (null: a tombstone). */
+export async function appendOutbox(manager: EntityManager, workflowId: string, state: WorkflowState | null, events: readonly WorkflowEvent[]): Promise<void> {
+  await manager.getRepository(ConfigOutboxEntity).insert({ workflowId, state, events: [...events] });
 }

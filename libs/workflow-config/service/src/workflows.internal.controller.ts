@@ -1,20 +1,14 @@
-import { Body, createParamDecorator, Delete, ExecutionContext, Get, HttpCode, HttpException, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, createParamDecorator, Delete, ExecutionContext, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import type { Request } from 'express';
-import { InternalHeaders, WorkflowConfigApi, type WorkflowState } from '@hookstream/contracts';
+import { InternalHeaders, WorkflowConfigApi, type WorkflowActor, type WorkflowHistoryPage, type WorkflowState } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
-import { CallerTenant, InternalCallers, InternalController } from '@hookstream/service-runtime';
+import { CallerActor, CallerTenant, InternalCallers, InternalController } from '@hookstream/service-runtime';
 import {
   actionLinks,
   actionView,
-  addAction,
-  addCondition,
-  ChangeContext,
-  ChangeResult,
   conditionLinks,
   conditionView,
-  createWorkflow,
   eventTypeCatalogView,
-  patchWorkflow,
   readActionInput,
   readConditionInput,
   readEventSourceInput,
@@ -22,26 +16,22 @@ import {
   readSubscriptionInput,
   readWorkflowInput,
   readWorkflowPatch,
-  removeAction,
-  removeCondition,
-  replaceAction,
-  replaceCondition,
   subscriptionView,
   subscriptionWorkflow,
   ViewOptions,
+  WorkflowCommand,
+  workflowLimitCodes,
   workflowLinks,
   workflowSummary,
-  workflowLimitCodes,
   workflowView,
 } from '@hookstream/workflow-definition';
+import { ActorPipe, invalid, notFound, refusal, RequestId } from './command-meta';
 import { EventTypeStore } from './event-type.store';
-import { WorkflowStore } from './workflow.store';
+import { readHistoryPaging, WorkflowHistory } from './workflow-history';
+import { CommandMeta, WorkflowKind, WorkflowStore, WorkflowTarget } from './workflow.store';
 import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const invalid = (codes: string[]) => new HttpException({ error_type: 'request_invalid', error_codes: codes }, 422);
-export const notFound = () => new HttpException({ error_type: 'not_found' }, 404);
 
 /** The gateway's PUBLIC_BASE_URL, if it passed one, so _links point where clients call (this service's own setting is the fallback). */
 const LinkBase = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
@@ -57,23 +47,21 @@ function accept<T>(read: ReadResult<T>): T {
 /**
  * workflow-config's internal HTTP API (WorkflowConfigApi). Every call carries
  * a service credential; the tenant it acts for is the one the credential
- * names. internal/api/* answers in the public shapes (secrets masked) for the
- * gateway.
+ * names, and a change is recorded with the actor it names (the API key,
+ * admin) and the public request's id. internal/api/* answers in the public
+ * shapes (secrets masked) for the gateway.
  */
 @InternalController(['gateway'])
 export class WorkflowsInternalController {
   constructor(
     private readonly store: WorkflowStore,
+    private readonly history: WorkflowHistory,
     private readonly eventTypes: EventTypeStore,
     @Inject(WORKFLOW_CONFIG_SERVICE_SETTINGS) private readonly settings: WorkflowConfigServiceSettings,
   ) {}
 
   private view(base: string | undefined): ViewOptions {
     return { baseUrl: base ?? this.settings.publicBaseUrl, mask: maskSecret };
-  }
-
-  private ctx(): ChangeContext {
-    return { now: new Date() };
   }
 
   // event-ingest checks producers' events against the catalog.
@@ -108,13 +96,18 @@ export class WorkflowsInternalController {
 
   @Post(WorkflowConfigApi.workflows.pattern)
   @HttpCode(201)
-  async create(@CallerTenant() tenant: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async create(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Body() body: unknown,
+    @LinkBase() base: string | undefined,
+  ) {
     const input = accept(readWorkflowInput(body, this.settings.limits));
     const unknown = (await this.eventTypes.catalog()).check(input.conditions);
     if (unknown.length > 0) throw invalid(unknown);
-    const state = this.withinLimits(createWorkflow(tenant, input, this.ctx()));
-    await this.store.create(state);
-    return { id: state.id, _links: workflowLinks(this.view(base), state.id) };
+    const { id } = await this.change(tenant, undefined, { type: 'create', tenant_id: tenant, input, subscription: null }, { actor, requestId });
+    return { id, _links: workflowLinks(this.view(base), id ?? '') };
   }
 
   @Get(WorkflowConfigApi.workflow.pattern)
@@ -125,68 +118,120 @@ export class WorkflowsInternalController {
   }
 
   @Patch(WorkflowConfigApi.workflow.pattern)
-  async patch(@CallerTenant() tenant: string, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async patch(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @LinkBase() base: string | undefined,
+  ) {
     const patch = accept(readWorkflowPatch(body, this.settings.limits));
-    // Nothing to change: no new version, nothing to publish.
-    if (Object.keys(patch).length === 0) return this.get(tenant, id, base);
     const unknown = (await this.eventTypes.catalog()).check(patch.conditions ?? []);
     if (unknown.length > 0) throw invalid(unknown);
-    const state = await this.change(id, tenant, (s) => patchWorkflow(s, patch, this.ctx()));
-    return workflowView(state.state, this.view(base));
+    // Nothing to change makes no event: no new version, nothing to publish.
+    const { state } = await this.change(tenant, id, { type: 'patch', patch }, { actor, requestId });
+    return workflowView(state, this.view(base));
   }
 
   @Delete(WorkflowConfigApi.workflow.pattern)
   @HttpCode(204)
-  async remove(@CallerTenant() tenant: string, @Param('id') id: string): Promise<void> {
-    if (!(await this.store.delete(id, tenant, 'workflow'))) throw notFound();
+  async remove(@CallerTenant() tenant: string, @CallerActor(ActorPipe) actor: WorkflowActor, @RequestId() requestId: string | null, @Param('id') id: string): Promise<void> {
+    await this.run({ tenantId: tenant, workflowId: id, kind: 'workflow' }, { type: 'delete' }, { actor, requestId });
+  }
+
+  /** Newest first; a deleted workflow's too, while its events exist. */
+  @Get(WorkflowConfigApi.history.pattern)
+  async workflowHistory(@CallerTenant() tenant: string, @Param('id') id: string, @Query() query: Record<string, unknown>): Promise<WorkflowHistoryPage> {
+    const page = await this.history.page(tenant, id, 'workflow', accept(readHistoryPaging(query)));
+    if (!page) throw notFound();
+    return page;
   }
 
   @Post(WorkflowConfigApi.actions.pattern)
   @HttpCode(201)
-  async addAction(@CallerTenant() tenant: string, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async addAction(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @LinkBase() base: string | undefined,
+  ) {
     const input = accept(readActionInput(body, this.settings.limits));
-    const { result } = await this.change(id, tenant, (s) => addAction(s, input, this.ctx()));
-    return { id: result.id, _links: actionLinks(this.view(base), id, result.id ?? '') };
+    const outcome = await this.change(tenant, id, { type: 'add_action', input }, { actor, requestId });
+    return { id: outcome.id, _links: actionLinks(this.view(base), id, outcome.id ?? '') };
   }
 
   @Put(WorkflowConfigApi.action.pattern)
   async replaceAction(
     @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
     @Param('id') id: string,
     @Param('actionId') actionId: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = accept(readActionInput(body, this.settings.limits));
-    const { state } = await this.change(id, tenant, (s) => replaceAction(s, actionId, input, this.ctx()));
-    const action = state.actions.find((a) => a.id === actionId);
-    return { ...(action ? actionView(action, this.view(base)) : {}), _links: actionLinks(this.view(base), id, actionId) };
+    const { state } = await this.change(tenant, id, { type: 'replace_action', action_id: actionId, input }, { actor, requestId });
+    return this.actionAnswer(state, id, actionId, base);
+  }
+
+  /** An action disabled after a 410 takes jobs again. */
+  @Post(WorkflowConfigApi.actionEnable.pattern)
+  @HttpCode(200)
+  async enableAction(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Param('id') id: string,
+    @Param('actionId') actionId: string,
+    @LinkBase() base: string | undefined,
+  ) {
+    const { state } = await this.change(tenant, id, { type: 'enable_endpoint', action_id: actionId }, { actor, requestId });
+    return this.actionAnswer(state, id, actionId, base);
   }
 
   @Delete(WorkflowConfigApi.action.pattern)
   @HttpCode(204)
-  async removeAction(@CallerTenant() tenant: string, @Param('id') id: string, @Param('actionId') actionId: string): Promise<void> {
-    await this.change(id, tenant, (s) => removeAction(s, actionId, this.ctx()));
+  async removeAction(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Param('id') id: string,
+    @Param('actionId') actionId: string,
+  ): Promise<void> {
+    await this.change(tenant, id, { type: 'remove_action', action_id: actionId }, { actor, requestId });
   }
 
   @Post(WorkflowConfigApi.conditions.pattern)
   @HttpCode(201)
-  async addCondition(@CallerTenant() tenant: string, @Param('id') id: string, @Body() body: unknown, @LinkBase() base: string | undefined) {
+  async addCondition(
+    @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @LinkBase() base: string | undefined,
+  ) {
     const input = await this.checkedCondition(body);
-    const { result } = await this.change(id, tenant, (s) => addCondition(s, input, this.ctx()));
-    return { id: result.id, _links: conditionLinks(this.view(base), id, result.id ?? '') };
+    const outcome = await this.change(tenant, id, { type: 'add_condition', input }, { actor, requestId });
+    return { id: outcome.id, _links: conditionLinks(this.view(base), id, outcome.id ?? '') };
   }
 
   @Put(WorkflowConfigApi.condition.pattern)
   async replaceCondition(
     @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = await this.checkedCondition(body);
-    const { state } = await this.change(id, tenant, (s) => replaceCondition(s, conditionId, input, this.ctx()));
+    const { state } = await this.change(tenant, id, { type: 'replace_condition', condition_id: conditionId, input }, { actor, requestId });
     const condition = state.conditions.find((c) => c.id === conditionId);
     return { ...(condition ? conditionView(condition) : {}), _links: conditionLinks(this.view(base), id, conditionId) };
   }
@@ -195,20 +240,22 @@ export class WorkflowsInternalController {
   @HttpCode(204)
   async removeCondition(
     @CallerTenant() tenant: string,
+    @CallerActor(ActorPipe) actor: WorkflowActor,
+    @RequestId() requestId: string | null,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
   ): Promise<void> {
-    await this.change(id, tenant, (s) => removeCondition(s, conditionId, this.ctx()));
+    await this.change(tenant, id, { type: 'remove_condition', condition_id: conditionId }, { actor, requestId });
   }
 
   @Post(WorkflowConfigApi.webhooks.pattern)
   @HttpCode(201)
-  async subscribe(@CallerTenant() tenant: string, @Body() body: unknown) {
+  async subscribe(@CallerTenant() tenant: string, @CallerActor(ActorPipe) actor: WorkflowActor, @RequestId() requestId: string | null, @Body() body: unknown) {
     const input = accept(readSubscriptionInput(body, this.settings.limits));
     const planned = subscriptionWorkflow(input, await this.eventTypes.catalog());
     if (!planned.ok) throw invalid(planned.codes);
-    const state = this.withinLimits(createWorkflow(tenant, planned.workflow, this.ctx(), { uuid: planned.uuid, topic: input.topic, expands: input.expands }));
-    await this.store.create(state);
+    const subscription = { uuid: planned.uuid, topic: input.topic, expands: input.expands };
+    const { state } = await this.change(tenant, undefined, { type: 'create', tenant_id: tenant, input: planned.workflow, subscription }, { actor, requestId }, 'subscription');
     return { data: subscriptionView(state, true) };
   }
 
@@ -225,9 +272,9 @@ export class WorkflowsInternalController {
 
   @Delete(WorkflowConfigApi.webhook.pattern)
   @HttpCode(204)
-  async unsubscribe(@CallerTenant() tenant: string, @Param('uuid') uuid: string): Promise<void> {
+  async unsubscribe(@CallerTenant() tenant: string, @CallerActor(ActorPipe) actor: WorkflowActor, @RequestId() requestId: string | null, @Param('uuid') uuid: string): Promise<void> {
     const state = await this.findSubscription(tenant, uuid);
-    if (!(await this.store.delete(state.id, tenant, 'subscription'))) throw notFound();
+    await this.run({ tenantId: tenant, workflowId: state.id, kind: 'subscription' }, { type: 'delete' }, { actor, requestId });
   }
 
   private async findSubscription(tenantId: string, uuid: string): Promise<WorkflowState> {
@@ -243,26 +290,27 @@ export class WorkflowsInternalController {
     return input;
   }
 
-  /** Every path that makes a state ends here: the whole state must keep the limits (actions added one by one, total bytes). */
-  private withinLimits(state: WorkflowState): WorkflowState {
-    const codes = workflowLimitCodes(state, this.settings.limits);
-    if (codes.length > 0) throw invalid(codes);
-    return state;
+  private actionAnswer(state: WorkflowState, id: string, actionId: string, base: string | undefined) {
+    const action = state.actions.find((a) => a.id === actionId);
+    return { ...(action ? actionView(action, this.view(base)) : {}), _links: actionLinks(this.view(base), id, actionId) };
   }
 
-  /** The change's new state, or the 404/422 it earned; a subscription is changed only through /api/v1/webhooks. */
-  private async change(id: string, tenantId: string, change: (state: WorkflowState) => ChangeResult) {
-    const outcome = await this.store.update(
-      id,
-      tenantId,
-      (s) => {
-        const r = change(s);
-        if (!r.ok) throw r.status === 404 ? notFound() : invalid(r.codes);
-        return { state: this.withinLimits(r.state), result: { state: r.state, result: r } };
-      },
-      'workflow',
-    );
-    if (!outcome) throw notFound();
+  /**
+   * The command run on the workflow, or the 404, 409 or 422 it earned;
+   * every state it makes must keep the limits (actions added one by one,
+   * total bytes). A subscription is changed only through /api/v1/webhooks,
+   * a workflow only through /workflows.
+   */
+  private async run(target: WorkflowTarget, command: WorkflowCommand, meta: CommandMeta): Promise<{ state: WorkflowState | undefined; id?: string }> {
+    const outcome = await this.store.execute(target, command, meta, { refuse: (s) => workflowLimitCodes(s, this.settings.limits) });
+    if (!outcome.ok) throw refusal(outcome);
     return outcome;
+  }
+
+  /** A command that leaves a workflow (all but delete): its state after, and the id of what it made or changed. */
+  private async change(tenantId: string, workflowId: string | undefined, command: WorkflowCommand, meta: CommandMeta, kind: WorkflowKind = 'workflow') {
+    const { state, id } = await this.run({ tenantId, workflowId, kind }, command, meta);
+    if (!state) throw new Error(`${command.type} left no workflow`);
+    return { state, id };
   }
 }

@@ -23,6 +23,8 @@ export const StoredInvocation = z.object({
   workflow_id: z.string(),
   action_id: z.string(),
   status: z.enum(['pending', 'successful', 'failed']),
+  /** The workflow's version its latest attempt was matched with; null when no attempt says (recorded before versions were). */
+  workflow_version: z.number().nullable().default(null),
 });
 export type StoredInvocation = z.infer<typeof StoredInvocation>;
 
@@ -40,6 +42,8 @@ export const StoredAttempt = z.object({
   response_body: z.string().nullable(),
   response_received_at: z.string().nullable(),
   duration_ms: z.number(),
+  /** The workflow's version this attempt's job was matched with (a reflow may use a newer one); null when not recorded. */
+  workflow_version: z.number().nullable().default(null),
 });
 export type StoredAttempt = z.infer<typeof StoredAttempt>;
 

@@ -53,6 +53,8 @@ export const DeliveryOutcome = z.object({
   tenant_id: z.string(),
   event_id: idSchema('evt'),
   workflow_id: idSchema('wf'),
+  /** The workflow's version the job was matched with (the job's); null from deliveries older than this field. */
+  workflow_version: z.number().int().positive().nullable().default(null),
   action_id: idSchema('wfa'),
   attempt: z.number().int().positive(),
   timestamp: z.string().datetime(),

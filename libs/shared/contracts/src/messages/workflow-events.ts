@@ -79,13 +79,19 @@ const envelope = {
 
 const eventOf = <T extends WorkflowEventType>(type: T) => z.object({ ...envelope, type: z.literal(type), data: WorkflowEventData[type] });
 
-/** A recorded domain event, as stored in workflow_events and published on Topics.workflowEvents. */
+export type WorkflowEventEnvelope = z.infer<z.ZodObject<typeof envelope>>;
+export type WorkflowEvent = WorkflowEventEnvelope & WorkflowEventBody;
+
+/**
+ * A recorded domain event, as stored in workflow_events and published on
+ * Topics.workflowEvents. Built from the table above, zod cannot see that
+ * each type goes with its own data: the schema is typed with the union it
+ * parses to, so a decoded event narrows on its type.
+ */
 export const WorkflowEvent = z.discriminatedUnion(
   'type',
   WORKFLOW_EVENT_TYPES.map(eventOf) as unknown as [ReturnType<typeof eventOf<WorkflowEventType>>, ...ReturnType<typeof eventOf<WorkflowEventType>>[]],
-);
-export type WorkflowEventEnvelope = z.infer<z.ZodObject<typeof envelope>>;
-export type WorkflowEvent = WorkflowEventEnvelope & WorkflowEventBody;
+) as unknown as z.ZodType<WorkflowEvent>;
 
 /** One field's change in a history entry: secrets masked in `from` and `to`; absent where the field did not exist. */
 export const FieldChange = z.object({

@@ -6,13 +6,15 @@ import { Metrics, ReadinessRegistry, SERVICE_LOGGER } from '@hookstream/service-
 import { ConsumerHost } from '../consumer-host';
 import { ConsumerDefaults, KafkaConnection } from '../kafka-connection';
 import { KafkaSecurity, kafkaSecurityFromEnv } from '../kafka-client-options';
+import { TopicCreation, topicCreationFromEnv } from '../topic-creation';
 
 export interface MessagingOptions {
   brokers: string[];
   clientId: string;
   security?: KafkaSecurity;
   topicPrefix?: string;
-  replicationFactor?: number;
+  /** Replicas, min.insync.replicas and partitions of the topics this service creates. */
+  topicCreation?: TopicCreation;
   /** Topics this service produces to or consumes from; created if missing. */
   topics: readonly TopicSpec[];
   /** Where the service's consumers dead-letter what they cannot read or handle. */
@@ -67,13 +69,14 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeAppl
 @Global()
 @Module({})
 export class MessagingModule {
-  /** A service's connection as its Kafka env says: brokers, client id, TLS and SASL, topic prefix and consumer handling. */
+  /** A service's connection as its Kafka env says: brokers, client id, TLS and SASL, topic prefix, topic creation and consumer handling. */
   static forService(env: KafkaEnv, { service, topics, deadLetter }: ServiceMessaging): DynamicModule {
     return MessagingModule.forRoot({
       brokers: env.KAFKA_BROKERS,
       clientId: env.KAFKA_CLIENT_ID ?? service,
       security: kafkaSecurityFromEnv(env),
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      topicCreation: topicCreationFromEnv(env),
       topics,
       deadLetter,
       consumerDefaults: { maxHandlingAttempts: env.CONSUMER_MAX_HANDLING_ATTEMPTS, stuckAfterAttempts: env.CONSUMER_STUCK_AFTER_ATTEMPTS },

@@ -13,6 +13,8 @@ export interface InternalAnswer<T = unknown> {
 export interface InternalCallOptions {
   /** The tenant the call acts for: signed into the credential, sent nowhere else. */
   tenantId?: string;
+  /** Who made the public request behind the call (`api_key:<key id>`, `admin`): sent as InternalHeaders.actor, covered by the credential. */
+  actor?: string;
   body?: unknown;
 }
 
@@ -42,8 +44,9 @@ export class InternalApiClient {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: Record<string, string> = {
       ...this.options.headers,
-      [InternalHeaders.credential]: this.credentials.sign({ method, path, tenantId: options.tenantId, body }),
+      [InternalHeaders.credential]: this.credentials.sign({ method, path, tenantId: options.tenantId, body, actor: options.actor }),
     };
+    if (options.actor) headers[InternalHeaders.actor] = options.actor;
     const requestId = requestContext.current()?.requestId;
     if (requestId) headers[InternalHeaders.requestId] = requestId;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -13,7 +13,7 @@ const ALLOWED_CALLERS = 'hookstream:internal-callers';
  * Every internal route: refuses a call without a valid service credential
  * (401 service_credential_missing | _invalid | _expired), or from a service
  * the route is not for (403 service_not_allowed), and remembers who made the
- * call and for which tenant.
+ * call, for which tenant and on whose behalf.
  */
 @Injectable()
 export class InternalRouteGuard implements CanActivate {
@@ -26,7 +26,7 @@ export class InternalRouteGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     // rawBody: the bytes the body parser read (bootstrapService keeps them), the ones the caller signed.
     const body = (req as Request & { rawBody?: Buffer }).rawBody;
-    const check = this.credentials.verify(req.header(InternalHeaders.credential), { method: req.method, path: req.originalUrl, body });
+    const check = this.credentials.verify(req.header(InternalHeaders.credential), { method: req.method, path: req.originalUrl, body, actor: req.header(InternalHeaders.actor) });
     if (!check.ok) throw new UnauthorizedException({ error_type: 'unauthorized', error_codes: [check.error] });
     const allowed = this.reflector.getAllAndOverride<readonly string[] | undefined>(ALLOWED_CALLERS, [context.getHandler(), context.getClass()]);
     if (allowed && !allowed.includes(check.caller.service)) throw new ForbiddenException({ error_type: 'forbidden', error_codes: [SERVICE_NOT_ALLOWED] });

@@ -87,6 +87,18 @@ describe('internal routes refuse calls without a valid service credential', () =
       expect(await refusal(await call(elsewhere))).toMatchObject({ status: 401, body: { error_codes: ['service_credential_invalid'] } });
       expect(await refusal(await call(`${SERVICE_CREDENTIAL_SCHEME} ${'x'.repeat(4_000)}`))).toMatchObject({ status: 401, body: { error_codes: ['service_credential_invalid'] } });
     });
+
+    it('takes the actor header under the credential: the one signed passes, another or an unsigned one is refused', async () => {
+      const asKey = platform.credentials('gateway').sign({ method: route().method, path: route().path, tenantId: TENANT, body: body(), actor: 'api_key:key_a' });
+      expect((await call(asKey, { [InternalHeaders.actor]: 'api_key:key_a' })).status).toBe(route().ok);
+      for (const [credential, actor] of [
+        [asKey, 'admin'],
+        [sign(platform.credentials('gateway')), 'api_key:key_a'],
+      ]) {
+        expect(await refusal(await call(credential, { [InternalHeaders.actor]: actor }))).toMatchObject({ status: 401, body: { error_codes: ['service_credential_invalid'] } });
+      }
+      expect(await refusal(await call(asKey))).toMatchObject({ status: 401, body: { error_codes: ['service_credential_invalid'] } });
+    });
   });
 
   it('answers only the services a route is for: another service with a valid credential gets 403', async () => {

@@ -44,6 +44,28 @@ describe('ServiceCredentials', () => {
     expect(projection.verify(gateway.sign({ ...post, body: undefined }), { ...post, body: '' })).toMatchObject({ ok: true });
   });
 
+  it('names the actor the call was signed for; a call for no actor names none, as before actors were signed', () => {
+    const asKey = { ...call, actor: 'api_key:key_a' };
+    expect(projection.verify(gateway.sign(asKey), asKey)).toEqual({ ok: true, caller: { service: 'gateway', tenantId: 'ten_a', actor: 'api_key:key_a' } });
+    expect(projection.verify(gateway.sign({ ...call, actor: 'admin' }), { ...call, actor: 'admin' })).toMatchObject({ ok: true, caller: { actor: 'admin' } });
+    // Absent and empty are one: neither names anyone.
+    expect(projection.verify(gateway.sign(call), { ...call, actor: '' })).toEqual({ ok: true, caller: { service: 'gateway', tenantId: 'ten_a' } });
+    expect(projection.verify(gateway.sign({ ...call, actor: '' }), call)).toEqual({ ok: true, caller: { service: 'gateway', tenantId: 'ten_a' } });
+  });
+
+  it('binds the actor: another, an added or a dropped actor header is refused', () => {
+    const asKey = { ...call, actor: 'api_key:key_a' };
+    const header = gateway.sign(asKey);
+    for (const actor of ['api_key:key_b', 'admin', 'api_key:key_a ', '', undefined]) {
+      expect(projection.verify(header, { ...call, actor })).toEqual({ ok: false, error: 'service_credential_invalid' });
+    }
+    expect(projection.verify(gateway.sign(call), { ...call, actor: 'admin' })).toEqual({ ok: false, error: 'service_credential_invalid' });
+    // The actor's line cannot be moved into the path's or the body's.
+    const post = { method: 'POST', path: '/internal/api/workflows', tenantId: 'ten_a', body: '{}' };
+    expect(projection.verify(gateway.sign({ ...post, actor: 'admin' }), { ...post, body: `{}\nadmin` })).toEqual({ ok: false, error: 'service_credential_invalid' });
+    expect(projection.verify(gateway.sign({ ...post, actor: 'admin' }), { ...post, path: `${post.path}\nadmin` })).toEqual({ ok: false, error: 'service_credential_invalid' });
+  });
+
   it('refuses a credential signed with another key', () => {
     const stranger = new ServiceCredentials('z'.repeat(40), 'gateway', clock);
     expect(projection.verify(stranger.sign(call), call)).toEqual({ ok: false, error: 'service_credential_invalid' });

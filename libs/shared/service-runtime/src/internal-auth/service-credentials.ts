@@ -12,6 +12,8 @@ export interface InternalCall {
   body?: string | Buffer;
   /** The tenant the call acts for; none for the routes every tenant shares (the catalog, the matcher's index). */
   tenantId?: string;
+  /** Who made the public request behind the call (InternalHeaders.actor's value); none is the same as empty. */
+  actor?: string;
 }
 
 /** Who made a call whose credential checked out. */
@@ -32,9 +34,10 @@ const TOKEN = /^v1\.([a-z][a-z0-9-]{0,62})\.([A-Za-z0-9_-]*)\.(\d{1,12})\.([A-Za
 /**
  * Service credentials for the internal HTTP routes: a token, signed with the
  * key every service shares, over the calling service, the tenant the call
- * acts for, the time, the method, the path with its query and a SHA-256 of
- * the body. A token is good for CREDENTIAL_WINDOW_SECONDS and for that one
- * request only, and the tenant it names cannot be changed without the key.
+ * acts for, the time, the method, the path with its query, a SHA-256 of
+ * the body and the actor the call names (its header). A token is good for CREDENTIAL_WINDOW_SECONDS and for that one
+ * request only, and the tenant and actor it names cannot be changed without
+ * the key.
  *
  * Keys rotate without downtime: every service first accepts the new key
  * beside its own, then signs with it while accepting the old one, then drops
@@ -79,11 +82,15 @@ export class ServiceCredentials {
     const given = Buffer.from(signature, 'base64url');
     if (!this.accepted.some((key) => timingSafeEqual(mac(key, claims, request), given))) return { ok: false, error: 'service_credential_invalid' };
     if (Math.abs(this.now() / 1000 - Number(seconds)) > CREDENTIAL_WINDOW_SECONDS) return { ok: false, error: 'service_credential_expired' };
-    return { ok: true, caller: { service, ...(tenantId ? { tenantId } : {}) } };
+    return { ok: true, caller: { service, ...(tenantId ? { tenantId } : {}), ...(request.actor ? { actor: request.actor } : {}) } };
   }
 }
 
 function mac(key: Buffer, claims: string, request: Omit<InternalCall, 'tenantId'>): Buffer {
   const body = createHash('sha256').update(request.body ?? '').digest('hex');
-  return createHmac('sha256', key).update(`${claims}\n${request.method.toUpperCase()}\n${request.path}\n${body}`).digest();
+  // The actor's line only when there is one: a call that names no one signs as before the actor was signed, so
+  // services that verify it can be deployed before the callers that send it. The hex digest before it holds no
+  // newline, so the two spellings cannot meet.
+  const actor = request.actor ? `\n${request.actor}` : '';
+  return createHmac('sha256', key).update(`${claims}\n${request.method.toUpperCase()}\n${request.path}\n${body}${actor}`).digest();
 }
