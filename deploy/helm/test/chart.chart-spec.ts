@@ -1,4 +1,6 @@
+import { KafkaEnv } from '@hookstream/config';
 import { DelayTiers, Topics } from '@hookstream/contracts';
+import { partitionsOf, topicCreationFromEnv } from '@hookstream/messaging';
 import { projectionGroupIds } from '@hookstream/projection-service';
 import { Container, envValue, Manifest, ofKind, podSpecOf, renderedSets, RenderedSet } from './rendered';
 import { databaseUrlVariable, SERVICE_ENV } from './service-env';
@@ -50,6 +52,10 @@ function expectedLagTriggers(set: RenderedSet, service: string): { consumerGroup
   }
 }
 
+/** How the services create topics: the partitions an autoscaler may not go past. */
+const TOPIC_CREATION_VARIABLES = ['KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'KAFKA_TOPIC_PARTITIONS'] as const;
+const TopicCreationEnv = KafkaEnv.pick({ KAFKA_REPLICATION_FACTOR: true, KAFKA_MIN_INSYNC_REPLICAS: true, KAFKA_TOPIC_PARTITIONS: true });
+
 describe('scaling', () => {
   each('each consumer scales on its own groups, delivery on the jobs topic and never on a retry tier', (set) => {
     const retryTiers = new Set(DelayTiers.map((tier) => prefixOf(set) + tier.name));
@@ -60,16 +66,23 @@ describe('scaling', () => {
     }
   });
 
-  it('with the default partitions, never past the partitions the contracts give each topic', () => {
-    const keda = sets.find((set) => set.name === 'keda')!;
-    const partitions = new Map(Object.values(Topics).map((topic) => [prefixOf(keda) + topic.name, topic.partitions]));
-    const scaled = ofKind(keda.manifests, 'ScaledObject');
-    expect(scaled.map((s) => scaledService(keda, s))).toEqual(['delivery', 'event-ingest', 'matcher', 'projection']);
-    for (const s of scaled) {
-      for (const trigger of (s.spec!.triggers as KafkaTrigger[]).filter((t) => t.type === 'kafka')) {
-        expect(s.spec!.maxReplicaCount).toBeLessThanOrEqual(partitions.get(trigger.metadata.topic!)!);
+  each('never past the partitions the services create each topic with', (set) => {
+    const prefix = prefixOf(set);
+    const scaled = ofKind(set.manifests, 'ScaledObject');
+    const autoscaled = [...scaled, ...ofKind(set.manifests, 'HorizontalPodAutoscaler')];
+    for (const autoscaler of autoscaled) {
+      const service = scaledService(set, autoscaler);
+      const container = mainContainer(deploymentOf(set, service));
+      const creation = topicCreationFromEnv(TopicCreationEnv.parse(Object.fromEntries(TOPIC_CREATION_VARIABLES.map((name) => [name, envValue(container, name)]))));
+      const max = (autoscaler.spec!.maxReplicaCount ?? autoscaler.spec!.maxReplicas) as number;
+      for (const { topic } of expectedLagTriggers(set, service)) {
+        const name = topic.slice(prefix.length);
+        const spec = Object.values(Topics).find((t) => t.name === name) ?? { ...Topics.producerEvents, name };
+        const at = `${autoscaler.kind} of ${service} on ${topic}`;
+        expect({ at, maxReplicas: max }).toEqual({ at, maxReplicas: Math.min(max, partitionsOf(spec, creation)) });
       }
     }
+    expect(scaled.map((s) => scaledService(set, s))).toEqual(set.name === 'defaults' ? [] : ['delivery', 'event-ingest', 'matcher', 'projection']);
   });
 
   each('every Deployment has one autoscaler at most, and then no replica count of its own', (set) => {
