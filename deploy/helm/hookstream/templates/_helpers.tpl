@@ -125,6 +125,19 @@ where a group that has committed nothing starts, as its consumer does
 {{- end }}
 
 {{/*
+KAFKA_TOPIC_PARTITIONS: the partitions the autoscalers count on are the
+ones the services create the topics with (topic names without the prefix).
+*/}}
+{{- define "hookstream.topicPartitions" -}}
+{{- $p := .Values.kafka.partitions }}
+{{- $counts := dict "ingest.event.accepted.v1" $p.events "matcher.job.scheduled.v1" $p.deliveryJobs "delivery.attempt.completed.v1" $p.deliveryOutcomes }}
+{{- range (index .Values.services "event-ingest").inboundTopics }}{{ $_ := set $counts .name .partitions }}{{ end }}
+{{- $entries := list }}
+{{- range $name := keys $counts | sortAlpha }}{{ $entries = append $entries (printf "%s=%d" $name (int (get $counts $name))) }}{{ end }}
+{{- join "," $entries }}
+{{- end }}
+
+{{/*
 The most replicas an autoscaler may give a service: its maxReplicas, refused
 when past the partitions of a topic it scales on. {root, service}.
 */}}
@@ -185,6 +198,13 @@ service's own config knows (deploy/helm/test checks every name).
 - { name: OPS_PORT, value: {{ include "hookstream.opsPort" . | quote }} }
 - { name: KAFKA_BROKERS, value: {{ required "kafka.brokers is required (host:port,host:port)" $v.kafka.brokers | quote }} }
 - { name: KAFKA_TOPIC_PREFIX, value: {{ $v.kafka.topicPrefix | quote }} }
+- { name: KAFKA_TOPIC_PARTITIONS, value: {{ include "hookstream.topicPartitions" .root | quote }} }
+{{- with $v.kafka.replicationFactor }}
+- { name: KAFKA_REPLICATION_FACTOR, value: {{ . | quote }} }
+{{- end }}
+{{- with $v.kafka.minInsyncReplicas }}
+- { name: KAFKA_MIN_INSYNC_REPLICAS, value: {{ . | quote }} }
+{{- end }}
 {{- if $v.kafka.tls.enabled }}
 - { name: KAFKA_SSL, value: "true" }
 {{- if $v.kafka.tls.caSecret }}
