@@ -59,7 +59,7 @@ export default [
     }
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/__fixtures__/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.chart-spec.ts', '**/__fixtures__/**/*.ts'],
     rules: { ...boundaries(testConstraints), '@typescript-eslint/no-non-null-assertion': 'off' }
   }
 ];

@@ -18,6 +18,8 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
+    // The Helm chart's rendered manifests: scripts/chart-check.sh renders them, then runs this project.
+    { ...common, displayName: 'chart', testMatch: ['<rootDir>/deploy/helm/test/**/*.chart-spec.ts'] },
     {
       ...common,
       displayName: 'integration',
