@@ -1,6 +1,7 @@
-// One jest run, three tiers told apart by file suffix: *.spec.ts is pure and
+// One jest run, four tiers told apart by file suffix: *.spec.ts is pure and
 // fast; *.int-spec.ts talks to the real Kafka and Postgres; *.e2e-spec.ts
-// drives the running services through their public HTTP API.
+// drives the running services through their public HTTP API; *.docker-spec.ts
+// runs the image and docker-compose.yml.
 const { swcOptions } = require('./tools/swc-options');
 
 // The build's own swc configuration; its paths resolve @hookstream/* imports.
@@ -27,6 +28,13 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
+    },
+    // The image and docker-compose.yml, run on the local Docker engine (scripts/docker.sh).
+    {
+      ...common,
+      displayName: 'docker',
+      testMatch: ['<rootDir>/deploy/**/*.docker-spec.ts'],
+      globalSetup: '<rootDir>/deploy/docker/global-setup.js',
     },
   ],
 };

@@ -1,0 +1,20 @@
+// Jest global setup for the docker tier: the engine and the images, from
+// scripts/docker.sh (cached; a warm run rebuilds only what changed), unless
+// the caller already built them and set HOOKSTREAM_IMAGE and its siblings.
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+const REPORTED = ['HOOKSTREAM_IMAGE', 'HOOKSTREAM_KAFKA_IMAGE', 'HOOKSTREAM_POSTGRES_IMAGE'];
+
+module.exports = async function globalSetup() {
+  if (REPORTED.every((name) => process.env[name])) return;
+  const script = path.resolve(__dirname, '../../scripts/docker.sh');
+  const out = execFileSync('bash', [script, 'images'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  for (const line of out.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (match && !process.env[match[1]]) process.env[match[1]] = match[2];
+  }
+  for (const name of REPORTED) {
+    if (!process.env[name]) throw new Error(`scripts/docker.sh images did not report ${name}`);
+  }
+};
