@@ -1,12 +1,17 @@
 // Jest global setup for the docker tier: the engine and the images, from
 // scripts/docker.sh (cached; a warm run rebuilds only what changed), unless
-// the caller already built them and set HOOKSTREAM_IMAGE and its siblings.
+// the caller already built them and set HOOKSTREAM_IMAGE and its siblings;
+// and testcontainers' settings for this engine.
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 const REPORTED = ['HOOKSTREAM_IMAGE', 'HOOKSTREAM_KAFKA_IMAGE', 'HOOKSTREAM_POSTGRES_IMAGE'];
 
 module.exports = async function globalSetup() {
+  // testcontainers: no reaper container (its image would come from a registry), so tests
+  // remove what they start; published ports are on this machine.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
   if (REPORTED.every((name) => process.env[name])) return;
   const script = path.resolve(__dirname, '../../scripts/docker.sh');
   const out = execFileSync('bash', [script, 'images'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
