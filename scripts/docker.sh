@@ -7,7 +7,8 @@
 # Usage:
 #   scripts/docker.sh engine   install docker.io, debootstrap and docker-compose if missing; start dockerd
 #   scripts/docker.sh images   engine, then the local images (cached); prints the compose env lines
-#   scripts/docker.sh up       images, then docker-compose.yml's stack on them (project hookstream)
+#   scripts/docker.sh up       images, then docker-compose.yml's stack on them (project hookstream),
+#                              with keys of this machine's own (<cache>/docker/compose-keys.env)
 #   scripts/docker.sh down     stop and remove that stack and its volumes
 #
 #   eval "$(scripts/docker.sh images)"  # typical use; progress goes to stderr, env lines to stdout
@@ -173,10 +174,31 @@ cmd_images() {
 
 compose() { docker-compose -p "$COMPOSE_PROJECT" -f "$ROOT/docker-compose.yml" "$@"; }
 
+# Keys of this machine's own for the stack (compose runs in production mode,
+# which refuses the published examples), made once and kept, so a restart
+# still opens what the last run sealed. Variables already set win.
+COMPOSE_KEYS="$DOCKER_CACHE/compose-keys.env"
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+ensure_compose_keys() {
+  if [[ ! -s "$COMPOSE_KEYS" ]]; then
+    mkdir -p "$DOCKER_CACHE"
+    (
+      umask 077
+      printf 'BOOTSTRAP_API_KEY=sk_%s\nADMIN_API_KEY=adm_%s\nINTERNAL_API_KEY=%s\nHOOKSTREAM_ENCRYPTION_KEYS=local:%s\n' \
+        "$(random_hex 16)" "$(random_hex 16)" "$(random_hex 32)" "$(head -c 32 /dev/urandom | base64)" >"$COMPOSE_KEYS"
+    )
+  fi
+  local name value
+  while IFS='=' read -r name value; do
+    [[ -n "${!name:-}" ]] || export "$name=$value"
+  done <"$COMPOSE_KEYS"
+}
+
 cmd_up() {
   local line
   while IFS= read -r line; do export "${line?}"; done < <(cmd_images)
-  log "starting the stack (docker-compose -p $COMPOSE_PROJECT); the API on http://localhost:${HOOKSTREAM_GATEWAY_PORT:-3000}"
+  ensure_compose_keys
+  log "starting the stack (docker-compose -p $COMPOSE_PROJECT); the API on http://localhost:${HOOKSTREAM_GATEWAY_PORT:-3000}, tenant ten_local, its key (BOOTSTRAP_API_KEY) in $COMPOSE_KEYS"
   compose up -d --no-build
 }
 
