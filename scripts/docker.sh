@@ -75,7 +75,21 @@ start_engine() {
       fi
       sleep 0.3
     done
+    remove_leftovers
   ) 9>"$DOCKER_CACHE/.lock-engine"
+}
+
+# Tests of a run that was killed (with the daemon) leave containers behind,
+# and compose's restart policy would start them again with the daemon: on a
+# daemon we just started no test runs yet, so they go.
+remove_leftovers() {
+  local leftovers
+  leftovers=$(docker ps -aq --filter label=org.testcontainers=true; docker ps -a --format '{{.ID}} {{.Label "com.docker.compose.project"}}' | awk '$2 ~ /^hookstream-smoke-/ { print $1 }')
+  [[ -n "$leftovers" ]] || return 0
+  log "removing $(wc -l <<<"$leftovers") containers left by killed test runs"
+  # shellcheck disable=SC2086 # one id per word
+  docker rm -f -v $leftovers >/dev/null
+  docker network prune -f --filter label=com.docker.compose.project >/dev/null
 }
 
 cmd_engine() {

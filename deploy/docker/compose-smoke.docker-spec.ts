@@ -50,8 +50,11 @@ describe('docker-compose.yml on the service image', () => {
   let gateway = '';
   let kafka: KafkaConnection | undefined;
 
+  // HOOKSTREAM_COMPOSE (the global setup): docker-compose, or docker compose.
+  const [composeCommand, ...composeArgs] = (process.env.HOOKSTREAM_COMPOSE ?? 'docker-compose').split(' ');
   const compose = async (...args: string[]) =>
-    (await run('docker-compose', ['-p', project, '-f', path.join(ROOT, 'docker-compose.yml'), ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 })).stdout;
+    (await run(composeCommand, [...composeArgs, '-p', project, '-f', path.join(ROOT, 'docker-compose.yml'), ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 }))
+      .stdout;
   const docker = async (...args: string[]) => (await run('docker', args, { maxBuffer: 16 << 20 })).stdout.trim();
   const api = async (method: string, route: string, body?: unknown) => {
     const res = await fetch(`${gateway}${route}`, {

@@ -7,11 +7,22 @@ const path = require('node:path');
 
 const REPORTED = ['HOOKSTREAM_IMAGE', 'HOOKSTREAM_KAFKA_IMAGE', 'HOOKSTREAM_POSTGRES_IMAGE'];
 
+const works = (command, args) => {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 module.exports = async function globalSetup() {
   // testcontainers: no reaper container (its image would come from a registry), so tests
   // remove what they start; published ports are on this machine.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+  // Compose v1 (Debian's docker-compose, which scripts/docker.sh installs), else the v2 plugin.
+  process.env.HOOKSTREAM_COMPOSE ??= works('docker-compose', ['version']) ? 'docker-compose' : 'docker compose';
   if (REPORTED.every((name) => process.env[name])) return;
   const script = path.resolve(__dirname, '../../scripts/docker.sh');
   const out = execFileSync('bash', [script, 'images'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
