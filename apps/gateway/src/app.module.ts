@@ -9,10 +9,13 @@ import { PersistenceModule } from '@hookstream/persistence';
 import type { ModuleImport } from '@hookstream/service-runtime';
 import type { GatewayConfig } from './config';
 
+/** gateway's schema: its role's URL and its migrations (also run alone, with DATABASE_MIGRATIONS=only). */
+export const gatewayDatabase = (config: GatewayConfig) => ({ url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: GatewayTenantsMigrations });
+
 /** gateway's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
   MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
-  PersistenceModule.forService(config, { url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: GatewayTenantsMigrations }),
+  PersistenceModule.forService(config, gatewayDatabase(config)),
   GatewayHttpModule,
   GatewayTenantsModule.forRoot({
     bootstrapTenantId: config.BOOTSTRAP_TENANT_ID,

@@ -5,10 +5,13 @@ import type { ModuleImport } from '@hookstream/service-runtime';
 import { WorkflowConfigMigrations, WorkflowConfigServiceModule } from '@hookstream/workflow-config-service';
 import { WorkflowConfigConfig, workflowLimitsOf } from './config';
 
+/** workflow-config's schema: its role's URL and its migrations (also run alone, with DATABASE_MIGRATIONS=only). */
+export const workflowConfigDatabase = (config: WorkflowConfigConfig) => ({ url: config.WORKFLOW_CONFIG_DATABASE_URL, schema: 'workflow_config', migrations: WorkflowConfigMigrations });
+
 /** workflow-config's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const workflowConfigModules = (config: WorkflowConfigConfig): ModuleImport[] => [
   MessagingModule.forService(config, { service: 'workflow-config', topics: [Topics.workflowConfig, Topics.workflowEvents, Topics.endpointDisabled], deadLetter: Topics.configRejected }),
-  PersistenceModule.forService(config, { url: config.WORKFLOW_CONFIG_DATABASE_URL, schema: 'workflow_config', migrations: WorkflowConfigMigrations }),
+  PersistenceModule.forService(config, workflowConfigDatabase(config)),
   WorkflowConfigServiceModule.forRoot({
     publicBaseUrl: config.PUBLIC_BASE_URL,
     relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
