@@ -1,4 +1,4 @@
-// One jest run, four tiers told apart by file suffix: *.spec.ts is pure and
+// One jest run, its tiers told apart by file suffix: *.spec.ts is pure and
 // fast; *.int-spec.ts talks to the real Kafka and Postgres; *.e2e-spec.ts
 // drives the running services through their public HTTP API;
 // *.cluster.e2e-spec.ts does so on a multi-broker Kafka cluster of its own
