@@ -7,7 +7,7 @@ import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import type { ModuleImport } from '@hookstream/service-runtime';
-import type { GatewayConfig } from './config';
+import { type GatewayConfig, ingestRateLimitOf } from './config';
 
 /** gateway's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
@@ -24,7 +24,7 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   }),
-  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL }),
+  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL, rateLimit: ingestRateLimitOf(config) }),
   GatewayEventsModule.forRoot({
     projectionUrl: config.PROJECTION_URL,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
