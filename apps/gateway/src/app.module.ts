@@ -7,7 +7,7 @@ import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import type { ModuleImport } from '@hookstream/service-runtime';
-import type { GatewayConfig } from './config';
+import { type GatewayConfig, ingestRateLimitOf } from './config';
 
 /** gateway's schema: its role's URL and its migrations (also run alone, with DATABASE_MIGRATIONS=only). */
 export const gatewayDatabase = (config: GatewayConfig) => ({ url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: GatewayTenantsMigrations });
@@ -27,7 +27,7 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   }),
-  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL }),
+  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL, rateLimit: ingestRateLimitOf(config) }),
   GatewayEventsModule.forRoot({
     projectionUrl: config.PROJECTION_URL,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,

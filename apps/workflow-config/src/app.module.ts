@@ -17,6 +17,7 @@ export const workflowConfigModules = (config: WorkflowConfigConfig): ModuleImpor
     relayIntervalMs: config.CONFIG_RELAY_INTERVAL_MS,
     relayBatchSize: config.CONFIG_RELAY_BATCH_SIZE,
     limits: workflowLimitsOf(config),
+    maxWorkflowsPerTenant: config.WORKFLOW_MAX_PER_TENANT,
     groupId: config.CONFIG_GROUP_ID,
     keyRing: config.HOOKSTREAM_ENCRYPTION_KEYS,
     secretRotationGraceMs: config.WEBHOOK_SECRET_ROTATION_GRACE_HOURS * 3_600_000,
