@@ -1,6 +1,6 @@
 import { Topics } from '@hookstream/contracts';
 import { GatewayTenantsMigrations, GatewayTenantsModule } from '@hookstream/gateway-tenants';
-import { GatewayEventsModule } from '@hookstream/gateway-events';
+import { GatewayEventsMigrations, GatewayEventsModule } from '@hookstream/gateway-events';
 import { GatewayHttpModule } from '@hookstream/gateway-http';
 import { GatewayProducerEventsModule } from '@hookstream/gateway-producer-events';
 import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
@@ -12,7 +12,7 @@ import type { GatewayConfig } from './config';
 /** gateway's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
   MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
-  PersistenceModule.forService(config, { url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: GatewayTenantsMigrations }),
+  PersistenceModule.forService(config, { url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: [...GatewayTenantsMigrations, ...GatewayEventsMigrations] }),
   GatewayHttpModule,
   GatewayTenantsModule.forRoot({
     bootstrapTenantId: config.BOOTSTRAP_TENANT_ID,
@@ -29,5 +29,11 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
     projectionUrl: config.PROJECTION_URL,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    reflow: {
+      maxEvents: config.REFLOW_MAX_EVENTS,
+      concurrency: config.REFLOW_CONCURRENCY,
+      eventsPerSecond: config.REFLOW_EVENTS_PER_SECOND,
+      maxUnfinishedPerTenant: config.REFLOW_MAX_UNFINISHED_PER_TENANT,
+    },
   }),
 ];

@@ -24,6 +24,15 @@ export const GatewayEnv = CommonEnv
     ADMIN_API_KEY: secret(z.preprocess(unsetIfEmpty, z.string().min(16, 'must have at least 16 characters').optional())),
     /** Largest request body; larger answers 413. */
     BODY_LIMIT: z.string().default('1mb'),
+    // Reflows (libs/gateway/events): bounded per request; by subject, run in the background and paced.
+    /** Events one reflow request may publish; more answers 422 reflow_too_large. */
+    REFLOW_MAX_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    /** Reflows by subject one gateway runs at once. */
+    REFLOW_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    /** Events one gateway publishes per second for reflows by subject, all together. */
+    REFLOW_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Queued or running reflows one tenant may have; more answers 429 too_many_reflows. */
+    REFLOW_MAX_UNFINISHED_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(10),
   })
   .refine((c) => (c.BOOTSTRAP_TENANT_ID === undefined) === (c.BOOTSTRAP_API_KEY === undefined), {
     message: 'set both BOOTSTRAP_TENANT_ID and BOOTSTRAP_API_KEY, or neither',
