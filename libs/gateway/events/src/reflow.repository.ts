@@ -103,9 +103,8 @@ export class ReflowRepository {
    * runner while another tenant waits.
    */
   async claim(runner: string, leaseSeconds: number): Promise<ReflowRow | undefined> {
-    const [row] = rowsOf(
-      ReflowRow,
-      await this.dataSource.query(
+    // An UPDATE answers [rows, count].
+    const [rows] = (await this.dataSource.query(
         `WITH next AS (
            SELECT c.id FROM reflows c
             WHERE c.status = 'queued' OR (c.status = 'running' AND c.lease_until < now())
@@ -115,10 +114,9 @@ export class ReflowRepository {
                 started_at = COALESCE(r.started_at, now()), updated_at = now()
            FROM next WHERE r.id = next.id
          RETURNING r.*`,
-        [runner, leaseSeconds],
-      ),
-    );
-    return row;
+      [runner, leaseSeconds],
+    )) as [unknown, number];
+    return rowsOf(ReflowRow, rows)[0];
   }
 
   /** Records progress and renews the lease; false when the reflow is no longer this runner's. */
