@@ -33,7 +33,7 @@ class FakeIo implements ReflowIo {
 
   constructor(private readonly subjects: Map<string, CanonicalEvent[]>) {}
 
-  async subjectPage(tenantId: string, subjectId: string, cursor: string | null, limit: number): Promise<StoredEventPage | undefined> {
+  async subjectPage(_tenantId: string, subjectId: string, cursor: string | null, limit: number): Promise<StoredEventPage | undefined> {
     this.reads.push(`${subjectId}@${cursor ?? 0}`);
     const fail = this.failing.get(subjectId);
     if (fail) throw fail();

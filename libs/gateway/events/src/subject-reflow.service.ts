@@ -25,7 +25,10 @@ export class SubjectReflowService {
   async start(tenantId: string, subjectIds: readonly string[], workflowIds: readonly string[] | undefined) {
     await this.reflow.requireWorkflows(tenantId, workflowIds);
     const plan = await this.reflow.planSubjects(tenantId, subjectIds);
-    const row = await this.reflows.create({ tenantId, subjects: plan.subjects, withoutEvents: plan.withoutEvents, events: plan.events, workflowIds }, this.settings.reflow.maxUnfinishedPerTenant);
+    const row = await this.reflows.create(
+      { tenantId, subjects: plan.subjects, withoutEvents: plan.withoutEvents, events: plan.events, workflowIds },
+      this.settings.reflow.maxUnfinishedPerTenant,
+    );
     if (row === 'too_many') throw new ApiError(429, 'too_many_requests', ['too_many_reflows']);
     void this.runner.claim();
     return reflowView(this.settings.publicBaseUrl, row);
