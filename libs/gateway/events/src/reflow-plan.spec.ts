@@ -74,6 +74,9 @@ describe('afterPageFailure', () => {
       { step: 'retry', afterMs: 2000 },
       { step: 'retry', afterMs: 4000 },
       { step: 'retry', afterMs: 8000 },
+      { step: 'retry', afterMs: 16_000 },
+      { step: 'retry', afterMs: 30_000 },
+      { step: 'retry', afterMs: 30_000 },
       { step: 'give_up' },
     ]);
   });

@@ -68,8 +68,8 @@ export function planSubjectReflow(requested: readonly string[], counts: readonly
 /** What the runner does after a page of a subject could not be read or published. */
 export type PageFailureStep = { step: 'retry'; afterMs: number } | { step: 'skip_subject' } | { step: 'give_up' };
 
-/** Attempts of one page before the reflow is given up as failed. */
-export const PAGE_ATTEMPTS = 5;
+/** Attempts of one page before the reflow is given up as failed: about 1.5 minutes of projection or Kafka out of reach. */
+export const PAGE_ATTEMPTS = 8;
 const FIRST_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
 

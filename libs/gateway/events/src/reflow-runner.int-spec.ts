@@ -7,6 +7,7 @@ import { Metrics } from '@hookstream/service-runtime';
 import { sampleCanonicalEvent, testInfra, testLogger, uniquePrefix } from '@hookstream/testing';
 import type { GatewayEventsSettings } from './gateway-events-settings';
 import { ReflowIo, ReflowRunner } from './reflow-runner';
+import { PAGE_ATTEMPTS } from './reflow-plan';
 import { CreateReflows1767100000000 } from './reflow.migration';
 import { NewReflow, ReflowRepository } from './reflow.repository';
 
@@ -171,7 +172,7 @@ describe('reflows by subject against the real Postgres', () => {
     expect(await reflows.find(tenantId, queued.id)).toMatchObject({ status: 'completed', events_published: 8 });
   });
 
-  it('skips a subject projection refuses, and fails the reflow after a subject out of reach fails five times', async () => {
+  it('skips a subject projection refuses, and fails the reflow after a subject out of reach fails every attempt', async () => {
     const tenantId = newTenant();
     const refusedIo = new FakeIo(subjects);
     refusedIo.failing.set('pay_five', () => new UpstreamError(422, { error_type: 'request_invalid', error_codes: ['cursor_invalid'] }));
@@ -191,8 +192,9 @@ describe('reflows by subject against the real Postgres', () => {
     await runAll(runner(downIo));
     const row = await reflows.find(tenantId, failed.id);
     expect(row).toMatchObject({ status: 'failed', subjects_done: 1, events_published: 5, finished_at: expect.any(Date) });
-    expect(row?.errors.map((e) => [e.code, e.attempt])).toEqual([1, 2, 3, 4, 5].map((n) => ['events_unreadable', n]));
-    expect(downIo.reads.filter((r) => r.startsWith('pay_three'))).toHaveLength(5);
+    const attempts = Array.from({ length: PAGE_ATTEMPTS }, (_, i) => i + 1);
+    expect(row?.errors.map((e) => [e.code, e.attempt])).toEqual(attempts.map((n) => ['events_unreadable', n]));
+    expect(downIo.reads.filter((r) => r.startsWith('pay_three'))).toHaveLength(PAGE_ATTEMPTS);
   });
 
   it('gives the next runner slot to the tenant with fewer reflows running, and bounds a tenant’s unfinished reflows', async () => {

@@ -68,7 +68,9 @@ export class ReflowRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.finished = metrics.counter('reflows_finished_total', 'Asynchronous reflows finished, by status', ['status']);
   }
 
+  /** Resumes at once what a stopped gateway left, then polls. */
   onApplicationBootstrap(): void {
+    void this.claim();
     this.poll();
   }
 

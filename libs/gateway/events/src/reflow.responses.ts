@@ -27,7 +27,7 @@ class ReflowEvents {
   @ApiProperty({ example: 120, description: 'Events the subjects had when the reflow was accepted (at most REFLOW_MAX_EVENTS)' })
   total!: number;
 
-  @ApiProperty({ example: 40, description: 'Events published to be matched again so far' })
+  @ApiProperty({ example: 40, description: 'Events published to be matched again so far; passes total by any event the subjects received while the reflow ran' })
   published!: number;
 }
 
@@ -37,7 +37,7 @@ class ReflowErrorView {
 
   @ApiProperty({
     enum: ['events_unreadable', 'publish_failed', 'subject_refused'],
-    description: 'events_unreadable and publish_failed are retried (the reflow fails after 5 attempts of one page); subject_refused skips the subject',
+    description: 'events_unreadable and publish_failed are retried (the reflow fails after 8 attempts of one page, about 1.5 minutes); subject_refused skips the subject',
   })
   code!: string;
 
