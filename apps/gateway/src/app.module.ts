@@ -1,6 +1,6 @@
 import { Topics } from '@hookstream/contracts';
 import { GatewayTenantsMigrations, GatewayTenantsModule } from '@hookstream/gateway-tenants';
-import { GatewayEventsModule } from '@hookstream/gateway-events';
+import { GatewayEventsMigrations, GatewayEventsModule } from '@hookstream/gateway-events';
 import { GatewayHttpModule } from '@hookstream/gateway-http';
 import { GatewayProducerEventsModule } from '@hookstream/gateway-producer-events';
 import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
@@ -10,7 +10,7 @@ import type { ModuleImport } from '@hookstream/service-runtime';
 import { type GatewayConfig, ingestRateLimitOf } from './config';
 
 /** gateway's schema: its role's URL and its migrations (also run alone, with DATABASE_MIGRATIONS=only). */
-export const gatewayDatabase = (config: GatewayConfig) => ({ url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: GatewayTenantsMigrations });
+export const gatewayDatabase = (config: GatewayConfig) => ({ url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: [...GatewayTenantsMigrations, ...GatewayEventsMigrations] });
 
 /** gateway's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
@@ -32,5 +32,11 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
     projectionUrl: config.PROJECTION_URL,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    reflow: {
+      maxEvents: config.REFLOW_MAX_EVENTS,
+      concurrency: config.REFLOW_CONCURRENCY,
+      eventsPerSecond: config.REFLOW_EVENTS_PER_SECOND,
+      maxUnfinishedPerTenant: config.REFLOW_MAX_UNFINISHED_PER_TENANT,
+    },
   }),
 ];

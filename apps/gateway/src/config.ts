@@ -29,6 +29,15 @@ export const GatewayEnv = CommonEnv
     INGEST_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(1_000),
     /** Events a tenant may send at once before the rate holds it; a batch larger than this waits for a full allowance. */
     INGEST_RATE_LIMIT_BURST: z.coerce.number().int().positive().max(10_000_000).default(2_000),
+    // Reflows (libs/gateway/events): bounded per request; by subject, run in the background and paced.
+    /** Events one reflow request may publish; more answers 422 reflow_too_large. */
+    REFLOW_MAX_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    /** Reflows by subject one gateway runs at once. */
+    REFLOW_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    /** Events one gateway publishes per second for reflows by subject, all together. */
+    REFLOW_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Queued or running reflows one tenant may have; more answers 429 too_many_reflows. */
+    REFLOW_MAX_UNFINISHED_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(10),
   })
   .refine((c) => (c.BOOTSTRAP_TENANT_ID === undefined) === (c.BOOTSTRAP_API_KEY === undefined), {
     message: 'set both BOOTSTRAP_TENANT_ID and BOOTSTRAP_API_KEY, or neither',
