@@ -29,7 +29,7 @@ function executor(keyRing: KeyRing): { executor: AttemptExecutor; sent: Sent[] }
     state: () => 'closed',
     run: async (_origin: string, action: () => Promise<AttemptResult>) => ({ shortCircuited: false, value: await action() }),
   } as unknown as BreakerRegistry;
-  return { executor: new AttemptExecutor(client, breakers, { timeScale: 1, publicBaseUrl: 'https://api.example', keyRing }, testLogger('attempt-executor'), { now: () => NOW }), sent };
+  return { executor: new AttemptExecutor(client, breakers, { timeScale: 1, minRetryDelayMs: 1_000, publicBaseUrl: 'https://api.example', keyRing }, testLogger('attempt-executor'), { now: () => NOW }), sent };
 }
 
 describe('AttemptExecutor and sealed secrets', () => {

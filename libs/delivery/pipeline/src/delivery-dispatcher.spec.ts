@@ -1,6 +1,7 @@
 import { DelayTiers, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, Topics } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildOutcome, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
 import { createLogger } from '@hookstream/logging';
+import type { TenantOrigin } from '@hookstream/delivery-http';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
 import type { AttemptExecutor } from './attempt-executor';
@@ -62,8 +63,9 @@ describe('DeliveryDispatcher', () => {
     options: {
       total?: number;
       perEndpoint?: number;
+      tenantShare?: number;
       patienceMs?: number;
-      open?: boolean;
+      open?: boolean | ((at: TenantOrigin) => boolean);
       maxPending?: number;
       publisher?: MessagePublisher;
       record?: (job: DeliveryJob, result: AttemptResult) => AttemptRecord;
@@ -71,11 +73,13 @@ describe('DeliveryDispatcher', () => {
   ) {
     const published: Published[] = [];
     const ledger = new HandoffLedger(60_000);
-    const gate = new ConcurrencyGate(options.total ?? 100, options.perEndpoint ?? 10);
-    const executor = { attempt: async (job: DeliveryJob) => (options.record ?? record)(job, await attempt(job)), isOpen: () => options.open ?? false } as unknown as AttemptExecutor;
+    const gate = new ConcurrencyGate({ total: options.total ?? 100, perOrigin: options.perEndpoint ?? 10, tenantShare: options.tenantShare });
+    const isOpen = (at: TenantOrigin) => (typeof options.open === 'function' ? options.open(at) : (options.open ?? false));
+    const executor = { attempt: async (job: DeliveryJob) => (options.record ?? record)(job, await attempt(job)), isOpen } as unknown as AttemptExecutor;
     const dispatcher = new DeliveryDispatcher(executor, gate, ledger, options.publisher ?? fakePublisher(published), logger, {
       patienceMs: options.patienceMs ?? 100,
       maxPending: options.maxPending ?? 1000,
+      tenantShare: options.tenantShare,
       clock: { now: () => Date.now() },
     });
     dispatchers.push(dispatcher);

@@ -1,20 +1,25 @@
 import { DeliveryJob, Topics } from '@hookstream/contracts';
 import { type AttemptRecord, deliveryTarget } from '@hookstream/delivery-domain';
+import { type TenantOrigin, tenantOriginKey } from '@hookstream/delivery-http';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
 import { Clock, systemClock } from './clock';
-import { ConcurrencyGate, GateCancelledError, Lease } from './concurrency-gate';
+import { ConcurrencyGate, GateCancelledError, Lease, shareOf } from './concurrency-gate';
 import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
 import { EndpointHealth, SlowAttempt } from './endpoint-health';
 import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import { Outbox } from './outbox';
+import { PendingShares } from './pending-shares';
+
+/** Why a job was put back without an attempt: its (tenant, origin) is stuck, or its tenant holds its share of the pending jobs. */
+export type DeferralReason = 'endpoint_stuck' | 'tenant_share';
 
 export interface DeliveryObserver {
   attempted(record: AttemptRecord): void;
   handedOff(job: DeliveryJob): void;
-  deferred(job: DeliveryJob): void;
+  deferred(job: DeliveryJob, reason: DeferralReason): void;
   /** The job could not be followed up (or attempted) as usual: dead-lettered with its reason. */
   deadEnded(job: DeliveryJob): void;
 }
@@ -24,13 +29,21 @@ export interface DispatcherOptions {
   patienceMs: number;
   /** Jobs queued or attempting at most; `dispatch` waits for room beyond it. */
   maxPending: number;
+  /**
+   * The part of maxPending one tenant's jobs may take (0 < share ≤ 1, 1
+   * unless given; the gate holds it to the same share of the slots). Its
+   * jobs past it are deferred, so they never fill the dispatcher for all.
+   */
+  tenantShare?: number;
   /** Read for every time this decides on; timers are the runtime's (jest fakes both). */
   clock?: Clock;
 }
 
 interface Tracked {
   job: DeliveryJob;
-  endpoint: string;
+  at: TenantOrigin;
+  /** tenantOriginKey(at): endpoint health is kept per (tenant, origin). */
+  lane: string;
   state: 'queued' | 'running' | 'handed_off' | 'deferred' | 'done';
   cancel: AbortController;
   /** Set when the watchdog cancels a queued job: deferred until then. */
@@ -62,15 +75,23 @@ interface Deferred {
  * An attempt still running after `patienceMs` is handed off: a safety copy
  * of its job goes to a delay tier (due after the attempt's deadline, in case
  * this process dies first), which makes the job durable; the attempt goes
- * on in the background, keeps its endpoint's slot but gives its share of
+ * on in the background, keeps its origin's slot but gives its share of
  * the total back, and publishes its own outcome when it ends. While such an
- * attempt runs and none of its endpoint's attempts has answered for a
- * patience, the endpoint is stuck: its queued and new jobs are deferred
- * (unless its breaker is open: then they are attempted and short-circuited)
- * for as long as that attempt has run so far (at least DEFERRAL_DELAY_MS,
- * at most until its deadline), so a briefly slow endpoint is tried again
- * soon and a dead one backs off instead of cycling through the delay tier
- * every second.
+ * attempt runs and none of the attempts of its tenant to its origin has
+ * answered for a patience, that endpoint is stuck: its queued and new jobs
+ * are deferred (unless the tenant's breaker for it is open: then they are
+ * attempted and short-circuited) for as long as that attempt has run so far
+ * (at least DEFERRAL_DELAY_MS, at most until its deadline), so a briefly
+ * slow endpoint is tried again soon and a dead one backs off instead of
+ * cycling through the delay tier every second.
+ *
+ * Tenants share fairly: the gate holds each to its share of the foreground
+ * and background slots, and this to its share of the pending jobs (see
+ * PendingShares); a job over that share waits in the delay tiers, and the
+ * other tenants' jobs go on. Health, breakers and the gate's queues are per
+ * (tenant, origin), so one tenant's hangs and failures at a shared origin
+ * do not hold back another's; the slots of an origin are shared, to spare
+ * its receiver.
  */
 export class DeliveryDispatcher {
   private readonly pending = new Set<Tracked>();
@@ -80,6 +101,7 @@ export class DeliveryDispatcher {
   private readonly watchdog: NodeJS.Timeout;
   private lingering: { outbox: Outbox; done: Deferred } | undefined;
   private readonly clock: Clock;
+  private readonly shares: PendingShares;
 
   constructor(
     private readonly executor: AttemptExecutor,
@@ -92,6 +114,7 @@ export class DeliveryDispatcher {
   ) {
     this.clock = options.clock ?? systemClock;
     this.health = new EndpointHealth(options.patienceMs);
+    this.shares = new PendingShares(shareOf(options.maxPending, options.tenantShare ?? 1), DEFERRAL_DELAY_MS);
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
   }
@@ -118,6 +141,11 @@ export class DeliveryDispatcher {
     return this.pending.size;
   }
 
+  /** One tenant's jobs queued or running in the foreground. */
+  pendingOf(tenantId: string): number {
+    return this.shares.held(tenantId);
+  }
+
   /** In-flight background attempts; shutdown waits for them. */
   get inBackground(): number {
     return this.background.size;
@@ -132,11 +160,15 @@ export class DeliveryDispatcher {
   }
 
   private place(job: DeliveryJob): Promise<void> {
-    const endpoint = endpointOf(deliveryTarget(job).url) ?? 'invalid-url';
-    const slowUntil = this.health.stuckUntil(endpoint, this.clock.now());
-    if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) return this.defer(job, slowUntil);
-    const tracked: Tracked = { job, endpoint, state: 'queued', cancel: new AbortController(), durable: deferred() };
+    const at: TenantOrigin = { tenantId: job.tenant_id, origin: endpointOf(deliveryTarget(job).url) ?? 'invalid-url' };
+    const lane = tenantOriginKey(at);
+    const nowMs = this.clock.now();
+    const slowUntil = this.health.stuckUntil(lane, nowMs);
+    if (slowUntil !== undefined && !this.executor.isOpen(at)) return this.defer(job, slowUntil, 'endpoint_stuck');
+    if (!this.shares.hasRoom(at.tenantId)) return this.defer(job, this.shares.returnAtMs(at.tenantId, nowMs), 'tenant_share');
+    const tracked: Tracked = { job, at, lane, state: 'queued', cancel: new AbortController(), durable: deferred() };
     this.pending.add(tracked);
+    this.shares.entered(at.tenantId);
     tracked.attempting = this.run(tracked);
     return tracked.durable.promise;
   }
@@ -144,11 +176,11 @@ export class DeliveryDispatcher {
   private async run(t: Tracked): Promise<void> {
     let lease: Lease;
     try {
-      lease = await this.gate.acquire(t.endpoint, t.cancel.signal);
+      lease = await this.gate.acquire(t.at, t.cancel.signal);
     } catch (err) {
       this.leave(t, 'deferred');
       if (!(err instanceof GateCancelledError)) t.durable.reject(err);
-      else this.defer(t.job, t.deferUntilMs ?? 0).then(t.durable.resolve, t.durable.reject);
+      else this.defer(t.job, t.deferUntilMs ?? 0, 'endpoint_stuck').then(t.durable.resolve, t.durable.reject);
       return;
     }
     let record: AttemptRecord;
@@ -167,7 +199,7 @@ export class DeliveryDispatcher {
       return;
     } finally {
       lease.release();
-      this.health.answered(t.endpoint, this.clock.now());
+      this.health.answered(t.lane, this.clock.now());
     }
     // The watchdog may have handed it off while it ran.
     if ((t.state as Tracked['state']) === 'handed_off') {
@@ -179,9 +211,9 @@ export class DeliveryDispatcher {
   }
 
   /** Not attempted now, and no attempt counted: back in a moment (or once `notBeforeMs`) through the delay tiers. */
-  private defer(job: DeliveryJob, notBeforeMs: number): Promise<void> {
+  private defer(job: DeliveryJob, notBeforeMs: number, reason: DeferralReason): Promise<void> {
     const nowMs = this.clock.now();
-    this.observer?.deferred(job);
+    this.observer?.deferred(job, reason);
     return this.publishSoon(job, (outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
   }
 
@@ -189,14 +221,15 @@ export class DeliveryDispatcher {
   private watch(): void {
     const nowMs = this.clock.now();
     this.health.forgetOldAnswers(nowMs);
+    this.shares.forgetPastReturns(nowMs);
     if (this.pending.size === 0) return;
     for (const t of this.pending) {
       if (t.state === 'running' && nowMs - (t.startedAtMs ?? nowMs) >= this.options.patienceMs) this.handOff(t, nowMs);
     }
     for (const t of this.pending) {
       if (t.state !== 'queued') continue;
-      const slowUntil = this.health.stuckUntil(t.endpoint, nowMs);
-      if (slowUntil === undefined || this.executor.isOpen(t.endpoint)) continue;
+      const slowUntil = this.health.stuckUntil(t.lane, nowMs);
+      if (slowUntil === undefined || this.executor.isOpen(t.at)) continue;
       t.deferUntilMs = slowUntil;
       t.cancel.abort();
     }
@@ -209,7 +242,7 @@ export class DeliveryDispatcher {
     const running: SlowAttempt = { startedAtMs, deadlineMs: startedAtMs + job.action.timeout_ms };
     this.leave(t, 'handed_off');
     t.lease?.detach();
-    this.health.slowStarted(t.endpoint, running);
+    this.health.slowStarted(t.lane, running);
     this.ledger.inFlight(key);
     this.observer?.handedOff(job);
     const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
@@ -219,7 +252,7 @@ export class DeliveryDispatcher {
     });
     const tracked = (t.attempting ?? Promise.resolve()).finally(() => {
       this.background.delete(tracked);
-      this.health.slowEnded(t.endpoint, running);
+      this.health.slowEnded(t.lane, running);
     });
     this.background.add(tracked);
   }
@@ -275,6 +308,7 @@ export class DeliveryDispatcher {
   private leave(t: Tracked, state: Tracked['state']): void {
     t.state = state;
     if (!this.pending.delete(t)) return;
+    this.shares.left(t.at.tenantId);
     while (this.pending.size < this.options.maxPending && this.roomWaiters.length > 0) this.roomWaiters.shift()?.();
   }
 
