@@ -11,9 +11,9 @@ import { EndpointHealth, SlowAttempt } from './endpoint-health';
 import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import { Outbox } from './outbox';
-import { PendingShares } from './pending-shares';
+import { TenantShares } from './tenant-shares';
 
-/** Why a job was put back without an attempt: its (tenant, origin) is stuck, or its tenant holds its share of the pending jobs. */
+/** Why a job was put back without an attempt: its (tenant, origin) is stuck, or its tenant has no room in its share (see TenantShares). */
 export type DeferralReason = 'endpoint_stuck' | 'tenant_share';
 
 export interface DeliveryObserver {
@@ -46,8 +46,9 @@ interface Tracked {
   lane: string;
   state: 'queued' | 'running' | 'handed_off' | 'deferred' | 'done';
   cancel: AbortController;
-  /** Set when the watchdog cancels a queued job: deferred until then. */
+  /** Set when the watchdog cancels a queued job: deferred until then, for this reason. */
   deferUntilMs?: number;
+  deferReason?: DeferralReason;
   startedAtMs?: number;
   lease?: Lease;
   /** Ends once the attempt ended and (handed off) published its own outcome. */
@@ -87,7 +88,8 @@ interface Deferred {
  *
  * Tenants share fairly: the gate holds each to its share of the foreground
  * and background slots, and this to its share of the pending jobs (see
- * PendingShares); a job over that share waits in the delay tiers, and the
+ * TenantShares); a job over that share, or queued while hung attempts hold
+ * all its tenant's foreground slots, waits in the delay tiers, and the
  * other tenants' jobs go on. Health, breakers and the gate's queues are per
  * (tenant, origin), so one tenant's hangs and failures at a shared origin
  * do not hold back another's; the slots of an origin are shared, to spare
@@ -101,7 +103,7 @@ export class DeliveryDispatcher {
   private readonly watchdog: NodeJS.Timeout;
   private lingering: { outbox: Outbox; done: Deferred } | undefined;
   private readonly clock: Clock;
-  private readonly shares: PendingShares;
+  private readonly shares: TenantShares;
 
   constructor(
     private readonly executor: AttemptExecutor,
@@ -114,7 +116,11 @@ export class DeliveryDispatcher {
   ) {
     this.clock = options.clock ?? systemClock;
     this.health = new EndpointHealth(options.patienceMs);
-    this.shares = new PendingShares(shareOf(options.maxPending, options.tenantShare ?? 1), DEFERRAL_DELAY_MS);
+    this.shares = new TenantShares({
+      pending: shareOf(options.maxPending, options.tenantShare ?? 1),
+      foreground: gate.tenantLimits.foreground,
+      spacingMs: DEFERRAL_DELAY_MS,
+    });
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
   }
@@ -180,7 +186,7 @@ export class DeliveryDispatcher {
     } catch (err) {
       this.leave(t, 'deferred');
       if (!(err instanceof GateCancelledError)) t.durable.reject(err);
-      else this.defer(t.job, t.deferUntilMs ?? 0, 'endpoint_stuck').then(t.durable.resolve, t.durable.reject);
+      else this.defer(t.job, t.deferUntilMs ?? 0, t.deferReason ?? 'endpoint_stuck').then(t.durable.resolve, t.durable.reject);
       return;
     }
     let record: AttemptRecord;
@@ -217,7 +223,7 @@ export class DeliveryDispatcher {
     return this.publishSoon(job, (outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
   }
 
-  /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow. */
+  /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow or a tenant whose slots hang. */
   private watch(): void {
     const nowMs = this.clock.now();
     this.health.forgetOldAnswers(nowMs);
@@ -229,10 +235,15 @@ export class DeliveryDispatcher {
     for (const t of this.pending) {
       if (t.state !== 'queued') continue;
       const slowUntil = this.health.stuckUntil(t.lane, nowMs);
-      if (slowUntil === undefined || this.executor.isOpen(t.at)) continue;
-      t.deferUntilMs = slowUntil;
-      t.cancel.abort();
+      if (slowUntil !== undefined && !this.executor.isOpen(t.at)) this.cancelQueued(t, slowUntil, 'endpoint_stuck');
+      else if (this.shares.stalled(t.at.tenantId)) this.cancelQueued(t, this.shares.returnAtMs(t.at.tenantId, nowMs), 'tenant_share');
     }
+  }
+
+  private cancelQueued(t: Tracked, deferUntilMs: number, reason: DeferralReason): void {
+    t.deferUntilMs = deferUntilMs;
+    t.deferReason = reason;
+    t.cancel.abort();
   }
 
   private handOff(t: Tracked, nowMs: number): void {
@@ -241,7 +252,9 @@ export class DeliveryDispatcher {
     const key = HandoffLedger.key(job.invocation_id, job.attempt);
     const running: SlowAttempt = { startedAtMs, deadlineMs: startedAtMs + job.action.timeout_ms };
     this.leave(t, 'handed_off');
-    t.lease?.detach();
+    // The background full (in all, or its tenant's share): it goes on holding a foreground slot of its tenant's.
+    const keptForeground = t.lease?.detach() === false;
+    if (keptForeground) this.shares.hungStarted(t.at.tenantId);
     this.health.slowStarted(t.lane, running);
     this.ledger.inFlight(key);
     this.observer?.handedOff(job);
@@ -253,6 +266,7 @@ export class DeliveryDispatcher {
     const tracked = (t.attempting ?? Promise.resolve()).finally(() => {
       this.background.delete(tracked);
       this.health.slowEnded(t.lane, running);
+      if (keptForeground) this.shares.hungEnded(t.at.tenantId);
     });
     this.background.add(tracked);
   }
