@@ -171,7 +171,7 @@ export class DeliveryDispatcher {
     const nowMs = this.clock.now();
     const slowUntil = this.health.stuckUntil(lane, nowMs);
     if (slowUntil !== undefined && !this.executor.isOpen(at)) return this.defer(job, slowUntil, 'endpoint_stuck');
-    if (!this.shares.hasRoom(at.tenantId)) return this.defer(job, this.shares.returnAtMs(at.tenantId, nowMs), 'tenant_share');
+    if (!this.shares.hasRoom(at.tenantId, this.gate.heldBy(at.tenantId).foreground)) return this.defer(job, this.shares.returnAtMs(at.tenantId, nowMs), 'tenant_share');
     const tracked: Tracked = { job, at, lane, state: 'queued', cancel: new AbortController(), durable: deferred() };
     this.pending.add(tracked);
     this.shares.entered(at.tenantId);

@@ -1,31 +1,40 @@
 import { TenantShares } from './tenant-shares';
 
 describe('TenantShares', () => {
-  it('holds each tenant to its share of the pending jobs, apart from the others', () => {
+  it('holds a tenant whose attempts fill its foreground slots to its share of the pending jobs, apart from the others', () => {
     const shares = new TenantShares({ pending: 2, foreground: 1, spacingMs: 1_000 });
+    const full = 1;
     shares.entered('ten_a');
-    expect(shares.hasRoom('ten_a')).toBe(true);
+    expect(shares.hasRoom('ten_a', full)).toBe(true);
     shares.entered('ten_a');
-    expect(shares.hasRoom('ten_a')).toBe(false);
-    expect(shares.hasRoom('ten_b')).toBe(true);
+    expect(shares.hasRoom('ten_a', full)).toBe(false);
+    expect(shares.hasRoom('ten_b', 0)).toBe(true);
     shares.left('ten_a');
-    expect(shares.hasRoom('ten_a')).toBe(true);
+    expect(shares.hasRoom('ten_a', full)).toBe(true);
     expect(shares.held('ten_a')).toBe(1);
     shares.left('ten_a');
     expect(shares.held('ten_a')).toBe(0);
+  });
+
+  it('lets a tenant past its pending share while its attempts leave foreground slots free: its jobs drain', () => {
+    const shares = new TenantShares({ pending: 2, foreground: 4, spacingMs: 1_000 });
+    for (let i = 0; i < 10; i++) shares.entered('ten_a');
+    expect(shares.hasRoom('ten_a', 3)).toBe(true);
+    expect(shares.hasRoom('ten_a', 4)).toBe(false);
   });
 
   it('turns a tenant away while hung attempts hold every foreground slot of its share', () => {
     const shares = new TenantShares({ pending: 8, foreground: 2, spacingMs: 1_000 });
     shares.hungStarted('ten_a');
     expect(shares.stalled('ten_a')).toBe(false);
-    expect(shares.hasRoom('ten_a')).toBe(true);
+    expect(shares.hasRoom('ten_a', 1)).toBe(true);
     shares.hungStarted('ten_a');
     expect(shares.stalled('ten_a')).toBe(true);
-    expect(shares.hasRoom('ten_a')).toBe(false);
-    expect(shares.hasRoom('ten_b')).toBe(true);
+    // Stalled even with no other job pending.
+    expect(shares.hasRoom('ten_a', 2)).toBe(false);
+    expect(shares.hasRoom('ten_b', 0)).toBe(true);
     shares.hungEnded('ten_a');
-    expect(shares.hasRoom('ten_a')).toBe(true);
+    expect(shares.hasRoom('ten_a', 1)).toBe(true);
   });
 
   it('brings turned-away jobs back about a share’s worth each spacing, per tenant', () => {

@@ -32,9 +32,17 @@ export class TenantShares {
 
   constructor(readonly limits: TenantShareLimits) {}
 
-  /** The tenant may queue another job: it holds less than its share of the pending jobs, and not every foreground slot of its hangs. */
-  hasRoom(tenantId: string): boolean {
-    return count(this.pending, tenantId) < this.limits.pending && !this.stalled(tenantId);
+  /**
+   * The tenant may queue another job: not every foreground slot of its
+   * hangs, and it holds less than its share of the pending jobs or its
+   * attempts do not fill its foreground slots. Past its pending share a
+   * tenant whose attempts drain (one busy origin, fast receivers) holds no
+   * one back for long, so its jobs are not sent round the delay tiers; only
+   * one whose every slot is taken is turned away.
+   */
+  hasRoom(tenantId: string, foregroundHeld: number): boolean {
+    if (this.stalled(tenantId)) return false;
+    return count(this.pending, tenantId) < this.limits.pending || foregroundHeld < this.limits.foreground;
   }
 
   /** Hung attempts hold every foreground slot of the tenant's: what it queued waits until their deadline. */
