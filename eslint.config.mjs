@@ -13,6 +13,8 @@ const depConstraints = [
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain', 'type:testing'] },
     // Benchmarks measure any part: the platform, a pipeline, a domain index.
     { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
+    // The docker tier (deploy/docker) drives the image from outside, as the e2e tier does: shared libs and the testing lib.
+    { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:testing'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
     { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
     { sourceTag: 'scope:workflow-config', onlyDependOnLibsWithTags: ['scope:workflow-config', 'scope:shared'] },
@@ -20,7 +22,8 @@ const depConstraints = [
     { sourceTag: 'scope:matcher', onlyDependOnLibsWithTags: ['scope:matcher', 'scope:shared'] },
     { sourceTag: 'scope:delivery', onlyDependOnLibsWithTags: ['scope:delivery', 'scope:shared'] },
     { sourceTag: 'scope:projection', onlyDependOnLibsWithTags: ['scope:projection', 'scope:shared'] },
-    { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['*'] }
+    { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['*'] },
+    { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] }
 ];
 
 const boundaries = (constraints) => ({
@@ -59,7 +62,7 @@ export default [
     }
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/__fixtures__/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.chart-spec.ts', '**/__fixtures__/**/*.ts'],
     rules: { ...boundaries(testConstraints), '@typescript-eslint/no-non-null-assertion': 'off' }
   }
 ];

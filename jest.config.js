@@ -1,8 +1,10 @@
-// One jest run, four tiers told apart by file suffix: *.spec.ts is pure and
+// One jest run, its tiers told apart by file suffix: *.spec.ts is pure and
 // fast; *.int-spec.ts talks to the real Kafka and Postgres; *.e2e-spec.ts
-// drives the running services through their public HTTP API; and
+// drives the running services through their public HTTP API;
 // *.cluster.e2e-spec.ts does so on a multi-broker Kafka cluster of its own
-// (scripts/infra.sh --brokers), killing brokers and services.
+// (scripts/infra.sh --brokers), killing brokers and services;
+// *.docker-spec.ts runs the image and docker-compose.yml; and
+// deploy/helm/test/*.chart-spec.ts reads the rendered Helm chart.
 const { swcOptions } = require('./tools/swc-options');
 
 // The build's own swc configuration; its paths resolve @hookstream/* imports.
@@ -18,6 +20,8 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
+    // The Helm chart's rendered manifests: scripts/chart-check.sh renders them, then runs this project.
+    { ...common, displayName: 'chart', testMatch: ['<rootDir>/deploy/helm/test/**/*.chart-spec.ts'] },
     {
       ...common,
       displayName: 'integration',
@@ -36,6 +40,13 @@ module.exports = {
       displayName: 'cluster',
       testMatch: ['<rootDir>/{apps,libs}/**/*.cluster.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
+    },
+    // The image and docker-compose.yml, run on the local Docker engine (scripts/docker.sh).
+    {
+      ...common,
+      displayName: 'docker',
+      testMatch: ['<rootDir>/deploy/**/*.docker-spec.ts'],
+      globalSetup: '<rootDir>/deploy/docker/global-setup.js',
     },
   ],
 };

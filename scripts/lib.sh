@@ -7,14 +7,15 @@ SERVICES=(gateway workflow-config event-ingest matcher delivery projection)
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 
-# Installs the locked versions when node_modules is missing or older than the
-# lock file. `npm install` rather than `npm ci`: the lock lacks the optional
-# native packages of other platforms (swc, unrs), which npm ci refuses.
+# Installs exactly the locked versions (npm ci) when node_modules is missing
+# or older than the lock file. The lock holds every platform's optional
+# native packages (swc, nx, unrs), so this works on Linux (glibc or musl,
+# x64 or arm64), macOS and Windows alike.
 ensure_dependencies() {
   local marker="$ROOT/node_modules/.package-lock.json"
   if [[ ! -f "$marker" || "$ROOT/package-lock.json" -nt "$marker" ]]; then
-    log "installing dependencies (npm install, from package-lock.json)"
-    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+    log "installing dependencies (npm ci, from package-lock.json)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 
@@ -32,4 +33,15 @@ ensure_infrastructure() {
 # Compiles apps and libs to dist/ with swc (path aliases rewritten).
 build_all() {
   (cd "$ROOT" && node tools/compile.js)
+}
+
+# The Docker engine and the images docker-compose.yml runs on (scripts/docker.sh
+# images: cached, rebuilt only when their inputs change); exports their names.
+ensure_images() {
+  local line
+  while IFS= read -r line; do
+    [[ "$line" =~ ^([A-Z_]+)=(.*)$ ]] || continue
+    export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+  done < <(bash "$ROOT/scripts/docker.sh" images)
+  : "${HOOKSTREAM_IMAGE:?docker.sh did not report HOOKSTREAM_IMAGE}"
 }

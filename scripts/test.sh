@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine too: dependencies, Kafka and
 # Postgres, type-check, lint, build, then jest's unit, integration and e2e
-# tiers against the real infrastructure. Extra arguments go to jest.
+# tiers against the real infrastructure, the cluster tier (three brokers, one
+# killed under load), the Helm chart's offline checks, and the docker tier (the
+# image and docker-compose.yml on the local Docker engine). Extra arguments go
+# to jest.
+# HOOKSTREAM_SKIP_DOCKER=1 leaves the docker tier out on a developer's
+# machine; CI (CI=true) always runs it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_dependencies
@@ -31,3 +36,18 @@ npx --no-install jest --ci --selectProjects integration --runInBand --passWithNo
 if [[ -n "${HOOKSTREAM_KAFKA_SASL_SSL_BROKERS:-}" ]]; then export HOOKSTREAM_TEST_KAFKA="${HOOKSTREAM_TEST_KAFKA:-sasl_ssl}"; fi
 log "running jest: e2e (services over Kafka ${HOOKSTREAM_TEST_KAFKA:-plaintext})"
 npx --no-install jest --ci --selectProjects e2e --runInBand --passWithNoTests "$@"
+log "running jest: cluster (3 brokers; a broker and a delivery replica killed under load)"
+npx --no-install jest --ci --selectProjects cluster --runInBand --passWithNoTests "$@"
+# helm, kubernetes-validate and promtool are built or fetched once into the cache.
+log "checking the Helm chart offline (scripts/chart-check.sh)"
+bash "$ROOT/scripts/chart-check.sh"
+if [[ "${HOOKSTREAM_SKIP_DOCKER:-}" == 1 && "${CI:-}" != true ]]; then
+  log "skipping the docker tier (HOOKSTREAM_SKIP_DOCKER=1)"
+  exit 0
+fi
+# A few minutes warm; a fresh machine first installs the engine, debootstraps
+# a base and runs the image's npm ci (scripts/docker.sh).
+log "building the images (scripts/docker.sh images)"
+ensure_images
+log "running jest: docker (the image and docker-compose.yml)"
+npx --no-install jest --ci --selectProjects docker --runInBand --passWithNoTests "$@"

@@ -18,6 +18,8 @@ export interface Sizes {
   latencySeconds: number;
   fanOutEvents: number;
   isolationSeconds: number;
+  /** Each of the noisy-tenant scenario's two runs (with and without it). */
+  noisyTenantSeconds: number;
   /** Scales each scenario's estimated minimum duration, for the time-budget check. */
   durationScale: number;
 }
@@ -31,6 +33,7 @@ export const FULL: Sizes = {
   latencySeconds: 20,
   fanOutEvents: 2_000,
   isolationSeconds: 15,
+  noisyTenantSeconds: 15,
   durationScale: 1,
 };
 
@@ -44,6 +47,7 @@ export const QUICK: Sizes = {
   latencySeconds: 5,
   fanOutEvents: 300,
   isolationSeconds: 5,
+  noisyTenantSeconds: 5,
   durationScale: 0.3,
 };
 

@@ -40,6 +40,7 @@ export class BenchPlatform {
   readonly services = new Map<ServiceName, BenchChild>();
   /** Production refuses published keys: each run makes its own. */
   private readonly internalKey = randomBytes(24).toString('hex');
+  private readonly adminKey = `adm_${randomBytes(24).toString('hex')}`;
   private readonly ports = new Map<ServiceName, number>();
   private readonly opsPorts = new Map<ServiceName, number>();
   private readonly encryptionKeys = `bench:${randomBytes(32).toString('base64')}`;
@@ -78,6 +79,8 @@ export class BenchPlatform {
       BOOTSTRAP_TENANT_ID: BENCH_TENANT,
       BOOTSTRAP_API_KEY: BENCH_API_KEY,
       INTERNAL_API_KEY: this.internalKey,
+      // Scenarios with tenants of their own make them through the admin API.
+      ADMIN_API_KEY: this.adminKey,
       WORKFLOW_CONFIG_URL: this.url('workflow-config'),
       EVENT_INGEST_URL: this.url('event-ingest'),
       PROJECTION_URL: this.url('projection'),
@@ -200,24 +203,38 @@ export class BenchPlatform {
     }
   }
 
-  /** A request to the gateway's public API with the bench tenant's key. */
-  async api(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${this.url('gateway')}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${BENCH_API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* keep the text */
+  /** A request to the gateway's public API, with the bench tenant's key unless told another. */
+  async api(method: string, route: string, body?: unknown, apiKey = BENCH_API_KEY): Promise<{ status: number; body: unknown }> {
+    return call(`${this.url('gateway')}${route}`, method, body, apiKey);
+  }
+
+  /** A new tenant and its first key, through the admin API on the gateway's ops port, as an operator makes one. */
+  async createTenant(name: string): Promise<{ id: string; apiKey: string }> {
+    const res = await call(`${this.opsUrl('gateway')}/admin/tenants`, 'POST', { name }, this.adminKey);
+    const { id, api_key: apiKey } = (res.body ?? {}) as { id?: unknown; api_key?: unknown };
+    if (res.status !== 201 || typeof id !== 'string' || typeof apiKey !== 'string') {
+      throw new Error(`POST /admin/tenants answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     }
-    return { status: res.status, body: parsed };
+    return { id, apiKey };
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
   }
+}
+
+async function call(url: string, method: string, body: unknown, bearer: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep the text */
+  }
+  return { status: res.status, body: parsed };
 }

@@ -9,6 +9,8 @@ export interface EventStream {
   type: string;
   /** Entity of the n-th event, for workflows with an entity condition. */
   entity?: (seq: number) => string;
+  /** Tenant of the n-th event; the bench tenant unless told. */
+  tenant?: (seq: number) => string;
 }
 
 export interface ProduceResult {
@@ -37,7 +39,7 @@ export class EventProducer {
       id: `${this.runId}-${stream.tag}-${seq}`,
       source: 'gateway',
       type: stream.type,
-      tenant: BENCH_TENANT,
+      tenant: stream.tenant?.(seq) ?? BENCH_TENANT,
       subject_id: `pay_${this.runId}${stream.tag}${seq}`,
       ...(stream.entity ? { entity_id: stream.entity(seq) } : {}),
       data: { amount: 1000 + (seq % 100), currency: 'EUR', reference: `ord-${seq}`, bench_seq: seq, sent_at_ms: sentAtMs },

@@ -34,6 +34,15 @@ export interface ReceiverStats {
   arrivals?: number[];
 }
 
+/** Counts only, cheap enough to poll while deliveries pour in. */
+export interface ReceiverCounts {
+  unique: number;
+  requests: number;
+  held: number;
+  /** Requests not answered yet (delayed or black-holed), now. */
+  open: number;
+}
+
 export interface TimelineBucket {
   /** Start of the bucket, epoch ms. */
   t: number;

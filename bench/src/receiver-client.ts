@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BenchChild } from './child-process';
-import type { EndpointBehaviour, ReceiverReady, ReceiverStats, TimelineBucket } from './receiver-api';
+import type { EndpointBehaviour, ReceiverCounts, ReceiverReady, ReceiverStats, TimelineBucket } from './receiver-api';
 
 /** Starts the receiver process and talks to its control API. */
 export class ReceiverClient {
@@ -46,7 +46,7 @@ export class ReceiverClient {
   }
 
   /** Counts only: cheap enough to poll while deliveries pour in. */
-  async count(prefix: string): Promise<{ unique: number; requests: number; held: number }> {
+  async count(prefix: string): Promise<ReceiverCounts> {
     return this.call('GET', `/stats?prefix=${encodeURIComponent(prefix)}&light=1`);
   }
 

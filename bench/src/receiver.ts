@@ -10,12 +10,14 @@
 //   POST /reset {prefix}                 forgets the paths under a prefix
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EndpointBehaviour, PathStats, ReceiverReady, ReceiverStats, TimelineBucket } from './receiver-api';
+import type { EndpointBehaviour, PathStats, ReceiverCounts, ReceiverReady, ReceiverStats, TimelineBucket } from './receiver-api';
 import { percentile, summarize } from './stats';
 
 interface PathRecord {
   requests: number;
   held: number;
+  /** Requests arrived and not answered yet (delayed or black-holed): the attempts holding a slot in delivery now. */
+  open: number;
   seen: Set<string>;
   /** First arrivals only. */
   arrivals: number[];
@@ -74,13 +76,14 @@ class WebhookReceiver {
     };
   }
 
-  counts(prefix: string): { unique: number; requests: number; held: number } {
-    const out = { unique: 0, requests: 0, held: 0 };
+  counts(prefix: string): ReceiverCounts {
+    const out = { unique: 0, requests: 0, held: 0, open: 0 };
     for (const [path, r] of this.paths) {
       if (!path.startsWith(prefix)) continue;
       out.unique += r.seen.size;
       out.requests += r.requests;
       out.held += r.held;
+      out.open += r.open;
     }
     return out;
   }
@@ -116,17 +119,25 @@ class WebhookReceiver {
       const at = Date.now();
       const path = (req.url ?? '/').split('?')[0];
       const behaviour = this.behaviours.get(path);
-      this.record(path, at, req.headers['webhook-id'], chunks, behaviour?.mode === 'blackhole');
+      const r = this.record(path, at, req.headers['webhook-id'], chunks, behaviour?.mode === 'blackhole');
       if (!behaviour) return answer(res, 200);
       switch (behaviour.mode) {
         case 'blackhole':
+          r.open++;
           this.held.add(res);
-          res.on('close', () => this.held.delete(res));
+          res.on('close', () => {
+            r.open--;
+            this.held.delete(res);
+          });
           return;
         case 'fail':
           return answer(res, behaviour.status ?? 500);
         case 'delay':
-          setTimeout(() => answer(res, 200), behaviour.delayMs ?? 0);
+          r.open++;
+          setTimeout(() => {
+            r.open--;
+            answer(res, 200);
+          }, behaviour.delayMs ?? 0);
           return;
         default:
           return answer(res, 200);
@@ -134,17 +145,17 @@ class WebhookReceiver {
     });
   }
 
-  private record(path: string, at: number, webhookId: string | string[] | undefined, chunks: Buffer[], held: boolean): void {
+  private record(path: string, at: number, webhookId: string | string[] | undefined, chunks: Buffer[], held: boolean): PathRecord {
     let r = this.paths.get(path);
-    if (!r) this.paths.set(path, (r = { requests: 0, held: 0, seen: new Set(), arrivals: [], latencies: [] }));
+    if (!r) this.paths.set(path, (r = { requests: 0, held: 0, open: 0, seen: new Set(), arrivals: [], latencies: [] }));
     r.requests++;
     if (held) {
       r.held++;
-      return;
+      return r;
     }
     const body = parseBody(chunks);
     const id = typeof webhookId === 'string' ? webhookId : String(body?.id ?? '');
-    if (r.seen.has(id)) return;
+    if (r.seen.has(id)) return r;
     r.seen.add(id);
     const sentAt = Number((body?.data as { sent_at_ms?: unknown } | undefined)?.sent_at_ms);
     const latency = Number.isFinite(sentAt) ? at - sentAt : NaN;
@@ -152,6 +163,7 @@ class WebhookReceiver {
     if (!Number.isNaN(latency)) r.latencies.push(latency);
     this.timelineAt.push(at);
     this.timelineLatency.push(latency);
+    return r;
   }
 }
 

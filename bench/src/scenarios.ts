@@ -10,6 +10,7 @@ import { countUpTo, lagAt, ProjectionProbe, ProjectionSample } from './projectio
 import type { ReceiverStats } from './receiver-api';
 import type { ScenarioResult } from './results';
 import { ratePerSecond, sleep, summarize } from './stats';
+import { TenantMix } from './tenant-mix';
 import { StageClock, TopicClock } from './topic-clock';
 import { createWorkflows, fillerWorkflows, PlatformNotFunctional, publishConfig } from './workflow-setup';
 
@@ -35,6 +36,16 @@ function sizedToPace(ctx: BenchContext, max: number, seconds: number, deliveries
   const pace = Number(ctx.result('2')?.figures[0]?.value);
   if (!Number.isFinite(pace)) return max;
   return Math.max(Math.ceil(max / 10), Math.min(max, Math.round((pace * seconds) / deliveriesPerEvent)));
+}
+
+/**
+ * A steady rate well below capacity (a steady stream over many origins costs
+ * more than one burst to one), so that throughput and p99 show interference
+ * rather than a backlog: a quarter of scenario 2's pace, 100 to 400 events/s.
+ */
+function steadyRate(ctx: BenchContext): number {
+  const e2e = Number(ctx.result('2')?.figures[0]?.value);
+  return Math.max(100, Math.min(400, Number.isFinite(e2e) ? Math.round(e2e / 4 / 100) * 100 : 400));
 }
 
 /** Deliveries per second between the first and the last arrival. */
@@ -325,10 +336,7 @@ export async function isolation(ctx: BenchContext): Promise<void> {
       platform,
       ports.map((port, i) => ({ name: `bench isolation ${i}`, type: 'payment_voided', entities: [`ent_s6e${i}`], url: ctx.receiver.url(pathOf(i), port) })),
     );
-    const e2e = Number(ctx.result('2')?.figures[0]?.value);
-    // Well below capacity (a steady stream over 100 origins costs more than one burst to one), so
-    // that throughput and p99 show interference rather than a backlog.
-    const rate = Math.max(100, Math.min(400, Number.isFinite(e2e) ? Math.round(e2e / 4 / 100) * 100 : 400));
+    const rate = steadyRate(ctx);
     const healthyOf = (count: number) => count - 20 * Math.floor(count / 100) - Math.min(20, count % 100);
     const run = async (tag: string) => {
       ctx.log(r.id, `${tag}: ${fmt(rate)} events/s for ${ctx.sizes.isolationSeconds} s over 100 endpoints`);
@@ -355,5 +363,110 @@ export async function isolation(ctx: BenchContext): Promise<void> {
     ctx.figure(r, { label: 'healthy p99, 20 black-holed', value: p99B, unit: 'ms' });
     ctx.figure(r, { label: 'healthy p99 ratio', value: p99B / p99A, unit: '×', target: '≤ 2×', meets: p99B / p99A <= 2 });
     ctx.figure(r, { label: 'requests held by the black holes', value: held, unit: 'requests' });
+  });
+}
+
+/**
+ * Scenario 9's tenants: nine quiet ones, each with one workflow to an origin
+ * of its own, and a noisy one sending ten times the rate of each, spread by
+ * entity over 20 workflows and origins whose receiver answers after 2 s.
+ * Slow answers are what hold delivery's slots: without per-tenant limits the
+ * noisy tenant keeps about its rate × 2 s attempts open (some 400 at the
+ * default pace, more than a quarter of the 256 foreground and 1,024
+ * background slots), and each of its origins stays under the per-origin
+ * limit (32), so only a per-tenant limit can hold it back.
+ */
+const NOISY_TENANT = { quietTenants: 9, factor: 10, origins: 20, answerAfterMs: 2_000, type: 'payment_returned' } as const;
+
+/** The peak of the requests held open (unanswered) under a prefix of the receiver, sampled until stopped. */
+function watchOpen(ctx: BenchContext, prefix: string): { stop(): Promise<number> } {
+  let watching = true;
+  let peak = 0;
+  const sampling = (async () => {
+    while (watching) {
+      peak = Math.max(peak, (await ctx.receiver.count(prefix)).open);
+      await sleep(200);
+    }
+  })();
+  return {
+    stop: async () => {
+      watching = false;
+      await sampling;
+      return peak;
+    },
+  };
+}
+
+/** 9. Ten tenants of their own: the quiet ones alone, then with one at 10× the rate of each and a slow receiver. */
+export async function noisyTenant(ctx: BenchContext): Promise<void> {
+  const { quietTenants, factor, origins, answerAfterMs, type } = NOISY_TENANT;
+  const seconds = ctx.sizes.noisyTenantSeconds;
+  const title = `Noisy tenant: ${quietTenants} quiet tenants alone, then beside one at ${factor}× the rate of each with a slow receiver`;
+  await ctx.scenario('9', title, { needsPlatform: true, minimumMs: 2 * seconds * 1000 + 40_000 }, async (r) => {
+    const { platform, producer } = requirePlatform(ctx);
+    const quiet = await Promise.all(Array.from({ length: quietTenants }, (_, k) => platform.createTenant(`bench quiet ${k}`)));
+    const noisy = await platform.createTenant('bench noisy');
+    const ports = await ctx.receiver.listen(quietTenants + origins);
+    const quietPath = (k: number) => `/s9/q/${k}`;
+    const noisyPath = (j: number) => `/s9/n/${j}`;
+    await createWorkflows(platform, [
+      ...quiet.map((t, k) => ({ name: `bench quiet tenant ${k}`, type, url: ctx.receiver.url(quietPath(k), ports[k]), apiKey: t.apiKey })),
+      ...Array.from({ length: origins }, (_, j) => ({
+        name: `bench noisy tenant ${j}`,
+        type,
+        entities: [`ent_s9n${j}`],
+        url: ctx.receiver.url(noisyPath(j), ports[quietTenants + j]),
+        apiKey: noisy.apiKey,
+      })),
+    ]);
+    const streamOf = (mix: TenantMix, tag: string): EventStream => ({
+      tag,
+      type,
+      tenant: (seq) => {
+        const sender = mix.senderOf(seq);
+        return sender.tenant === 'noisy' ? noisy.id : quiet[sender.quiet].id;
+      },
+      entity: (seq) => {
+        const sender = mix.senderOf(seq);
+        return sender.tenant === 'noisy' ? `ent_s9n${sender.nth % origins}` : `ent_s9q${sender.quiet}`;
+      },
+    });
+    // The pace with the noisy tenant on is scenario 6's: the run without it offers the quiet tenants' share alone.
+    const perQuiet = Math.max(1, Math.floor(steadyRate(ctx) / (quietTenants + factor)));
+    const run = async (label: string, tag: string, mix: TenantMix) => {
+      const rate = perQuiet * mix.round;
+      ctx.log(r.id, `${label}: ${fmt(rate)} events/s for ${seconds} s (${fmt(perQuiet)}/s from each quiet tenant${mix.noisyFactor ? `, ${fmt(perQuiet * mix.noisyFactor)}/s from the noisy one` : ''})`);
+      const open = mix.noisyFactor > 0 ? watchOpen(ctx, '/s9/n/') : undefined;
+      const produced = await producer.paced(streamOf(mix, tag), rate, seconds * 1000);
+      const sent = mix.counts(produced.count);
+      const quietStats = await ctx.awaitDeliveries(r, `${label}: quiet tenants`, '/s9/q/', sent.quiet.reduce((a, b) => a + b, 0));
+      const noisyStats = sent.noisy > 0 ? await ctx.awaitDeliveries(r, `${label}: noisy tenant`, '/s9/n/', sent.noisy) : undefined;
+      const peakOpen = (await open?.stop()) ?? 0;
+      const quietP99s = (await Promise.all(quiet.map((_, k) => ctx.receiver.stats(quietPath(k))))).map((s) => s.latency.p99);
+      ctx.phase(`9 ${label}`, produced.startedAt, Math.max(...[quietStats.lastAt, noisyStats?.lastAt ?? NaN].filter(Number.isFinite)));
+      ctx.log(r.id, `${label}: quiet p50 ${quietStats.latency.p50} ms, p99 ${quietStats.latency.p99} ms${noisyStats ? `; noisy p99 ${noisyStats.latency.p99} ms, ${fmt(peakOpen)} attempts open at its receiver at most` : ''}`);
+      return { quiet: quietStats, noisy: noisyStats, peakOpen, quietP99s };
+    };
+    await warmUp(ctx, r, producer, streamOf(new TenantMix(quietTenants, factor), 's9'), '/s9/');
+    const alone = await run('alone', 's9a', new TenantMix(quietTenants, 0));
+    await ctx.receiver.reset('/s9/');
+    await ctx.receiver.behave(Array.from({ length: origins }, (_, j) => noisyPath(j)), { mode: 'delay', delayMs: answerAfterMs });
+    const beside = await run('beside the noisy one', 's9n', new TenantMix(quietTenants, factor));
+    const ratio = beside.quiet.latency.p99 / alone.quiet.latency.p99;
+    ctx.figure(r, { label: 'offered events/s, each quiet tenant', value: perQuiet, unit: '/s' });
+    ctx.figure(r, { label: `offered events/s, the noisy tenant (${origins} origins answering after ${fmt(answerAfterMs)} ms)`, value: perQuiet * factor, unit: '/s' });
+    ctx.figure(r, { label: 'quiet tenants: deliveries/s, alone', value: deliveryRate(alone.quiet), unit: '/s' });
+    ctx.figure(r, { label: 'quiet tenants: deliveries/s, beside the noisy one', value: deliveryRate(beside.quiet), unit: '/s' });
+    ctx.figure(r, { label: 'quiet tenants: p50, alone', value: alone.quiet.latency.p50, unit: 'ms' });
+    ctx.figure(r, { label: 'quiet tenants: p50, beside the noisy one', value: beside.quiet.latency.p50, unit: 'ms' });
+    ctx.figure(r, { label: 'quiet tenants: p99, alone', value: alone.quiet.latency.p99, unit: 'ms' });
+    ctx.figure(r, { label: 'quiet tenants: p99, beside the noisy one', value: beside.quiet.latency.p99, unit: 'ms' });
+    ctx.figure(r, { label: 'quiet tenants: p99 ratio (beside / alone)', value: ratio, unit: '×', target: '≤ 1.5×', meets: ratio <= 1.5 });
+    ctx.figure(r, { label: 'slowest quiet tenant: p99, beside the noisy one', value: Math.max(...beside.quietP99s), unit: 'ms' });
+    ctx.figure(r, { label: 'noisy tenant: deliveries/s', value: beside.noisy ? deliveryRate(beside.noisy) : null, unit: '/s' });
+    ctx.figure(r, { label: 'noisy tenant: p50 (to its receiver, before the slow answer)', value: beside.noisy?.latency.p50 ?? null, unit: 'ms' });
+    ctx.figure(r, { label: 'noisy tenant: p99 (to its receiver, before the slow answer)', value: beside.noisy?.latency.p99 ?? null, unit: 'ms' });
+    ctx.figure(r, { label: 'noisy tenant: attempts open at its receiver at once, peak', value: beside.peakOpen, unit: 'attempts' });
+    r.details = { perQuietTenant: perQuiet, noisyOrigins: origins, answerAfterMs, quietP99ByTenant: { alone: alone.quietP99s, beside: beside.quietP99s } };
   });
 }

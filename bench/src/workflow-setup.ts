@@ -9,6 +9,8 @@ export interface WorkflowSpec {
   type: string;
   url: string;
   entities?: string[];
+  /** The key of the tenant it belongs to; the bench tenant's unless told. */
+  apiKey?: string;
 }
 
 /** Raised when the platform cannot take a workflow: the scenario is reported as not run. */
@@ -41,7 +43,7 @@ async function createWorkflow(platform: BenchPlatform, spec: WorkflowSpec): Prom
       ...(spec.entities ? [{ type: 'entity', entities: spec.entities }] : []),
     ],
     actions: [{ type: 'webhook', url: spec.url, signature: { method: 'HMACSHA256', key: 'bench-signature-key' } }],
-  });
+  }, spec.apiKey);
   const id = (res.body as { id?: unknown } | undefined)?.id;
   if (res.status !== 201 || typeof id !== 'string') {
     throw new PlatformNotFunctional(`POST /workflows answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);

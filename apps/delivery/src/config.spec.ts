@@ -16,7 +16,18 @@ describe('delivery config', () => {
     expect(deliverySettings(DeliveryEnv.parse(KAFKA)).allowedHostsByTenant).toEqual(new Map());
   });
 
+  it('holds each tenant to a quarter of the slots and waits at least a second before a retry, unless told otherwise', () => {
+    expect(deliverySettings(DeliveryEnv.parse(KAFKA))).toMatchObject({ tenantConcurrencyShare: 0.25, minRetryDelayMs: 1_000 });
+    const told = DeliveryEnv.parse({ ...KAFKA, DELIVERY_TENANT_CONCURRENCY_SHARE: '1', DELIVERY_MIN_RETRY_DELAY_MS: '5000' });
+    expect(deliverySettings(told)).toMatchObject({ tenantConcurrencyShare: 1, minRetryDelayMs: 5_000 });
+  });
+
   it.each([
+    ['DELIVERY_TENANT_CONCURRENCY_SHARE', '0'],
+    ['DELIVERY_TENANT_CONCURRENCY_SHARE', '1.5'],
+    ['DELIVERY_TENANT_CONCURRENCY_SHARE', 'half'],
+    ['DELIVERY_MIN_RETRY_DELAY_MS', '-1'],
+    ['DELIVERY_MIN_RETRY_DELAY_MS', '0.5'],
     ['DELIVERY_ALLOWED_HOSTS_BY_TENANT', 'ten_a'],
     ['DELIVERY_ALLOWED_HOSTS_BY_TENANT', 'ten_a=169.254.169.254'],
     ['DELIVERY_ALLOWED_HOSTS', 'metadata.google.internal'],

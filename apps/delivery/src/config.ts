@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RetryScheduleBounds } from '@hookstream/contracts';
 import { CommonEnv, KafkaEnv, loadConfigOrExit, port, positiveInt, positiveNumber, secret } from '@hookstream/config';
 import { EgressPolicy, parseTenantAllowlists } from '@hookstream/delivery-http';
 import type { DeliverySettings } from '@hookstream/delivery-pipeline';
@@ -45,6 +46,13 @@ export const DeliveryEnv = CommonEnv
     DELIVERY_GROUP_ID: z.string().min(1).default('delivery'),
     DELIVERY_CONCURRENCY: positiveInt(256),
     DELIVERY_CONCURRENCY_PER_ENDPOINT: positiveInt(32),
+    /**
+     * The part of DELIVERY_CONCURRENCY, of the background (handed-off) slots
+     * and of the pending jobs one tenant may hold; 1 for one tenant alone.
+     */
+    DELIVERY_TENANT_CONCURRENCY_SHARE: z.coerce.number().positive().max(1).default(0.25),
+    /** No retry waits less, whatever a (stored) schedule says; RETRY_TIME_SCALE applies after it. */
+    DELIVERY_MIN_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(RetryScheduleBounds.maxDelayMs).default(RetryScheduleBounds.minDelayMs),
     DELIVERY_ATTEMPT_PATIENCE_MS: positiveInt(250),
     DELIVERY_RESPONSE_BODY_CAP_BYTES: positiveInt(4_096),
     DELIVERY_PARTITIONS_CONCURRENCY: positiveInt(6),
@@ -71,6 +79,8 @@ export function deliverySettings(config: DeliveryConfig): DeliverySettings {
     allowedHostsByTenant: config.DELIVERY_ALLOWED_HOSTS_BY_TENANT,
     concurrency: config.DELIVERY_CONCURRENCY,
     concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+    tenantConcurrencyShare: config.DELIVERY_TENANT_CONCURRENCY_SHARE,
+    minRetryDelayMs: config.DELIVERY_MIN_RETRY_DELAY_MS,
     attemptPatienceMs: config.DELIVERY_ATTEMPT_PATIENCE_MS,
     responseBodyCapBytes: config.DELIVERY_RESPONSE_BODY_CAP_BYTES,
     partitionsConcurrency: config.DELIVERY_PARTITIONS_CONCURRENCY,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { runService } from '@hookstream/service-runtime';
-import { eventIngestModules } from './app.module';
+import { migrateOnly } from '@hookstream/persistence';
+import { eventIngestDatabase, eventIngestModules } from './app.module';
 import { loadEventIngestConfig } from './config';
 
 const BODY_LIMIT = '5mb';
@@ -8,7 +9,9 @@ const BODY_LIMIT = '5mb';
 runService({
   service: 'event-ingest',
   loadConfig: loadEventIngestConfig,
-  modules: eventIngestModules, internalApi: (config) => config,
+  modules: eventIngestModules,
+  internalApi: (config) => config,
+  migrateOnly: (config) => migrateOnly(config, eventIngestDatabase(config)),
   bodyLimit: BODY_LIMIT,
   // Structured-mode CloudEvents arrive with their own media types.
   configure: (app) => {

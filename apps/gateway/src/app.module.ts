@@ -1,18 +1,21 @@
 import { Topics } from '@hookstream/contracts';
 import { GatewayTenantsMigrations, GatewayTenantsModule } from '@hookstream/gateway-tenants';
-import { GatewayEventsModule } from '@hookstream/gateway-events';
+import { GatewayEventsMigrations, GatewayEventsModule } from '@hookstream/gateway-events';
 import { GatewayHttpModule } from '@hookstream/gateway-http';
 import { GatewayProducerEventsModule } from '@hookstream/gateway-producer-events';
 import { GatewayWorkflowsModule } from '@hookstream/gateway-workflows';
 import { MessagingModule } from '@hookstream/messaging';
 import { PersistenceModule } from '@hookstream/persistence';
 import type { ModuleImport } from '@hookstream/service-runtime';
-import type { GatewayConfig } from './config';
+import { type GatewayConfig, ingestRateLimitOf } from './config';
+
+/** gateway's schema: its role's URL and its migrations (also run alone, with DATABASE_MIGRATIONS=only). */
+export const gatewayDatabase = (config: GatewayConfig) => ({ url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: [...GatewayTenantsMigrations, ...GatewayEventsMigrations] });
 
 /** gateway's own modules; runService adds the runtime and internal-call credentials (serviceRoot). */
 export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
   MessagingModule.forService(config, { service: 'gateway', topics: [Topics.reflowRequests] }),
-  PersistenceModule.forService(config, { url: config.GATEWAY_DATABASE_URL, schema: 'gateway', migrations: GatewayTenantsMigrations }),
+  PersistenceModule.forService(config, gatewayDatabase(config)),
   GatewayHttpModule,
   GatewayTenantsModule.forRoot({
     bootstrapTenantId: config.BOOTSTRAP_TENANT_ID,
@@ -24,10 +27,16 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   }),
-  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL }),
+  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL, rateLimit: ingestRateLimitOf(config) }),
   GatewayEventsModule.forRoot({
     projectionUrl: config.PROJECTION_URL,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    reflow: {
+      maxEvents: config.REFLOW_MAX_EVENTS,
+      concurrency: config.REFLOW_CONCURRENCY,
+      eventsPerSecond: config.REFLOW_EVENTS_PER_SECOND,
+      maxUnfinishedPerTenant: config.REFLOW_MAX_UNFINISHED_PER_TENANT,
+    },
   }),
 ];

@@ -1,5 +1,5 @@
 import { loadConfig } from '@hookstream/config';
-import { GatewayEnv } from './config';
+import { GatewayEnv, ingestRateLimitOf } from './config';
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', GATEWAY_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
 
@@ -15,6 +15,15 @@ describe('gateway config', () => {
     });
     // No bootstrap tenant and no admin endpoints unless asked for.
     expect([config.BOOTSTRAP_TENANT_ID, config.BOOTSTRAP_API_KEY, config.ADMIN_API_KEY]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('holds each tenant to 1,000 events a second, 2,000 at once, unless told otherwise; 0 is no limit', () => {
+    expect(ingestRateLimitOf(loadConfig(GatewayEnv, base))).toEqual({ perSecond: 1_000, burst: 2_000 });
+    expect(ingestRateLimitOf(loadConfig(GatewayEnv, { ...base, INGEST_RATE_LIMIT_PER_SECOND: '0.5', INGEST_RATE_LIMIT_BURST: '3' }))).toEqual({ perSecond: 0.5, burst: 3 });
+    expect(ingestRateLimitOf(loadConfig(GatewayEnv, { ...base, INGEST_RATE_LIMIT_PER_SECOND: '0' }))).toBeNull();
+    for (const [name, bad] of [['INGEST_RATE_LIMIT_PER_SECOND', '-1'], ['INGEST_RATE_LIMIT_PER_SECOND', 'fast'], ['INGEST_RATE_LIMIT_BURST', '0'], ['INGEST_RATE_LIMIT_BURST', '1.5']]) {
+      expect(() => loadConfig(GatewayEnv, { ...base, [name]: bad })).toThrow(new RegExp(name));
+    }
   });
 
   it('takes a bootstrap tenant with an sk_ key, and treats empty values as unset', () => {

@@ -35,6 +35,7 @@ const PATH_ROUTES: [method: string, path: (id: string) => string, admin?: boolea
   ['GET', (id) => `/workflows/events/subject/${id}`],
   ['POST', (id) => `/workflows/events/${id}/reflow`],
   ['POST', (id) => `/workflows/events/subject/${id}/reflow`],
+  ['GET', (id) => `/workflows/events/reflow/${id}`],
   ['GET', (id) => `/api/v1/webhooks/${id}`],
   ['DELETE', (id) => `/api/v1/webhooks/${id}`],
   ['POST', (id) => `/admin/tenants/${id}/keys`, true],

@@ -319,6 +319,7 @@ describe('hostile input anywhere stops nothing', () => {
       { method: 'POST', name: 'POST /workflows/events/{eventId}/workflow/{workflowId}/reflow', path: (id) => `/workflows/events/${t().eventId}/workflow/${id}/reflow` },
       { method: 'POST', name: 'POST /workflows/events/subject/{subjectId}/reflow', path: (id) => `/workflows/events/subject/${id}/reflow` },
       { method: 'POST', name: 'POST /workflows/events/subject/{subjectId}/workflow/{workflowId}/reflow', path: (id) => `/workflows/events/subject/sub_target/workflow/${id}/reflow` },
+      { method: 'GET', name: 'GET /workflows/events/reflow/{reflowId}', path: (id) => `/workflows/events/reflow/${id}` },
       { method: 'GET', name: 'GET /api/v1/webhooks/{uuid}', path: (id) => `/api/v1/webhooks/${id}` },
       { method: 'DELETE', name: 'DELETE /api/v1/webhooks/{uuid}', path: (id) => `/api/v1/webhooks/${id}` },
     ];

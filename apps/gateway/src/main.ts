@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { SwaggerModule } from '@nestjs/swagger';
 import { apiNotFound, bodyDepthLimit, bodyErrorHandler } from '@hookstream/gateway-http';
 import { runService } from '@hookstream/service-runtime';
-import { gatewayModules } from './app.module';
+import { migrateOnly } from '@hookstream/persistence';
+import { gatewayDatabase, gatewayModules } from './app.module';
 import { loadGatewayConfig } from './config';
 import { openApiDocument } from './swagger';
 
@@ -14,7 +15,9 @@ const DOCS_PATHS = { ui: 'docs', json: 'docs-json', yaml: 'docs-yaml' };
 runService({
   service: 'gateway',
   loadConfig: () => config,
-  modules: gatewayModules, internalApi: (config) => config,
+  modules: gatewayModules,
+  internalApi: (config) => config,
+  migrateOnly: (config) => migrateOnly(config, gatewayDatabase(config)),
   bodyLimit: config.BODY_LIMIT,
   // Operators' routes stay off the public port, so an Ingress exposes only the API.
   opsPaths: [...Object.values(DOCS_PATHS).map((path) => `/${path}`), '/admin'],

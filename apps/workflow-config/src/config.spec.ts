@@ -16,6 +16,12 @@ describe('workflow-config config', () => {
     expect(() => loadConfig(WorkflowConfigEnv, { ...base, WORKFLOW_MAX_STATE_BYTES: String(WORKFLOW_LIMIT_CEILINGS.stateBytes + 1) })).toThrow(/WORKFLOW_MAX_STATE_BYTES/);
     expect(() => loadConfig(WorkflowConfigEnv, { ...base, WORKFLOW_MAX_HEADERS: '0' })).toThrow(/WORKFLOW_MAX_HEADERS/);
   });
+
+  it('caps workflows per tenant at 1,000 unless told otherwise, and refuses no cap at all', () => {
+    expect(loadConfig(WorkflowConfigEnv, base).WORKFLOW_MAX_PER_TENANT).toBe(1_000);
+    expect(loadConfig(WorkflowConfigEnv, { ...base, WORKFLOW_MAX_PER_TENANT: '5' }).WORKFLOW_MAX_PER_TENANT).toBe(5);
+    for (const bad of ['0', '-1', '1.5', 'many']) expect(() => loadConfig(WorkflowConfigEnv, { ...base, WORKFLOW_MAX_PER_TENANT: bad })).toThrow(/WORKFLOW_MAX_PER_TENANT/);
+  });
 });
 
 describe('workflow-config config topic check', () => {

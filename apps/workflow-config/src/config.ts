@@ -34,6 +34,8 @@ export const WorkflowConfigEnv = CommonEnv
     WORKFLOW_MAX_SIGNATURE_KEY_LENGTH: limit('signatureKeyLength'),
     WORKFLOW_MAX_NAME_LENGTH: limit('nameLength'),
     WORKFLOW_MAX_STATE_BYTES: limit('stateBytes'),
+    /** Workflows and MyCashflow subscriptions one tenant may hold together: each is a workflow in every matcher's index. */
+    WORKFLOW_MAX_PER_TENANT: z.coerce.number().int().positive().max(1_000_000).default(1_000),
     /** How long a rotated-out webhook signing secret still signs (0: not at all). */
     WEBHOOK_SECRET_ROTATION_GRACE_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   });

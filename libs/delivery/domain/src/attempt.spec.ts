@@ -61,6 +61,14 @@ describe('decideNextStep', () => {
     expect(decideNextStep(job, classifyAttempt(response(500), now), { ...context, timeScale: 0.001 })).toEqual({ kind: 'retry', attempt: 3, dueAt: new Date(now + 600) });
   });
 
+  it('waits at least the minimum retry delay, then scales it', () => {
+    const job = deliveryJob({ action: { retry_policy: [0, 0] } });
+    const verdict = classifyAttempt(response(500), now);
+    expect(decideNextStep(job, verdict, context)).toEqual({ kind: 'retry', attempt: 2, dueAt: new Date(now + 1_000) });
+    expect(decideNextStep(job, verdict, { ...context, minRetryDelayMs: 30_000 })).toMatchObject({ dueAt: new Date(now + 30_000) });
+    expect(decideNextStep(job, verdict, { ...context, timeScale: 0.001 })).toMatchObject({ dueAt: new Date(now + 1) });
+  });
+
   it('gives up when the schedule is exhausted', () => {
     const job = deliveryJob({ attempt: 3, action: { retry_policy: [10, 10] } });
     const step = decideNextStep(job, classifyAttempt(response(500), now), context);

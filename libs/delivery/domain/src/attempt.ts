@@ -81,8 +81,10 @@ export type NextStep =
 
 export interface ScheduleContext {
   nowMs: number;
-  /** RETRY_TIME_SCALE */
+  /** RETRY_TIME_SCALE: scales the wait once it is clamped to minRetryDelayMs. */
   timeScale: number;
+  /** DELIVERY_MIN_RETRY_DELAY_MS; RetryScheduleBounds.minDelayMs unless given. */
+  minRetryDelayMs?: number;
   random?: () => number;
 }
 
@@ -94,7 +96,7 @@ export function decideNextStep(job: Pick<DeliveryJob, 'attempt' | 'action'>, ver
   const policy = resolveRetryPolicy(job.action.retry_policy);
   const problem = retryScheduleProblem(policy);
   if (problem) return { kind: 'give_up', reason: `${problem}; last: ${verdict.errorKind}: ${verdict.errorMessage}`, disableEndpoint: false };
-  const delay = retryDelayMs(policy, job.attempt, { random: context.random, retryAfterMs: verdict.retryAfterMs });
+  const delay = retryDelayMs(policy, job.attempt, { random: context.random, retryAfterMs: verdict.retryAfterMs, minDelayMs: context.minRetryDelayMs });
   if (delay === null) {
     return {
       kind: 'give_up',

@@ -52,9 +52,9 @@ describe('retry policy presets', () => {
   });
 
   it('an explicit list is used as given, without jitter', () => {
-    const policy = resolveRetryPolicy([100, 200, 0]);
-    expect(policy).toEqual({ name: 'custom', delaysMs: [100, 200, 0], jitter: 0 });
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(policy, n, { random: () => 0 }))).toEqual([100, 200, 0, null]);
+    const policy = resolveRetryPolicy([1_500, 60_000, 1_000]);
+    expect(policy).toEqual({ name: 'custom', delaysMs: [1_500, 60_000, 1_000], jitter: 0 });
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(policy, n, { random: () => 0 }))).toEqual([1_500, 60_000, 1_000, null]);
   });
 
   it('an empty list means a single attempt', () => {
@@ -82,6 +82,24 @@ describe('jitter', () => {
 
   it('is not applied to presets without it', () => {
     expect(retryDelayMs(RetryPolicies.checkout, 1, { random: () => 0 })).toBe(5 * m);
+  });
+});
+
+describe('the minimum retry delay', () => {
+  it('makes a stored list of zeros (from before the API asked for a minimum) wait RetryScheduleBounds.minDelayMs each time', () => {
+    const zeros = resolveRetryPolicy([0, 0, 10]);
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(zeros, n))).toEqual([1_000, 1_000, 1_000, null]);
+    expect(RetryScheduleBounds.minDelayMs).toBe(1_000);
+  });
+
+  it('is the configured minimum when one is given, and leaves longer delays alone', () => {
+    const policy = resolveRetryPolicy([0, 2_000, 10 * s]);
+    expect([1, 2, 3].map((n) => retryDelayMs(policy, n, { minDelayMs: 5 * s }))).toEqual([5 * s, 5 * s, 10 * s]);
+  });
+
+  it('holds after jitter and after a Retry-After', () => {
+    expect(retryDelayMs(RetryPolicies['standard-webhooks'], 1, { random: () => 0, minDelayMs: 4_500 })).toBe(4_500);
+    expect(retryDelayMs(resolveRetryPolicy([0, 0]), 1, { retryAfterMs: 0 })).toBe(1_000);
   });
 });
 

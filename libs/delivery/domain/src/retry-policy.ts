@@ -67,6 +67,8 @@ export interface RetryDelayOptions {
   random?: () => number;
   /** What the receiver asked for (429/503 Retry-After), in ms. */
   retryAfterMs?: number;
+  /** DELIVERY_MIN_RETRY_DELAY_MS: no wait is shorter; RetryScheduleBounds.minDelayMs unless given. */
+  minDelayMs?: number;
 }
 
 /**
@@ -74,10 +76,17 @@ export interface RetryDelayOptions {
  * schedule is exhausted. A Retry-After replaces the scheduled delay, clamped
  * to the schedule's own bounds (its shortest and longest delay), so a
  * receiver can neither make us hammer it nor park a job beyond the schedule.
+ * Every wait is at least `minDelayMs`, whatever the schedule, the jitter or
+ * the receiver say: a stored schedule of zeros (from before the API asked
+ * for RetryScheduleBounds.minDelayMs) would otherwise retry at once.
  */
 export function retryDelayMs(policy: RetryPolicy, failedAttempt: number, options: RetryDelayOptions = {}): number | null {
   const scheduled = policy.delaysMs[failedAttempt - 1];
   if (scheduled === undefined) return null;
+  return Math.max(options.minDelayMs ?? RetryScheduleBounds.minDelayMs, unclampedDelayMs(policy, scheduled, options));
+}
+
+function unclampedDelayMs(policy: RetryPolicy, scheduled: number, options: RetryDelayOptions): number {
   if (options.retryAfterMs !== undefined && policy.delaysMs.length > 0) {
     const min = Math.min(...policy.delaysMs);
     const max = Math.max(...policy.delaysMs);

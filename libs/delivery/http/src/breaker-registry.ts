@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
+import { TenantOrigin, tenantOriginKey } from './tenant-origin';
 
 export interface BreakerSettings {
   /** Attempts within the window before the error rate may open a breaker. */
@@ -25,12 +26,15 @@ class CountedFailure<T> {
 }
 
 interface Entry {
+  at: TenantOrigin;
   breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   lastUsedMs: number;
 }
 
 /**
- * One opossum breaker per endpoint origin. Bounded: an LRU of at most
+ * One opossum breaker per (tenant, origin): one tenant's failures open its
+ * own breaker for a shared origin (a SaaS host many tenants post to), not
+ * every tenant's. Bounded: an LRU of at most
  * maxBreakers, idle ones evicted and shut down (their timers stop). All of
  * them rotate their rolling-window buckets on one shared timer, and none
  * takes snapshots: thousands of endpoints cost no timers each.
@@ -43,7 +47,7 @@ export class BreakerRegistry {
 
   constructor(
     private readonly settings: BreakerSettings,
-    private readonly onStateChange: (origin: string, state: BreakerState) => void = () => undefined,
+    private readonly onStateChange: (at: TenantOrigin, state: BreakerState) => void = () => undefined,
     /** Injected so tests move time with fake timers; opossum's own timers are the runtime's. */
     private readonly now: () => number = () => Date.now(),
   ) {
@@ -55,12 +59,12 @@ export class BreakerRegistry {
   }
 
   /**
-   * Runs `action` through the origin's breaker. `isFailure` says which
+   * Runs `action` through the tenant's breaker for the origin. `isFailure` says which
    * results count against it. While it is open (or half-open with its one
    * probe in flight) the action does not run: short-circuited.
    */
-  async run<T>(origin: string, action: () => Promise<T>, isFailure: (value: T) => boolean): Promise<Guarded<T>> {
-    const breaker = this.breakerFor(origin);
+  async run<T>(at: TenantOrigin, action: () => Promise<T>, isFailure: (value: T) => boolean): Promise<Guarded<T>> {
+    const breaker = this.breakerFor(at);
     try {
       const value = (await breaker.fire(async () => {
         const result = await action();
@@ -75,8 +79,8 @@ export class BreakerRegistry {
     }
   }
 
-  state(origin: string): BreakerState {
-    const breaker = this.entries.get(origin)?.breaker;
+  state(at: TenantOrigin): BreakerState {
+    const breaker = this.entries.get(tenantOriginKey(at))?.breaker;
     if (!breaker || breaker.closed) return 'closed';
     return breaker.halfOpen ? 'half_open' : 'open';
   }
@@ -85,34 +89,35 @@ export class BreakerRegistry {
     return this.entries.size;
   }
 
-  /** Origins with a breaker, least recently used first. */
-  origins(): string[] {
-    return [...this.entries.keys()];
+  /** (Tenant, origin) pairs with a breaker, least recently used first. */
+  keys(): TenantOrigin[] {
+    return [...this.entries.values()].map((e) => e.at);
   }
 
-  /** Breakers not closed now, by origin. */
-  notClosed(): string[] {
-    return [...this.entries].filter(([, e]) => !e.breaker.closed).map(([origin]) => origin);
+  /** Breakers not closed now. */
+  notClosed(): TenantOrigin[] {
+    return [...this.entries.values()].filter((e) => !e.breaker.closed).map((e) => e.at);
   }
 
   shutdown(): void {
     clearInterval(this.rotationTimer);
     clearInterval(this.sweepTimer);
-    for (const origin of [...this.entries.keys()]) this.evict(origin);
+    for (const key of [...this.entries.keys()]) this.evict(key);
   }
 
-  private breakerFor(origin: string): Entry['breaker'] {
+  private breakerFor(at: TenantOrigin): Entry['breaker'] {
     const now = this.now();
-    const existing = this.entries.get(origin);
+    const key = tenantOriginKey(at);
+    const existing = this.entries.get(key);
     if (existing) {
       existing.lastUsedMs = now;
       // Re-insert: Map order is recency order, oldest first.
-      this.entries.delete(origin);
-      this.entries.set(origin, existing);
+      this.entries.delete(key);
+      this.entries.set(key, existing);
       return existing.breaker;
     }
     const breaker = new CircuitBreaker((attempt: () => Promise<unknown>) => attempt(), {
-      name: origin,
+      name: key,
       timeout: false,
       volumeThreshold: this.settings.volumeThreshold,
       errorThresholdPercentage: this.settings.errorThresholdPercentage,
@@ -123,26 +128,27 @@ export class BreakerRegistry {
       enableSnapshots: false,
       rotateBucketController: this.rotation,
     });
-    breaker.on('open', () => this.onStateChange(origin, 'open'));
-    breaker.on('halfOpen', () => this.onStateChange(origin, 'half_open'));
-    breaker.on('close', () => this.onStateChange(origin, 'closed'));
-    this.entries.set(origin, { breaker, lastUsedMs: now });
+    const copy = { tenantId: at.tenantId, origin: at.origin };
+    breaker.on('open', () => this.onStateChange(copy, 'open'));
+    breaker.on('halfOpen', () => this.onStateChange(copy, 'half_open'));
+    breaker.on('close', () => this.onStateChange(copy, 'closed'));
+    this.entries.set(key, { at: copy, breaker, lastUsedMs: now });
     while (this.entries.size > this.settings.maxBreakers) this.evict(this.entries.keys().next().value as string);
     return breaker;
   }
 
   private evictIdle(): void {
     const cutoff = this.now() - this.settings.idleEvictionMs;
-    for (const [origin, entry] of this.entries) {
+    for (const [key, entry] of this.entries) {
       if (entry.lastUsedMs >= cutoff) break;
-      this.evict(origin);
+      this.evict(key);
     }
   }
 
-  private evict(origin: string): void {
-    const entry = this.entries.get(origin);
+  private evict(key: string): void {
+    const entry = this.entries.get(key);
     if (!entry) return;
-    this.entries.delete(origin);
+    this.entries.delete(key);
     entry.breaker.shutdown();
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { mapActionSecrets } from '@hookstream/contracts';
 import type { AttemptResult } from '@hookstream/delivery-domain';
-import type { BreakerRegistry, WebhookClient } from '@hookstream/delivery-http';
+import { BreakerRegistry, type WebhookClient } from '@hookstream/delivery-http';
 import { KeyRing } from '@hookstream/secrets';
 import { testLogger } from '@hookstream/testing';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
@@ -27,9 +27,9 @@ function executor(keyRing: KeyRing): { executor: AttemptExecutor; sent: Sent[] }
   } as unknown as WebhookClient;
   const breakers = {
     state: () => 'closed',
-    run: async (_origin: string, action: () => Promise<AttemptResult>) => ({ shortCircuited: false, value: await action() }),
+    run: async (_at: unknown, action: () => Promise<AttemptResult>) => ({ shortCircuited: false, value: await action() }),
   } as unknown as BreakerRegistry;
-  return { executor: new AttemptExecutor(client, breakers, { timeScale: 1, publicBaseUrl: 'https://api.example', keyRing }, testLogger('attempt-executor'), { now: () => NOW }), sent };
+  return { executor: new AttemptExecutor(client, breakers, { timeScale: 1, minRetryDelayMs: 1_000, publicBaseUrl: 'https://api.example', keyRing }, testLogger('attempt-executor'), { now: () => NOW }), sent };
 }
 
 describe('AttemptExecutor and sealed secrets', () => {
@@ -59,5 +59,33 @@ describe('AttemptExecutor and sealed secrets', () => {
     expect(sent).toHaveLength(0);
     expect(record.result).toMatchObject({ kind: 'failure', failure: 'unsendable', message: expect.stringContaining("key 'k1'") });
     expect(record.next.kind).toBe('give_up');
+  });
+});
+
+describe('AttemptExecutor and circuit breakers', () => {
+  const settings = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 60_000, rollingWindowMs: 60_000, rollingBuckets: 10, maxBreakers: 100, idleEvictionMs: 600_000 };
+  let breakers: BreakerRegistry;
+  afterEach(() => breakers.shutdown());
+
+  it("opens one tenant's breaker for a shared origin with its failures, and still sends another tenant's attempts there", async () => {
+    const sent: string[] = [];
+    // The shared origin fails every request of ten_noisy's (its path is broken) and answers ten_quiet's.
+    const client = {
+      post: async (request: { tenantId: string }): Promise<AttemptResult> => {
+        sent.push(request.tenantId);
+        return { kind: 'response', status: request.tenantId === 'ten_noisy' ? 503 : 200, body: null, receivedAt: new Date(NOW) };
+      },
+    } as unknown as WebhookClient;
+    breakers = new BreakerRegistry(settings);
+    const run = new AttemptExecutor(client, breakers, { timeScale: 1, minRetryDelayMs: 1_000, publicBaseUrl: 'https://api.example', keyRing: ring }, testLogger('attempt-executor'), { now: () => NOW });
+    const job = (tenant: string) => deliveryJob({ url: 'https://hooks.shared.example/in', event: { tenant_id: tenant } });
+    for (let i = 0; i < 5; i++) expect((await run.attempt(job('ten_noisy'))).result).toMatchObject({ kind: 'response', status: 503 });
+    const origin = 'https://hooks.shared.example';
+    expect(run.isOpen({ tenantId: 'ten_noisy', origin })).toBe(true);
+    expect(run.isOpen({ tenantId: 'ten_quiet', origin })).toBe(false);
+    // ten_noisy's next attempt is short-circuited, unsent; ten_quiet's goes out and is delivered.
+    expect((await run.attempt(job('ten_noisy'))).result).toMatchObject({ kind: 'failure', failure: 'circuit_open' });
+    expect((await run.attempt(job('ten_quiet'))).verdict.succeeded).toBe(true);
+    expect(sent).toEqual([...Array.from({ length: 5 }, () => 'ten_noisy'), 'ten_quiet']);
   });
 });

@@ -1,18 +1,20 @@
 import { type DeliveryJob, mapActionSecrets } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildWebhookRequest, classifyAttempt, decideNextStep, NextStep, WebhookRequest } from '@hookstream/delivery-domain';
-import type { BreakerRegistry, WebhookClient } from '@hookstream/delivery-http';
+import type { BreakerRegistry, TenantOrigin, WebhookClient } from '@hookstream/delivery-http';
 import { Logger, maskHeaders } from '@hookstream/logging';
 import type { KeyRing } from '@hookstream/secrets';
 import { Clock, systemClock } from './clock';
 
 export interface AttemptExecutorOptions {
   timeScale: number;
+  /** DELIVERY_MIN_RETRY_DELAY_MS: the shortest wait before a retry, whatever the job's schedule says. */
+  minRetryDelayMs: number;
   publicBaseUrl: string;
   /** Opens the job's sealed secrets for this attempt only. */
   keyRing: KeyRing;
 }
 
-/** The endpoint a job goes to, as breakers and concurrency see it; undefined if the URL is unusable. */
+/** The origin a job goes to, as breakers and concurrency see it; undefined if the URL is unusable. */
 export function endpointOf(url: string): string | undefined {
   try {
     const { protocol, origin } = new URL(url);
@@ -24,7 +26,7 @@ export function endpointOf(url: string): string | undefined {
 
 /**
  * One attempt of one job: build and sign the request, POST it through the
- * endpoint's circuit breaker, classify what came back and decide what follows.
+ * circuit breaker of the job's tenant for its origin, classify what came back and decide what follows.
  * Never throws.
  */
 export class AttemptExecutor {
@@ -36,9 +38,9 @@ export class AttemptExecutor {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** The endpoint's breaker is open: an attempt would be short-circuited at once. */
-  isOpen(endpoint: string): boolean {
-    return this.breakers.state(endpoint) === 'open';
+  /** The tenant's breaker for the origin is open: an attempt would be short-circuited at once. */
+  isOpen(at: TenantOrigin): boolean {
+    return this.breakers.state(at) === 'open';
   }
 
   async attempt(job: DeliveryJob): Promise<AttemptRecord> {
@@ -59,7 +61,7 @@ export class AttemptExecutor {
     if (!endpoint) {
       result = await post();
     } else {
-      const guarded = await this.breakers.run(endpoint, post, (r) => classifyAttempt(r, this.clock.now()).breakerFailure);
+      const guarded = await this.breakers.run({ tenantId: job.tenant_id, origin: endpoint }, post, (r) => classifyAttempt(r, this.clock.now()).breakerFailure);
       if (guarded.shortCircuited) {
         sent = false;
         result = { kind: 'failure', failure: 'circuit_open', message: `circuit breaker open for ${endpoint}: not sent` };
@@ -82,7 +84,7 @@ export class AttemptExecutor {
     const verdict = classifyAttempt(result, nowMs);
     let next: NextStep;
     try {
-      next = decideNextStep(job, verdict, { nowMs, timeScale: this.options.timeScale });
+      next = decideNextStep(job, verdict, { nowMs, timeScale: this.options.timeScale, minRetryDelayMs: this.options.minRetryDelayMs });
     } catch (err) {
       next = { kind: 'give_up', reason: `next attempt could not be scheduled: ${describe(err)}`, disableEndpoint: false };
     }

@@ -1,6 +1,7 @@
 import { DelayTiers, DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, Topics } from '@hookstream/contracts';
 import { AttemptRecord, AttemptResult, buildOutcome, classifyAttempt, decideNextStep } from '@hookstream/delivery-domain';
 import { createLogger } from '@hookstream/logging';
+import type { TenantOrigin } from '@hookstream/delivery-http';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
 import type { AttemptExecutor } from './attempt-executor';
@@ -62,8 +63,9 @@ describe('DeliveryDispatcher', () => {
     options: {
       total?: number;
       perEndpoint?: number;
+      tenantShare?: number;
       patienceMs?: number;
-      open?: boolean;
+      open?: boolean | ((at: TenantOrigin) => boolean);
       maxPending?: number;
       publisher?: MessagePublisher;
       record?: (job: DeliveryJob, result: AttemptResult) => AttemptRecord;
@@ -71,11 +73,13 @@ describe('DeliveryDispatcher', () => {
   ) {
     const published: Published[] = [];
     const ledger = new HandoffLedger(60_000);
-    const gate = new ConcurrencyGate(options.total ?? 100, options.perEndpoint ?? 10);
-    const executor = { attempt: async (job: DeliveryJob) => (options.record ?? record)(job, await attempt(job)), isOpen: () => options.open ?? false } as unknown as AttemptExecutor;
+    const gate = new ConcurrencyGate({ total: options.total ?? 100, perOrigin: options.perEndpoint ?? 10, tenantShare: options.tenantShare });
+    const isOpen = (at: TenantOrigin) => (typeof options.open === 'function' ? options.open(at) : (options.open ?? false));
+    const executor = { attempt: async (job: DeliveryJob) => (options.record ?? record)(job, await attempt(job)), isOpen } as unknown as AttemptExecutor;
     const dispatcher = new DeliveryDispatcher(executor, gate, ledger, options.publisher ?? fakePublisher(published), logger, {
       patienceMs: options.patienceMs ?? 100,
       maxPending: options.maxPending ?? 1000,
+      tenantShare: options.tenantShare,
       clock: { now: () => Date.now() },
     });
     dispatchers.push(dispatcher);
@@ -263,6 +267,120 @@ describe('DeliveryDispatcher', () => {
     outbox.add(Topics.deliveryOutcomes, buildOutcome(record(later, ok())));
     const published = await run([], outbox);
     expect(published.map((p) => p.key)).toEqual([later.event.id]);
+  });
+
+  describe('fair sharing between tenants', () => {
+    const hang = () => new Promise<AttemptResult>(() => undefined);
+    const noisyJobs = (n: number, from = 0) => Array.from({ length: n }, (_, i) => deliveryJob({ url: `http://hole-${from + i}.test/`, event: { tenant_id: 'ten_noisy' } }));
+    const deferredFor = (published: Published[], tenant: string) => deferredIn(published).filter((j) => j.tenant_id === tenant);
+
+    it('holds a tenant with many hanging origins to its share of the foreground and background slots while other tenants deliver', async () => {
+      const attempted: string[] = [];
+      const { dispatcher, gate, published, run } = setup((job) => (attempted.push(job.tenant_id), job.tenant_id === 'ten_noisy' ? hang() : Promise.resolve(ok())), {
+        total: 8,
+        perEndpoint: 4,
+        tenantShare: 0.25,
+        maxPending: 32,
+        patienceMs: 50,
+      });
+      // Its share: 2 of the 8 foreground slots, 8 of the 32 background ones, 8 of the 32 pending jobs.
+      expect(gate.tenantLimits).toEqual({ foreground: 2, background: 8 });
+      const first = await run(noisyJobs(40));
+      // 8 placed, every one hung and handed off to the background; the other 32 wait in the delay tiers.
+      expect(attempted.filter((t) => t === 'ten_noisy')).toHaveLength(8);
+      expect(gate.heldBy('ten_noisy')).toEqual({ foreground: 0, background: 8 });
+      expect(deferredFor(first, 'ten_noisy')).toHaveLength(32);
+
+      // More of them: the background share is full, so 2 hang in the foreground; the 6 queued behind
+      // them would wait for their deadline, keeping their batch uncommitted: they are deferred too.
+      const { durable: noisyDurable } = await settle(dispatcher.dispatch(noisyJobs(40, 40)));
+      await settle(noisyDurable);
+      expect(attempted.filter((t) => t === 'ten_noisy')).toHaveLength(10);
+      expect(gate.heldBy('ten_noisy')).toEqual({ foreground: 2, background: 8 });
+      expect(dispatcher.pendingOf('ten_noisy')).toBe(0);
+      expect(deferredFor(published, 'ten_noisy')).toHaveLength(32 + 38);
+
+      // Meanwhile other tenants use the rest, up to their own shares.
+      const quiet = ['ten_q1', 'ten_q2', 'ten_q3'].flatMap((tenant) => [1, 2, 3, 4].map(() => deliveryJob({ url: 'http://fine.test/', event: { tenant_id: tenant } })));
+      const delivered = await run(quiet);
+      expect(outcomesIn(delivered).sort()).toEqual(quiet.map((j) => j.event.id).sort());
+      expect(deferredIn(delivered)).toEqual([]);
+      // The noisy tenant never held more than its share, and its jobs were neither dropped nor failed: hung, or deferred unattempted.
+      expect(gate.heldBy('ten_noisy')).toEqual({ foreground: 2, background: 8 });
+      expect(outcomesIn(published).filter((key) => !quiet.some((j) => j.event.id === key))).toEqual([]);
+      expect(deferredFor(published, 'ten_noisy').every((j) => j.attempt === 1)).toBe(true);
+      expect(new Set([...deferredFor(published, 'ten_noisy').map((j) => j.invocation_id)]).size).toBe(80 - 10);
+    });
+
+    it('turns away the jobs of a tenant past its share of the pending jobs, unattempted, and spaces their return', async () => {
+      const attempted: string[] = [];
+      const { dispatcher, published } = setup((job) => (attempted.push(job.tenant_id), job.tenant_id === 'ten_noisy' ? hang() : Promise.resolve(ok())), {
+        total: 8,
+        tenantShare: 0.25,
+        maxPending: 32,
+        patienceMs: 60_000,
+      });
+      const started = Date.now();
+      // Returns at once: the tenant's 8 pending jobs leave room for everyone else's.
+      await settle(dispatcher.dispatch(Array.from({ length: 40 }, () => deliveryJob({ url: 'http://slow.test/', event: { tenant_id: 'ten_noisy' } }))));
+      await sleep(100);
+      expect(dispatcher.pendingOf('ten_noisy')).toBe(8);
+      expect(attempted).toHaveLength(2);
+      const turnedAway = deferredFor(published, 'ten_noisy');
+      expect(turnedAway).toHaveLength(32);
+      expect(turnedAway.every((j) => j.attempt === 1)).toBe(true);
+      // About a share's worth (8) comes back each second, from a second on, not all 32 at once.
+      const dueMs = turnedAway.map((j) => Date.parse(j.due_at as string) - started);
+      expect(dueMs[0]).toBeGreaterThanOrEqual(1_000);
+      expect(dueMs.filter((ms) => ms < 2_000).length).toBeLessThanOrEqual(8);
+      expect(dueMs[31]).toBeGreaterThanOrEqual(dueMs[0] + 3_800);
+      expect([...dueMs].sort((a, b) => a - b)).toEqual(dueMs);
+
+      const quiet = deliveryJob({ url: 'http://slow.test/', event: { tenant_id: 'ten_quiet' } });
+      const { durable } = await settle(dispatcher.dispatch([quiet]));
+      await settle(durable);
+      expect(outcomesIn(published)).toEqual([quiet.event.id]);
+    });
+
+    it('keeps one tenant’s hung attempt at a shared origin from stalling another tenant’s jobs there', async () => {
+      const attempted: string[] = [];
+      const { run } = setup((job) => (attempted.push(job.tenant_id), job.tenant_id === 'ten_a' ? hang() : Promise.resolve(ok())), { patienceMs: 200 });
+      await run([deliveryJob({ url: 'http://shared.test/a', event: { tenant_id: 'ten_a' }, action: { timeout_ms: 8_000 } })]);
+      await sleep(1_300);
+      const mine = deliveryJob({ url: 'http://shared.test/a', event: { tenant_id: 'ten_a' } });
+      const theirs = deliveryJob({ url: 'http://shared.test/b', event: { tenant_id: 'ten_b' } });
+      const published = await run([mine, theirs]);
+      // Stuck for ten_a, which backs off; ten_b's job to the same origin is attempted and delivered.
+      expect(deferredIn(published).map((j) => j.invocation_id)).toEqual([mine.invocation_id]);
+      expect(outcomesIn(published)).toEqual([theirs.event.id]);
+      expect(attempted).toEqual(['ten_a', 'ten_b']);
+    });
+
+    it("asks the job's own tenant's breaker whether a stuck endpoint is open", async () => {
+      const attempted: string[] = [];
+      const circuitOpen: AttemptResult = { kind: 'failure', failure: 'circuit_open', message: 'open' };
+      const { run } = setup((job) => (attempted.push(job.invocation_id), attempted.length === 1 ? hang() : Promise.resolve(circuitOpen)), {
+        patienceMs: 100,
+        open: (at) => at.tenantId === 'ten_b',
+      });
+      await run([deliveryJob({ url: 'http://hole.test/', event: { tenant_id: 'ten_a' } })]);
+      await sleep(300);
+      const next = deliveryJob({ url: 'http://hole.test/', event: { tenant_id: 'ten_a' } });
+      const published = await run([next]);
+      // ten_a's breaker is closed: its stuck endpoint defers, rather than short-circuits, its next job.
+      expect(deferredIn(published).map((j) => j.invocation_id)).toEqual([next.invocation_id]);
+      expect(attempted).toHaveLength(1);
+    });
+  });
+
+  it('retries a schedule of zeros no sooner than the minimum retry delay', async () => {
+    const { run } = setup(async () => ({ kind: 'response', status: 500, body: null, receivedAt: new Date() }));
+    const job = deliveryJob({ url: 'http://fail.test/', action: { retry_policy: [0, 0, 0] } });
+    const started = Date.now();
+    const published = await run([job]);
+    const [retry] = published.filter((p) => p.topic.startsWith('delivery.retry.'));
+    expect(retry.topic).toBe(DelayTiers[0].name);
+    expect(Date.parse((retry.value as DeliveryJob).due_at as string) - started).toBeGreaterThanOrEqual(1_000);
   });
 
   describe('one job that cannot be followed up fails alone', () => {

@@ -1,20 +1,25 @@
 import { DeliveryJob, Topics } from '@hookstream/contracts';
 import { type AttemptRecord, deliveryTarget } from '@hookstream/delivery-domain';
+import { type TenantOrigin, tenantOriginKey } from '@hookstream/delivery-http';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
 import { Clock, systemClock } from './clock';
-import { ConcurrencyGate, GateCancelledError, Lease } from './concurrency-gate';
+import { ConcurrencyGate, GateCancelledError, Lease, shareOf } from './concurrency-gate';
 import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
 import { EndpointHealth, SlowAttempt } from './endpoint-health';
 import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
 import { Outbox } from './outbox';
+import { TenantShares } from './tenant-shares';
+
+/** Why a job was put back without an attempt: its (tenant, origin) is stuck, or its tenant has no room in its share (see TenantShares). */
+export type DeferralReason = 'endpoint_stuck' | 'tenant_share';
 
 export interface DeliveryObserver {
   attempted(record: AttemptRecord): void;
   handedOff(job: DeliveryJob): void;
-  deferred(job: DeliveryJob): void;
+  deferred(job: DeliveryJob, reason: DeferralReason): void;
   /** The job could not be followed up (or attempted) as usual: dead-lettered with its reason. */
   deadEnded(job: DeliveryJob): void;
 }
@@ -24,17 +29,26 @@ export interface DispatcherOptions {
   patienceMs: number;
   /** Jobs queued or attempting at most; `dispatch` waits for room beyond it. */
   maxPending: number;
+  /**
+   * The part of maxPending one tenant's jobs may take (0 < share ≤ 1, 1
+   * unless given; the gate holds it to the same share of the slots). Its
+   * jobs past it are deferred, so they never fill the dispatcher for all.
+   */
+  tenantShare?: number;
   /** Read for every time this decides on; timers are the runtime's (jest fakes both). */
   clock?: Clock;
 }
 
 interface Tracked {
   job: DeliveryJob;
-  endpoint: string;
+  at: TenantOrigin;
+  /** tenantOriginKey(at): endpoint health is kept per (tenant, origin). */
+  lane: string;
   state: 'queued' | 'running' | 'handed_off' | 'deferred' | 'done';
   cancel: AbortController;
-  /** Set when the watchdog cancels a queued job: deferred until then. */
+  /** Set when the watchdog cancels a queued job: deferred until then, for this reason. */
   deferUntilMs?: number;
+  deferReason?: DeferralReason;
   startedAtMs?: number;
   lease?: Lease;
   /** Ends once the attempt ended and (handed off) published its own outcome. */
@@ -62,15 +76,24 @@ interface Deferred {
  * An attempt still running after `patienceMs` is handed off: a safety copy
  * of its job goes to a delay tier (due after the attempt's deadline, in case
  * this process dies first), which makes the job durable; the attempt goes
- * on in the background, keeps its endpoint's slot but gives its share of
+ * on in the background, keeps its origin's slot but gives its share of
  * the total back, and publishes its own outcome when it ends. While such an
- * attempt runs and none of its endpoint's attempts has answered for a
- * patience, the endpoint is stuck: its queued and new jobs are deferred
- * (unless its breaker is open: then they are attempted and short-circuited)
- * for as long as that attempt has run so far (at least DEFERRAL_DELAY_MS,
- * at most until its deadline), so a briefly slow endpoint is tried again
- * soon and a dead one backs off instead of cycling through the delay tier
- * every second.
+ * attempt runs and none of the attempts of its tenant to its origin has
+ * answered for a patience, that endpoint is stuck: its queued and new jobs
+ * are deferred (unless the tenant's breaker for it is open: then they are
+ * attempted and short-circuited) for as long as that attempt has run so far
+ * (at least DEFERRAL_DELAY_MS, at most until its deadline), so a briefly
+ * slow endpoint is tried again soon and a dead one backs off instead of
+ * cycling through the delay tier every second.
+ *
+ * Tenants share fairly: the gate holds each to its share of the foreground
+ * and background slots, and this to its share of the pending jobs (see
+ * TenantShares); a job over that share, or queued while hung attempts hold
+ * all its tenant's foreground slots, waits in the delay tiers, and the
+ * other tenants' jobs go on. Health, breakers and the gate's queues are per
+ * (tenant, origin), so one tenant's hangs and failures at a shared origin
+ * do not hold back another's; the slots of an origin are shared, to spare
+ * its receiver.
  */
 export class DeliveryDispatcher {
   private readonly pending = new Set<Tracked>();
@@ -80,6 +103,7 @@ export class DeliveryDispatcher {
   private readonly watchdog: NodeJS.Timeout;
   private lingering: { outbox: Outbox; done: Deferred } | undefined;
   private readonly clock: Clock;
+  private readonly shares: TenantShares;
 
   constructor(
     private readonly executor: AttemptExecutor,
@@ -92,6 +116,11 @@ export class DeliveryDispatcher {
   ) {
     this.clock = options.clock ?? systemClock;
     this.health = new EndpointHealth(options.patienceMs);
+    this.shares = new TenantShares({
+      pending: shareOf(options.maxPending, options.tenantShare ?? 1),
+      foreground: gate.tenantLimits.foreground,
+      spacingMs: DEFERRAL_DELAY_MS,
+    });
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
   }
@@ -118,6 +147,11 @@ export class DeliveryDispatcher {
     return this.pending.size;
   }
 
+  /** One tenant's jobs queued or running in the foreground. */
+  pendingOf(tenantId: string): number {
+    return this.shares.held(tenantId);
+  }
+
   /** In-flight background attempts; shutdown waits for them. */
   get inBackground(): number {
     return this.background.size;
@@ -132,11 +166,15 @@ export class DeliveryDispatcher {
   }
 
   private place(job: DeliveryJob): Promise<void> {
-    const endpoint = endpointOf(deliveryTarget(job).url) ?? 'invalid-url';
-    const slowUntil = this.health.stuckUntil(endpoint, this.clock.now());
-    if (slowUntil !== undefined && !this.executor.isOpen(endpoint)) return this.defer(job, slowUntil);
-    const tracked: Tracked = { job, endpoint, state: 'queued', cancel: new AbortController(), durable: deferred() };
+    const at: TenantOrigin = { tenantId: job.tenant_id, origin: endpointOf(deliveryTarget(job).url) ?? 'invalid-url' };
+    const lane = tenantOriginKey(at);
+    const nowMs = this.clock.now();
+    const slowUntil = this.health.stuckUntil(lane, nowMs);
+    if (slowUntil !== undefined && !this.executor.isOpen(at)) return this.defer(job, slowUntil, 'endpoint_stuck');
+    if (!this.shares.hasRoom(at.tenantId, this.gate.heldBy(at.tenantId).foreground)) return this.defer(job, this.shares.returnAtMs(at.tenantId, nowMs), 'tenant_share');
+    const tracked: Tracked = { job, at, lane, state: 'queued', cancel: new AbortController(), durable: deferred() };
     this.pending.add(tracked);
+    this.shares.entered(at.tenantId);
     tracked.attempting = this.run(tracked);
     return tracked.durable.promise;
   }
@@ -144,11 +182,11 @@ export class DeliveryDispatcher {
   private async run(t: Tracked): Promise<void> {
     let lease: Lease;
     try {
-      lease = await this.gate.acquire(t.endpoint, t.cancel.signal);
+      lease = await this.gate.acquire(t.at, t.cancel.signal);
     } catch (err) {
       this.leave(t, 'deferred');
       if (!(err instanceof GateCancelledError)) t.durable.reject(err);
-      else this.defer(t.job, t.deferUntilMs ?? 0).then(t.durable.resolve, t.durable.reject);
+      else this.defer(t.job, t.deferUntilMs ?? 0, t.deferReason ?? 'endpoint_stuck').then(t.durable.resolve, t.durable.reject);
       return;
     }
     let record: AttemptRecord;
@@ -167,7 +205,7 @@ export class DeliveryDispatcher {
       return;
     } finally {
       lease.release();
-      this.health.answered(t.endpoint, this.clock.now());
+      this.health.answered(t.lane, this.clock.now());
     }
     // The watchdog may have handed it off while it ran.
     if ((t.state as Tracked['state']) === 'handed_off') {
@@ -179,27 +217,33 @@ export class DeliveryDispatcher {
   }
 
   /** Not attempted now, and no attempt counted: back in a moment (or once `notBeforeMs`) through the delay tiers. */
-  private defer(job: DeliveryJob, notBeforeMs: number): Promise<void> {
+  private defer(job: DeliveryJob, notBeforeMs: number, reason: DeferralReason): Promise<void> {
     const nowMs = this.clock.now();
-    this.observer?.deferred(job);
+    this.observer?.deferred(job, reason);
     return this.publishSoon(job, (outbox) => enqueueDelayed(outbox, { ...job, due_at: new Date(Math.max(nowMs + DEFERRAL_DELAY_MS, notBeforeMs)).toISOString() }, nowMs, 'deferred'));
   }
 
-  /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow. */
+  /** Every few ms: hand off attempts past their patience, and defer what queues for an endpoint gone slow or a tenant whose slots hang. */
   private watch(): void {
     const nowMs = this.clock.now();
     this.health.forgetOldAnswers(nowMs);
+    this.shares.forgetPastReturns(nowMs);
     if (this.pending.size === 0) return;
     for (const t of this.pending) {
       if (t.state === 'running' && nowMs - (t.startedAtMs ?? nowMs) >= this.options.patienceMs) this.handOff(t, nowMs);
     }
     for (const t of this.pending) {
       if (t.state !== 'queued') continue;
-      const slowUntil = this.health.stuckUntil(t.endpoint, nowMs);
-      if (slowUntil === undefined || this.executor.isOpen(t.endpoint)) continue;
-      t.deferUntilMs = slowUntil;
-      t.cancel.abort();
+      const slowUntil = this.health.stuckUntil(t.lane, nowMs);
+      if (slowUntil !== undefined && !this.executor.isOpen(t.at)) this.cancelQueued(t, slowUntil, 'endpoint_stuck');
+      else if (this.shares.stalled(t.at.tenantId)) this.cancelQueued(t, this.shares.returnAtMs(t.at.tenantId, nowMs), 'tenant_share');
     }
+  }
+
+  private cancelQueued(t: Tracked, deferUntilMs: number, reason: DeferralReason): void {
+    t.deferUntilMs = deferUntilMs;
+    t.deferReason = reason;
+    t.cancel.abort();
   }
 
   private handOff(t: Tracked, nowMs: number): void {
@@ -208,8 +252,10 @@ export class DeliveryDispatcher {
     const key = HandoffLedger.key(job.invocation_id, job.attempt);
     const running: SlowAttempt = { startedAtMs, deadlineMs: startedAtMs + job.action.timeout_ms };
     this.leave(t, 'handed_off');
-    t.lease?.detach();
-    this.health.slowStarted(t.endpoint, running);
+    // The background full (in all, or its tenant's share): it goes on holding a foreground slot of its tenant's.
+    const keptForeground = t.lease?.detach() === false;
+    if (keptForeground) this.shares.hungStarted(t.at.tenantId);
+    this.health.slowStarted(t.lane, running);
     this.ledger.inFlight(key);
     this.observer?.handedOff(job);
     const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
@@ -219,7 +265,8 @@ export class DeliveryDispatcher {
     });
     const tracked = (t.attempting ?? Promise.resolve()).finally(() => {
       this.background.delete(tracked);
-      this.health.slowEnded(t.endpoint, running);
+      this.health.slowEnded(t.lane, running);
+      if (keptForeground) this.shares.hungEnded(t.at.tenantId);
     });
     this.background.add(tracked);
   }
@@ -275,6 +322,7 @@ export class DeliveryDispatcher {
   private leave(t: Tracked, state: Tracked['state']): void {
     t.state = state;
     if (!this.pending.delete(t)) return;
+    this.shares.left(t.at.tenantId);
     while (this.pending.size < this.options.maxPending && this.roomWaiters.length > 0) this.roomWaiters.shift()?.();
   }
 

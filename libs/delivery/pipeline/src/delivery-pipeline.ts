@@ -27,8 +27,8 @@ const SHUTDOWN_DRAIN_MS = 10_000;
 
 /**
  * The delivery service's working parts, wired: the HTTP client with its
- * egress guard, one breaker per endpoint, the concurrency gate, and the two
- * lanes (jobs topic, delay tiers) sharing them.
+ * egress guard, one breaker per (tenant, origin), the concurrency gate with
+ * its tenant shares, and the two lanes (jobs topic, delay tiers) sharing them.
  */
 export class DeliveryPipeline {
   private readonly breakers: BreakerRegistry;
@@ -49,16 +49,29 @@ export class DeliveryPipeline {
       connectionsPerOrigin: settings.concurrencyPerEndpoint,
       responseBodyCapBytes: settings.responseBodyCapBytes,
     });
-    this.breakers = new BreakerRegistry(settings.breaker, (origin, state) => {
+    this.breakers = new BreakerRegistry(settings.breaker, (at, state) => {
       observe?.breaker(state);
-      logger.warn({ endpoint: origin, state }, 'circuit breaker changed state');
+      logger.warn({ tenantId: at.tenantId, endpoint: at.origin, state }, 'circuit breaker changed state');
     });
-    const executor = new AttemptExecutor(this.client, this.breakers, { timeScale: settings.timeScale, publicBaseUrl: settings.publicBaseUrl, keyRing: settings.keyRing }, logger);
-    const gate = new ConcurrencyGate(settings.concurrency, settings.concurrencyPerEndpoint);
+    const executor = new AttemptExecutor(
+      this.client,
+      this.breakers,
+      { timeScale: settings.timeScale, minRetryDelayMs: settings.minRetryDelayMs, publicBaseUrl: settings.publicBaseUrl, keyRing: settings.keyRing },
+      logger,
+    );
+    const gate = new ConcurrencyGate({ total: settings.concurrency, perOrigin: settings.concurrencyPerEndpoint, tenantShare: settings.tenantConcurrencyShare });
     // Long enough to outlive any safety copy: the longest attempt plus slack, then generous room for lateness.
     const ledger = new HandoffLedger(60_000 + HANDOFF_MARGIN_MS + 10 * 60_000);
     // Room for every slot's worth of jobs several times over, so endpoints with free slots are never starved of work.
-    this.delivery = new DeliveryDispatcher(executor, gate, ledger, connection.publisher, logger, { patienceMs: settings.attemptPatienceMs, maxPending: settings.concurrency * 4 }, observe);
+    this.delivery = new DeliveryDispatcher(
+      executor,
+      gate,
+      ledger,
+      connection.publisher,
+      logger,
+      { patienceMs: settings.attemptPatienceMs, maxPending: settings.concurrency * 4, tenantShare: settings.tenantConcurrencyShare },
+      observe,
+    );
     const lane = { partitionsConcurrency: settings.partitionsConcurrency, sessionTimeoutMs: settings.sessionTimeoutMs, fetchBytesPerPartition: settings.fetchBytesPerPartition };
     new JobConsumer(host, this.delivery, { ...lane, groupId: settings.groupId });
     new RetryTierConsumer(connection, host, this.delivery, ledger, { ...lane, groupId: `${settings.groupId}.retry` }, () => observe?.copyDropped());
@@ -80,7 +93,7 @@ function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: 
   const attempts = metrics.counter('delivery_attempts_total', 'Delivery attempts by result', ['result']);
   const duration = metrics.histogram('delivery_attempt_duration_seconds', 'Duration of attempts that reached the network', [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
   const handoffs = metrics.counter('delivery_handoffs_total', 'Attempts still running when their batch stopped waiting');
-  const deferrals = metrics.counter('delivery_deferrals_total', 'Jobs put back because their endpoint had no free slot');
+  const deferrals = metrics.counter('delivery_deferrals_total', 'Jobs put back on a delay tier unattempted: endpoint_stuck, or tenant_share (its tenant held its share)', ['reason']);
   const breakers = metrics.counter('delivery_breaker_transitions_total', 'Circuit breaker state changes', ['state']);
   const copies = metrics.counter('delivery_handoff_copies_dropped_total', 'Safety copies dropped because their attempt had settled');
   const deadEnds = metrics.counter('delivery_dead_ends_total', 'Jobs dead-lettered because what follows them could not be built or sent');
@@ -91,7 +104,7 @@ function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: 
       if (record.result.kind === 'response' || record.result.failure === 'timeout' || record.result.failure === 'network') duration.observe(record.durationMs / 1000);
     },
     handedOff: () => handoffs.inc(),
-    deferred: () => deferrals.inc(),
+    deferred: (_job, reason) => deferrals.inc({ reason }),
     deadEnded: () => deadEnds.inc(),
     breaker: (state) => breakers.inc({ state }),
     copyDropped: () => copies.inc(),

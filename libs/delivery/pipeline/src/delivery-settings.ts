@@ -15,8 +15,16 @@ export interface DeliverySettings {
   allowedHostsByTenant: ReadonlyMap<string, readonly string[]>;
   /** Attempts in flight at once, in all. */
   concurrency: number;
-  /** Attempts in flight at once to one endpoint origin (also its keep-alive pool size). */
+  /** Attempts in flight at once to one endpoint origin, for all tenants (also its keep-alive pool size): what its receiver sees. */
   concurrencyPerEndpoint: number;
+  /**
+   * DELIVERY_TENANT_CONCURRENCY_SHARE: the part of the foreground slots, of
+   * the background (handed-off) slots and of the pending jobs one tenant may
+   * hold (0 < share ≤ 1).
+   */
+  tenantConcurrencyShare: number;
+  /** DELIVERY_MIN_RETRY_DELAY_MS: no retry waits less, whatever its schedule says (before RETRY_TIME_SCALE). */
+  minRetryDelayMs: number;
   /** How long an attempt runs before it is handed off (a safety copy makes its job durable). */
   attemptPatienceMs: number;
   /** Bytes of each response body kept in the outcome. */

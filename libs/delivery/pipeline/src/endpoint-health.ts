@@ -22,7 +22,12 @@ export function stuckUntil(running: readonly SlowAttempt[], lastAnswerMs: number
 /** Past this many endpoints, last answers older than a patience are forgotten (they no longer matter). */
 const MAX_REMEMBERED_ANSWERS = 1_000;
 
-/** What the dispatcher knows of each endpoint's health: its slow attempts, and when one of its attempts last ended. */
+/**
+ * What the dispatcher knows of each endpoint's health: its slow attempts, and
+ * when one of its attempts last ended. An endpoint here is one tenant's view
+ * of an origin (tenantOriginKey): one tenant's hung attempts at a shared
+ * origin make it stuck for that tenant only.
+ */
 export class EndpointHealth {
   private readonly slow = new Map<string, SlowAttempt[]>();
   private readonly lastAnswerMs = new Map<string, number>();

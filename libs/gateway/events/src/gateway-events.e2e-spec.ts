@@ -1,3 +1,4 @@
+import { newId } from '@hookstream/contracts';
 import { HttpReceiver, TestPlatform, waitFor } from '@hookstream/testing';
 
 /**
@@ -6,8 +7,9 @@ import { HttpReceiver, TestPlatform, waitFor } from '@hookstream/testing';
  */
 describe('events API end to end', () => {
   const receiver = new HttpReceiver();
-  // 0.001: Checkout's 5 min first retry becomes 300 ms.
-  const platform = new TestPlatform({ label: 'events', env: { RETRY_TIME_SCALE: '0.001' } });
+  // 0.001: Checkout's 5 min first retry becomes 300 ms. Reflows: at most 25 events a request, 10 a second (pages of 10).
+  const platform = new TestPlatform({ label: 'events', env: { RETRY_TIME_SCALE: '0.001', REFLOW_MAX_EVENTS: '25', REFLOW_EVENTS_PER_SECOND: '10' } });
+  let reflowPath: string;
   let workflowId: string;
   let flakyWorkflowId: string;
 
@@ -210,6 +212,67 @@ describe('events API end to end', () => {
     expect(new Set(invocation.action_invocations.map((a: { invocation_id: string }) => a.invocation_id)).size).toBe(1 + forms.length);
   }, 120_000);
 
+  it('runs a reflow by subjects in the background: 202 at once, progress to follow, every event delivered again; refuses one over the bound', async () => {
+    // 10 events each: three subjects (30) are over the bound of 25, two (20) within it.
+    const subjects = ['pay_e2ebulka000000000000000', 'pay_e2ebulkb000000000000000', 'pay_e2ebulkc000000000000000'];
+    const eventIds = new Map<string, string[]>();
+    for (const subject of subjects) eventIds.set(subject, await Promise.all(Array.from({ length: 10 }, () => publish('payment_approved', subject))));
+    const all = [...eventIds.values()].flat();
+    const deliveriesOf = (id: string) => bodiesOn('/ok').filter((b) => b.id === id).length;
+    await waitFor(() => all.every((id) => deliveriesOf(id) === 1), { what: 'the 30 original deliveries' });
+    for (const subject of subjects) {
+      await waitFor(async () => (await platform.api('GET', `/workflows/events/subject/${subject}?limit=50`)).body.data?.length === 10, { what: `${subject} in the read model` });
+    }
+
+    const tooLarge = await platform.api('POST', '/workflows/events/reflow', { subjects });
+    expect({ status: tooLarge.status, codes: tooLarge.body.error_codes }).toEqual({ status: 422, codes: ['reflow_too_large'] });
+    // Event ids are counted at the edge, before any is read.
+    const tooManyIds = await platform.api('POST', '/workflows/events/reflow', { events: Array.from({ length: 26 }, () => newId('evt')) });
+    expect({ status: tooManyIds.status, codes: tooManyIds.body.error_codes }).toEqual({ status: 422, codes: ['reflow_too_large'] });
+
+    const accepted = await platform.api('POST', '/workflows/events/reflow', { subjects: [...subjects.slice(0, 2), 'pay_e2ebulknothing000000000'], workflows: [workflowId] });
+    expect(accepted.status).toBe(202);
+    // Answered from the queued row, before any page is read.
+    expect(accepted.body).toMatchObject({
+      id: expect.stringMatching(/^rfl_[a-z2-7]{26}$/),
+      status: 'queued',
+      workflows: [workflowId],
+      subjects: { total: 2, done: 0, without_events: 1 },
+      events: { total: 20, published: 0 },
+      errors: [],
+      finished_at: null,
+    });
+    reflowPath = new URL(accepted.body._links.self.href).pathname;
+    expect(reflowPath).toBe(`/workflows/events/reflow/${accepted.body.id}`);
+
+    const seen: { status: string; published: number; done: number }[] = [];
+    const finished = await waitFor(
+      async () => {
+        const res = await platform.api('GET', reflowPath);
+        expect(res.status).toBe(200);
+        seen.push({ status: res.body.status, published: res.body.events.published, done: res.body.subjects.done });
+        return res.body.status === 'completed' ? res.body : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the reflow to complete' },
+    );
+    expect(finished).toMatchObject({ subjects: { total: 2, done: 2 }, events: { total: 20, published: 20 }, errors: [], finished_at: expect.any(String) });
+    // What each read showed only ever moved forward.
+    const order = ['queued', 'running', 'completed'];
+    for (const [before, after] of seen.slice(1).map((s, i) => [seen[i], s])) {
+      expect(order.indexOf(after.status)).toBeGreaterThanOrEqual(order.indexOf(before.status));
+      expect(after.published).toBeGreaterThanOrEqual(before.published);
+      expect(after.done).toBeGreaterThanOrEqual(before.done);
+    }
+
+    const reflowed = subjects.slice(0, 2).flatMap((s) => eventIds.get(s) ?? []);
+    await waitFor(() => reflowed.every((id) => deliveriesOf(id) === 2), { what: 'each of the 20 events delivered again' });
+    // The refused request published nothing: the third subject's events were delivered once.
+    expect((eventIds.get(subjects[2]) ?? []).map(deliveriesOf)).toEqual(Array(10).fill(1));
+
+    expect((await platform.api('GET', '/workflows/events/reflow/rfl_aaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
+    expect((await platform.api('GET', '/workflows/events/reflow/not-a-reflow')).status).toBe(404);
+  }, 150_000);
+
   it('answers 404 when there is nothing to reflow and 422 for malformed ids', async () => {
     expect((await platform.api('POST', '/workflows/events/evt_aaaaaaaaaaaaaaaaaaaaaaaaaa/reflow')).status).toBe(404);
     expect((await platform.api('POST', '/workflows/events/subject/pay_nothinghere/reflow')).status).toBe(404);
@@ -237,5 +300,6 @@ describe('events API end to end', () => {
     const eventId = bodiesOn('/ok')[0].id;
     const res = await platform.api('GET', `/workflows/events/${eventId}`, undefined, { authorization: `Bearer ${otherKey}` });
     expect(res.status).toBe(404);
+    expect((await platform.api('GET', reflowPath, undefined, { authorization: `Bearer ${otherKey}` })).status).toBe(404);
   });
 });

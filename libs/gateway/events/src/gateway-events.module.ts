@@ -1,13 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { InternalHttpClient } from '@hookstream/gateway-http';
+import { systemClock } from '@hookstream/messaging';
 import { ServiceCredentials } from '@hookstream/service-runtime';
 import { EventReflowService } from './event-reflow.service';
-import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
+import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT, REFLOW_CLOCK, REFLOW_IO, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
+import { ReflowRunner } from './reflow-runner';
+import { ReflowRepository } from './reflow.repository';
+import { CreateReflows1767100000000 } from './reflow.migration';
+import { SubjectReflowService } from './subject-reflow.service';
 import { WorkflowEventsController } from './workflow-events.controller';
 
-export type { GatewayEventsSettings } from './gateway-events-settings';
+export type { GatewayEventsSettings, ReflowSettings } from './gateway-events-settings';
 
-/** The events half of the public API, backed by projection and workflow-config. */
+/** The gateway's tables for events: reflows by subject. */
+export const GatewayEventsMigrations = [CreateReflows1767100000000];
+
+/** The events half of the public API, backed by projection and workflow-config; reflows by subject run in the background. */
 @Module({})
 export class GatewayEventsModule {
   static forRoot(settings: GatewayEventsSettings): DynamicModule {
@@ -18,7 +26,12 @@ export class GatewayEventsModule {
         { provide: GATEWAY_EVENTS_SETTINGS, useValue: settings },
         { provide: PROJECTION_CLIENT, useFactory: (c: ServiceCredentials) => new InternalHttpClient(settings.projectionUrl, c), inject: [ServiceCredentials] },
         { provide: WORKFLOW_CONFIG_CLIENT, useFactory: (c: ServiceCredentials) => new InternalHttpClient(settings.workflowConfigUrl, c), inject: [ServiceCredentials] },
+        { provide: REFLOW_IO, useExisting: EventReflowService },
+        { provide: REFLOW_CLOCK, useValue: systemClock },
         EventReflowService,
+        ReflowRepository,
+        ReflowRunner,
+        SubjectReflowService,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
-import { idPattern } from '@hookstream/contracts';
+import { idPattern, MAX_COUNTED_SUBJECTS } from '@hookstream/contracts';
 import { code } from '@hookstream/gateway-http';
 
 export const SUBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
@@ -20,7 +20,8 @@ export class ReflowRequestDto {
   @IsOptional()
   @IsArray({ context: code('subject_id_invalid') })
   @ArrayMinSize(1, { context: code('subject_id_invalid') })
-  @ArrayMaxSize(MAX_REFLOW_IDS, { context: code('subject_id_invalid') })
+  // Projection counts this many subjects' events at once.
+  @ArrayMaxSize(MAX_COUNTED_SUBJECTS, { context: code('subject_id_invalid') })
   @IsString({ each: true, context: code('subject_id_invalid') })
   @Matches(SUBJECT_ID, { each: true, context: code('subject_id_invalid') })
   subjects?: string[];

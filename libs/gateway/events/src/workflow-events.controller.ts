@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiQuery,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { isId, ProjectionApi, StoredEventPage, StoredEventWithInvocations, StoredInvocationWithAttempts } from '@hookstream/contracts';
@@ -17,6 +18,8 @@ import { EventView, InvocationView, SubjectEventPage } from './event.responses';
 import { eventView, invocationView, subjectEventsView } from './event-views';
 import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT } from './gateway-events-settings';
 import { ReflowRequestDto, SUBJECT_ID, TestWorkflowDto } from './reflow.dto';
+import { ReflowView } from './reflow.responses';
+import { SubjectReflowService } from './subject-reflow.service';
 
 const notFound = () => new ApiError(404, 'not_found');
 
@@ -36,7 +39,7 @@ function workflowId(value: string): string {
   return value;
 }
 
-/** What happened to events (Checkout.com rows 14-21) and workflow tests (row 12). */
+/** What happened to events (Checkout.com rows 14-21), workflow tests (row 12), and the progress of reflows by subject (ours). */
 @ApiTags('Workflow events')
 @TenantApi()
 @Controller('workflows')
@@ -45,6 +48,7 @@ export class WorkflowEventsController {
     @Inject(PROJECTION_CLIENT) private readonly projection: InternalHttpClient,
     @Inject(GATEWAY_EVENTS_SETTINGS) private readonly settings: GatewayEventsSettings,
     private readonly reflow: EventReflowService,
+    private readonly subjectReflows: SubjectReflowService,
   ) {}
 
   @Get('events/subject/:subjectId')
@@ -90,18 +94,33 @@ export class WorkflowEventsController {
 
   @Post('events/reflow')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Reflow events by ids, or by subjects, through every matching workflow or the named ones' })
-  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
+  @ApiOperation({
+    summary: 'Reflow events by ids, or by subjects, through every matching workflow or the named ones',
+    description:
+      'By `events`: published before the answer, which has no body (as Checkout.com). By `subjects`: counted, then queued and run in the background; ' +
+      'the answer is the queued reflow, to follow at `_links.self`. Either way at most REFLOW_MAX_EVENTS events (default 10,000) per request.',
+  })
+  @ApiAcceptedResponse({ type: ReflowView, description: 'Reflow requested; deliveries follow. By events: no body. By subjects: the queued reflow.' })
   @ApiNotFoundResponse({ type: ApiErrorBody, description: 'Nothing to reflow, or a named workflow does not exist' })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'event_ids_invalid, subject_id_invalid, workflow_ids_invalid, events_or_subjects_required' })
-  async reflowMany(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: ReflowRequestDto): Promise<void> {
+  @ApiUnprocessableEntityResponse({
+    type: ApiErrorBody,
+    description: 'event_ids_invalid, subject_id_invalid, workflow_ids_invalid, events_or_subjects_required, reflow_too_large (more events than REFLOW_MAX_EVENTS)',
+  })
+  @ApiTooManyRequestsResponse({ type: ApiErrorBody, description: 'too_many_reflows: the tenant has REFLOW_MAX_UNFINISHED_PER_TENANT reflows queued or running' })
+  async reflowMany(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: ReflowRequestDto): Promise<ReflowView | void> {
     if (!body.events === !body.subjects) throw ApiError.invalid(['events_or_subjects_required']);
     const workflows = body.workflows?.length ? body.workflows : undefined;
+    if (body.subjects) return this.subjectReflows.start(tenant.id, body.subjects, workflows);
     await this.reflow.requireWorkflows(tenant.id, workflows);
-    const sent = body.events
-      ? await this.reflow.reflowEvents(tenant.id, body.events, workflows)
-      : await this.reflow.reflowSubjects(tenant.id, body.subjects ?? [], workflows);
-    if (sent === 0) throw notFound();
+    if ((await this.reflow.reflowEvents(tenant.id, body.events ?? [], workflows)) === 0) throw notFound();
+  }
+
+  @Get('events/reflow/:reflowId')
+  @ApiOperation({ summary: 'A reflow by subjects: queued, running, completed or failed, and how far it got' })
+  @ApiOkResponse({ type: ReflowView })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No such reflow, or finished more than 7 days ago' })
+  async reflowProgress(@CurrentTenant() tenant: AuthenticatedTenant, @Param('reflowId') id: string): Promise<ReflowView> {
+    return this.subjectReflows.progress(tenant.id, id);
   }
 
   @Post('events/:eventId/reflow')
@@ -127,24 +146,24 @@ export class WorkflowEventsController {
 
   @Post('events/subject/:subjectId/reflow')
   @HttpCode(202)
-  @ApiOperation({ summary: "Reflow a subject's events through every matching workflow" })
-  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No event of this subject, or no workflow matches them' })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'subject_id_invalid' })
-  async reflowSubject(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string): Promise<void> {
-    if ((await this.reflow.reflowSubjects(tenant.id, [subjectId(subject)])) === 0) throw notFound();
+  @ApiOperation({ summary: "Reflow a subject's events through every matching workflow", description: 'Counted, then queued and run in the background.' })
+  @ApiAcceptedResponse({ type: ReflowView, description: 'Reflow requested; deliveries follow. The queued reflow, to follow at `_links.self`.' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No event of this subject' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'subject_id_invalid, reflow_too_large' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorBody, description: 'too_many_reflows' })
+  async reflowSubject(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string): Promise<ReflowView> {
+    return this.subjectReflows.start(tenant.id, [subjectId(subject)], undefined);
   }
 
   @Post('events/subject/:subjectId/workflow/:workflowId/reflow')
   @HttpCode(202)
-  @ApiOperation({ summary: "Reflow a subject's events through one workflow" })
-  @ApiAcceptedResponse({ description: 'Reflow requested; deliveries follow. No body.' })
-  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No event of this subject, no such workflow, or it matches none of them' })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'subject_id_invalid, workflow_ids_invalid' })
-  async reflowSubjectThrough(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string, @Param('workflowId') wf: string): Promise<void> {
-    const subjectIdValue = subjectId(subject);
-    await this.reflow.requireWorkflows(tenant.id, [workflowId(wf)]);
-    if ((await this.reflow.reflowSubjects(tenant.id, [subjectIdValue], [wf])) === 0) throw notFound();
+  @ApiOperation({ summary: "Reflow a subject's events through one workflow", description: 'Counted, then queued and run in the background.' })
+  @ApiAcceptedResponse({ type: ReflowView, description: 'Reflow requested; deliveries follow. The queued reflow, to follow at `_links.self`.' })
+  @ApiNotFoundResponse({ type: ApiErrorBody, description: 'No event of this subject, or no such workflow' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'subject_id_invalid, workflow_ids_invalid, reflow_too_large' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorBody, description: 'too_many_reflows' })
+  async reflowSubjectThrough(@CurrentTenant() tenant: AuthenticatedTenant, @Param('subjectId') subject: string, @Param('workflowId') wf: string): Promise<ReflowView> {
+    return this.subjectReflows.start(tenant.id, [subjectId(subject)], [workflowId(wf)]);
   }
 
   @Post(':workflowId/test')

@@ -24,6 +24,13 @@ export class ApiError extends HttpException {
   }
 }
 
+/** 429 rate_limit_exceeded: the caller is over its rate; Retry-After says in how many whole seconds it may try again. */
+export class RateLimitedError extends ApiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'too_many_requests', ['rate_limit_exceeded']);
+  }
+}
+
 /** An internal service answered an error: its status, body and Retry-After pass through. */
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';

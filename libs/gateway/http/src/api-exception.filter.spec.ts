@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { ApiError, ServiceUnreachableError, UpstreamError } from './api-error';
+import { ApiError, RateLimitedError, ServiceUnreachableError, UpstreamError } from './api-error';
 import { errorResponse } from './api-exception.filter';
 
 describe('errorResponse', () => {
@@ -22,6 +22,10 @@ describe('errorResponse', () => {
 
   it('answers 503 when an internal service is unreachable', () => {
     expect(errorResponse(new ServiceUnreachableError('ECONNREFUSED'))).toEqual({ status: 503, body: { error_type: 'service_unavailable' } });
+  });
+
+  it('answers 429 rate_limit_exceeded with the seconds to wait in Retry-After', () => {
+    expect(errorResponse(new RateLimitedError(3))).toEqual({ status: 429, body: { error_type: 'too_many_requests', error_codes: ['rate_limit_exceeded'] }, retryAfter: '3' });
   });
 
   it("keeps the body parser's 400 and 413, and only real faults are 500", () => {

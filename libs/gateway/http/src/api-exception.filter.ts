@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '@hookstream/logging';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
-import { ApiError, DatabaseUnavailableError, RETRY_AFTER_SECONDS, ServiceUnreachableError, UpstreamError } from './api-error';
+import { ApiError, DatabaseUnavailableError, RateLimitedError, RETRY_AFTER_SECONDS, ServiceUnreachableError, UpstreamError } from './api-error';
 import { ensureRequestId } from './request-id.middleware';
 
 const ERROR_TYPES: Record<number, string> = {
@@ -26,7 +26,7 @@ function errorType(status: number): string {
 export interface ErrorAnswer {
   status: number;
   body: Record<string, unknown>;
-  /** Retry-After, on 503s a client should try again after. */
+  /** Retry-After, on 503s a client should try again after, and on 429s. */
   retryAfter?: string;
 }
 
@@ -43,7 +43,7 @@ export function errorResponse(err: unknown): ErrorAnswer {
     const status = err.getStatus();
     const payload = err.getResponse();
     const own = typeof payload === 'object' && payload !== null && 'error_type' in payload ? (payload as Record<string, unknown>) : {};
-    return { status, body: { error_type: errorType(status), ...own } };
+    return { status, body: { error_type: errorType(status), ...own }, ...(err instanceof RateLimitedError ? { retryAfter: String(err.retryAfterSeconds) } : {}) };
   }
   // body-parser errors carry their status (400 invalid JSON, 413 too large).
   const status = (err as { status?: unknown }).status;

@@ -1,14 +1,20 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InternalHttpClient } from '@hookstream/gateway-http';
-import { ServiceCredentials } from '@hookstream/service-runtime';
+import { Metrics, ServiceCredentials } from '@hookstream/service-runtime';
 import { EVENT_INGEST_CLIENT } from './ingest-client';
+import { IngestAdmission } from './ingest-admission';
+import { IngestRateLimiter, IngestRatePolicy } from './ingest-rate-limit';
 import { ProducerEventsController } from './producer-events.controller';
+
+export type { IngestRatePolicy } from './ingest-rate-limit';
 
 export interface GatewayProducerEventsSettings {
   eventIngestUrl: string;
+  /** Each tenant's events per second and burst over HTTP, in this gateway process; null: no limit. */
+  rateLimit: IngestRatePolicy | null;
 }
 
-/** POST /events and /events/batch: the producer's HTTP way in, forwarded to event-ingest under the caller's tenant. */
+/** POST /events and /events/batch: the producer's HTTP way in, held to each tenant's rate, forwarded to event-ingest under the caller's tenant. */
 @Module({})
 export class GatewayProducerEventsModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_INGEST_CLIENT) private readonly ingest: InternalHttpClient) {}
@@ -22,6 +28,11 @@ export class GatewayProducerEventsModule implements OnApplicationShutdown {
           provide: EVENT_INGEST_CLIENT,
           useFactory: (credentials: ServiceCredentials) => new InternalHttpClient(settings.eventIngestUrl, credentials),
           inject: [ServiceCredentials],
+        },
+        {
+          provide: IngestAdmission,
+          useFactory: (metrics: Metrics) => new IngestAdmission(settings.rateLimit && new IngestRateLimiter(settings.rateLimit), metrics),
+          inject: [Metrics],
         },
       ],
     };

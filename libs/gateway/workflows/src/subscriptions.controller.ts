@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { WorkflowConfigApi } from '@hookstream/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { SubscriptionListPage, WorkflowConfigApi } from '@hookstream/contracts';
 import { AuthenticatedTenant, CurrentTenant, onBehalfOf, TenantApi } from '@hookstream/gateway-tenants';
-import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
+import { ApiErrorBody, InternalHttpClient, pageLinks } from '@hookstream/gateway-http';
+import { GATEWAY_WORKFLOWS_SETTINGS, GatewayWorkflowsSettings } from './gateway-workflows-settings';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { bodySchema } from './workflow.dto';
-import { CreatedSubscriptionEnvelope, SubscriptionEnvelope, SubscriptionList } from './workflow.responses';
+import { CreatedSubscriptionEnvelope, LIST_PAGING, SubscriptionEnvelope, SubscriptionList } from './workflow.responses';
 
 /** A subscription as workflow-config answers it: everything but the user_id. */
 type StoredSubscription = { uuid: string } & Record<string, unknown>;
@@ -24,25 +25,35 @@ function withUserId(subscription: StoredSubscription, tenant: AuthenticatedTenan
 @TenantApi()
 @Controller('api/v1/webhooks')
 export class SubscriptionsController {
-  constructor(@Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient) {}
+  constructor(
+    @Inject(WORKFLOW_CONFIG_CLIENT) private readonly config: InternalHttpClient,
+    @Inject(GATEWAY_WORKFLOWS_SETTINGS) private readonly settings: GatewayWorkflowsSettings,
+  ) {}
 
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Subscribe a URL to a topic (an event type of the catalog); the answer carries the signing secret, once' })
   @ApiBody({ schema: bodySchema('SubscriptionDto') })
   @ApiCreatedResponse({ type: CreatedSubscriptionEnvelope })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'e.g. event_type_unknown, url_invalid; workflows_too_many: the tenant holds as many workflows and subscriptions as it may' })
   async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
     const created = await this.config.call<{ data: StoredSubscription }>('POST', WorkflowConfigApi.webhooks.path(), { ...onBehalfOf(tenant), body });
     return { data: withUserId(created.body.data, tenant) };
   }
 
   @Get()
-  @ApiOperation({ summary: 'List subscriptions' })
+  @ApiOperation({ summary: 'List subscriptions', description: LIST_PAGING })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false, type: String })
   @ApiOkResponse({ type: SubscriptionList })
-  async list(@CurrentTenant() tenant: AuthenticatedTenant) {
-    const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', WorkflowConfigApi.webhooks.path(), onBehalfOf(tenant));
-    return { data: listed.body.data.map((s) => withUserId(s, tenant)) };
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'limit_invalid, cursor_invalid' })
+  async list(@CurrentTenant() tenant: AuthenticatedTenant, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    if (limit === undefined && cursor === undefined) {
+      const listed = await this.config.call<{ data: StoredSubscription[] }>('GET', WorkflowConfigApi.webhooks.path(), onBehalfOf(tenant));
+      return { data: listed.body.data.map((s) => withUserId(s, tenant)) };
+    }
+    const page = await this.config.read('GET', WorkflowConfigApi.webhooks.path({}, { limit, cursor }), SubscriptionListPage, onBehalfOf(tenant));
+    return { data: page.data.map((s) => withUserId(s, tenant)), _links: pageLinks(this.settings.publicBaseUrl, '/api/v1/webhooks', page.next_cursor, limit) };
   }
 
   @Get(':uuid')

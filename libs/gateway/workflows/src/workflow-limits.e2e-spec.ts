@@ -42,7 +42,7 @@ describe('workflow limits through the gateway', () => {
 
   const actionCases: [string, Record<string, unknown>][] = [
     ['retry_policy_invalid', action({ retry_policy: [300_000_000_000_000] })],
-    ['retry_policy_invalid', action({ retry_policy: [10] })],
+    ['retry_delay_too_short', action({ retry_policy: [10] })],
     ['retry_policy_invalid', action({ retry_policy: many(26, () => 1_000) })],
     ['retry_policy_invalid', action({ retry_policy: many(5, () => 7 * 24 * 3_600_000) })],
     ['timeout_ms_invalid', action({ timeout_ms: 1e308 })],

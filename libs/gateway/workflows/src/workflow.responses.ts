@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { z } from 'zod';
-import { ActionTimeout, CloudEventsMode, PayloadFormat, WorkflowCondition, WorkflowHistoryEntry } from '@hookstream/contracts';
+import { ActionTimeout, CloudEventsMode, PayloadFormat, WorkflowCondition, WorkflowHistoryEntry, WorkflowListPaging } from '@hookstream/contracts';
 
 // OpenAPI models of the answers; workflow-config builds the answers themselves.
 
@@ -37,9 +37,21 @@ export class WorkflowSummary {
   _links!: Links;
 }
 
+/** How GET /workflows and /api/v1/webhooks page (OpenAPI). */
+export const LIST_PAGING = `Oldest first. Without \`limit\` or \`cursor\`, every one (as Checkout.com answers). With either, a page: \`limit\` (1-${WorkflowListPaging.maxLimit}, default ${WorkflowListPaging.defaultLimit}), and \`_links.next\` carries the cursor of the next page while more remain.`;
+
+/** The `_links` of a page of a list asked for with `limit` or `cursor`. */
+class ListPageLinks extends Links {
+  @ApiPropertyOptional({ type: Href, description: 'The next page (same limit, its cursor), while more remain' })
+  next?: Href;
+}
+
 export class WorkflowList {
   @ApiProperty({ type: [WorkflowSummary] })
   data!: WorkflowSummary[];
+
+  @ApiPropertyOptional({ type: ListPageLinks, description: 'Only when asked with `limit` or `cursor`' })
+  _links?: ListPageLinks;
 }
 
 /** A condition is answered as it is stored: its component is the contract's schema. */
@@ -170,6 +182,9 @@ export class CreatedSubscriptionEnvelope {
 export class SubscriptionList {
   @ApiProperty({ type: [SubscriptionView] })
   data!: SubscriptionView[];
+
+  @ApiPropertyOptional({ type: ListPageLinks, description: 'Only when asked with `limit` or `cursor`' })
+  _links?: ListPageLinks;
 }
 
 const HISTORY_ENTRY = 'WorkflowHistoryEntry';

@@ -11,14 +11,14 @@ import {
   ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { WorkflowConfigApi, WorkflowHistoryPage, WorkflowHistoryPaging } from '@hookstream/contracts';
+import { WorkflowConfigApi, WorkflowHistoryPage, WorkflowHistoryPaging, WorkflowListPage } from '@hookstream/contracts';
 import { AuthenticatedTenant, CurrentTenant, onBehalfOf, TenantApi } from '@hookstream/gateway-tenants';
-import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
+import { ApiErrorBody, InternalHttpClient, pageLinks } from '@hookstream/gateway-http';
 import { GATEWAY_WORKFLOWS_SETTINGS, GatewayWorkflowsSettings } from './gateway-workflows-settings';
 import { WORKFLOW_CONFIG_CLIENT } from './internal-clients';
 import { bodySchema } from './workflow.dto';
 import { workflowHistoryView } from './workflow-history-view';
-import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, WorkflowHistoryView, WorkflowList, WorkflowView } from './workflow.responses';
+import { ActionWithLinks, CONDITION_WITH_LINKS, CreatedResource, EventSourceView, LIST_PAGING, WorkflowHistoryView, WorkflowList, WorkflowView } from './workflow.responses';
 
 /**
  * Checkout.com Workflows API (workflows, actions, conditions, event types), forwarded to
@@ -39,10 +39,17 @@ export class WorkflowsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List workflows' })
+  @ApiOperation({ summary: 'List workflows', description: LIST_PAGING })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false, type: String })
   @ApiOkResponse({ type: WorkflowList })
-  list(@CurrentTenant() tenant: AuthenticatedTenant) {
-    return this.send(tenant, 'GET', WorkflowConfigApi.workflows.path());
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'limit_invalid, cursor_invalid' })
+  async list(@CurrentTenant() tenant: AuthenticatedTenant, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    // Checkout.com answers every workflow: so does a request without paging parameters.
+    if (limit === undefined && cursor === undefined) return this.send(tenant, 'GET', WorkflowConfigApi.workflows.path());
+    // workflow-config validates limit and cursor; its 422 passes through.
+    const page = await this.config.read('GET', WorkflowConfigApi.workflows.path({}, { limit, cursor }), WorkflowListPage, onBehalfOf(tenant));
+    return { data: page.data, _links: pageLinks(this.settings.publicBaseUrl, '/workflows', page.next_cursor, limit) };
   }
 
   @Post()
@@ -50,7 +57,7 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'Add a workflow' })
   @ApiBody({ schema: bodySchema('WorkflowDto') })
   @ApiCreatedResponse({ type: CreatedResource })
-  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: 'request_invalid with error_codes' })
+  @ApiUnprocessableEntityResponse({ type: ApiErrorBody, description: "request_invalid with error_codes; workflows_too_many: the tenant holds as many workflows and subscriptions as it may (WORKFLOW_MAX_PER_TENANT)" })
   create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown) {
     return this.send(tenant, 'POST', WorkflowConfigApi.workflows.path(), body);
   }

@@ -1,5 +1,5 @@
-import { Get, HttpException, Param, Query } from '@nestjs/common';
-import { ProjectionApi, type StoredEventPage, type StoredEvents, type StoredEventWithInvocations, type StoredInvocationWithAttempts } from '@hookstream/contracts';
+import { Body, Get, HttpCode, HttpException, Param, Post, Query } from '@nestjs/common';
+import { ProjectionApi, type SubjectEventCounts, SubjectEventCountsQuery, type StoredEventPage, type StoredEvents, type StoredEventWithInvocations, type StoredInvocationWithAttempts } from '@hookstream/contracts';
 import { CallerTenant, InternalController } from '@hookstream/service-runtime';
 import { ReadModelQueries } from './read-model-queries';
 
@@ -54,6 +54,15 @@ export class ProjectionController {
     const list = [...new Set((ids ?? '').split(',').filter(Boolean))];
     if (list.length > MAX_PAGE) throw invalid('event_ids_invalid');
     return { events: list.length === 0 ? [] : await this.queries.eventsByIds(tenantId, list) };
+  }
+
+  /** How many events a subject reflow would publish: the gateway bounds it before it starts. */
+  @Post(ProjectionApi.subjectEventCounts.pattern)
+  @HttpCode(200)
+  async subjectEventCounts(@CallerTenant() tenantId: string, @Body() body: unknown): Promise<SubjectEventCounts> {
+    const query = SubjectEventCountsQuery.safeParse(body);
+    if (!query.success) throw invalid('subject_id_invalid');
+    return { counts: await this.queries.subjectEventCounts(tenantId, [...new Set(query.data.subject_ids)], query.data.cap) };
   }
 }
 

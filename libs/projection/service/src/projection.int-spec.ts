@@ -184,6 +184,28 @@ describe('projection read models against the real broker and Postgres', () => {
     expect((await api(`/subjects/pay_paged/events?limit=501`)).status).toBe(422);
   });
 
+  it('counts subjects’ events for a reflow, reading no more than the cap, for the caller’s tenant only', async () => {
+    await publishEvents([...Array.from({ length: 3 }, () => canonicalEvent('pay_counted_a')), canonicalEvent('pay_counted_b')]);
+    const count = async (body: unknown, tenant = TENANT) => {
+      const res = await platform.internal('projection', 'POST', '/internal/subjects/event-counts', { tenantId: tenant, body });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const sorted = (counts: { subject_id: string; events: number }[]) => [...counts].sort((a, b) => a.subject_id.localeCompare(b.subject_id));
+    const subjects = ['pay_counted_a', 'pay_counted_b', 'pay_counted_none'];
+    await waitFor(async () => (await count({ subject_ids: subjects, cap: 100 })).body.counts?.length === 2, { what: 'both subjects counted' });
+    expect(sorted((await count({ subject_ids: subjects, cap: 100 })).body.counts)).toEqual([
+      { subject_id: 'pay_counted_a', events: 3 },
+      { subject_id: 'pay_counted_b', events: 1 },
+    ]);
+    const capped = (await count({ subject_ids: subjects, cap: 2 })).body.counts as { events: number }[];
+    expect(capped.reduce((sum, c) => sum + c.events, 0)).toBe(2);
+    expect((await count({ subject_ids: subjects, cap: 100 }, 'ten_other')).body).toEqual({ counts: [] });
+    expect((await count({ subject_ids: [], cap: 100 })).status).toBe(422);
+    expect((await count({ subject_ids: ['pay_counted_a'], cap: 0 })).status).toBe(422);
+    expect((await count('not json at all')).status).toBe(400);
+  });
+
   it('stores test samples from reflow requests, and leaves reflows of stored events alone', async () => {
     // One subject, one partition: once the sample is stored, the plain reflow before it was read.
     const unstored = canonicalEvent('pay_samples');

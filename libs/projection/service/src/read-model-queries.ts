@@ -13,6 +13,7 @@ const EVENT_COLUMNS = `id, tenant_id, source, type, subject_id, entity_id, proce
 
 // The queries below select rows in the answers' own shapes: the contract's schemas read them.
 const PagedEventRow = CanonicalEvent.extend({ cursor_ts: z.string() });
+const SubjectCountRow = z.object({ subject_id: z.string(), events: z.number() });
 
 /** Reads for the events API; every query is scoped to one tenant. */
 @Injectable()
@@ -72,6 +73,21 @@ export class ReadModelQueries {
       events: page.map(({ cursor_ts: _, ...event }) => event),
       next_cursor: rows.length > limit && last ? encodeCursor({ timestamp: last.cursor_ts, id: last.id }) : null,
     };
+  }
+
+  /**
+   * Events per subject, at most `cap` rows read in all (the subject index
+   * stops the scan there): exact while the sum stays below the cap.
+   */
+  async subjectEventCounts(tenantId: string, subjectIds: readonly string[], cap: number): Promise<{ subject_id: string; events: number }[]> {
+    return rowsOf(
+      SubjectCountRow,
+      await this.db.query(
+        `SELECT subject_id, count(*)::int AS events FROM (SELECT subject_id FROM events WHERE tenant_id = $1 AND subject_id = ANY($2::text[]) LIMIT $3) counted
+          GROUP BY subject_id`,
+        [tenantId, subjectIds, cap],
+      ),
+    );
   }
 
   async eventsByIds(tenantId: string, ids: readonly string[]): Promise<CanonicalEvent[]> {

@@ -16,10 +16,20 @@ export const positiveNumber = (fallback: number) => z.coerce.number().positive()
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 export const flag = (fallback: boolean) => boolFlag.default(fallback);
 
-/** Every service reads these. */
 /** An empty variable counts as unset (Kubernetes and compose write `VAR=` for unset). */
 export const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 
+/**
+ * When a service migrates its Postgres schema: `boot` at every start, under
+ * an advisory lock per schema (replicas wait for one another); `skip` never
+ * (a release's Job or init container did); `only` migrates and exits 0
+ * without starting (that Job). A service without a database has nothing to
+ * migrate: it ignores `boot` and `skip`, and exits 0 at once with `only`.
+ */
+export const DATABASE_MIGRATION_MODES = ['boot', 'skip', 'only'] as const;
+export type DatabaseMigrations = (typeof DATABASE_MIGRATION_MODES)[number];
+
+/** Every service reads these. */
 export const CommonEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -27,6 +37,10 @@ export const CommonEnv = z.object({
   LOG_PRETTY: flag(false),
   /** Port of /health, /metrics (and the gateway's /docs, /admin); unset: PORT + 1000. */
   OPS_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).optional()),
+  DATABASE_MIGRATIONS: z.preprocess(
+    unsetIfEmpty,
+    z.enum(DATABASE_MIGRATION_MODES, { error: `must be one of ${DATABASE_MIGRATION_MODES.join(', ')}` }).default('boot'),
+  ),
 });
 
 /** The SASL mechanisms the Kafka client speaks; the env takes them in any case (Kafka's docs write SCRAM-SHA-512). */

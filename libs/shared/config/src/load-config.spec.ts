@@ -27,4 +27,13 @@ describe('loadConfig', () => {
   it('rejects a malformed boolean flag', () => {
     expect(() => loadConfig(z.object({ LOG_PRETTY: CommonEnv.shape.LOG_PRETTY }), { LOG_PRETTY: 'yes' })).toThrow(/LOG_PRETTY/);
   });
+
+  it('takes DATABASE_MIGRATIONS as boot (the default, also when empty), skip or only, and names the modes on anything else', () => {
+    const base = { KAFKA_BROKERS: 'a:9092', DATABASE_URL: 'postgres://u:p@h:5432/d' };
+    expect(loadConfig(Env, base).DATABASE_MIGRATIONS).toBe('boot');
+    expect(loadConfig(Env, { ...base, DATABASE_MIGRATIONS: '' }).DATABASE_MIGRATIONS).toBe('boot');
+    expect(loadConfig(Env, { ...base, DATABASE_MIGRATIONS: 'skip' }).DATABASE_MIGRATIONS).toBe('skip');
+    expect(loadConfig(Env, { ...base, DATABASE_MIGRATIONS: 'only' }).DATABASE_MIGRATIONS).toBe('only');
+    expect(() => loadConfig(Env, { ...base, DATABASE_MIGRATIONS: 'later' })).toThrow(/DATABASE_MIGRATIONS: must be one of boot, skip, only/);
+  });
 });

@@ -15,6 +15,8 @@ export const IdPrefix = {
   tenant: 'ten',
   apiKey: 'key',
   command: 'cmd',
+  /** An asynchronous reflow the gateway runs (GET /workflows/events/reflow/{id}). */
+  reflow: 'rfl',
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

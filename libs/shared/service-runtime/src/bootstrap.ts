@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RequestListener } from 'node:http';
 import type { RequestHandler } from 'express';
-import type { InternalApiEnv } from '@hookstream/config';
+import type { DatabaseMigrations, InternalApiEnv } from '@hookstream/config';
 import { createLogger, Logger } from '@hookstream/logging';
 import { PinoNestLogger } from './nest-logger';
 import { answerRouteNotFound, OpsListener, resolveOpsPort, SERVICE_OPS_PATHS } from './ops-port';
@@ -57,6 +57,7 @@ export interface ServiceEnv {
   LOG_PRETTY: boolean;
   PORT: number;
   OPS_PORT?: number;
+  DATABASE_MIGRATIONS: DatabaseMigrations;
 }
 
 export interface RunServiceOptions<C extends ServiceEnv> {
@@ -66,6 +67,8 @@ export interface RunServiceOptions<C extends ServiceEnv> {
   modules: (config: C) => readonly ModuleImport[];
   /** For a service with internal calls: its INTERNAL_API_* settings. */
   internalApi?: (config: C) => InternalApiEnv;
+  /** For a service with a database: its migration step alone, for DATABASE_MIGRATIONS=only. */
+  migrateOnly?: (config: C) => Promise<{ schema: string }>;
   bodyLimit?: string;
   opsPaths?: readonly string[];
   answerNotFound?: RequestHandler;
@@ -77,6 +80,11 @@ export function runService<C extends ServiceEnv>(options: RunServiceOptions<C>):
   const config = options.loadConfig();
   const logger = createLogger({ service: options.service, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  if (config.DATABASE_MIGRATIONS === 'only') {
+    const migrate = options.migrateOnly;
+    migrateAndExit(logger, migrate && (() => migrate(config)));
+    return;
+  }
   Promise.resolve()
     .then(() =>
       bootstrapService({
@@ -94,4 +102,22 @@ export function runService<C extends ServiceEnv>(options: RunServiceOptions<C>):
       logger.fatal({ err }, 'service failed to start');
       process.exit(1);
     });
+}
+
+/** DATABASE_MIGRATIONS=only: the migration step, then exit 0 (1 if it fails); nothing else starts. */
+function migrateAndExit(logger: Logger, migrate: (() => Promise<{ schema: string }>) | undefined): void {
+  if (!migrate) {
+    logger.info('DATABASE_MIGRATIONS=only: this service has no database; nothing to migrate');
+    process.exit(0);
+  }
+  migrate().then(
+    (migrated) => {
+      logger.info({ schema: migrated.schema }, 'DATABASE_MIGRATIONS=only: schema migrated');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      logger.fatal({ err }, 'DATABASE_MIGRATIONS=only: migration failed');
+      process.exit(1);
+    },
+  );
 }

@@ -30,10 +30,11 @@ export class HttpReceiver {
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | undefined;
 
-  async start(): Promise<this> {
+  /** On loopback unless told otherwise (e.g. the Docker bridge's address, for senders in containers). */
+  async start(host = '127.0.0.1'): Promise<this> {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(0, host, resolve));
     return this;
   }
 

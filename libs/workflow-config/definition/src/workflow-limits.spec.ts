@@ -38,7 +38,7 @@ describe('retry delays', () => {
 
   it('answers retry_policy_invalid at the API, and the contract refuses what no date can hold', () => {
     expect(codesOf(readActionInput(action({ retry_policy: [300_000_000_000_000] })))).toEqual(['retry_policy_invalid']);
-    expect(codesOf(readActionInput(action({ retry_policy: [10] })))).toEqual(['retry_policy_invalid']);
+    expect(codesOf(readActionInput(action({ retry_policy: [10] })))).toEqual(['retry_delay_too_short']);
     expect(codesOf(readActionInput(action({ retry_policy: 'hourly' })))).toEqual(['retry_policy_invalid']);
     for (const preset of ['checkout', 'caf', 'mycashflow', 'standard-webhooks']) expect(readActionInput(action({ retry_policy: preset })).ok).toBe(true);
     const state = createWorkflow('ten_a', { name: 'x', active: true, conditions: [], actions: [{ type: 'webhook', url: 'https://e.com', headers: {} }] }, ctx);

@@ -1,6 +1,7 @@
 export * from './workflow.entity';
 export * from './workflow.store';
 export * from './workflow-history';
+export * from './workflow-list';
 export * from './workflow-rebuild';
 export * from './event-type.store';
 export * from './outbox.relay';

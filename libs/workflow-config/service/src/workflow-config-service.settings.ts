@@ -10,6 +10,8 @@ export interface WorkflowConfigServiceSettings {
   configTopicCheckMs?: number;
   /** What one workflow may hold; every change is checked against them. */
   limits: WorkflowLimits;
+  /** WORKFLOW_MAX_PER_TENANT: workflows and subscriptions together; a create past it answers 422 workflows_too_many (unset: no cap). */
+  maxWorkflowsPerTenant?: number;
   /** Consumer group of the endpoint-disabled topic. */
   groupId: string;
   /** HOOKSTREAM_ENCRYPTION_KEYS: seals every secret before it is stored or published. */

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { FieldChange, ReadResult, WorkflowActor, WorkflowEvent, WorkflowHistoryEntry, WorkflowHistoryPage, WorkflowHistoryPaging } from '@hookstream/contracts';
 import { rowsOf } from '@hookstream/persistence';
+import { decodeCursor, encodeCursor, readLimit } from './paging';
 import { firstEventOf } from './workflow-event-log';
 import type { WorkflowKind } from './workflow.store';
 
@@ -14,37 +15,25 @@ export interface HistoryPaging {
 
 /** Versions are Postgres ints. */
 const MAX_VERSION = 2_147_483_647;
-const MAX_CURSOR_LENGTH = 64;
 
 /** The cursor of the page that starts below `version`: opaque to callers. */
 export function historyCursor(version: number): string {
-  return Buffer.from(`v${version}`, 'utf8').toString('base64url');
-}
-
-/** The version a cursor we issued points below; undefined for anything else. */
-function cursorVersion(cursor: string): number | undefined {
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-  const match = /^v([1-9][0-9]{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const version = match ? Number(match[1]) : NaN;
-  return version <= MAX_VERSION ? version : undefined;
+  return encodeCursor(`v${version}`);
 }
 
 /** ?limit (1 to 100, 20 by default) and ?cursor (from the page before), as the query string brings them: any shape at all. */
 export function readHistoryPaging(query: Record<string, unknown>): ReadResult<HistoryPaging> {
   const codes: string[] = [];
-  let limit: number = WorkflowHistoryPaging.defaultLimit;
-  if (query.limit !== undefined) {
-    const value = typeof query.limit === 'string' && /^[0-9]{1,3}$/.test(query.limit) ? Number(query.limit) : NaN;
-    if (value >= 1 && value <= WorkflowHistoryPaging.maxLimit) limit = value;
-    else codes.push('limit_invalid');
-  }
+  const limit = readLimit(query.limit, WorkflowHistoryPaging);
+  if (limit === undefined) codes.push('limit_invalid');
   let before: number | null = null;
   if (query.cursor !== undefined) {
-    const version = typeof query.cursor === 'string' ? cursorVersion(query.cursor) : undefined;
-    if (version === undefined) codes.push('cursor_invalid');
-    else before = version;
+    const match = decodeCursor(query.cursor, /^v([1-9][0-9]{0,9})$/);
+    const version = match ? Number(match[1]) : NaN;
+    if (version <= MAX_VERSION) before = version;
+    else codes.push('cursor_invalid');
   }
-  return codes.length > 0 ? { ok: false, codes } : { ok: true, value: { limit, before } };
+  return limit === undefined || codes.length > 0 ? { ok: false, codes } : { ok: true, value: { limit, before } };
 }
 
 /** The kind of workflow the first event made. */

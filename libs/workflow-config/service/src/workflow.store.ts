@@ -1,12 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
-import type { WorkflowActor, WorkflowEvent, WorkflowEventBody, WorkflowState } from '@hookstream/contracts';
+import { z } from 'zod';
+import { WorkflowState, type WorkflowActor, type WorkflowEvent, type WorkflowEventBody } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
-import { affectedCount } from '@hookstream/persistence';
+import { affectedCount, rowsOf } from '@hookstream/persistence';
 import { KeyRing } from '@hookstream/secrets';
 import { decide, diffStates, EventMeta, evolve, fold, mapEventSecrets, mapWorkflowSecrets, stamp, WorkflowCommand } from '@hookstream/workflow-definition';
 import { appendEvents, hasEvents, isVersionTaken, RecordedEvent } from './workflow-event-log';
 import { ConfigOutboxEntity, WorkflowEntity } from './workflow.entity';
+import type { ListPaging, ListPosition } from './workflow-list';
 
 /**
  * Checkout workflows and MyCashflow subscriptions share one table and one
@@ -31,6 +33,13 @@ export interface CommandMeta {
 export interface CommandOptions {
   /** Why the new state may not be kept (the API's limits); checked before anything is written. */
   refuse?: (state: WorkflowState) => string[];
+  /**
+   * A create is refused (422 workflows_too_many) when the tenant already
+   * holds this many workflows, of either kind: counted in the create's
+   * transaction under a lock of the tenant's, so creates that run together
+   * cannot pass it together.
+   */
+  maxWorkflowsPerTenant?: number;
 }
 
 /**
@@ -44,6 +53,13 @@ export type CommandOutcome =
   | { ok: false; status: 404 | 409 | 422; codes: string[] };
 
 export const WORKFLOW_VERSION_CONFLICT = 'workflow_version_conflict';
+export const WORKFLOWS_TOO_MANY = 'workflows_too_many';
+
+/**
+ * With hashtext(schema and tenant), the advisory lock a create takes to
+ * count the tenant's workflows (RELAY_LOCK_CLASS is the relay's).
+ */
+export const TENANT_CREATE_LOCK_CLASS = 72_300_002;
 
 export interface WorkflowStoreOptions {
   clock?: () => Date;
@@ -58,6 +74,7 @@ export const WORKFLOW_STORE_OPTIONS = Symbol('WORKFLOW_STORE_OPTIONS');
 export const IMPORT_ACTOR: WorkflowActor = { type: 'platform', id: 'migration' };
 
 const CONFLICT: CommandOutcome = { ok: false, status: 409, codes: [WORKFLOW_VERSION_CONFLICT] };
+const TOO_MANY: CommandOutcome = { ok: false, status: 422, codes: [WORKFLOWS_TOO_MANY] };
 
 const ofKind = (kind: WorkflowKind | undefined) =>
   kind === undefined ? {} : { subscriptionUuid: kind === 'subscription' ? Not(IsNull()) : IsNull() };
@@ -72,6 +89,14 @@ interface Change {
 
 /** The snapshot row moved on since it was read. */
 class SnapshotMoved extends Error {}
+
+/** The tenant holds as many workflows as it may. */
+class TenantFull extends Error {}
+
+/** What became of an append: written, lost the version race (nothing written), or a create past the tenant's cap (nothing written). */
+type Appended = 'appended' | 'moved' | 'full';
+
+const WorkflowPageRow = z.object({ state: z.unknown(), position_at: z.string(), id: z.string() });
 
 /**
  * Workflows, event-sourced. A command is decided on the current state and
@@ -106,9 +131,34 @@ export class WorkflowStore {
     return this.dataSource.getRepository(WorkflowEntity);
   }
 
+  /** Every workflow of the tenant of this kind, oldest first. */
   async list(tenantId: string, kind: WorkflowKind): Promise<WorkflowState[]> {
     const rows = await this.workflows.find({ where: { tenantId, ...ofKind(kind) }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map((r) => this.opened(r.state));
+  }
+
+  /**
+   * A page of list(): in its order, after the position of the page before
+   * (keyset: a workflow created or deleted meanwhile moves no other one),
+   * and the position to go on from while more remain.
+   */
+  async page(tenantId: string, kind: WorkflowKind, paging: ListPaging): Promise<{ states: WorkflowState[]; next: ListPosition | null }> {
+    const rows = rowsOf(
+      WorkflowPageRow,
+      await this.dataSource.query(
+        `SELECT state, id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at FROM workflows
+          WHERE tenant_id = $1 AND (subscription_uuid IS NOT NULL) = $2
+            AND ($3::timestamptz IS NULL OR (created_at, id) > ($3::timestamptz, $4::text))
+          ORDER BY created_at, id LIMIT $5`,
+        [tenantId, kind === 'subscription', paging.after?.createdAt ?? null, paging.after?.id ?? '', paging.limit + 1],
+      ),
+    );
+    const served = rows.slice(0, paging.limit);
+    const last = served.at(-1);
+    return {
+      states: served.map((row) => this.opened(WorkflowState.parse(row.state))),
+      next: rows.length > paging.limit && last ? { createdAt: last.position_at, id: last.id } : null,
+    };
   }
 
   /** A tenant sees only its own workflows. No kind means either. */
@@ -148,7 +198,9 @@ export class WorkflowStore {
       const refused = change.state ? (options.refuse?.(change.state) ?? []) : [];
       if (refused.length > 0) return { ok: false, status: 422, codes: refused };
       await this.options.beforeAppend?.(target, attempt);
-      if (await this.append(change, sealed)) return { ok: true, state: change.state, id: decision.id, recorded: change.recorded.map((r) => r.event) };
+      const appended = await this.append(change, sealed, options.maxWorkflowsPerTenant);
+      if (appended === 'full') return TOO_MANY;
+      if (appended === 'appended') return { ok: true, state: change.state, id: decision.id, recorded: change.recorded.map((r) => r.event) };
     }
     return CONFLICT;
   }
@@ -171,19 +223,27 @@ export class WorkflowStore {
     return { workflowId: meta.workflow_id, recorded, snapshot: fold(recorded.map((r) => r.event), sealed), state };
   }
 
-  /** false: another change took the version first (nothing written). */
-  private async append(change: Change, sealedBefore: WorkflowState | undefined): Promise<boolean> {
+  private async append(change: Change, sealedBefore: WorkflowState | undefined, maxWorkflowsPerTenant: number | undefined): Promise<Appended> {
     try {
       await this.dataSource.transaction(async (m) => {
+        if (!sealedBefore && change.snapshot && maxWorkflowsPerTenant !== undefined) await this.admitCreate(m, change.snapshot.tenant_id, maxWorkflowsPerTenant);
         await appendEvents(m, change.recorded);
         await this.writeSnapshot(m, change, sealedBefore);
         await appendOutbox(m, change.workflowId, change.snapshot ?? null, change.recorded.map((r) => r.event));
       });
-      return true;
+      return 'appended';
     } catch (err) {
-      if (isVersionTaken(err) || err instanceof SnapshotMoved) return false;
+      if (err instanceof TenantFull) return 'full';
+      if (isVersionTaken(err) || err instanceof SnapshotMoved) return 'moved';
       throw err;
     }
+  }
+
+  /** Throws TenantFull when the tenant holds `max` workflows; the lock holds other creates of the tenant until this transaction ends. */
+  private async admitCreate(m: EntityManager, tenantId: string, max: number): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2))`, [TENANT_CREATE_LOCK_CLASS, tenantId]);
+    const [{ held }] = rowsOf(z.object({ held: z.number() }), await m.query('SELECT count(*)::int AS held FROM workflows WHERE tenant_id = $1', [tenantId]));
+    if (held >= max) throw new TenantFull();
   }
 
   /** Inserted, updated or deleted, only from the version the change was decided on. */

@@ -28,6 +28,7 @@ import {
 import { ActorPipe, invalid, notFound, refusal, RequestId } from './command-meta';
 import { EventTypeStore } from './event-type.store';
 import { readHistoryPaging, WorkflowHistory } from './workflow-history';
+import { listCursor, readListPaging } from './workflow-list';
 import { CommandMeta, WorkflowKind, WorkflowStore, WorkflowTarget } from './workflow.store';
 import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 
@@ -88,10 +89,14 @@ export class WorkflowsInternalController {
     return state;
   }
 
+  /** Every workflow, as the API always answered; with ?limit or ?cursor a page of them and the next page's cursor. */
   @Get(WorkflowConfigApi.workflows.pattern)
-  async list(@CallerTenant() tenant: string, @LinkBase() base: string | undefined) {
-    const states = await this.store.list(tenant, 'workflow');
-    return { data: states.map((s) => workflowSummary(s, this.view(base))) };
+  async list(@CallerTenant() tenant: string, @LinkBase() base: string | undefined, @Query() query: Record<string, unknown>) {
+    const summary = (s: WorkflowState) => workflowSummary(s, this.view(base));
+    const paging = accept(readListPaging(query));
+    if (!paging) return { data: (await this.store.list(tenant, 'workflow')).map(summary) };
+    const page = await this.store.page(tenant, 'workflow', paging);
+    return { data: page.states.map(summary), next_cursor: page.next && listCursor(page.next) };
   }
 
   @Post(WorkflowConfigApi.workflows.pattern)
@@ -260,9 +265,11 @@ export class WorkflowsInternalController {
   }
 
   @Get(WorkflowConfigApi.webhooks.pattern)
-  async subscriptions(@CallerTenant() tenant: string) {
-    const states = await this.store.list(tenant, 'subscription');
-    return { data: states.map((s) => subscriptionView(s)) };
+  async subscriptions(@CallerTenant() tenant: string, @Query() query: Record<string, unknown>) {
+    const paging = accept(readListPaging(query));
+    if (!paging) return { data: (await this.store.list(tenant, 'subscription')).map((s) => subscriptionView(s)) };
+    const page = await this.store.page(tenant, 'subscription', paging);
+    return { data: page.states.map((s) => subscriptionView(s)), next_cursor: page.next && listCursor(page.next) };
   }
 
   @Get(WorkflowConfigApi.webhook.pattern)
@@ -298,11 +305,14 @@ export class WorkflowsInternalController {
   /**
    * The command run on the workflow, or the 404, 409 or 422 it earned;
    * every state it makes must keep the limits (actions added one by one,
-   * total bytes). A subscription is changed only through /api/v1/webhooks,
+   * total bytes), and a create the tenant's count. A subscription is changed only through /api/v1/webhooks,
    * a workflow only through /workflows.
    */
   private async run(target: WorkflowTarget, command: WorkflowCommand, meta: CommandMeta): Promise<{ state: WorkflowState | undefined; id?: string }> {
-    const outcome = await this.store.execute(target, command, meta, { refuse: (s) => workflowLimitCodes(s, this.settings.limits) });
+    const outcome = await this.store.execute(target, command, meta, {
+      refuse: (s) => workflowLimitCodes(s, this.settings.limits),
+      maxWorkflowsPerTenant: this.settings.maxWorkflowsPerTenant,
+    });
     if (!outcome.ok) throw refusal(outcome);
     return outcome;
   }

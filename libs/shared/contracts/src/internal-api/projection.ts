@@ -16,7 +16,27 @@ export const ProjectionApi = {
   subjectEvents: internalRoute('internal/subjects/:subjectId/events'),
   /** GET ?ids=evt_a,evt_b (at most 500): StoredEvents, for reflow. */
   eventsByIds: internalRoute('internal/events'),
+  /** POST SubjectEventCountsQuery: SubjectEventCounts, how many events a subject reflow would publish. */
+  subjectEventCounts: internalRoute('internal/subjects/event-counts'),
 } as const;
+
+/** The most subjects one count asks about: the public API's bound on a reflow's subject list. */
+export const MAX_COUNTED_SUBJECTS = 1000;
+
+/**
+ * Subjects to count events of. At most `cap` events are counted in all, so
+ * a subject with millions of events costs no more than the bound the
+ * caller checks against (it asks for its bound + 1).
+ */
+export const SubjectEventCountsQuery = z.object({
+  subject_ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_COUNTED_SUBJECTS),
+  cap: z.number().int().min(1).max(1_000_000),
+});
+export type SubjectEventCountsQuery = z.infer<typeof SubjectEventCountsQuery>;
+
+/** Subjects with at least one event (the others are left out); exact while their sum is below the cap. */
+export const SubjectEventCounts = z.object({ counts: z.array(z.object({ subject_id: z.string(), events: z.number().int().min(1) })) });
+export type SubjectEventCounts = z.infer<typeof SubjectEventCounts>;
 
 export const StoredInvocation = z.object({
   invocation_id: z.string(),

@@ -12,7 +12,7 @@ export const WorkflowConfigApi = {
   eventTypes: internalRoute('internal/event-types'),
   /** GET: the full state with secrets (WorkflowStateAnswer), for the gateway's POST /workflows/{id}/test. */
   workflowState: internalRoute('internal/workflows/:id'),
-  /** GET (WorkflowListAnswer) and POST. */
+  /** GET: every workflow (WorkflowListAnswer), or with ?limit&cursor a page (WorkflowListPage). POST. */
   workflows: internalRoute('internal/api/workflows'),
   /** GET, PATCH, DELETE. */
   workflow: internalRoute('internal/api/workflows/:id'),
@@ -26,7 +26,7 @@ export const WorkflowConfigApi = {
   condition: internalRoute('internal/api/workflows/:id/conditions/:conditionId'),
   /** GET ?limit&cursor: the workflow's history (WorkflowHistoryPage), newest first; also after it was deleted. */
   history: internalRoute('internal/api/workflows/:id/history'),
-  /** GET and POST: MyCashflow subscriptions. */
+  /** GET and POST: MyCashflow subscriptions; GET pages as workflows does (SubscriptionListPage). */
   webhooks: internalRoute('internal/api/webhooks'),
   /** GET, DELETE. */
   webhook: internalRoute('internal/api/webhooks/:uuid'),
@@ -55,6 +55,17 @@ export const WorkflowStateAnswer = WorkflowState;
 /** GET internal/api/workflows, as far as the gateway reads it (the ids, to check reflow's named workflows). */
 export const WorkflowListAnswer = z.object({ data: z.array(z.object({ id: z.string() }).loose()) });
 export type WorkflowListAnswer = z.infer<typeof WorkflowListAnswer>;
+
+/** GET internal/api/workflows and internal/api/webhooks with ?limit or ?cursor: a page, oldest first, and the cursor of the next while more remain. */
+export const WorkflowListPaging = { defaultLimit: 50, maxLimit: 500 } as const;
+
+/** A page of workflows, in the shape of GET /workflows' entries (read as far as the gateway needs). */
+export const WorkflowListPage = z.object({ data: z.array(z.object({ id: z.string() }).loose()), next_cursor: z.string().nullable() });
+export type WorkflowListPage = z.infer<typeof WorkflowListPage>;
+
+/** A page of MyCashflow subscriptions, without the user_id (the gateway adds the tenant's). */
+export const SubscriptionListPage = z.object({ data: z.array(z.object({ uuid: z.string() }).loose()), next_cursor: z.string().nullable() });
+export type SubscriptionListPage = z.infer<typeof SubscriptionListPage>;
 
 /**
  * GET internal/deliverable-workflows: the workflows the matcher should have

@@ -3,7 +3,7 @@ import { hasUnstorableCharacters } from '../text';
 import { conditionInput, ConditionInput, CONDITION_TYPES } from './conditions';
 import { codedText, guarded, isFilledText, isObject, PROTOTYPE_KEY } from './input-codes';
 import { CloudEventsMode, headerBytes, PayloadFormat, RetryPolicyName } from './workflow';
-import { ActionTimeout, limitText, RETRY_DELAY_MIN_MS, RetryScheduleBounds, WorkflowLimits } from './workflow-limits';
+import { ActionTimeout, limitText, RetryScheduleBounds, WorkflowLimits } from './workflow-limits';
 
 /*
  * The Workflows API's bodies, read once, here: workflow-config validates
@@ -122,7 +122,7 @@ export const retryPolicyInput = z
     [
       z.enum(RetryPolicyName.options, retryPolicyInvalid),
       z
-        .array(z.int(retryPolicyInvalid).min(RETRY_DELAY_MIN_MS, retryPolicyInvalid).max(RetryScheduleBounds.maxDelayMs, retryPolicyInvalid), retryPolicyInvalid)
+        .array(z.int(retryPolicyInvalid).min(RetryScheduleBounds.minDelayMs, { error: 'retry_delay_too_short' }).max(RetryScheduleBounds.maxDelayMs, retryPolicyInvalid), retryPolicyInvalid)
         .max(RetryScheduleBounds.maxDelays, retryPolicyInvalid)
         .refine((delays) => delays.reduce((sum, d) => sum + d, 0) <= RetryScheduleBounds.maxTotalMs, retryPolicyInvalid),
     ],
@@ -130,8 +130,9 @@ export const retryPolicyInput = z
   )
   .meta({
     description:
-      `Extension: ${RetryPolicyName.options.join(' | ')} (default checkout) or delays in ms, each from ${RETRY_DELAY_MIN_MS} to ${RetryScheduleBounds.maxDelayMs} ` +
-      `(${RetryScheduleBounds.maxDelayMs / DAYS} days), at most ${RetryScheduleBounds.maxDelays}, at most ${RetryScheduleBounds.maxTotalMs / DAYS} days in all (else 422 retry_policy_invalid)`,
+      `Extension: ${RetryPolicyName.options.join(' | ')} (default checkout) or delays in ms, each from ${RetryScheduleBounds.minDelayMs} (else 422 retry_delay_too_short) ` +
+      `to ${RetryScheduleBounds.maxDelayMs} (${RetryScheduleBounds.maxDelayMs / DAYS} days), at most ${RetryScheduleBounds.maxDelays}, ` +
+      `at most ${RetryScheduleBounds.maxTotalMs / DAYS} days in all (else 422 retry_policy_invalid)`,
   });
 
 export const actionInput = (limits: WorkflowLimits) =>

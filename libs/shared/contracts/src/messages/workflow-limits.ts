@@ -1,17 +1,18 @@
 /**
  * What a custom retry schedule may hold: every due time it yields must be a
  * date (delivery computes them), and a schedule must end within weeks. The
- * Workflows API asks more (each delay at least RETRY_DELAY_MIN_MS); the
- * contract keeps the bounds a stored or published state can never pass.
+ * stored and published state keeps to the maxima; `minDelayMs` is asked by
+ * the Workflows API only (422 retry_delay_too_short): states stored before it
+ * may hold shorter delays, and delivery waits at least its own minimum
+ * (DELIVERY_MIN_RETRY_DELAY_MS, by default this one) whatever they say.
  */
 export const RetryScheduleBounds = {
+  /** A shorter delay is a retry storm, not a schedule. */
+  minDelayMs: 1_000,
   maxDelayMs: 7 * 24 * 3_600_000,
   maxDelays: 25,
   maxTotalMs: 30 * 24 * 3_600_000,
 } as const;
-
-/** The API asks at least this of each custom delay: a shorter one is a retry storm, not a schedule. */
-export const RETRY_DELAY_MIN_MS = 1_000;
 
 /** How long delivery waits for a receiver, in whole milliseconds. */
 export const ActionTimeout = { maxMs: 60_000, defaultMs: 10_000 } as const;

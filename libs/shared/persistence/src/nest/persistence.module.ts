@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { DatabaseEnv } from '@hookstream/config';
+import type { CommonEnv, DatabaseEnv } from '@hookstream/config';
 import { ReadinessRegistry } from '@hookstream/service-runtime';
 import { openMigrated, ServiceDataSourceOptions, serviceDataSourceOptions, serviceSchema } from '../service-data-source';
 
@@ -22,18 +22,19 @@ class DatabaseReadiness implements OnModuleInit {
 /**
  * The service's TypeORM DataSource (TypeOrmModule, so feature modules take
  * repositories with TypeOrmModule.forFeature and @InjectRepository), migrated
- * before anything else starts, with a readiness check. TypeOrmModule closes
- * it on shutdown.
+ * before anything else starts (unless DATABASE_MIGRATIONS=skip), with a
+ * readiness check. TypeOrmModule closes it on shutdown.
  */
 @Global()
 @Module({})
 export class PersistenceModule {
   /** A service's own schema (DATABASE_SCHEMA_PREFIX in front) through its own role's URL. */
-  static forService(env: DatabaseEnv, options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
-    return PersistenceModule.forRoot({ ...options, schema: serviceSchema(env, options.schema) });
+  static forService(env: DatabaseEnv & Pick<CommonEnv, 'DATABASE_MIGRATIONS'>, options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
+    return PersistenceModule.forRoot({ ...options, schema: serviceSchema(env, options.schema), migrate: env.DATABASE_MIGRATIONS !== 'skip' });
   }
 
-  static forRoot(options: Omit<ServiceDataSourceOptions, 'entities'>): DynamicModule {
+  /** `migrate: false` connects to a schema a release migrated before (DATABASE_MIGRATIONS=skip). */
+  static forRoot(options: Omit<ServiceDataSourceOptions, 'entities'> & { migrate?: boolean }): DynamicModule {
     return {
       module: PersistenceModule,
       imports: [
@@ -46,7 +47,7 @@ export class PersistenceModule {
             toRetry: () => false,
           }),
           // The migration step runs before any provider can use the data source.
-          dataSourceFactory: (dataSourceOptions) => openMigrated(dataSourceOptions ?? serviceDataSourceOptions(options), options.schema),
+          dataSourceFactory: (dataSourceOptions) => openMigrated(dataSourceOptions ?? serviceDataSourceOptions(options), options.schema, options.migrate ?? true),
         }),
       ],
       providers: [DatabaseReadiness],
