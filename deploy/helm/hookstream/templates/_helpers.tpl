@@ -72,8 +72,8 @@ workflow-config:
   databaseUrl: WORKFLOW_CONFIG_DATABASE_URL
   groupIdVariable: CONFIG_GROUP_ID
   secrets: [INTERNAL_API_KEY, INTERNAL_API_ACCEPTED_KEYS, HOOKSTREAM_ENCRYPTION_KEYS]
-  # The gateway's calls, and event-ingest's reads of the event-type catalog.
-  callers: [gateway, event-ingest]
+  # The gateway's calls, event-ingest's reads of the event-type catalog, the matcher's comparisons of its index.
+  callers: [gateway, event-ingest, matcher]
 event-ingest:
   databaseUrl: EVENT_INGEST_DATABASE_URL
   groupIdVariable: INGEST_GROUP_ID
@@ -241,8 +241,10 @@ service's own config knows (deploy/helm/test checks every name).
 - { name: EVENT_INGEST_URL, value: {{ include "hookstream.internalUrl" (dict "root" .root "service" "event-ingest") | quote }} }
 - { name: PROJECTION_URL, value: {{ include "hookstream.internalUrl" (dict "root" .root "service" "projection") | quote }} }
 {{- end }}
-{{- if eq .service "event-ingest" }}
+{{- if has .service (list "event-ingest" "matcher") }}
 - { name: WORKFLOW_CONFIG_URL, value: {{ include "hookstream.internalUrl" (dict "root" .root "service" "workflow-config") | quote }} }
+{{- end }}
+{{- if eq .service "event-ingest" }}
 {{- $topics := list }}
 {{- range $svc.inboundTopics }}{{ $topics = append $topics .name }}{{ end }}
 - { name: INGEST_TOPICS, value: {{ join "," $topics | quote }} }
