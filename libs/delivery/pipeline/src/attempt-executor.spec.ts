@@ -65,7 +65,12 @@ describe('AttemptExecutor and sealed secrets', () => {
 describe('AttemptExecutor and circuit breakers', () => {
   const settings = { volumeThreshold: 5, errorThresholdPercentage: 50, resetTimeoutMs: 60_000, rollingWindowMs: 60_000, rollingBuckets: 10, maxBreakers: 100, idleEvictionMs: 600_000 };
   let breakers: BreakerRegistry;
-  afterEach(() => breakers.shutdown());
+  // Fake timers and Date: opossum's rolling window turns on fake time, so a slow machine cannot age the failures out.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => {
+    breakers.shutdown();
+    jest.useRealTimers();
+  });
 
   it("opens one tenant's breaker for a shared origin with its failures, and still sends another tenant's attempts there", async () => {
     const sent: string[] = [];
