@@ -1,8 +1,8 @@
 import { Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ActionSecretAnswer, ActionSecretsApi, WorkflowActor, WorkflowState } from '@hookstream/contracts';
-import { CallerActor, CallerTenant, InternalController } from '@hookstream/service-runtime';
+import { ActionSecretAnswer, ActionSecretsApi, WorkflowState } from '@hookstream/contracts';
+import { CallerTenant, InternalController } from '@hookstream/service-runtime';
 import { actionSecretView } from '@hookstream/workflow-definition';
-import { ActorPipe, notFound, refusal, RequestId } from './command-meta';
+import { ChangeRequester, notFound, refusal, Requester } from './command-meta';
 import { CommandMeta, WorkflowKind, WorkflowStore } from './workflow.store';
 import { WORKFLOW_CONFIG_SERVICE_SETTINGS, WorkflowConfigServiceSettings } from './workflow-config-service.settings';
 import { UUID } from './workflows.internal.controller';
@@ -27,13 +27,11 @@ export class ActionSecretsInternalController {
   @Post(ActionSecretsApi.actionSecretRotate.pattern)
   @HttpCode(200)
   async rotateActionSecret(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Param('actionId') actionId: string,
   ): Promise<ActionSecretAnswer> {
-    return this.rotate(id, tenant, actionId, 'workflow', { actor, requestId });
+    return this.rotate(id, by.tenant, actionId, 'workflow', by.meta);
   }
 
   /** A subscription is a workflow with one action: its secret is that action's. */
@@ -46,13 +44,11 @@ export class ActionSecretsInternalController {
   @Post(ActionSecretsApi.subscriptionSecretRotate.pattern)
   @HttpCode(200)
   async rotateSubscriptionSecret(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('uuid') uuid: string,
   ): Promise<ActionSecretAnswer> {
-    const state = await this.subscription(tenant, uuid);
-    return this.rotate(state.id, tenant, state.actions[0]?.id, 'subscription', { actor, requestId });
+    const state = await this.subscription(by.tenant, uuid);
+    return this.rotate(state.id, by.tenant, state.actions[0]?.id, 'subscription', by.meta);
   }
 
   private read(state: WorkflowState | undefined, actionId: string | undefined): ActionSecretAnswer {

@@ -1,8 +1,8 @@
 import { Body, createParamDecorator, Delete, ExecutionContext, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import type { Request } from 'express';
-import { InternalHeaders, WorkflowConfigApi, type WorkflowActor, type WorkflowHistoryPage, type WorkflowState } from '@hookstream/contracts';
+import { InternalHeaders, WorkflowConfigApi, type WorkflowHistoryPage, type WorkflowState } from '@hookstream/contracts';
 import { maskSecret } from '@hookstream/logging';
-import { CallerActor, CallerTenant, InternalCallers, InternalController } from '@hookstream/service-runtime';
+import { CallerTenant, InternalCallers, InternalController } from '@hookstream/service-runtime';
 import {
   actionLinks,
   actionView,
@@ -25,7 +25,7 @@ import {
   workflowSummary,
   workflowView,
 } from '@hookstream/workflow-definition';
-import { ActorPipe, invalid, notFound, refusal, RequestId } from './command-meta';
+import { ChangeRequester, invalid, notFound, refusal, Requester } from './command-meta';
 import { EventTypeStore } from './event-type.store';
 import { readHistoryPaging, WorkflowHistory } from './workflow-history';
 import { listCursor, readListPaging } from './workflow-list';
@@ -102,16 +102,14 @@ export class WorkflowsInternalController {
   @Post(WorkflowConfigApi.workflows.pattern)
   @HttpCode(201)
   async create(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = accept(readWorkflowInput(body, this.settings.limits));
     const unknown = (await this.eventTypes.catalog()).check(input.conditions);
     if (unknown.length > 0) throw invalid(unknown);
-    const { id } = await this.change(tenant, undefined, { type: 'create', tenant_id: tenant, input, subscription: null }, { actor, requestId });
+    const { id } = await this.change(by.tenant, undefined, { type: 'create', tenant_id: by.tenant, input, subscription: null }, by.meta);
     return { id, _links: workflowLinks(this.view(base), id ?? '') };
   }
 
@@ -124,9 +122,7 @@ export class WorkflowsInternalController {
 
   @Patch(WorkflowConfigApi.workflow.pattern)
   async patch(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
@@ -135,14 +131,14 @@ export class WorkflowsInternalController {
     const unknown = (await this.eventTypes.catalog()).check(patch.conditions ?? []);
     if (unknown.length > 0) throw invalid(unknown);
     // Nothing to change makes no event: no new version, nothing to publish.
-    const { state } = await this.change(tenant, id, { type: 'patch', patch }, { actor, requestId });
+    const { state } = await this.change(by.tenant, id, { type: 'patch', patch }, by.meta);
     return workflowView(state, this.view(base));
   }
 
   @Delete(WorkflowConfigApi.workflow.pattern)
   @HttpCode(204)
-  async remove(@CallerTenant() tenant: string, @CallerActor(ActorPipe) actor: WorkflowActor, @RequestId() requestId: string | null, @Param('id') id: string): Promise<void> {
-    await this.run({ tenantId: tenant, workflowId: id, kind: 'workflow' }, { type: 'delete' }, { actor, requestId });
+  async remove(@ChangeRequester() by: Requester, @Param('id') id: string): Promise<void> {
+    await this.run({ tenantId: by.tenant, workflowId: id, kind: 'workflow' }, { type: 'delete' }, by.meta);
   }
 
   /** Newest first; a deleted workflow's too, while its events exist. */
@@ -156,30 +152,26 @@ export class WorkflowsInternalController {
   @Post(WorkflowConfigApi.actions.pattern)
   @HttpCode(201)
   async addAction(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = accept(readActionInput(body, this.settings.limits));
-    const outcome = await this.change(tenant, id, { type: 'add_action', input }, { actor, requestId });
+    const outcome = await this.change(by.tenant, id, { type: 'add_action', input }, by.meta);
     return { id: outcome.id, _links: actionLinks(this.view(base), id, outcome.id ?? '') };
   }
 
   @Put(WorkflowConfigApi.action.pattern)
   async replaceAction(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Param('actionId') actionId: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = accept(readActionInput(body, this.settings.limits));
-    const { state } = await this.change(tenant, id, { type: 'replace_action', action_id: actionId, input }, { actor, requestId });
+    const { state } = await this.change(by.tenant, id, { type: 'replace_action', action_id: actionId, input }, by.meta);
     return this.actionAnswer(state, id, actionId, base);
   }
 
@@ -187,56 +179,48 @@ export class WorkflowsInternalController {
   @Post(WorkflowConfigApi.actionEnable.pattern)
   @HttpCode(200)
   async enableAction(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Param('actionId') actionId: string,
     @LinkBase() base: string | undefined,
   ) {
-    const { state } = await this.change(tenant, id, { type: 'enable_endpoint', action_id: actionId }, { actor, requestId });
+    const { state } = await this.change(by.tenant, id, { type: 'enable_endpoint', action_id: actionId }, by.meta);
     return this.actionAnswer(state, id, actionId, base);
   }
 
   @Delete(WorkflowConfigApi.action.pattern)
   @HttpCode(204)
   async removeAction(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Param('actionId') actionId: string,
   ): Promise<void> {
-    await this.change(tenant, id, { type: 'remove_action', action_id: actionId }, { actor, requestId });
+    await this.change(by.tenant, id, { type: 'remove_action', action_id: actionId }, by.meta);
   }
 
   @Post(WorkflowConfigApi.conditions.pattern)
   @HttpCode(201)
   async addCondition(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = await this.checkedCondition(body);
-    const outcome = await this.change(tenant, id, { type: 'add_condition', input }, { actor, requestId });
+    const outcome = await this.change(by.tenant, id, { type: 'add_condition', input }, by.meta);
     return { id: outcome.id, _links: conditionLinks(this.view(base), id, outcome.id ?? '') };
   }
 
   @Put(WorkflowConfigApi.condition.pattern)
   async replaceCondition(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
     @Body() body: unknown,
     @LinkBase() base: string | undefined,
   ) {
     const input = await this.checkedCondition(body);
-    const { state } = await this.change(tenant, id, { type: 'replace_condition', condition_id: conditionId, input }, { actor, requestId });
+    const { state } = await this.change(by.tenant, id, { type: 'replace_condition', condition_id: conditionId, input }, by.meta);
     const condition = state.conditions.find((c) => c.id === conditionId);
     return { ...(condition ? conditionView(condition) : {}), _links: conditionLinks(this.view(base), id, conditionId) };
   }
@@ -244,23 +228,21 @@ export class WorkflowsInternalController {
   @Delete(WorkflowConfigApi.condition.pattern)
   @HttpCode(204)
   async removeCondition(
-    @CallerTenant() tenant: string,
-    @CallerActor(ActorPipe) actor: WorkflowActor,
-    @RequestId() requestId: string | null,
+    @ChangeRequester() by: Requester,
     @Param('id') id: string,
     @Param('conditionId') conditionId: string,
   ): Promise<void> {
-    await this.change(tenant, id, { type: 'remove_condition', condition_id: conditionId }, { actor, requestId });
+    await this.change(by.tenant, id, { type: 'remove_condition', condition_id: conditionId }, by.meta);
   }
 
   @Post(WorkflowConfigApi.webhooks.pattern)
   @HttpCode(201)
-  async subscribe(@CallerTenant() tenant: string, @CallerActor(ActorPipe) actor: WorkflowActor, @RequestId() requestId: string | null, @Body() body: unknown) {
+  async subscribe(@ChangeRequester() by: Requester, @Body() body: unknown) {
     const input = accept(readSubscriptionInput(body, this.settings.limits));
     const planned = subscriptionWorkflow(input, await this.eventTypes.catalog());
     if (!planned.ok) throw invalid(planned.codes);
     const subscription = { uuid: planned.uuid, topic: input.topic, expands: input.expands };
-    const { state } = await this.change(tenant, undefined, { type: 'create', tenant_id: tenant, input: planned.workflow, subscription }, { actor, requestId }, 'subscription');
+    const { state } = await this.change(by.tenant, undefined, { type: 'create', tenant_id: by.tenant, input: planned.workflow, subscription }, by.meta, 'subscription');
     return { data: subscriptionView(state, true) };
   }
 
@@ -279,9 +261,9 @@ export class WorkflowsInternalController {
 
   @Delete(WorkflowConfigApi.webhook.pattern)
   @HttpCode(204)
-  async unsubscribe(@CallerTenant() tenant: string, @CallerActor(ActorPipe) actor: WorkflowActor, @RequestId() requestId: string | null, @Param('uuid') uuid: string): Promise<void> {
-    const state = await this.findSubscription(tenant, uuid);
-    await this.run({ tenantId: tenant, workflowId: state.id, kind: 'subscription' }, { type: 'delete' }, { actor, requestId });
+  async unsubscribe(@ChangeRequester() by: Requester, @Param('uuid') uuid: string): Promise<void> {
+    const state = await this.findSubscription(by.tenant, uuid);
+    await this.run({ tenantId: by.tenant, workflowId: state.id, kind: 'subscription' }, { type: 'delete' }, by.meta);
   }
 
   private async findSubscription(tenantId: string, uuid: string): Promise<WorkflowState> {

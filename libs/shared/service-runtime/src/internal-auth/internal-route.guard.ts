@@ -49,17 +49,20 @@ export const InternalController = (callers?: readonly string[]): ClassDecorator 
   applyDecorators(Controller(), UseGuards(InternalRouteGuard), ApiExcludeController(), ...(callers ? [InternalCallers(...callers)] : []));
 
 /** The tenant named in the call's credential; 400 tenant_required when it names none. */
-export const CallerTenant = createParamDecorator((_: unknown, context: ExecutionContext): string => {
-  const tenantId = callers.get(context.switchToHttp().getRequest<Request>())?.tenantId;
+export const CallerTenant = createParamDecorator((_: unknown, context: ExecutionContext): string => callerTenantOf(context.switchToHttp().getRequest<Request>()));
+
+/** CallerTenant's rule, for decorators that read more of the call: the tenant its credential names; 400 tenant_required when none. */
+export function callerTenantOf(req: Request): string {
+  const tenantId = callers.get(req)?.tenantId;
   if (!tenantId) throw new HttpException({ error_type: 'request_invalid', error_codes: ['tenant_required'] }, 400);
   return tenantId;
-});
+}
 
 /**
  * Who made the public request behind the call, as the caller signed it
  * (`api_key:<key id>`, `admin`); undefined when the call names no one (the
  * platform acting on its own).
  */
-export const CallerActor = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
-  return callers.get(context.switchToHttp().getRequest<Request>())?.actor;
-});
+export function callerActorOf(req: Request): string | undefined {
+  return callers.get(req)?.actor;
+}
