@@ -175,7 +175,7 @@ kafka_pid() {
   [[ -f "$file" ]] || return 1
   pid=$(<"$file")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'kafka\.Kafka' || return 1
   echo "$pid"
 }
 
