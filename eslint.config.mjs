@@ -23,7 +23,9 @@ const depConstraints = [
     { sourceTag: 'scope:delivery', onlyDependOnLibsWithTags: ['scope:delivery', 'scope:shared'] },
     { sourceTag: 'scope:projection', onlyDependOnLibsWithTags: ['scope:projection', 'scope:shared'] },
     { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['*'] },
-    { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] }
+    { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
+    // The console is a browser app: it talks to the gateway over HTTP and imports no service's code.
+    { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared'] }
 ];
 
 const boundaries = (constraints) => ({
@@ -55,14 +57,14 @@ export default [
   ...nx.configs['flat/typescript'],
   { ignores: ['**/dist', '**/node_modules', '**/tmp', 'bench/results'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       ...boundaries(depConstraints),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }]
     }
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.chart-spec.ts', '**/__fixtures__/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts', '**/*.chart-spec.ts', '**/__fixtures__/**/*.ts'],
     rules: { ...boundaries(testConstraints), '@typescript-eslint/no-non-null-assertion': 'off' }
   }
 ];

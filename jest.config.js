@@ -1,7 +1,8 @@
 // One jest run, its tiers told apart by file suffix: *.spec.ts is pure and
 // fast; *.int-spec.ts talks to the real Kafka and Postgres; *.e2e-spec.ts
 // drives the running services through their public HTTP API;
-// *.cluster.e2e-spec.ts does so on a multi-broker Kafka cluster of its own
+// *.browser-spec.ts drives the console in chromium (playwright-core) on the
+// running services; *.cluster.e2e-spec.ts does so on a multi-broker Kafka cluster of its own
 // (scripts/infra.sh --brokers), killing brokers and services;
 // *.docker-spec.ts runs the image and docker-compose.yml; and
 // deploy/helm/test/*.chart-spec.ts reads the rendered Helm chart.
@@ -33,6 +34,12 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.cluster\\.e2e-spec\\.ts$'],
+      globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/apps/console/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.js',
     },
     {

@@ -16,6 +16,10 @@ export DELIVERY_ALLOWED_HOSTS="${DELIVERY_ALLOWED_HOSTS:-127.0.0.1,localhost,::1
 export BOOTSTRAP_TENANT_ID="${BOOTSTRAP_TENANT_ID:-ten_local}"
 export BOOTSTRAP_API_KEY="${BOOTSTRAP_API_KEY:-sk_local_dev_key_0000000000000000}"
 export ADMIN_API_KEY="${ADMIN_API_KEY:-adm_local_dev_key_00000000000000}"
+# The console at http://localhost:3000/console/ (sign in with BOOTSTRAP_API_KEY);
+# node tools/build-console.js --watch rebuilds it on change.
+log "building the console (dist/apps/console)"
+node tools/build-console.js
 commands=()
 for name in "${SERVICES[@]}"; do
   commands+=("node -r ./tools/ts-register.js apps/$name/src/main.ts")

@@ -30,7 +30,8 @@ ensure_infrastructure() {
   : "${DATABASE_URL:?infra.sh did not report DATABASE_URL}"
 }
 
-# Compiles apps and libs to dist/ with swc (path aliases rewritten).
+# Compiles apps and libs to dist/ with swc (path aliases rewritten), and the
+# console with Vite (dist/apps/console).
 build_all() {
   (cd "$ROOT" && node tools/compile.js)
 }
@@ -44,4 +45,18 @@ ensure_images() {
     export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
   done < <(bash "$ROOT/scripts/docker.sh" images)
   : "${HOOKSTREAM_IMAGE:?docker.sh did not report HOOKSTREAM_IMAGE}"
+}
+
+# The browser tier drives Debian's chromium by its path (Playwright downloads
+# no browser): installed once when missing. CHROMIUM_PATH names another one.
+ensure_chromium() {
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [[ -x "$CHROMIUM_PATH" ]] && return 0
+  log "installing chromium (apt-get) for the browser tests"
+  local sudo=()
+  [[ "$(id -u)" != 0 ]] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium
+  [[ -x "$CHROMIUM_PATH" ]] || { log "chromium is not at $CHROMIUM_PATH after installing it"; return 1; }
 }

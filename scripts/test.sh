@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine too: dependencies, Kafka and
 # Postgres, type-check, lint, build, then jest's unit, integration and e2e
-# tiers against the real infrastructure, the cluster tier (three brokers, one
+# tiers against the real infrastructure, the console in a real browser
+# (Debian's chromium, installed when missing), the cluster tier (three brokers, one
 # killed under load), the Helm chart's offline checks, and the docker tier (the
 # image and docker-compose.yml on the local Docker engine). Extra arguments go
 # to jest.
@@ -14,6 +15,7 @@ ensure_infrastructure
 cd "$ROOT"
 log "type-checking"
 npx --no-install tsc -p tsconfig.json --noEmit
+npx --no-install tsc -p apps/console/tsconfig.json --noEmit
 log "linting (module boundaries included)"
 NX_DAEMON=false npx --no-install nx run-many -t lint --output-style=static
 log "building"
@@ -36,6 +38,9 @@ npx --no-install jest --ci --selectProjects integration --runInBand --passWithNo
 if [[ -n "${HOOKSTREAM_KAFKA_SASL_SSL_BROKERS:-}" ]]; then export HOOKSTREAM_TEST_KAFKA="${HOOKSTREAM_TEST_KAFKA:-sasl_ssl}"; fi
 log "running jest: e2e (services over Kafka ${HOOKSTREAM_TEST_KAFKA:-plaintext})"
 npx --no-install jest --ci --selectProjects e2e --runInBand --passWithNoTests "$@"
+log "running jest: browser (the console in chromium; screenshots in test-results/console)"
+ensure_chromium
+npx --no-install jest --ci --selectProjects browser --runInBand --passWithNoTests "$@"
 log "running jest: cluster (3 brokers; a broker and a delivery replica killed under load)"
 npx --no-install jest --ci --selectProjects cluster --runInBand --passWithNoTests "$@"
 # helm, kubernetes-validate and promtool are built or fetched once into the cache.

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { Topics } from '@hookstream/contracts';
+import { GatewayConsoleModule } from '@hookstream/gateway-console';
 import { GatewayTenantsMigrations, GatewayTenantsModule } from '@hookstream/gateway-tenants';
 import { GatewayEventsMigrations, GatewayEventsModule } from '@hookstream/gateway-events';
 import { GatewayHttpModule } from '@hookstream/gateway-http';
@@ -28,6 +30,8 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
     publicBaseUrl: config.PUBLIC_BASE_URL,
   }),
   GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL, rateLimit: ingestRateLimitOf(config) }),
+  // The console web app at /console: tools/build-console.js builds it there (the image has it at /app/dist/apps/console).
+  GatewayConsoleModule.forRoot({ dir: path.resolve('dist/apps/console') }),
   GatewayEventsModule.forRoot({
     projectionUrl: config.PROJECTION_URL,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
