@@ -88,6 +88,9 @@ export interface AttemptView {
     url: string;
     headers: Record<string, string>;
     response_received_timestamp: string | null;
+    /** Both also accepted at the attempt's level. */
+    duration_ms?: number | null;
+    response_excerpt?: string | null;
     error?: string;
     error_message?: string | null;
   };

@@ -124,22 +124,23 @@ function Attempt({ attempt, n }: { attempt: AttemptView; n: number }) {
   const d = attempt.result_details;
   const outcome = attemptOutcome({ succeeded: attempt.succeeded, status_code: d.status_code, error: d.error });
   const headers = Object.entries(d.headers ?? {});
+  const excerpt = d.response_excerpt ?? attempt.response_excerpt;
   return (
     <li className={`attempt ${outcome.tone}`}>
       <div className="attempt-head">
         <span className="n">#{n}</span>
         <time dateTime={attempt.timestamp}>{formatTimestamp(attempt.timestamp)}</time>
         <Badge outcome={outcome} />
-        <span>{formatDuration(attempt.duration_ms)}</span>
+        <span>{formatDuration(d.duration_ms ?? attempt.duration_ms)}</span>
         {attempt.retry && <span className="tag">retry</span>}
         {attempt.final && <span className="tag">final</span>}
       </div>
       <code className="url">{d.url}</code>
       {d.error_message && <p className="hint">{d.error_message}</p>}
-      {attempt.response_excerpt && (
+      {excerpt && (
         <details>
           <summary>Response</summary>
-          <pre className="json">{attempt.response_excerpt}</pre>
+          <pre className="json">{excerpt}</pre>
         </details>
       )}
       {headers.length > 0 && (
