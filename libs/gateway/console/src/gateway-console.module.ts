@@ -1,5 +1,6 @@
-import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { answerConsole } from './console-answer';
 
 const CONSOLE_OPTIONS = Symbol('CONSOLE_OPTIONS');
@@ -9,28 +10,33 @@ export interface GatewayConsoleOptions {
   dir: string;
 }
 
-@Injectable()
-class ConsoleMiddleware implements NestMiddleware {
-  constructor(@Inject(CONSOLE_OPTIONS) private readonly options: GatewayConsoleOptions) {}
-
-  use(req: Request, res: Response, next: NextFunction): void {
-    answerConsole(this.options.dir, req.method, req.path).then((answer) => {
+/** Answers /console requests from the built files; any other path goes on. */
+export function consoleHandler(options: GatewayConsoleOptions): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    answerConsole(options.dir, req.method, req.path).then((answer) => {
       if (!answer) return next();
       res.status(answer.status).set(answer.headers);
       if (req.method === 'HEAD') res.setHeader('content-length', Buffer.byteLength(answer.body)).end();
       else res.send(answer.body);
     }, next);
-  }
+  };
 }
 
 /** The console web app (apps/console) at /console on the public port: static files, a strict CSP, no API of its own. */
 @Module({})
-export class GatewayConsoleModule implements NestModule {
+export class GatewayConsoleModule implements OnModuleInit {
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    @Inject(CONSOLE_OPTIONS) private readonly options: GatewayConsoleOptions,
+  ) {}
+
   static forRoot(options: GatewayConsoleOptions): DynamicModule {
-    return { module: GatewayConsoleModule, providers: [{ provide: CONSOLE_OPTIONS, useValue: options }, ConsoleMiddleware] };
+    return { module: GatewayConsoleModule, providers: [{ provide: CONSOLE_OPTIONS, useValue: options }] };
   }
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ConsoleMiddleware).forRoutes('*');
+  // Nest's middleware runs only for its routes' paths, and /console has none: the handler
+  // joins express after the routes, before Nest's not-found answer (and behind the ops-port split).
+  onModuleInit(): void {
+    this.adapter.httpAdapter.use(consoleHandler(this.options));
   }
 }
