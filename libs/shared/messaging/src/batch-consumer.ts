@@ -8,6 +8,7 @@ import { BatchIsolation, HandlerRequests, PartitionBatch } from './batch-isolati
 import { OffsetCommitter } from './offset-committer';
 import { PartitionHolds } from './partition-holds';
 import { RestartSupervisor } from './restart-supervisor';
+import type { ConsumerLag } from './consumer-lag';
 import { MAX_REQUEST_BYTES } from './message-publisher';
 
 export interface ConsumedMessage<T> {
@@ -111,6 +112,8 @@ export interface BatchConsumerOptions<T> {
    * crash re-delivers at most this much more (at-least-once either way).
    */
   commitIntervalMs?: number;
+  /** How often the lag of owned partitions is checked against their ends when no batch comes (idle, held or stuck). Default 10 s. */
+  lagCheckMs?: number;
   handle: (messages: ConsumedMessage<T>[], scope: BatchScope) => Promise<void>;
 }
 
@@ -129,6 +132,7 @@ const DEFAULT_COMMIT_INTERVAL_MS = 200;
 const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
 const HEARTBEAT_INTERVAL_MS = 1_000;
 const DEFAULT_STUCK_AFTER_ATTEMPTS = 10;
+const DEFAULT_LAG_CHECK_MS = 10_000;
 /** Room for the dead-letter headers beside a message's own bytes. */
 const DEAD_LETTER_OVERHEAD_BYTES = 4 * 1024;
 
@@ -163,6 +167,8 @@ export class BatchConsumer<T> {
   private crashed: Error | undefined;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly lag: ConsumerLag | undefined;
+  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -174,6 +180,7 @@ export class BatchConsumer<T> {
     if (!deadLetter) throw new Error(`consumer ${this.groupId}: no dead-letter topic, neither its own nor its connection's`);
     this.deadLetter = deadLetter;
     this.clock = options.clock ?? systemClock;
+    this.lag = connection.consumerLag(this.groupId);
     const policy = {
       ...DEFAULT_HANDLING_POLICY,
       ...(options.maxHandlingAttempts !== undefined && { maxHandlingAttempts: options.maxHandlingAttempts }),
@@ -203,6 +210,7 @@ export class BatchConsumer<T> {
       session.holds.releaseNotIn(owns);
       session.committer.dropNotIn(owns);
       this.supervisor.keepOnly(owns);
+      this.lag?.assigned(this.assigned);
       this.crashed = undefined;
       this.connection.countRebalance(this.groupId);
       this.joinedOnce = true;
@@ -235,6 +243,7 @@ export class BatchConsumer<T> {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.consumeBatch(session, payload),
     });
+    this.watchLag();
   }
 
   /** Resolves once the group has assigned this member its partitions. */
@@ -261,6 +270,7 @@ export class BatchConsumer<T> {
   async stop(drainMs = 10_000): Promise<void> {
     this.stopped = true;
     this.clock.clearTimeout(this.restartTimer);
+    this.clock.clearTimeout(this.lagTimer);
     const session = this.session;
     this.session = undefined;
     if (!session) return;
@@ -277,6 +287,7 @@ export class BatchConsumer<T> {
     session.committer.close();
     // Leaves the group (LeaveGroup): the others take its partitions over at once, not after a session timeout.
     await session.consumer.disconnect();
+    this.lag?.clear();
   }
 
   private newSession(consumer: Consumer): Session {
@@ -334,6 +345,31 @@ export class BatchConsumer<T> {
     }, afterMs);
   }
 
+  /** Batches report lag as they come; between them, the partitions' ends and the group's commits are looked at now and then. */
+  private watchLag(): void {
+    const lag = this.lag;
+    if (!lag) return;
+    this.clock.clearTimeout(this.lagTimer);
+    this.lagTimer = this.clock.setTimeout(() => {
+      void this.lookAtLag(lag).finally(() => {
+        if (!this.stopped) this.watchLag();
+      });
+    }, this.options.lagCheckMs ?? DEFAULT_LAG_CHECK_MS);
+  }
+
+  private async lookAtLag(lag: ConsumerLag): Promise<void> {
+    const topics = lag.topics();
+    if (topics.length === 0) return;
+    try {
+      const [ends, commits] = await Promise.all([this.connection.partitionEnds(topics), this.connection.committedOffsets(this.groupId, topics)]);
+      for (const c of commits) lag.committed(c.topic, c.partition, c.offset);
+      for (const e of ends) lag.ended(e.topic, e.partition, e.high);
+    } catch (err) {
+      // Kafka not answering: the gauge keeps its last value, and readiness says the rest.
+      this.connection.logger.debug({ err, groupId: this.groupId }, 'could not look at consumer lag');
+    }
+  }
+
   private async consumeBatch(session: Session, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || payload.isStale()) return;
@@ -365,12 +401,18 @@ export class BatchConsumer<T> {
       last,
       messages: valid,
       handle: (messages, requests) => this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
-      deadLetter: (message, err) => this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, failureReason(err))]),
+      deadLetter: async (message, err) => {
+        await this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, failureReason(err))]);
+        this.connection.countDeadLetters(topic, 'handling_failed');
+      },
       earlierDurable: () => session.committer.durableSoFar(topic, partition),
       isCurrent: () => this.session === session && !this.stopped && payload.isRunning() && !payload.isStale(),
       heartbeat: payload.heartbeat,
     };
-    if (rejected.length > 0 && !(await this.isolation.untilDone(inHand, first, last, 'publishing dead letters', () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
+    if (rejected.length > 0) {
+      if (!(await this.isolation.untilDone(inHand, first, last, 'publishing dead letters', () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
+      this.connection.countDeadLetters(topic, 'undecodable', rejected.length);
+    }
 
     const handled = await this.isolation.handle(inHand);
     if (handled.kind === 'abandoned' || this.session !== session) return;
@@ -378,8 +420,10 @@ export class BatchConsumer<T> {
     if (byHandler.length > 0) {
       const letters = byHandler.map(({ message, reason, headers }) => this.deadLetterOf(topic, partition, raw.get(message.offset), message, reason, headers));
       if (!(await this.isolation.untilDone(inHand, first, last, 'publishing rejected messages', () => this.connection.publisher.publishEncoded(this.deadLetter, letters)))) return;
+      this.connection.countDeadLetters(topic, 'rejected', letters.length);
     }
     const next = hold ? hold.offset : handled.next;
+    this.lag?.handled(topic, partition, next, batch.highWatermark);
     if (BigInt(next) > BigInt(first)) payload.resolveOffset((BigInt(next) - 1n).toString());
     if (hold) session.holds.hold(topic, partition, hold.untilMs);
     await session.committer.finished({ topic, partition, first, next }, durable);

@@ -61,6 +61,11 @@ export function isPassingSendFailure(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded';
 }
 
+/** Counts failed produce requests per topic in them (a prom-client Counter fits). */
+export interface ProduceErrorCounter {
+  inc(labels: { topic: string; reason: 'resent' | 'failed' }): void;
+}
+
 /** One publish call: resolved once every part of it is acknowledged. */
 interface Ticket {
   outstanding: number;
@@ -96,6 +101,7 @@ export class MessagePublisher {
     private readonly topicName: (spec: TopicSpec) => string,
     private readonly maxRequestBytes = MAX_REQUEST_BYTES,
     private readonly resend: ResendPolicy = DEFAULT_RESEND,
+    private readonly errors?: ProduceErrorCounter,
   ) {}
 
   async publish<S extends z.ZodType>(topic: TopicDefinition<S>, messages: readonly OutgoingMessage<z.infer<S>>[]): Promise<void> {
@@ -155,7 +161,9 @@ export class MessagePublisher {
         await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
         return;
       } catch (err) {
-        if (attempt >= this.resend.attempts || !isPassingSendFailure(err)) throw err;
+        const resent = attempt < this.resend.attempts && isPassingSendFailure(err);
+        for (const { topic } of topicMessages) this.errors?.inc({ topic, reason: resent ? 'resent' : 'failed' });
+        if (!resent) throw err;
         await sleep(this.resend.clock, resendDelayMs(attempt));
       }
     }
