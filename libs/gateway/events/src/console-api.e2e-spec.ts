@@ -12,6 +12,8 @@ class LiveTailClient {
   private readonly abort = new AbortController();
   status = 0;
   body: unknown;
+  /** Set once the server ended the stream (or close() aborted it). */
+  ended = false;
   contentType = '';
 
   static async open(url: string, headers: Record<string, string>): Promise<LiveTailClient> {
@@ -58,6 +60,7 @@ class LiveTailClient {
     } catch {
       // Aborted by close().
     }
+    this.ended = true;
   }
 }
 
@@ -295,5 +298,11 @@ describe('console API end to end', () => {
     expect({ status: over.status, body: over.body }).toMatchObject({ status: 429, body: { error_type: 'too_many_requests', error_codes: ['too_many_streams'] } });
     // Another tenant's streams are counted apart.
     expect((await openStream('', { authorization: `Bearer ${otherKey}` })).status).toBe(200);
+
+    // SIGTERM does not wait on open streams: the gateway ends them and exits (past 15 s the test platform would SIGKILL it).
+    const stopping = Date.now();
+    await platform.service('gateway').stop();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    await waitFor(() => streams.every((s) => s.status !== 200 || s.ended), { what: 'every stream ended by the gateway' });
   }, 60_000);
 });
