@@ -6,7 +6,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -112,7 +111,6 @@ export class WorkflowEventsController {
 
   @Get('events/live')
   @ApiOperation({ summary: 'Live tail: attempts as they are made, as server-sent events', description: LIVE_TAIL_DESCRIPTION })
-  @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'workflow_id', required: false, type: String, description: "Only this workflow's attempts" })
   @ApiQuery({ name: 'cursor', required: false, type: String, description: 'Resume after this attempt (its SSE id); Last-Event-ID wins when both are sent' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this attempt (its SSE id)' })
