@@ -101,8 +101,8 @@ describe('attempt timeline fields', () => {
   it('numbers each attempt and shows its duration and the start of the answer', () => {
     const view = invocationView(base, 'evt_x', invocation, [attempt(1, 1, { duration_ms: 182.5, response_body: 'x'.repeat(5000) }), attempt(2, 2, { response_body: null })]);
     expect(view.action_invocations.map((a) => a.attempt)).toEqual([1, 2]);
-    expect(view.action_invocations[0].result_details).toMatchObject({ duration_ms: 182.5, response_excerpt: 'x'.repeat(1024) });
-    expect(view.action_invocations[1].result_details.response_excerpt).toBeNull();
+    expect(view.action_invocations[0]).toMatchObject({ duration_ms: 182.5, response_excerpt: 'x'.repeat(1024) });
+    expect(view.action_invocations[1].response_excerpt).toBeNull();
   });
 
   it('cuts an excerpt at 1 KiB of UTF-8 without splitting a character', () => {

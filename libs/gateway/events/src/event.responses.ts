@@ -99,12 +99,6 @@ class ResultDetails {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' })
   response_received_timestamp!: string | null;
 
-  @ApiProperty({ example: 182.4, description: 'How long the attempt took, in ms' })
-  duration_ms!: number;
-
-  @ApiProperty({ type: String, nullable: true, example: '{"received":true}', description: "The start of the receiver's answer body, at most 1 KiB as UTF-8; null when none came" })
-  response_excerpt!: string | null;
-
   @ApiPropertyOptional({ example: 'timeout', description: 'Why the attempt failed without an answer' })
   error?: string;
 
@@ -121,6 +115,12 @@ export class AttemptView {
 
   @ApiProperty({ format: 'date-time' })
   timestamp!: string;
+
+  @ApiProperty({ example: 182.4, description: 'How long the attempt took, in ms' })
+  duration_ms!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: '{"received":true}', description: "The start of the receiver's answer body, at most 1 KiB as UTF-8; null when none came" })
+  response_excerpt!: string | null;
 
   @ApiProperty({ description: 'A retry, not the first attempt' })
   retry!: boolean;
