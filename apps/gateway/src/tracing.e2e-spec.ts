@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Topics } from '@hookstream/contracts';
 import { HttpReceiver, OtlpReceiver, OtlpSpanKind, ReceivedSpan, TestPlatform, waitFor } from '@hookstream/testing';
 
@@ -88,4 +89,23 @@ describe('tracing across the platform', () => {
     }
     expect(otlp.spans.filter((s) => s.service === 'delivery' && s.kind === OtlpSpanKind.client && s.name !== 'webhook.deliver')).toEqual([]);
   }, 180_000);
+
+  it('continues the trace a producer puts on its Kafka message', async () => {
+    const kafka = await platform.kafka('trace-producer', [Topics.producerEvents]);
+    const traceId = randomBytes(16).toString('hex');
+    const producerSpanId = randomBytes(8).toString('hex');
+    try {
+      const value = JSON.stringify({ id: 'pay_traced_1', source: 'gateway', type: 'payment_approved', tenant: platform.tenantId, subject_id: 'sub_traced', data: {} });
+      await kafka.publisher.publishEncoded(Topics.producerEvents, [{ key: 'sub_traced', value, headers: { traceparent: `00-${traceId}-${producerSpanId}-01` } }]);
+    } finally {
+      await kafka.disconnect();
+    }
+    const spanIn = (what: string, match: (s: ReceivedSpan) => boolean) => waitFor(() => otlp.trace(traceId).find(match), { timeoutMs: 30_000, what });
+    const ingested = await spanIn('the ingest of the producer message', (s) => s.service === 'event-ingest' && s.name.endsWith(`${Topics.producerEvents.name} process`));
+    expect(ingested.parentSpanId).toBe(producerSpanId);
+    const created = await spanIn('the canonical event', (s) => s.service === 'event-ingest' && s.name.endsWith(`${Topics.events.name} create`));
+    expect(created.parentSpanId).toBe(ingested.spanId);
+    const matched = await spanIn('the matcher', (s) => s.service === 'matcher' && s.name.endsWith(`${Topics.events.name} process`));
+    expect(matched.parentSpanId).toBe(created.spanId);
+  }, 60_000);
 });
