@@ -90,6 +90,33 @@ describe('tracing across the platform', () => {
     expect(otlp.spans.filter((s) => s.service === 'delivery' && s.kind === OtlpSpanKind.client && s.name !== 'webhook.deliver')).toEqual([]);
   }, 180_000);
 
+  it('carries the trace through a retry tier: the second attempt descends from the first', async () => {
+    receiver.script('/retried', { status: 500 }, { status: 200 });
+    const created = await platform.api('POST', '/api/v1/webhooks', { topic: 'order.updated', url: receiver.url('/retried') });
+    expect(created.status).toBe(201);
+    let n = 0;
+    await waitFor(
+      async () => {
+        const res = await platform.api('POST', '/events', { source: 'orders', type: 'order.updated', subject_id: `ord_r${n}`, data: { id: n++ } });
+        expect(res.status).toBe(202);
+        return waitFor(() => receiver.on('/retried').length > 1, { timeoutMs: 5000 }).catch(() => false);
+      },
+      { timeoutMs: 60_000, what: 'a retried delivery' },
+    );
+    const isRetry = (s: ReceivedSpan) => s.name === 'webhook.deliver' && s.attributes['hookstream.attempt'] === 2;
+    const second = await waitFor(() => otlp.spans.find(isRetry), { timeoutMs: 30_000, what: 'the second attempt' });
+    const spanIn = (what: string, match: (s: ReceivedSpan) => boolean) => waitFor(() => otlp.trace(second.traceId).find(match), { timeoutMs: 30_000, what });
+    const first = await spanIn('the first attempt', (s) => s.name === 'webhook.deliver' && s.attributes['hookstream.attempt'] === 1);
+    expect(first.attributes).toMatchObject({ 'http.response.status_code': 500, 'hookstream.next': 'retry' });
+    expect(first.statusCode).toBe(2);
+    const retryQueued = await spanIn('the retry', (s) => s.kind === OtlpSpanKind.producer && s.name.includes('delivery.retry.'));
+    const retryRead = await spanIn('the retry read back', (s) => s.kind === OtlpSpanKind.consumer && s.name.includes('delivery.retry.'));
+    expect(retryQueued.parentSpanId).toBe(first.parentSpanId);
+    expect(retryRead.parentSpanId).toBe(retryQueued.spanId);
+    expect(second.parentSpanId).toBe(retryRead.spanId);
+    expect(second.attributes).toMatchObject({ 'http.response.status_code': 200, 'hookstream.outcome': 'succeeded' });
+  }, 120_000);
+
   it('continues the trace a producer puts on its Kafka message', async () => {
     const kafka = await platform.kafka('trace-producer', [Topics.producerEvents]);
     const traceId = randomBytes(16).toString('hex');
