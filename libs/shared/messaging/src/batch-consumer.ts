@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { DecodeResult, TopicSpec } from '@hookstream/contracts';
+import { inTrace, isTracing, type Span, type TraceContext } from '@hookstream/tracing';
 import type { KafkaConnection } from './kafka-connection';
 import { deadLetterMessage } from './dead-letter';
 import { Clock, systemClock } from './clock';
@@ -10,6 +11,7 @@ import { PartitionHolds } from './partition-holds';
 import { RestartSupervisor } from './restart-supervisor';
 import type { ConsumerLag } from './consumer-lag';
 import { MAX_REQUEST_BYTES } from './message-publisher';
+import { failProcessSpan, startProcessSpan } from './kafka-trace';
 
 export interface ConsumedMessage<T> {
   topic: string;
@@ -20,6 +22,11 @@ export interface ConsumedMessage<T> {
   headers: Record<string, string>;
   /** Broker timestamp, ms since epoch. */
   timestamp: number;
+  /**
+   * While tracing is on: this message's "process" span, for what is done
+   * for it (OutgoingMessage.trace, inTrace). A batch of one runs in it.
+   */
+  trace?: TraceContext;
 }
 
 export interface BatchScope {
@@ -387,11 +394,28 @@ export class BatchConsumer<T> {
 
   private async consumeInHand(session: Session, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const raw = new Map(batch.messages.map((m) => [m.offset, m]));
+    const { valid, rejected } = this.decode(batch.topic, batch.partition, batch.messages);
+    const spans = isTracing() ? this.startSpans(valid) : undefined;
+    try {
+      await this.handleInHand(session, payload, raw, valid, rejected, spans);
+    } finally {
+      if (spans) for (const span of spans.values()) span.end();
+    }
+  }
+
+  private async handleInHand(
+    session: Session,
+    payload: EachBatchPayload,
+    raw: Map<string, KafkaMessage>,
+    valid: ConsumedMessage<T>[],
+    rejected: ReturnType<typeof deadLetterMessage>[],
+    spans: Map<string, Span> | undefined,
+  ): Promise<void> {
+    const { batch } = payload;
     const { topic, partition } = batch;
     const first = batch.firstOffset() ?? batch.messages[0].offset;
     const last = batch.lastOffset();
-    const raw = new Map(batch.messages.map((m) => [m.offset, m]));
-    const { valid, rejected } = this.decode(topic, partition, batch.messages);
     const reachesEnd = batch.offsetLag() === '0';
     const lastValid = valid[valid.length - 1]?.offset;
     const inHand: PartitionBatch<ConsumedMessage<T>> = {
@@ -400,8 +424,13 @@ export class BatchConsumer<T> {
       first,
       last,
       messages: valid,
-      handle: (messages, requests) => this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
+      // A batch of one is that message's work, in its span; a bigger batch's shared work (one transaction for many) belongs to no one trace.
+      handle: (messages, requests) =>
+        inTrace(messages.length === 1 ? messages[0].trace : undefined, () =>
+          this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
+        ),
       deadLetter: async (message, err) => {
+        failProcessSpan(spans?.get(message.offset), failureReason(err));
         await this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, failureReason(err))]);
         this.connection.countDeadLetters(topic, 'handling_failed');
       },
@@ -418,6 +447,7 @@ export class BatchConsumer<T> {
     if (handled.kind === 'abandoned' || this.session !== session) return;
     const { hold, durable, rejected: byHandler = [] } = handled.requests;
     if (byHandler.length > 0) {
+      for (const { message, reason } of byHandler) failProcessSpan(spans?.get(message.offset), reason);
       const letters = byHandler.map(({ message, reason, headers }) => this.deadLetterOf(topic, partition, raw.get(message.offset), message, reason, headers));
       if (!(await this.isolation.untilDone(inHand, first, last, 'publishing rejected messages', () => this.connection.publisher.publishEncoded(this.deadLetter, letters)))) return;
       this.connection.countDeadLetters(topic, 'rejected', letters.length);
@@ -427,6 +457,17 @@ export class BatchConsumer<T> {
     if (BigInt(next) > BigInt(first)) payload.resolveOffset((BigInt(next) - 1n).toString());
     if (hold) session.holds.hold(topic, partition, hold.untilMs);
     await session.committer.finished({ topic, partition, first, next }, durable);
+  }
+
+  /** Each message's "process" span, by offset: ended when its batch is handled. */
+  private startSpans(messages: ConsumedMessage<T>[]): Map<string, Span> {
+    const spans = new Map<string, Span>();
+    for (const message of messages) {
+      const { span, trace } = startProcessSpan(message, this.groupId);
+      message.trace = trace;
+      spans.set(message.offset, span);
+    }
+    return spans;
   }
 
   /**

@@ -1,15 +1,20 @@
 import { CompressionTypes, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { describeIssues, TopicDefinition, TopicSpec } from '@hookstream/contracts';
+import type { TraceContext } from '@hookstream/tracing';
 import { Clock, sleep, systemClock } from './clock';
+import { withTraceHeaders } from './kafka-trace';
 
 /**
  * A value to publish, keyed as its topic defines; or a tombstone (compacted
- * topics), which has no value to derive a key from.
+ * topics), which has no value to derive a key from. `trace`: what the
+ * message follows from (ConsumedMessage.trace of the message it was made
+ * for), when that is not the context active where it is encoded.
  */
 export type OutgoingMessage<T> =
   // `key?: never`: a key written by hand does not compile.
-  { value: NonNullable<T>; headers?: Record<string, string>; key?: never } | { tombstone: string; headers?: Record<string, string>; key?: never };
+  | { value: NonNullable<T>; headers?: Record<string, string>; trace?: TraceContext; key?: never }
+  | { tombstone: string; headers?: Record<string, string>; trace?: TraceContext; key?: never };
 
 export interface EncodedMessage {
   key: string | Buffer | null;
@@ -213,12 +218,13 @@ function sizeOf(message: EncodedMessage): number {
 
 /**
  * Validates against the topic's schema (a bug in the producer if it fails),
- * keys it as the topic says and serialises. Throws InvalidOutgoingMessageError,
+ * keys it as the topic says and serialises; while tracing is on, its
+ * headers carry its trace context (see kafka-trace.ts). Throws InvalidOutgoingMessageError,
  * or a RangeError for a value nested deeper than the stack.
  */
 export function encodeMessage<S extends z.ZodType>(topic: TopicDefinition<S>, message: OutgoingMessage<z.infer<S>>): EncodedMessage {
-  if ('tombstone' in message) return { key: message.tombstone, value: null, headers: message.headers };
+  if ('tombstone' in message) return { key: message.tombstone, value: null, headers: withTraceHeaders(topic.name, message.trace, message.headers) };
   const check = topic.schema.safeParse(message.value);
   if (!check.success) throw new InvalidOutgoingMessageError(`${topic.name}: ${describeIssues(check.error)}`);
-  return { key: topic.key(message.value), value: JSON.stringify(message.value), headers: message.headers };
+  return { key: topic.key(message.value), value: JSON.stringify(message.value), headers: withTraceHeaders(topic.name, message.trace, message.headers) };
 }
