@@ -12,11 +12,19 @@ log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 # native packages (swc, nx, unrs), so this works on Linux (glibc or musl,
 # x64 or arm64), macOS and Windows alike.
 ensure_dependencies() {
-  local marker="$ROOT/node_modules/.package-lock.json"
-  if [[ ! -f "$marker" || "$ROOT/package-lock.json" -nt "$marker" ]]; then
-    log "installing dependencies (npm ci, from package-lock.json)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  # By the lock file's content, not its mtime: a fresh checkout or worktree
+  # touches the file without changing what it pins.
+  local stamp="$ROOT/node_modules/.hookstream-lock.sha256" want
+  want=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
+  [[ -f "$stamp" && "$(<"$stamp")" == "$want" ]] && return
+  if [[ -L "$ROOT/node_modules" ]]; then
+    # npm ci would empty the checkout the link points to.
+    log "node_modules links to another checkout's install that does not match package-lock.json; run npm ci there"
+    return
   fi
+  log "installing dependencies (npm ci, from package-lock.json)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
 }
 
 # Brings Kafka and Postgres up (or takes them from env) and exports their addresses.

@@ -24,14 +24,8 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
     bootstrapApiKey: config.BOOTSTRAP_API_KEY,
     adminApiKey: config.ADMIN_API_KEY,
   }),
-  // Feature modules of the public API: add new ones here.
-  GatewayWorkflowsModule.forRoot({
-    workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
-    publicBaseUrl: config.PUBLIC_BASE_URL,
-  }),
-  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL, rateLimit: ingestRateLimitOf(config) }),
-  // The console web app at /console: tools/build-console.js builds it there (the image has it at /app/dist/apps/console).
-  GatewayConsoleModule.forRoot({ dir: path.resolve('dist/apps/console') }),
+  // Feature modules of the public API: add new ones here. Routes are matched in this order:
+  // events first, so that /workflows/events is not taken for a workflow id by /workflows/{id}.
   GatewayEventsModule.forRoot({
     projectionUrl: config.PROJECTION_URL,
     workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
@@ -42,5 +36,13 @@ export const gatewayModules = (config: GatewayConfig): ModuleImport[] => [
       eventsPerSecond: config.REFLOW_EVENTS_PER_SECOND,
       maxUnfinishedPerTenant: config.REFLOW_MAX_UNFINISHED_PER_TENANT,
     },
+    liveTail: { maxStreamsPerTenant: config.LIVE_TAIL_MAX_STREAMS_PER_TENANT },
   }),
+  GatewayWorkflowsModule.forRoot({
+    workflowConfigUrl: config.WORKFLOW_CONFIG_URL,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  }),
+  GatewayProducerEventsModule.forRoot({ eventIngestUrl: config.EVENT_INGEST_URL, rateLimit: ingestRateLimitOf(config) }),
+  // The console web app at /console: tools/build-console.js builds it there (the image has it at /app/dist/apps/console).
+  GatewayConsoleModule.forRoot({ dir: path.resolve('dist/apps/console') }),
 ];

@@ -38,6 +38,8 @@ export const GatewayEnv = CommonEnv
     REFLOW_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** Queued or running reflows one tenant may have; more answers 429 too_many_reflows. */
     REFLOW_MAX_UNFINISHED_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Live tails (GET /workflows/events/live) one tenant may hold open on one gateway process; more answers 429 too_many_streams. */
+    LIVE_TAIL_MAX_STREAMS_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(5),
   })
   .refine((c) => (c.BOOTSTRAP_TENANT_ID === undefined) === (c.BOOTSTRAP_API_KEY === undefined), {
     message: 'set both BOOTSTRAP_TENANT_ID and BOOTSTRAP_API_KEY, or neither',

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { SwaggerModule } from '@nestjs/swagger';
 import { apiNotFound, bodyDepthLimit, bodyErrorHandler } from '@hookstream/gateway-http';

@@ -20,7 +20,8 @@ function operations(document: OpenAPIObject): [route: string, path: string, oper
 }
 
 function schemaOf(response: ResponseObject | ReferenceObject | undefined): unknown {
-  return response && 'content' in response ? response.content?.['application/json']?.schema : undefined;
+  // JSON everywhere but the live tail's stream of server-sent events.
+  return response && 'content' in response ? (response.content?.['application/json'] ?? response.content?.['text/event-stream'])?.schema : undefined;
 }
 
 /** What a route's documentation lacks for a generated client to type its answers. */

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { runService } from '@hookstream/service-runtime';
 import { matcherModules } from './app.module';

@@ -33,6 +33,16 @@ describe('envProblems', () => {
     ]);
   });
 
+  it('lets every service have the OpenTelemetry SDK\'s settings, and only those beyond its own', () => {
+    const tracing = [
+      { name: 'SERVICE', value: 'matcher' },
+      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://collector:4318' },
+      { name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' },
+    ];
+    expect(envProblems(container(tracing))).toEqual([]);
+    expect(envProblems(container([...tracing, { name: 'OTLP_ENDPOINT', value: 'x' }]))).toEqual(['matcher: OTLP_ENDPOINT is not a setting of matcher (apps/matcher/src/config.ts)']);
+  });
+
   it('refuses a container that runs no known service, or hides its names behind envFrom', () => {
     expect(envProblems(container([{ name: 'SERVICE', value: 'mailer' }]))).toEqual([expect.stringContaining('SERVICE is "mailer"')]);
     expect(envProblems({ ...container([{ name: 'SERVICE', value: 'matcher' }]), envFrom: [{ configMapRef: { name: 'x' } }] })).toEqual([expect.stringContaining('envFrom')]);

@@ -24,6 +24,9 @@ export const SERVICE_ENV: ReadonlyMap<string, z.ZodObject> = new Map<string, z.Z
  */
 export const IMAGE_ENV: ReadonlySet<string> = new Set(['SERVICE', 'DATABASE_MIGRATIONS']);
 
+/** The OpenTelemetry SDK's own settings (endpoint, sampler, resource; see libs/shared/tracing), read by every service. */
+export const isOpenTelemetrySetting = (name: string): boolean => name.startsWith('OTEL_');
+
 /** A service keeps state in Postgres when its config names a database URL of its own. */
 export const databaseUrlVariable = (schema: z.ZodObject): string | undefined => Object.keys(schema.shape).find((name) => name.endsWith('_DATABASE_URL'));
 
@@ -45,7 +48,7 @@ export function envProblems(container: Container): string[] {
   for (const variable of env) {
     if (seen.has(variable.name)) problems.push(`${service}: ${variable.name} is set twice`);
     seen.add(variable.name);
-    if (IMAGE_ENV.has(variable.name)) continue;
+    if (IMAGE_ENV.has(variable.name) || isOpenTelemetrySetting(variable.name)) continue;
     const setting = shape[variable.name];
     if (!setting) {
       problems.push(`${service}: ${variable.name} is not a setting of ${service} (apps/${service}/src/config.ts)`);

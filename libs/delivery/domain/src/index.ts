@@ -8,3 +8,4 @@ export * from './payload/cloudevents.payload';
 export * from './payload/caf.payload';
 export * from './payload/mycashflow.payload';
 export * from './payload/webhook-request';
+export * from './end-to-end';

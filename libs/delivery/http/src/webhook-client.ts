@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import { withoutTracePropagation } from '@hookstream/tracing';
 import { EgressPolicy } from './egress-policy';
 import { EgressRules } from './egress-rules';
 import { EGRESS_BLOCKED, guardedConnector } from './guarded-connector';
@@ -73,14 +74,17 @@ export class WebhookClient {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
     try {
-      const response = await this.agentFor(request.tenantId).request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers: request.headers,
-        body: request.body,
-        signal: deadline.signal,
-      });
+      // Our trace ids are none of the receiver's business: no traceparent, no client span of the instrumentation.
+      const response = await withoutTracePropagation(() =>
+        this.agentFor(request.tenantId).request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+          signal: deadline.signal,
+        }),
+      );
       const receivedAt = new Date();
       const body = await readCapped(response.body, this.options.responseBodyCapBytes);
       const retryAfter = response.headers['retry-after'];

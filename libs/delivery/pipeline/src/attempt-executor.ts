@@ -1,8 +1,9 @@
 import { type DeliveryJob, mapActionSecrets } from '@hookstream/contracts';
-import { AttemptRecord, AttemptResult, buildWebhookRequest, classifyAttempt, decideNextStep, NextStep, WebhookRequest } from '@hookstream/delivery-domain';
+import { AttemptRecord, AttemptResult, buildWebhookRequest, classifyAttempt, decideNextStep, deliveryTarget, NextStep, WebhookRequest } from '@hookstream/delivery-domain';
 import type { BreakerRegistry, TenantOrigin, WebhookClient } from '@hookstream/delivery-http';
 import { Logger, maskHeaders } from '@hookstream/logging';
 import type { KeyRing } from '@hookstream/secrets';
+import { inTrace, isTracing, Span, SpanKind, SpanStatusCode, tracer, withSpan } from '@hookstream/tracing';
 import { Clock, systemClock } from './clock';
 
 export interface AttemptExecutorOptions {
@@ -43,7 +44,20 @@ export class AttemptExecutor {
     return this.breakers.state(at) === 'open';
   }
 
+  /** While tracing is on, the attempt is a `webhook.deliver` span (see deliverSpan). */
   async attempt(job: DeliveryJob): Promise<AttemptRecord> {
+    if (!isTracing()) return this.attemptOnce(job);
+    const span = tracer().startSpan('webhook.deliver', { kind: SpanKind.CLIENT, attributes: deliverAttributes(job) });
+    try {
+      const record = await inTrace(withSpan(span), () => this.attemptOnce(job));
+      describeAttempt(span, record);
+      return record;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async attemptOnce(job: DeliveryJob): Promise<AttemptRecord> {
     const startedAt = new Date(this.clock.now());
     let request: WebhookRequest;
     try {
@@ -90,6 +104,31 @@ export class AttemptExecutor {
     }
     return { job, startedAt, durationMs: nowMs - startedAt.getTime(), requestHeaders, result, verdict, next };
   }
+}
+
+/** Who and which attempt: ids and the receiver's host, never its path, query or headers (they may hold credentials). */
+function deliverAttributes(job: DeliveryJob): Record<string, string | number> {
+  const attributes: Record<string, string | number> = {
+    'hookstream.tenant_id': job.tenant_id,
+    'hookstream.event_id': job.event.id,
+    'hookstream.workflow_id': job.workflow_id,
+    'hookstream.action_id': job.action.id,
+    'hookstream.invocation_id': job.invocation_id,
+    'hookstream.attempt': job.attempt,
+    'http.request.method': 'POST',
+  };
+  const endpoint = endpointOf(deliveryTarget(job).url);
+  if (endpoint) attributes['server.address'] = new URL(endpoint).hostname;
+  return attributes;
+}
+
+/** How it ended: the status code if any, the outcome (succeeded, or the error kind) and what follows. */
+function describeAttempt(span: Span, record: AttemptRecord): void {
+  const { result, verdict, next } = record;
+  if (result.kind === 'response') span.setAttribute('http.response.status_code', result.status);
+  span.setAttribute('hookstream.outcome', verdict.succeeded ? 'succeeded' : (verdict.errorKind ?? 'failed'));
+  span.setAttribute('hookstream.next', next.kind);
+  if (!verdict.succeeded) span.setStatus({ code: SpanStatusCode.ERROR, message: verdict.errorKind ?? 'failed' });
 }
 
 function describe(err: unknown): string {

@@ -3,6 +3,7 @@ import { type AttemptRecord, deliveryTarget } from '@hookstream/delivery-domain'
 import { type TenantOrigin, tenantOriginKey } from '@hookstream/delivery-http';
 import type { Logger } from '@hookstream/logging';
 import type { MessagePublisher } from '@hookstream/messaging';
+import { activeTrace, inTrace, type TraceContext } from '@hookstream/tracing';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
 import { Clock, systemClock } from './clock';
 import { ConcurrencyGate, GateCancelledError, Lease, shareOf } from './concurrency-gate';
@@ -55,6 +56,8 @@ interface Tracked {
   attempting?: Promise<void>;
   /** Resolved once what this job caused is in Kafka (outcome and follow-ups, safety copy or deferral). */
   durable: Deferred;
+  /** The job's trace, for what the watchdog publishes for it (its timer runs outside any). */
+  trace?: TraceContext;
 }
 
 /** How long follow-ups wait for company before they are published. */
@@ -129,12 +132,13 @@ export class DeliveryDispatcher {
    * Places the jobs, and `outbox` (messages to publish beside them); resolves
    * once fewer than maxPending jobs are queued or attempting. `durable`
    * resolves when everything placed is in Kafka, and rejects if some of it
-   * could not be published.
+   * could not be published. `traces`: each job's (the message it came in),
+   * which its attempt and follow-ups continue.
    */
-  async dispatch(jobs: readonly DeliveryJob[], outbox?: Outbox): Promise<{ durable: Promise<void> }> {
+  async dispatch(jobs: readonly DeliveryJob[], outbox?: Outbox, traces?: ReadonlyMap<DeliveryJob, TraceContext>): Promise<{ durable: Promise<void> }> {
     const parts: Promise<void>[] = [];
     if (outbox && outbox.size > 0) parts.push(outbox.publish(this.publisher));
-    for (const job of jobs) parts.push(this.place(job));
+    for (const job of jobs) parts.push(inTrace(traces?.get(job), () => this.place(job)));
     const durable = Promise.all(parts).then(() => undefined);
     // The caller attaches its own handler after the await below; until then a rejection is not unhandled.
     durable.catch(() => undefined);
@@ -172,7 +176,7 @@ export class DeliveryDispatcher {
     const slowUntil = this.health.stuckUntil(lane, nowMs);
     if (slowUntil !== undefined && !this.executor.isOpen(at)) return this.defer(job, slowUntil, 'endpoint_stuck');
     if (!this.shares.hasRoom(at.tenantId, this.gate.heldBy(at.tenantId).foreground)) return this.defer(job, this.shares.returnAtMs(at.tenantId, nowMs), 'tenant_share');
-    const tracked: Tracked = { job, at, lane, state: 'queued', cancel: new AbortController(), durable: deferred() };
+    const tracked: Tracked = { job, at, lane, state: 'queued', cancel: new AbortController(), durable: deferred(), trace: activeTrace() };
     this.pending.add(tracked);
     this.shares.entered(at.tenantId);
     tracked.attempting = this.run(tracked);
@@ -259,7 +263,7 @@ export class DeliveryDispatcher {
     this.ledger.inFlight(key);
     this.observer?.handedOff(job);
     const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
-    this.publishSoon(job, (outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key })).then(t.durable.resolve, (err: unknown) => {
+    inTrace(t.trace, () => this.publishSoon(job, (outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key }))).then(t.durable.resolve, (err: unknown) => {
       this.ledger.forget(key);
       t.durable.reject(err);
     });

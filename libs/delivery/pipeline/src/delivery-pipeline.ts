@@ -1,4 +1,5 @@
 import { DelayTiers, Topics, TopicSpec } from '@hookstream/contracts';
+import { endToEndSeconds } from '@hookstream/delivery-domain';
 import { BreakerRegistry, EgressRules, WebhookClient } from '@hookstream/delivery-http';
 import type { Logger } from '@hookstream/logging';
 import type { ConsumerHost, KafkaConnection } from '@hookstream/messaging';
@@ -43,7 +44,8 @@ export class DeliveryPipeline {
     private readonly logger: Logger,
     metrics?: Metrics,
   ) {
-    const observe = metrics ? deliveryMetrics(metrics) : undefined;
+    const exhausted = connection.topic(Topics.deliveryExhausted);
+    const observe = metrics ? deliveryMetrics(metrics, (reason) => connection.countDeadLetters(exhausted, reason)) : undefined;
     this.client = new WebhookClient({
       egress: new EgressRules(settings.allowedHosts, settings.allowedHostsByTenant),
       connectionsPerOrigin: settings.concurrencyPerEndpoint,
@@ -89,7 +91,11 @@ export class DeliveryPipeline {
   }
 }
 
-function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: string): void; copyDropped(): void } {
+/** Buckets of the end-to-end latency: 5 ms to 60 s. */
+const END_TO_END_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** `exhausted` counts a job dead-lettered, by the last attempt's error kind (or dead_end), in the messaging lib's dead-letter family. */
+function deliveryMetrics(metrics: Metrics, exhausted: (reason: string) => void): DeliveryObserver & { breaker(state: string): void; copyDropped(): void } {
   const attempts = metrics.counter('delivery_attempts_total', 'Delivery attempts by result', ['result']);
   const duration = metrics.histogram('delivery_attempt_duration_seconds', 'Duration of attempts that reached the network', [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
   const handoffs = metrics.counter('delivery_handoffs_total', 'Attempts still running when their batch stopped waiting');
@@ -97,15 +103,22 @@ function deliveryMetrics(metrics: Metrics): DeliveryObserver & { breaker(state: 
   const breakers = metrics.counter('delivery_breaker_transitions_total', 'Circuit breaker state changes', ['state']);
   const copies = metrics.counter('delivery_handoff_copies_dropped_total', 'Safety copies dropped because their attempt had settled');
   const deadEnds = metrics.counter('delivery_dead_ends_total', 'Jobs dead-lettered because what follows them could not be built or sent');
+  const endToEnd = metrics.histogram('delivery_end_to_end_seconds', 'From the event entering the platform (its received_at) to the receiver\'s 2xx, retries included; live deliveries only', [], END_TO_END_BUCKETS);
   return {
     attempted(record) {
       const result = record.verdict.succeeded ? 'succeeded' : (record.verdict.errorKind ?? 'failed');
       attempts.inc({ result });
       if (record.result.kind === 'response' || record.result.failure === 'timeout' || record.result.failure === 'network') duration.observe(record.durationMs / 1000);
+      const seconds = endToEndSeconds(record);
+      if (seconds !== undefined) endToEnd.observe(seconds);
+      if (record.next.kind === 'give_up') exhausted(record.verdict.errorKind ?? 'failed');
     },
     handedOff: () => handoffs.inc(),
     deferred: (_job, reason) => deferrals.inc({ reason }),
-    deadEnded: () => deadEnds.inc(),
+    deadEnded: () => {
+      deadEnds.inc();
+      exhausted('dead_end');
+    },
     breaker: (state) => breakers.inc({ state }),
     copyDropped: () => copies.inc(),
   };

@@ -1,5 +1,6 @@
 import { decodeMessage, DeliveryJob, Topics } from '@hookstream/contracts';
 import { BatchConsumer, BatchScope, ConsumedMessage, ConsumerHost, FetchPacing } from '@hookstream/messaging';
+import { inTrace, type TraceContext } from '@hookstream/tracing';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { addForJob, enqueueDelayed } from './follow-ups';
 import { Outbox } from './outbox';
@@ -43,11 +44,13 @@ export class JobConsumer {
     const nowMs = Date.now();
     const outbox = new Outbox();
     const due: DeliveryJob[] = [];
-    for (const { value: job } of messages) {
-      if (job.due_at && Date.parse(job.due_at) > nowMs) addForJob(outbox, job, nowMs, (staged) => enqueueDelayed(staged, job, nowMs, 'scheduled'));
+    const traces = new Map<DeliveryJob, TraceContext>();
+    for (const { value: job, trace } of messages) {
+      if (job.due_at && Date.parse(job.due_at) > nowMs) inTrace(trace, () => addForJob(outbox, job, nowMs, (staged) => enqueueDelayed(staged, job, nowMs, 'scheduled')));
       else due.push(job);
+      if (trace) traces.set(job, trace);
     }
-    const { durable } = await this.dispatcher.dispatch(due, outbox);
+    const { durable } = await this.dispatcher.dispatch(due, outbox, traces);
     scope.commitWhen(durable);
   }
 }

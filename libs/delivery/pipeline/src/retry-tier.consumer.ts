@@ -1,6 +1,7 @@
 import { decodeMessage, DelayTiers, DelayTierSpec, DeliveryJob } from '@hookstream/contracts';
 import { decideTierMessage } from '@hookstream/delivery-domain';
 import type { BatchConsumer, BatchScope, ConsumedMessage, ConsumerHost, KafkaConnection } from '@hookstream/messaging';
+import { inTrace, type TraceContext } from '@hookstream/tracing';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { TierHeaders } from './delivery-settings';
 import { addForJob, enqueueDelayed, TierReason } from './follow-ups';
@@ -54,6 +55,7 @@ export class RetryTierConsumer {
     const nowMs = Date.now();
     const outbox = new Outbox();
     const due: DeliveryJob[] = [];
+    const traces = new Map<DeliveryJob, TraceContext>();
     for (const message of messages) {
       const job = message.value;
       const dueAtMs = job.due_at ? Date.parse(job.due_at) : message.timestamp;
@@ -65,7 +67,7 @@ export class RetryTierConsumer {
       const handoff = message.headers[TierHeaders.handoff];
       if (decision.kind === 'reroute') {
         const reason = (message.headers[TierHeaders.reason] as TierReason | undefined) ?? 'retry';
-        addForJob(outbox, job, nowMs, (staged) => enqueueDelayed(staged, job, nowMs, reason, handoff ? { [TierHeaders.handoff]: handoff } : {}));
+        inTrace(message.trace, () => addForJob(outbox, job, nowMs, (staged) => enqueueDelayed(staged, job, nowMs, reason, handoff ? { [TierHeaders.handoff]: handoff } : {})));
         continue;
       }
       if (handoff) {
@@ -81,9 +83,10 @@ export class RetryTierConsumer {
         }
       }
       due.push(job);
+      if (message.trace) traces.set(job, message.trace);
     }
     // The tiers' holds are judged batch by batch: this one is committed (and its holds set) only once durable.
-    const { durable } = await this.dispatcher.dispatch(due, outbox);
+    const { durable } = await this.dispatcher.dispatch(due, outbox, traces);
     await durable;
   }
 }

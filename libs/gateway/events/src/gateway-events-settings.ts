@@ -13,11 +13,21 @@ export interface ReflowSettings {
   pollMs?: number;
 }
 
+export interface LiveTailOptions {
+  /** Open live tails one tenant may hold in one gateway process (LIVE_TAIL_MAX_STREAMS_PER_TENANT); more answers 429 too_many_streams. */
+  maxStreamsPerTenant: number;
+  /** How often a tenant's feed is read (1 s); tests shorten it. */
+  pollMs?: number;
+  /** How often an idle stream gets a keep-alive comment (15 s). */
+  keepAliveMs?: number;
+}
+
 export interface GatewayEventsSettings {
   projectionUrl: string;
   workflowConfigUrl: string;
   publicBaseUrl: string;
   reflow: ReflowSettings;
+  liveTail: LiveTailOptions;
 }
 
 export const GATEWAY_EVENTS_SETTINGS = Symbol('GATEWAY_EVENTS_SETTINGS');

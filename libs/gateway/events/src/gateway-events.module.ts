@@ -3,6 +3,7 @@ import { InternalHttpClient } from '@hookstream/gateway-http';
 import { systemClock } from '@hookstream/messaging';
 import { ServiceCredentials } from '@hookstream/service-runtime';
 import { EventReflowService } from './event-reflow.service';
+import { LiveTailService } from './live-tail.service';
 import { GATEWAY_EVENTS_SETTINGS, GatewayEventsSettings, PROJECTION_CLIENT, REFLOW_CLOCK, REFLOW_IO, WORKFLOW_CONFIG_CLIENT } from './gateway-events-settings';
 import { ReflowRunner } from './reflow-runner';
 import { ReflowRepository } from './reflow.repository';
@@ -10,12 +11,12 @@ import { CreateReflows1767100000000 } from './reflow.migration';
 import { SubjectReflowService } from './subject-reflow.service';
 import { WorkflowEventsController } from './workflow-events.controller';
 
-export type { GatewayEventsSettings, ReflowSettings } from './gateway-events-settings';
+export type { GatewayEventsSettings, LiveTailOptions, ReflowSettings } from './gateway-events-settings';
 
 /** The gateway's tables for events: reflows by subject. */
 export const GatewayEventsMigrations = [CreateReflows1767100000000];
 
-/** The events half of the public API, backed by projection and workflow-config; reflows by subject run in the background. */
+/** The events half of the public API, backed by projection and workflow-config; reflows by subject run in the background; the live tail streams attempts. */
 @Module({})
 export class GatewayEventsModule {
   static forRoot(settings: GatewayEventsSettings): DynamicModule {
@@ -29,6 +30,7 @@ export class GatewayEventsModule {
         { provide: REFLOW_IO, useExisting: EventReflowService },
         { provide: REFLOW_CLOCK, useValue: systemClock },
         EventReflowService,
+        LiveTailService,
         ReflowRepository,
         ReflowRunner,
         SubjectReflowService,

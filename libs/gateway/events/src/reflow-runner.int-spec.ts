@@ -69,6 +69,7 @@ describe('reflows by subject against the real Postgres', () => {
     workflowConfigUrl: 'http://unused',
     publicBaseUrl: 'https://api.example.com',
     reflow: { maxEvents: 100, concurrency: 2, eventsPerSecond: 2, maxUnfinishedPerTenant: 3 },
+    liveTail: { maxStreamsPerTenant: 5 },
   };
   let tenantN = 0;
   const newTenant = () => `ten_reflow${++tenantN}`;

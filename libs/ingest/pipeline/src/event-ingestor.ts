@@ -3,6 +3,7 @@ import { newId, Topics } from '@hookstream/contracts';
 import { AcceptedProducerEvent, planEmission, producerKeysOf, toCanonicalEvent } from '@hookstream/ingest-domain';
 import { KafkaConnection } from '@hookstream/messaging';
 import { Metrics } from '@hookstream/service-runtime';
+import type { TraceContext } from '@hookstream/tracing';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 import { ProducerEventLedger } from './producer-event-ledger';
 
@@ -47,8 +48,12 @@ export class EventIngestor {
     this.outcomes = metrics.counter('ingest_events_total', 'Producer events by outcome', ['outcome']);
   }
 
-  /** The evt id of each input, in order (a duplicate answers the original id). */
-  async ingest(events: AcceptedProducerEvent[]): Promise<string[]> {
+  /**
+   * The evt id of each input, in order (a duplicate answers the original id).
+   * Each canonical event continues its input's trace (`traces`, from the
+   * producer's Kafka message), else the one active (the HTTP request's).
+   */
+  async ingest(events: AcceptedProducerEvent[], traces?: ReadonlyMap<AcceptedProducerEvent, TraceContext>): Promise<string[]> {
     // Every string here passed the event-shape checks, so a failing query means Postgres, not the input.
     const claims = await against('postgres', () => this.ledger.claim(producerKeysOf(events), () => newId('evt'), this.settings.dedupWindowHours));
     const plan = planEmission(events, claims, () => newId('evt'));
@@ -57,7 +62,7 @@ export class EventIngestor {
     await against('kafka', () =>
       this.kafka.publisher.publish(
         Topics.events,
-        plan.emit.map(({ event, eventId }) => ({ value: toCanonicalEvent(event, eventId, now) })),
+        plan.emit.map(({ event, eventId }) => ({ value: toCanonicalEvent(event, eventId, now), trace: traces?.get(event) })),
       ),
     );
     await against('postgres', () => this.ledger.markPublished(plan.claimed));

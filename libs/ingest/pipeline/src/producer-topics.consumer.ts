@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@hookstream/contracts';
 import { AcceptedProducerEvent, KnownEventTypes, ProducerEventResult, readProducerBytes, ReadOptions } from '@hookstream/ingest-domain';
 import { BatchScope, ConsumedMessage, ConsumerHost, FetchPacing, KafkaConnection } from '@hookstream/messaging';
+import type { TraceContext } from '@hookstream/tracing';
 import { EventIngestor } from './event-ingestor';
 import { EventTypeCatalogClient } from './event-type-catalog.client';
 import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
@@ -41,12 +42,18 @@ export class ProducerTopicsConsumer {
     // A type added to the catalog since the last reload is known after one more.
     if (results.some(isUnknownType) && (await this.catalog.reloadAfterMiss())) results = this.read(messages, await this.catalog.loaded());
     const accepted: AcceptedProducerEvent[] = [];
+    // A producer that traces (traceparent on its message) sees its trace go on through the canonical event.
+    const traces = new Map<AcceptedProducerEvent, TraceContext>();
     results.forEach((result, i) => {
-      if (result.ok) accepted.push(result.event);
-      else scope.reject(messages[i], result.reason);
+      const trace = messages[i].trace;
+      if (!result.ok) scope.reject(messages[i], result.reason);
+      else {
+        accepted.push(result.event);
+        if (trace) traces.set(result.event, trace);
+      }
     });
     this.ingestor.countRejected(messages.length - accepted.length);
-    if (accepted.length > 0) await this.ingestor.ingest(accepted);
+    if (accepted.length > 0) await this.ingestor.ingest(accepted, traces);
   }
 
   private read(messages: ConsumedMessage<Buffer | null>[], knownEventTypes: KnownEventTypes): ProducerEventResult[] {

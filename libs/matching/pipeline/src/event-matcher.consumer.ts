@@ -23,6 +23,9 @@ interface MatchRequest {
  */
 const PUBLISH_ROUND_BYTES = 16 * 1024 * 1024;
 
+/** A job of a publishing round, with the trace of the message it was matched for. */
+type RoundJob = SizedJob & Pick<ConsumedMessage<unknown>, 'trace'>;
+
 /**
  * Canonical events and reflow requests in, delivery jobs out: a batch's jobs
  * are produced (acks=all) before the batch is committed. Consumption starts
@@ -90,7 +93,7 @@ export class EventMatcherConsumer {
   private async publishJobs(requests: MatchRequest[], kind: 'live' | 'reflow'): Promise<void> {
     const now = new Date();
     let oversizedJobs = 0;
-    let round: SizedJob[] = [];
+    let round: RoundJob[] = [];
     let roundBytes = 0;
     let published = 0;
     // The match step alone, summed over the batch: publishing rounds are not matching.
@@ -110,7 +113,7 @@ export class EventMatcherConsumer {
           round = [];
           roundBytes = 0;
         }
-        round.push(sized);
+        round.push({ ...sized, trace: origin.trace });
         roundBytes += sized.bytes;
       }
     }
@@ -121,8 +124,8 @@ export class EventMatcherConsumer {
   }
 
   /** The publisher splits a round too big for one request. */
-  private async publishRound(round: readonly SizedJob[]): Promise<number> {
-    await this.kafka.publisher.publish(Topics.deliveryJobs, round.map(({ job }) => ({ value: job })));
+  private async publishRound(round: readonly RoundJob[]): Promise<number> {
+    await this.kafka.publisher.publish(Topics.deliveryJobs, round.map(({ job, trace }) => ({ value: job, trace })));
     return round.length;
   }
 

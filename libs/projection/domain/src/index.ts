@@ -1,3 +1,4 @@
 export * from './invocation-status';
 export * from './subject-cursor';
 export * from './storable-json';
+export * from './endpoint-health';

@@ -68,4 +68,29 @@ export const WorkflowVersions1764800000000 = sqlMigration('WorkflowVersions17648
   down: [`ALTER TABLE invocations DROP COLUMN workflow_version`, `ALTER TABLE attempts DROP COLUMN workflow_version`],
 });
 
-export const ProjectionMigrations = [CreateReadModels1763800100000, WorkflowVersions1764800000000];
+/**
+ * What the console reads: the tenant's events newest first; an action's
+ * attempts of the last hour (endpoint health); and the feed of attempts in
+ * the order their writes committed (live tail). Attempts carry their tenant,
+ * workflow and action, so each read is one range of one index, and the
+ * writing transaction's id with a sequence number: the feed's position (see
+ * AttemptFeedPosition). The columns are added without a default and the
+ * defaults set after, so no table is rewritten; rows written before have
+ * nulls and stay out of health and the feed.
+ */
+export const ConsoleReads1768000000000 = sqlMigration('ConsoleReads1768000000000', {
+  up: [
+    `ALTER TABLE attempts ADD COLUMN tenant_id text, ADD COLUMN workflow_id text, ADD COLUMN action_id text, ADD COLUMN seq bigint, ADD COLUMN xact_id xid8`,
+    `CREATE SEQUENCE attempts_seq OWNED BY attempts.seq`,
+    `ALTER TABLE attempts ALTER COLUMN seq SET DEFAULT nextval('attempts_seq'), ALTER COLUMN xact_id SET DEFAULT pg_current_xact_id()`,
+    `CREATE INDEX attempts_feed ON attempts (tenant_id, xact_id, seq) WHERE xact_id IS NOT NULL`,
+    `CREATE INDEX attempts_action_time ON attempts (tenant_id, action_id, timestamp) INCLUDE (succeeded, duration_ms, error_kind) WHERE action_id IS NOT NULL`,
+    `CREATE INDEX events_recent ON events (tenant_id, timestamp DESC, id DESC)`,
+  ],
+  down: [
+    `DROP INDEX events_recent`,
+    `ALTER TABLE attempts DROP COLUMN xact_id, DROP COLUMN seq, DROP COLUMN action_id, DROP COLUMN workflow_id, DROP COLUMN tenant_id`,
+  ],
+});
+
+export const ProjectionMigrations = [CreateReadModels1763800100000, WorkflowVersions1764800000000, ConsoleReads1768000000000];

@@ -22,6 +22,7 @@ export class ReadModelRebuild {
     } catch (err) {
       throw new Error(`could not forget the consumer groups; is projection still running? Stop it first (${(err as Error).message})`);
     }
-    await this.db.query('TRUNCATE attempts, invocations, events');
+    // CONTINUE IDENTITY (the default, said aloud): the attempt feed's numbers keep growing, so a live tail's cursor never points past the replay.
+    await this.db.query('TRUNCATE attempts, invocations, events CONTINUE IDENTITY');
   }
 }

@@ -72,13 +72,17 @@ export class ReadModelWriter {
         [rows],
       );
       await tx.query(
+        // seq and xact_id come from their defaults: the feed's position (a replayed attempt keeps its first).
         `INSERT INTO attempts (invocation_id, attempt, timestamp, retry, succeeded, final, status_code, error_kind, error_message, url,
-                               request_headers, response_body, response_received_at, duration_ms, next_attempt_at, workflow_version)
+                               request_headers, response_body, response_received_at, duration_ms, next_attempt_at, workflow_version,
+                               tenant_id, workflow_id, action_id)
          SELECT invocation_id, attempt, timestamp, retry, succeeded, final, status_code, error_kind, error_message, url,
-                request_headers, response_body, response_received_at, duration_ms, next_attempt_at, workflow_version
+                request_headers, response_body, response_received_at, duration_ms, next_attempt_at, workflow_version,
+                tenant_id, workflow_id, action_id
            FROM jsonb_to_recordset($1::jsonb) AS o(invocation_id text, attempt integer, timestamp timestamptz, retry boolean, succeeded boolean,
                 final boolean, status_code integer, error_kind text, error_message text, url text, request_headers jsonb, response_body text,
-                response_received_at timestamptz, duration_ms double precision, next_attempt_at timestamptz, workflow_version integer)
+                response_received_at timestamptz, duration_ms double precision, next_attempt_at timestamptz, workflow_version integer,
+                tenant_id text, workflow_id text, action_id text)
          ON CONFLICT (invocation_id, attempt, timestamp) DO NOTHING`,
         [rows],
       );

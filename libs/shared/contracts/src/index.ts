@@ -12,6 +12,7 @@ export * from './internal-api/headers';
 export * from './internal-api/workflow-config';
 export * from './internal-api/ingest';
 export * from './internal-api/projection';
+export * from './internal-api/attempt-feed-cursor';
 export * from './internal-api/matcher';
 export * from './internal-api/action-secrets-api';
 export * from './messages/action-secrets';

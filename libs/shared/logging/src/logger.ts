@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { currentTraceIds } from '@hookstream/tracing';
 import { redactSecrets, redactText } from './redaction';
 import { requestContext } from './request-context';
 
@@ -13,7 +14,7 @@ export interface LoggerOptions {
 }
 
 /**
- * The one logger: JSON lines with the request context's ids, and secrets
+ * The one logger: JSON lines with the request context's ids (and the trace's), and secrets
  * redacted (SecretRules) in every object logged, every child's bindings and
  * every finished line, the message included.
  */
@@ -23,7 +24,8 @@ export function createLogger(options: LoggerOptions): Logger {
     level: options.level ?? 'info',
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    mixin: () => ({ ...requestContext.current() }),
+    // trace_id and span_id of the span active when the line is written, while tracing is on.
+    mixin: () => ({ ...requestContext.current(), ...currentTraceIds() }),
     formatters: {
       log: (object) => redactSecrets(object) as Record<string, unknown>,
       bindings: (bindings) => redactSecrets(bindings) as pino.Bindings,

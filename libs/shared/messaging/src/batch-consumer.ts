@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { DecodeResult, TopicSpec } from '@hookstream/contracts';
+import { inTrace, isTracing, type Span, type TraceContext } from '@hookstream/tracing';
 import type { KafkaConnection } from './kafka-connection';
 import { deadLetterMessage } from './dead-letter';
 import { Clock, systemClock } from './clock';
@@ -8,7 +9,9 @@ import { BatchIsolation, HandlerRequests, PartitionBatch } from './batch-isolati
 import { OffsetCommitter } from './offset-committer';
 import { PartitionHolds } from './partition-holds';
 import { RestartSupervisor } from './restart-supervisor';
+import type { ConsumerLag } from './consumer-lag';
 import { MAX_REQUEST_BYTES } from './message-publisher';
+import { failProcessSpan, startProcessSpan } from './kafka-trace';
 
 export interface ConsumedMessage<T> {
   topic: string;
@@ -19,6 +22,11 @@ export interface ConsumedMessage<T> {
   headers: Record<string, string>;
   /** Broker timestamp, ms since epoch. */
   timestamp: number;
+  /**
+   * While tracing is on: this message's "process" span, for what is done
+   * for it (OutgoingMessage.trace, inTrace). A batch of one runs in it.
+   */
+  trace?: TraceContext;
 }
 
 export interface BatchScope {
@@ -111,6 +119,8 @@ export interface BatchConsumerOptions<T> {
    * crash re-delivers at most this much more (at-least-once either way).
    */
   commitIntervalMs?: number;
+  /** How often the lag of owned partitions is checked against their ends when no batch comes (idle, held or stuck). Default 10 s. */
+  lagCheckMs?: number;
   handle: (messages: ConsumedMessage<T>[], scope: BatchScope) => Promise<void>;
 }
 
@@ -129,6 +139,7 @@ const DEFAULT_COMMIT_INTERVAL_MS = 200;
 const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
 const HEARTBEAT_INTERVAL_MS = 1_000;
 const DEFAULT_STUCK_AFTER_ATTEMPTS = 10;
+const DEFAULT_LAG_CHECK_MS = 10_000;
 /** Room for the dead-letter headers beside a message's own bytes. */
 const DEAD_LETTER_OVERHEAD_BYTES = 4 * 1024;
 
@@ -163,6 +174,8 @@ export class BatchConsumer<T> {
   private crashed: Error | undefined;
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly lag: ConsumerLag | undefined;
+  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -174,6 +187,7 @@ export class BatchConsumer<T> {
     if (!deadLetter) throw new Error(`consumer ${this.groupId}: no dead-letter topic, neither its own nor its connection's`);
     this.deadLetter = deadLetter;
     this.clock = options.clock ?? systemClock;
+    this.lag = connection.consumerLag(this.groupId);
     const policy = {
       ...DEFAULT_HANDLING_POLICY,
       ...(options.maxHandlingAttempts !== undefined && { maxHandlingAttempts: options.maxHandlingAttempts }),
@@ -203,6 +217,7 @@ export class BatchConsumer<T> {
       session.holds.releaseNotIn(owns);
       session.committer.dropNotIn(owns);
       this.supervisor.keepOnly(owns);
+      this.lag?.assigned(this.assigned);
       this.crashed = undefined;
       this.connection.countRebalance(this.groupId);
       this.joinedOnce = true;
@@ -235,6 +250,7 @@ export class BatchConsumer<T> {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.consumeBatch(session, payload),
     });
+    this.watchLag();
   }
 
   /** Resolves once the group has assigned this member its partitions. */
@@ -261,6 +277,7 @@ export class BatchConsumer<T> {
   async stop(drainMs = 10_000): Promise<void> {
     this.stopped = true;
     this.clock.clearTimeout(this.restartTimer);
+    this.clock.clearTimeout(this.lagTimer);
     const session = this.session;
     this.session = undefined;
     if (!session) return;
@@ -277,6 +294,7 @@ export class BatchConsumer<T> {
     session.committer.close();
     // Leaves the group (LeaveGroup): the others take its partitions over at once, not after a session timeout.
     await session.consumer.disconnect();
+    this.lag?.clear();
   }
 
   private newSession(consumer: Consumer): Session {
@@ -334,6 +352,31 @@ export class BatchConsumer<T> {
     }, afterMs);
   }
 
+  /** Batches report lag as they come; between them, the partitions' ends and the group's commits are looked at now and then. */
+  private watchLag(): void {
+    const lag = this.lag;
+    if (!lag) return;
+    this.clock.clearTimeout(this.lagTimer);
+    this.lagTimer = this.clock.setTimeout(() => {
+      void this.lookAtLag(lag).finally(() => {
+        if (!this.stopped) this.watchLag();
+      });
+    }, this.options.lagCheckMs ?? DEFAULT_LAG_CHECK_MS);
+  }
+
+  private async lookAtLag(lag: ConsumerLag): Promise<void> {
+    const topics = lag.topics();
+    if (topics.length === 0) return;
+    try {
+      const [ends, commits] = await Promise.all([this.connection.partitionEnds(topics), this.connection.committedOffsets(this.groupId, topics)]);
+      for (const c of commits) lag.committed(c.topic, c.partition, c.offset);
+      for (const e of ends) lag.ended(e.topic, e.partition, e.high);
+    } catch (err) {
+      // Kafka not answering: the gauge keeps its last value, and readiness says the rest.
+      this.connection.logger.debug({ err, groupId: this.groupId }, 'could not look at consumer lag');
+    }
+  }
+
   private async consumeBatch(session: Session, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || payload.isStale()) return;
@@ -351,11 +394,28 @@ export class BatchConsumer<T> {
 
   private async consumeInHand(session: Session, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const raw = new Map(batch.messages.map((m) => [m.offset, m]));
+    const { valid, rejected } = this.decode(batch.topic, batch.partition, batch.messages);
+    const spans = isTracing() ? this.startSpans(valid) : undefined;
+    try {
+      await this.handleInHand(session, payload, raw, valid, rejected, spans);
+    } finally {
+      if (spans) for (const span of spans.values()) span.end();
+    }
+  }
+
+  private async handleInHand(
+    session: Session,
+    payload: EachBatchPayload,
+    raw: Map<string, KafkaMessage>,
+    valid: ConsumedMessage<T>[],
+    rejected: ReturnType<typeof deadLetterMessage>[],
+    spans: Map<string, Span> | undefined,
+  ): Promise<void> {
+    const { batch } = payload;
     const { topic, partition } = batch;
     const first = batch.firstOffset() ?? batch.messages[0].offset;
     const last = batch.lastOffset();
-    const raw = new Map(batch.messages.map((m) => [m.offset, m]));
-    const { valid, rejected } = this.decode(topic, partition, batch.messages);
     const reachesEnd = batch.offsetLag() === '0';
     const lastValid = valid[valid.length - 1]?.offset;
     const inHand: PartitionBatch<ConsumedMessage<T>> = {
@@ -364,25 +424,50 @@ export class BatchConsumer<T> {
       first,
       last,
       messages: valid,
-      handle: (messages, requests) => this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
-      deadLetter: (message, err) => this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, failureReason(err))]),
+      // A batch of one is that message's work, in its span; a bigger batch's shared work (one transaction for many) belongs to no one trace.
+      handle: (messages, requests) =>
+        inTrace(messages.length === 1 ? messages[0].trace : undefined, () =>
+          this.options.handle(messages, this.scope(payload, requests, reachesEnd && messages[messages.length - 1]?.offset === lastValid)),
+        ),
+      deadLetter: async (message, err) => {
+        failProcessSpan(spans?.get(message.offset), failureReason(err));
+        await this.connection.publisher.publishEncoded(this.deadLetter, [this.deadLetterOf(topic, partition, raw.get(message.offset), message, failureReason(err))]);
+        this.connection.countDeadLetters(topic, 'handling_failed');
+      },
       earlierDurable: () => session.committer.durableSoFar(topic, partition),
       isCurrent: () => this.session === session && !this.stopped && payload.isRunning() && !payload.isStale(),
       heartbeat: payload.heartbeat,
     };
-    if (rejected.length > 0 && !(await this.isolation.untilDone(inHand, first, last, 'publishing dead letters', () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
+    if (rejected.length > 0) {
+      if (!(await this.isolation.untilDone(inHand, first, last, 'publishing dead letters', () => this.connection.publisher.publishEncoded(this.deadLetter, rejected)))) return;
+      this.connection.countDeadLetters(topic, 'undecodable', rejected.length);
+    }
 
     const handled = await this.isolation.handle(inHand);
     if (handled.kind === 'abandoned' || this.session !== session) return;
     const { hold, durable, rejected: byHandler = [] } = handled.requests;
     if (byHandler.length > 0) {
+      for (const { message, reason } of byHandler) failProcessSpan(spans?.get(message.offset), reason);
       const letters = byHandler.map(({ message, reason, headers }) => this.deadLetterOf(topic, partition, raw.get(message.offset), message, reason, headers));
       if (!(await this.isolation.untilDone(inHand, first, last, 'publishing rejected messages', () => this.connection.publisher.publishEncoded(this.deadLetter, letters)))) return;
+      this.connection.countDeadLetters(topic, 'rejected', letters.length);
     }
     const next = hold ? hold.offset : handled.next;
+    this.lag?.handled(topic, partition, next, batch.highWatermark);
     if (BigInt(next) > BigInt(first)) payload.resolveOffset((BigInt(next) - 1n).toString());
     if (hold) session.holds.hold(topic, partition, hold.untilMs);
     await session.committer.finished({ topic, partition, first, next }, durable);
+  }
+
+  /** Each message's "process" span, by offset: ended when its batch is handled. */
+  private startSpans(messages: ConsumedMessage<T>[]): Map<string, Span> {
+    const spans = new Map<string, Span>();
+    for (const message of messages) {
+      const { span, trace } = startProcessSpan(message, this.groupId);
+      message.trace = trace;
+      spans.set(message.offset, span);
+    }
+    return spans;
   }
 
   /**

@@ -2,7 +2,8 @@ import { Admin, ConfigResourceTypes, ConfigSource, ITopicMetadata, Kafka, logLev
 import type { Logger } from '@hookstream/logging';
 import type { TopicSpec } from '@hookstream/contracts';
 import { BatchConsumer, BatchConsumerOptions } from './batch-consumer';
-import { MessagePublisher } from './message-publisher';
+import { ConsumerLag, LagGauge } from './consumer-lag';
+import { DEFAULT_RESEND, MAX_REQUEST_BYTES, MessagePublisher } from './message-publisher';
 import { KafkaSecurity, kafkaClientConfig } from './kafka-client-options';
 import { TopicCreation, topicCreationRequest, topicDrift } from './topic-creation';
 
@@ -22,6 +23,12 @@ export interface KafkaConnectionOptions {
   deadLetter?: TopicSpec;
   /** Counts each time a consumer group (re)assigns partitions to one of this service's members (a prom-client Counter fits). */
   rebalances?: { inc(labels: { group: string }): void };
+  /** Each consumer's lag per partition it owns (hookstream_consumer_lag_messages; a prom-client Gauge fits). */
+  consumerLag?: LagGauge;
+  /** Counts messages dead-lettered by this connection's consumers, by the topic they came from and a bounded reason (DeadLetterReason). */
+  deadLetters?: { inc(labels: { topic: string; reason: string }, value?: number): void };
+  /** Counts failed produce requests by topic: `resent` (a passing failure, sent again) or `failed` (given up on). */
+  produceErrors?: { inc(labels: { topic: string; reason: 'resent' | 'failed' }): void };
 }
 
 /** One partition as the cluster sees it now: broker ids of its leader (-1: none), replicas and in-sync replicas. */
@@ -80,7 +87,7 @@ export class KafkaConnection {
       retry: { retries: 0 },
     });
     this.admin = this.kafka.admin();
-    this.publisher = new MessagePublisher(this.producer, (spec) => this.topic(spec));
+    this.publisher = new MessagePublisher(this.producer, (spec) => this.topic(spec), MAX_REQUEST_BYTES, DEFAULT_RESEND, options.produceErrors);
   }
 
   get logger(): Logger {
@@ -208,6 +215,28 @@ export class KafkaConnection {
     this.options.rebalances?.inc({ group: groupId });
   }
 
+  /** A consumer group member's lag tracker, when this connection reports lag. */
+  consumerLag(groupId: string): ConsumerLag | undefined {
+    return this.options.consumerLag && new ConsumerLag(groupId, this.options.consumerLag);
+  }
+
+  /** `count` messages from `topic` went to a dead-letter topic for `reason`: a DeadLetterReason, or another bounded code (delivery's error kinds), never free text. */
+  countDeadLetters(topic: string, reason: DeadLetterReason | (string & {}), count = 1): void {
+    if (count > 0) this.options.deadLetters?.inc({ topic, reason }, count);
+  }
+
+  /** The high watermark of every partition of these topics (real names). */
+  async partitionEnds(topics: readonly string[]): Promise<{ topic: string; partition: number; high: string }[]> {
+    const ends = await Promise.all(topics.map(async (topic) => (await this.admin.fetchTopicOffsets(topic)).map((o) => ({ topic, partition: o.partition, high: o.high }))));
+    return ends.flat();
+  }
+
+  /** A group's committed offset of every partition of these topics (-1: none yet). */
+  async committedOffsets(groupId: string, topics: readonly string[]): Promise<{ topic: string; partition: number; offset: string }[]> {
+    const committed = await this.admin.fetchOffsets({ groupId, topics: [...topics] });
+    return committed.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset })));
+  }
+
   consumer<T>(options: BatchConsumerOptions<T>): BatchConsumer<T> {
     const consumer = new BatchConsumer<T>(this, { ...this.options.consumerDefaults, ...options });
     this.consumers.push(consumer as BatchConsumer<unknown>);
@@ -249,6 +278,14 @@ export class KafkaConnection {
     return new Map(offsets.map((o) => [o.partition, o.high]));
   }
 }
+
+/**
+ * Why a consumer dead-lettered a message, as a metric label: `undecodable`
+ * (its bytes fail the topic's schema), `rejected` (its handler judged it
+ * unfit), `handling_failed` (its handling kept failing). The dead letter's
+ * own header carries the full reason.
+ */
+export type DeadLetterReason = 'undecodable' | 'rejected' | 'handling_failed';
 
 /** Every topic of a failed CreateTopics request exists already: another process was first. */
 function createdElsewhere(err: unknown): boolean {

@@ -45,10 +45,11 @@ const retriesExceeded = (message: string) => Object.assign(new Error(message), {
 function setup(maxRequestBytes?: number, attempts = 3) {
   const producer = new StubProducer();
   const time = manualClock();
-  const publisher = new MessagePublisher(producer as unknown as Producer, (spec) => spec.name, maxRequestBytes, { attempts, clock: time.clock });
+  const errors: string[] = [];
+  const publisher = new MessagePublisher(producer as unknown as Producer, (spec) => spec.name, maxRequestBytes, { attempts, clock: time.clock }, { inc: ({ topic, reason }) => errors.push(`${topic} ${reason}`) });
   const settled: string[] = [];
   const track = (name: string, p: Promise<void>) => p.then(() => settled.push(`${name} ok`), (err: Error) => settled.push(`${name} failed: ${err.message}`));
-  return { producer, publisher, settled, track, time };
+  return { producer, publisher, settled, track, time, errors };
 }
 
 describe('MessagePublisher', () => {
@@ -144,6 +145,29 @@ describe('MessagePublisher', () => {
     expect(producer.requests).toHaveLength(3);
     expect(time.waits).toEqual([resendDelayMs(1), resendDelayMs(2)]);
     expect(settled).toEqual(['a failed: broker gone']);
+  });
+
+  it('counts each failed request per topic in it: resent while tries are left, then failed; a refused request fails at once', async () => {
+    const { producer, publisher, track, time, errors } = setup(undefined, 2);
+    track('a', publisher.publishEncodedMany([{ topic: contract, messages: things(1).map((m) => encodeMessage(contract, m)) }, { topic: other, messages: things(2).map((m) => encodeMessage(other, m)) }]));
+    await tick();
+    producer.requests[0].settle(retriesExceeded('broker gone'));
+    await tick();
+    time.elapse();
+    await tick();
+    producer.requests[1].settle(retriesExceeded('broker gone'));
+    await tick();
+    track('b', publisher.publish(contract, things(3)));
+    await tick();
+    producer.requests[2].settle(new Error('MESSAGE_TOO_LARGE'));
+    await tick();
+    expect(errors).toEqual([
+      'test.thing.happened.v1 resent',
+      'test.other.happened.v1 resent',
+      'test.thing.happened.v1 failed',
+      'test.other.happened.v1 failed',
+      'test.thing.happened.v1 failed',
+    ]);
   });
 
   it('backs off from 100 ms, doubling, to at most 10 s', () => {

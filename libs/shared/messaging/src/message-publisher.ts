@@ -1,15 +1,20 @@
 import { CompressionTypes, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { describeIssues, TopicDefinition, TopicSpec } from '@hookstream/contracts';
+import type { TraceContext } from '@hookstream/tracing';
 import { Clock, sleep, systemClock } from './clock';
+import { withTraceHeaders } from './kafka-trace';
 
 /**
  * A value to publish, keyed as its topic defines; or a tombstone (compacted
- * topics), which has no value to derive a key from.
+ * topics), which has no value to derive a key from. `trace`: what the
+ * message follows from (ConsumedMessage.trace of the message it was made
+ * for), when that is not the context active where it is encoded.
  */
 export type OutgoingMessage<T> =
   // `key?: never`: a key written by hand does not compile.
-  { value: NonNullable<T>; headers?: Record<string, string>; key?: never } | { tombstone: string; headers?: Record<string, string>; key?: never };
+  | { value: NonNullable<T>; headers?: Record<string, string>; trace?: TraceContext; key?: never }
+  | { tombstone: string; headers?: Record<string, string>; trace?: TraceContext; key?: never };
 
 export interface EncodedMessage {
   key: string | Buffer | null;
@@ -61,6 +66,11 @@ export function isPassingSendFailure(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'KafkaJSNumberOfRetriesExceeded';
 }
 
+/** Counts failed produce requests per topic in them (a prom-client Counter fits). */
+export interface ProduceErrorCounter {
+  inc(labels: { topic: string; reason: 'resent' | 'failed' }): void;
+}
+
 /** One publish call: resolved once every part of it is acknowledged. */
 interface Ticket {
   outstanding: number;
@@ -96,6 +106,7 @@ export class MessagePublisher {
     private readonly topicName: (spec: TopicSpec) => string,
     private readonly maxRequestBytes = MAX_REQUEST_BYTES,
     private readonly resend: ResendPolicy = DEFAULT_RESEND,
+    private readonly errors?: ProduceErrorCounter,
   ) {}
 
   async publish<S extends z.ZodType>(topic: TopicDefinition<S>, messages: readonly OutgoingMessage<z.infer<S>>[]): Promise<void> {
@@ -155,7 +166,9 @@ export class MessagePublisher {
         await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
         return;
       } catch (err) {
-        if (attempt >= this.resend.attempts || !isPassingSendFailure(err)) throw err;
+        const resent = attempt < this.resend.attempts && isPassingSendFailure(err);
+        for (const { topic } of topicMessages) this.errors?.inc({ topic, reason: resent ? 'resent' : 'failed' });
+        if (!resent) throw err;
         await sleep(this.resend.clock, resendDelayMs(attempt));
       }
     }
@@ -205,12 +218,13 @@ function sizeOf(message: EncodedMessage): number {
 
 /**
  * Validates against the topic's schema (a bug in the producer if it fails),
- * keys it as the topic says and serialises. Throws InvalidOutgoingMessageError,
+ * keys it as the topic says and serialises; while tracing is on, its
+ * headers carry its trace context (see kafka-trace.ts). Throws InvalidOutgoingMessageError,
  * or a RangeError for a value nested deeper than the stack.
  */
 export function encodeMessage<S extends z.ZodType>(topic: TopicDefinition<S>, message: OutgoingMessage<z.infer<S>>): EncodedMessage {
-  if ('tombstone' in message) return { key: message.tombstone, value: null, headers: message.headers };
+  if ('tombstone' in message) return { key: message.tombstone, value: null, headers: withTraceHeaders(topic.name, message.trace, message.headers) };
   const check = topic.schema.safeParse(message.value);
   if (!check.success) throw new InvalidOutgoingMessageError(`${topic.name}: ${describeIssues(check.error)}`);
-  return { key: topic.key(message.value), value: JSON.stringify(message.value), headers: message.headers };
+  return { key: topic.key(message.value), value: JSON.stringify(message.value), headers: withTraceHeaders(topic.name, message.trace, message.headers) };
 }

@@ -6,6 +6,8 @@ import type { RequestHandler } from 'express';
 import type { DatabaseMigrations, InternalApiEnv } from '@hookstream/config';
 import { createLogger, Logger } from '@hookstream/logging';
 import { PinoNestLogger } from './nest-logger';
+import { httpMetrics } from './http-metrics';
+import { Metrics } from './metrics';
 import { answerRouteNotFound, OpsListener, resolveOpsPort, SERVICE_OPS_PATHS } from './ops-port';
 import { ModuleImport, serviceRoot } from './service-root';
 
@@ -40,6 +42,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
     rawBody: true,
   });
   const ops = app.get(OpsListener);
+  // Before anything can answer, so every answer is timed: 404s and 413s too.
+  app.use(httpMetrics(app.get(Metrics)));
   // First of all: a request on the wrong port goes no further, not even into the body parser.
   app.use(ops.splitByPort([...SERVICE_OPS_PATHS, ...(options.opsPaths ?? [])], options.answerNotFound ?? answerRouteNotFound));
   app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });

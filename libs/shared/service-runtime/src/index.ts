@@ -7,3 +7,4 @@ export * from './periodic-task';
 export * from './internal-auth';
 export * from './ops-port';
 export * from './service-root';
+export * from './http-metrics';

@@ -1,5 +1,6 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@hookstream/logging';
+import { shutdownTracing } from '@hookstream/tracing';
 import { HealthController } from './health.controller';
 import { Metrics } from './metrics';
 import { OpsListener } from './ops-port';
@@ -13,6 +14,14 @@ export interface ServiceRuntimeOptions {
   logger: Logger;
 }
 
+/** At shutdown, after the consumers stopped (beforeApplicationShutdown): the spans of the work that finished meanwhile go to the collector before the process exits. */
+@Injectable()
+export class TracingShutdown implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return shutdownTracing();
+  }
+}
+
 /** Health, readiness, metrics, the ops port and the logger: what every service has. */
 @Global()
 @Module({})
@@ -24,6 +33,7 @@ export class ServiceRuntimeModule {
       providers: [
         ReadinessRegistry,
         OpsListener,
+        TracingShutdown,
         { provide: Metrics, useValue: new Metrics(options.service) },
         { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: SERVICE_NAME, useValue: options.service },

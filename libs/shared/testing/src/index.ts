@@ -10,3 +10,4 @@ export * from './kafka-cluster';
 export * from './fixtures';
 export * from './hostile-values';
 export * from './kafka-partitions';
+export * from './otlp-receiver';

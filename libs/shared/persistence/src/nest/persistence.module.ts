@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnModuleInit } from 
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CommonEnv, DatabaseEnv } from '@hookstream/config';
-import { ReadinessRegistry } from '@hookstream/service-runtime';
+import { Metrics, ReadinessRegistry } from '@hookstream/service-runtime';
 import { openMigrated, ServiceDataSourceOptions, serviceDataSourceOptions, serviceSchema } from '../service-data-source';
 
 @Injectable()
@@ -16,6 +16,34 @@ class DatabaseReadiness implements OnModuleInit {
     this.readiness.register('postgres', async () => {
       await this.dataSource.query('SELECT 1');
     });
+  }
+}
+
+/** What pg's Pool says of itself; TypeORM's Postgres driver keeps it as `master`. */
+interface PoolCounts {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+function poolOf(dataSource: DataSource): PoolCounts | undefined {
+  const pool = (dataSource.driver as { master?: Partial<PoolCounts> }).master;
+  return typeof pool?.totalCount === 'number' && typeof pool.idleCount === 'number' && typeof pool.waitingCount === 'number' ? (pool as PoolCounts) : undefined;
+}
+
+/** The pool's use, read at each scrape: a pool at its size with clients waiting is where queries queue. */
+@Injectable()
+class DatabasePoolMetrics implements OnModuleInit {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    const read = (count: keyof PoolCounts) => () => poolOf(this.dataSource)?.[count] ?? 0;
+    this.metrics.gauge('hookstream_db_pool_connections', 'Connections the Postgres pool holds open, busy or idle', [], read('totalCount'));
+    this.metrics.gauge('hookstream_db_pool_idle_connections', 'Open Postgres connections no query is using', [], read('idleCount'));
+    this.metrics.gauge('hookstream_db_pool_waiting_clients', 'Queries waiting for a Postgres connection: the pool is at its size', [], read('waitingCount'));
   }
 }
 
@@ -50,7 +78,7 @@ export class PersistenceModule {
           dataSourceFactory: (dataSourceOptions) => openMigrated(dataSourceOptions ?? serviceDataSourceOptions(options), options.schema, options.migrate ?? true),
         }),
       ],
-      providers: [DatabaseReadiness],
+      providers: [DatabaseReadiness, DatabasePoolMetrics],
     };
   }
 }

@@ -1,0 +1,3 @@
+export * from './tracing-config';
+export * from './trace-context';
+export * from './tracing-sdk';
