@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Api, session } from './api';
 import { maskSecret } from './lib/mask';
 import { parseRoute, routeHref, type Route } from './lib/route';
@@ -42,9 +42,11 @@ export function App() {
     [key],
   );
 
+  // After a navigation inside the app, focus goes to the new page's content (as a page load would put it at the top).
+  const loaded = useRef(false);
   useEffect(() => {
-    const main = document.getElementById('main');
-    main?.focus({ preventScroll: true });
+    if (loaded.current) document.getElementById('main')?.focus({ preventScroll: true });
+    loaded.current = true;
   }, [route]);
 
   if (!api)

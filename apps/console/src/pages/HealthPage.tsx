@@ -33,12 +33,16 @@ export function HealthPage({ api, id }: { api: Api; id: string }) {
         </p>
       )}
       <Loaded load={view} what="endpoint health" retry={reload}>
-        {({ health }) =>
+        {({ workflow, health }) =>
           health.length === 0 ? (
             <p className="empty">This workflow has no actions.</p>
           ) : (
             <ul className="cards">
-              {health.map((h) => (
+              {health.map((entry) => {
+                // workflow-config says first when a 410 disabled an action (and when it was re-enabled).
+                const action = workflow.actions.find((a) => a.id === entry.action_id);
+                const h = action ? { ...entry, disabled_at: action.disabled_at, disabled_reason: action.disabled_reason ?? entry.disabled_reason } : entry;
+                return (
                 <li key={h.action_id} className="card health">
                   <code className="url">{h.url}</code>
                   {h.disabled_at && (
@@ -91,7 +95,8 @@ export function HealthPage({ api, id }: { api: Api; id: string }) {
                     </svg>
                   )}
                 </li>
-              ))}
+                );
+              })}
             </ul>
           )
         }
