@@ -26,7 +26,8 @@ export function deliveryJobsFor(event: CanonicalEvent, workflows: readonly Workf
         subscription: workflow.subscription,
         attempt: 1,
         scheduled_at: scheduledAt,
-        ...(options.reflow ? { reflow: true } : {}),
+        // A /test sample comes the reflow way but is a new event: its first attempt is no retry.
+        ...(options.reflow && event.metadata.test !== true ? { reflow: true } : {}),
       });
     }
   }

@@ -215,6 +215,11 @@ describe('deliveryJobsFor', () => {
     expect(jobs[0].event.metadata.webhook_url).toBe('https://caf.example/cb');
     expect(jobs[0].reflow).toBe(true);
   });
+
+  it('a test sample, though it comes the reflow way, is no reflow (its first attempt is not a retry)', () => {
+    const jobs = deliveryJobsFor(event({ metadata: { test: true } }), [workflow([onApproved])], { now: new Date(now), reflow: true });
+    expect(jobs[0].reflow).toBeUndefined();
+  });
 });
 
 describe('job sizes', () => {
