@@ -8,6 +8,14 @@ import { ProducerEventsController } from './producer-events.controller';
 
 export type { IngestRatePolicy } from './ingest-rate-limit';
 
+/**
+ * Requests in flight to event-ingest at once. It groups concurrent requests'
+ * dedup queries and publishes, so a request's time there is mostly waiting
+ * on Postgres and Kafka round trips it shares: the more in flight, the more
+ * each round trip carries. Past this, requests wait in line in the gateway.
+ */
+const INGEST_CONNECTIONS = 128;
+
 export interface GatewayProducerEventsSettings {
   eventIngestUrl: string;
   /** Each tenant's events per second and burst over HTTP, in this gateway process; null: no limit. */
@@ -26,7 +34,7 @@ export class GatewayProducerEventsModule implements OnApplicationShutdown {
       providers: [
         {
           provide: EVENT_INGEST_CLIENT,
-          useFactory: (credentials: ServiceCredentials) => new InternalHttpClient(settings.eventIngestUrl, credentials),
+          useFactory: (credentials: ServiceCredentials) => new InternalHttpClient(settings.eventIngestUrl, credentials, {}, INGEST_CONNECTIONS),
           inject: [ServiceCredentials],
         },
         {

@@ -172,6 +172,31 @@ describe('event-ingest against the real broker and Postgres', () => {
     expect(await noTenant.json()).toMatchObject({ error_codes: ['tenant_required'] });
   });
 
+  it('answers concurrent requests, which share their dedup queries, with one id per producer id, each on the topic', async () => {
+    // 10 producer ids, each sent by 4 requests at once (and 8 events without an id): grouped claims must keep them apart and together.
+    const bodies = [
+      ...Array.from({ length: 40 }, (_, i) => ({ id: `concurrent-${i % 10}`, source: 'gateway', type: 'payment_approved', subject_id: `pay_concurrent_${i % 10}` })),
+      ...Array.from({ length: 8 }, (_, i) => ({ source: 'gateway', type: 'payment_approved', subject_id: `pay_concurrent_anon_${i}` })),
+    ];
+    const answers = await Promise.all(bodies.map((body) => post('', body)));
+    expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 202));
+    const idOf = new Map<string, Set<unknown>>();
+    bodies.forEach((body, i) => idOf.set(body.subject_id, (idOf.get(body.subject_id) ?? new Set()).add(answers[i].body.id)));
+    expect([...idOf.values()].map((ids) => ids.size)).toEqual([...idOf.keys()].map(() => 1));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(18);
+    await waitFor(() => [...idOf.keys()].every((subject) => eventsFor(subject).length > 0), { what: 'every event' });
+    // Requests that met in one group may each have published the event (at least once), always under its one id.
+    for (const [subject, ids] of idOf) expect(new Set(eventsFor(subject).map((e) => e.id))).toEqual(ids);
+
+    // Marked published: the same ids again answer the same ids and publish nothing more.
+    const seen = eventsFor('pay_concurrent_0').length;
+    const again = await Promise.all(bodies.slice(0, 10).map((body) => post('', body)));
+    expect(again.map((a) => a.body.id)).toEqual(answers.slice(0, 10).map((a) => a.body.id));
+    await post('', { source: 'gateway', type: 'payment_captured', subject_id: 'pay_concurrent_0' });
+    await waitFor(() => eventsFor('pay_concurrent_0').some((e) => e.type === 'payment_captured'), { what: 'the event after the repeats' });
+    expect(eventsFor('pay_concurrent_0')).toHaveLength(seen + 1);
+  });
+
   it('yields one event per producer id: twice in a row, over both ways in, and after a restart or a crash', async () => {
     const body = { id: 'dedup-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_dedup' };
     const first = await post('', body);
