@@ -8,6 +8,7 @@ import { BenchChild } from './child-process';
 import { BENCH_API_KEY } from './bench-platform';
 import { EventProducer, EventStream, ProduceResult } from './event-producer';
 import { HttpEventProducer, HttpSendResult } from './http-producer';
+import { cpuBetween } from './process-sampler';
 import { countUpTo, lagAt, ProjectionProbe, ProjectionSample } from './projection-probe';
 import type { ReceiverStats } from './receiver-api';
 import type { ScenarioResult } from './results';
@@ -516,7 +517,9 @@ export async function httpIngest(ctx: BenchContext): Promise<void> {
       for (const [phase, size] of [['single', 1], ['batch', batchSize]] as const) {
         const label = size === 1 ? 'POST /events' : `POST /events/batch (${size} a request)`;
         ctx.log(r.id, `${label}: ${clients} clients for ${seconds} s`);
+        const cpuBefore = ctx.sampler.snapshot();
         const sent = await http.saturate(stream(phase), { clients, batchSize: size, durationMs: seconds * 1000 });
+        const cpu = cpuBetween(cpuBefore, ctx.sampler.snapshot());
         logHttp(ctx, r, label, sent);
         const stats = await ctx.awaitDeliveries(r, label, `/s10/${phase}`, sent.accepted);
         ctx.phase(`10 ${phase}`, sent.startedAt, stats.lastAt);
@@ -528,6 +531,10 @@ export async function httpIngest(ctx: BenchContext): Promise<void> {
         ctx.figure(r, { label: `${label}: request latency p50`, value: sent.requestLatency.p50, unit: 'ms' });
         ctx.figure(r, { label: `${label}: request latency p99`, value: sent.requestLatency.p99, unit: 'ms' });
         ctx.figure(r, { label: `${label}: requests refused`, value: refusedRequests(sent), unit: 'requests' });
+        // What an accepted event costs the two services on its way in, however busy the machine is.
+        for (const service of ['gateway', 'event-ingest']) {
+          ctx.figure(r, { label: `${label}: ${service} CPU per accepted event`, value: sent.accepted > 0 ? ((cpu[service] ?? NaN) * 1e6) / sent.accepted : null, unit: 'µs' });
+        }
       }
 
       for (const rate of rates) {
