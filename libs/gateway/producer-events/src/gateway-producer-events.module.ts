@@ -5,6 +5,7 @@ import { EVENT_INGEST_CLIENT } from './ingest-client';
 import { IngestAdmission } from './ingest-admission';
 import { IngestRateLimiter, IngestRatePolicy } from './ingest-rate-limit';
 import { ProducerEventsController } from './producer-events.controller';
+import { SingleEventForwarder } from './single-event-forwarder';
 
 export type { IngestRatePolicy } from './ingest-rate-limit';
 
@@ -37,6 +38,7 @@ export class GatewayProducerEventsModule implements OnApplicationShutdown {
           useFactory: (credentials: ServiceCredentials) => new InternalHttpClient(settings.eventIngestUrl, credentials, {}, INGEST_CONNECTIONS),
           inject: [ServiceCredentials],
         },
+        { provide: SingleEventForwarder, useFactory: (ingest: InternalHttpClient) => new SingleEventForwarder(ingest), inject: [EVENT_INGEST_CLIENT] },
         {
           provide: IngestAdmission,
           useFactory: (metrics: Metrics) => new IngestAdmission(settings.rateLimit && new IngestRateLimiter(settings.rateLimit), metrics),

@@ -152,6 +152,32 @@ describe('event-ingest against the real broker and Postgres', () => {
     expect(eventsFor('ord_http')[0]).toMatchObject({ id: ids[2], source: 'orders', type: 'order.created', data: { id: 1001 } });
   });
 
+  it("judges each event of the gateway's grouped call on its own: 202 with its id or 422 with its codes, in order", async () => {
+    const res = await platform.internal('event-ingest', 'POST', '/internal/events/each', {
+      tenantId: TENANT,
+      body: [
+        { id: 'each-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_each_1' },
+        { source: 'gateway', timestamp: 'noon' },
+        { id: 'each-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_each_1' },
+        { source: 'gateway', type: 'payment_approved', subject_id: 'pay_each_2' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: { status: number; body: Record<string, unknown> }[] };
+    expect(results.map((r) => r.status)).toEqual([202, 422, 202, 202]);
+    expect(results[1].body).toMatchObject({ error_type: 'request_invalid', error_codes: expect.arrayContaining(['type_required', 'subject_id_required', 'timestamp_invalid']) });
+    expect(results[1].body.details).not.toMatch(/^\[/);
+    // The same producer id twice answers one id, and is one event.
+    expect(results[2].body).toEqual(results[0].body);
+    expect(results[0].body).toEqual({ id: expect.stringMatching(/^evt_/), ids: [results[0].body.id] });
+    await waitFor(() => eventsFor('pay_each_1').length === 1 && eventsFor('pay_each_2').length === 1, { what: 'both events' });
+    expect(eventsFor('pay_each_1')[0].id).toBe(results[0].body.id);
+    expect(eventsFor('pay_each_2')[0].id).toBe(results[3].body.id);
+    const notArray = await platform.internal('event-ingest', 'POST', '/internal/events/each', { tenantId: TENANT, body: { source: 'gateway' } });
+    expect(notArray.status).toBe(422);
+    expect(await notArray.json()).toMatchObject({ error_codes: ['events_required'] });
+  });
+
   it('answers 422 with error codes (and the request id) for an invalid body, 400 without a tenant', async () => {
     const invalid = await post('/batch', [{ source: 'gateway', type: 'payment_approved', subject_id: 'pay_ok' }, { source: 'gateway', timestamp: 'noon' }], {
       'x-request-id': 'req-422',

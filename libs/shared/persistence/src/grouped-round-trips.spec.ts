@@ -41,6 +41,19 @@ describe('GroupedRoundTrips', () => {
     expect(calls.map((c) => c.inputs)).toEqual([[1], [4, 5], [2], [30], [1]]);
   });
 
+  it('runs up to `lanes` round trips at once, grouping only what arrives while every lane is busy', async () => {
+    const { calls, roundTrip } = controlledRoundTrip();
+    const group = new GroupedRoundTrips(roundTrip, { lanes: 2 });
+    const results = [group.submit(1), group.submit(2), group.submit(3), group.submit(4)];
+    expect(calls.map((c) => c.inputs)).toEqual([[1], [2]]);
+    calls[1].answer(['r2']);
+    await settle();
+    expect(calls.map((c) => c.inputs)).toEqual([[1], [2], [3, 4]]);
+    calls[0].answer(['r1']);
+    calls[2].answer(['r3', 'r4']);
+    await expect(Promise.all(results)).resolves.toEqual(['r1', 'r2', 'r3', 'r4']);
+  });
+
   it('fails every call of a failed group, and only those: the next group goes ahead', async () => {
     const { calls, roundTrip } = controlledRoundTrip();
     const group = new GroupedRoundTrips(roundTrip);

@@ -7,8 +7,9 @@ interface Waiting<T, R> {
 
 /**
  * Concurrent callers sharing round trips (a group commit, for reads too):
- * one round trip runs at a time; calls made meanwhile wait and go together
- * into the next one, in call order, up to `maxWeight` (at least one call).
+ * one round trip runs at a time (or `lanes` of them); calls made meanwhile
+ * wait and go together into the next one, in call order, up to `maxWeight`
+ * (at least one call).
  * Requests thus share a query instead of queueing for a pooled connection
  * each, with no wait added when nothing is running; and each call is
  * answered by a round trip that began after it was made, never by one
@@ -17,23 +18,23 @@ interface Waiting<T, R> {
  */
 export class GroupedRoundTrips<T, R> {
   private readonly queue: Waiting<T, R>[] = [];
-  private running = false;
+  private running = 0;
 
   constructor(
     /** Runs several calls' inputs in one round trip; answers each call's result, in order. */
     private readonly roundTrip: (inputs: readonly T[]) => Promise<readonly R[]>,
-    private readonly options: { weight?: (input: T) => number; maxWeight?: number } = {},
+    private readonly options: { weight?: (input: T) => number; maxWeight?: number; lanes?: number } = {},
   ) {}
 
   submit(input: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ input, weight: this.options.weight?.(input) ?? 1, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running < (this.options.lanes ?? 1)) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
+    this.running++;
     try {
       while (this.queue.length > 0) {
         const group = this.takeGroup();
@@ -46,7 +47,7 @@ export class GroupedRoundTrips<T, R> {
         }
       }
     } finally {
-      this.running = false;
+      this.running--;
     }
   }
 
