@@ -10,10 +10,11 @@ import { SingleEventForwarder } from './single-event-forwarder';
 export type { IngestRatePolicy } from './ingest-rate-limit';
 
 /**
- * Requests in flight to event-ingest at once. It groups concurrent requests'
- * dedup queries and publishes, so a request's time there is mostly waiting
- * on Postgres and Kafka round trips it shares: the more in flight, the more
- * each round trip carries. Past this, requests wait in line in the gateway.
+ * Calls in flight to event-ingest at once (batches, and the single events'
+ * grouped calls). event-ingest groups concurrent calls' dedup queries and
+ * publishes, so a call's time there is mostly waiting on round trips it
+ * shares: the more in flight, the more each carries. Past this, calls wait
+ * in line in the gateway.
  */
 const INGEST_CONNECTIONS = 128;
 
