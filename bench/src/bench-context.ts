@@ -20,6 +20,8 @@ export interface Sizes {
   isolationSeconds: number;
   /** Each of the noisy-tenant scenario's two runs (with and without it). */
   noisyTenantSeconds: number;
+  /** Each of the HTTP-ingest scenario's two saturation runs (single events, batches). */
+  httpSaturationSeconds: number;
   /** Scales each scenario's estimated minimum duration, for the time-budget check. */
   durationScale: number;
 }
@@ -34,6 +36,7 @@ export const FULL: Sizes = {
   fanOutEvents: 2_000,
   isolationSeconds: 15,
   noisyTenantSeconds: 15,
+  httpSaturationSeconds: 15,
   durationScale: 1,
 };
 
@@ -48,6 +51,7 @@ export const QUICK: Sizes = {
   fanOutEvents: 300,
   isolationSeconds: 5,
   noisyTenantSeconds: 5,
+  httpSaturationSeconds: 5,
   durationScale: 0.3,
 };
 

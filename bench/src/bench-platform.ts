@@ -90,6 +90,9 @@ export class BenchPlatform {
       // Filler workflows go straight to the config topic, so it is no copy of the database: nothing compares the two.
       CONFIG_TOPIC_CHECK_MS: '0',
       MATCHER_INDEX_CHECK_MS: '0',
+      // Scenario 10 measures HTTP ingest's capacity, not the per-tenant limit (1,000/s by default) in front of it.
+      INGEST_RATE_LIMIT_PER_SECOND: '1000000',
+      INGEST_RATE_LIMIT_BURST: '1000000',
     };
   }
 

@@ -23,6 +23,19 @@ export interface ProduceResult {
 
 const BATCH = 1000;
 
+/** The n-th event of a stream, over Kafka or HTTP alike: a producer id unique to the run, its sequence number and send time in data. */
+export function benchEvent(runId: string, stream: EventStream, seq: number, sentAtMs: number): ProducerEvent {
+  return {
+    id: `${runId}-${stream.tag}-${seq}`,
+    source: 'gateway',
+    type: stream.type,
+    tenant: stream.tenant?.(seq) ?? BENCH_TENANT,
+    subject_id: `pay_${runId}${stream.tag}${seq}`,
+    ...(stream.entity ? { entity_id: stream.entity(seq) } : {}),
+    data: { amount: 1000 + (seq % 100), currency: 'EUR', reference: `ord-${seq}`, bench_seq: seq, sent_at_ms: sentAtMs },
+  };
+}
+
 /**
  * Publishes producer events (the envelope event-ingest reads) to the inbound
  * topic, keyed by subject id. Every event has a producer id unique to this run
@@ -35,15 +48,7 @@ export class EventProducer {
   ) {}
 
   event(stream: EventStream, seq: number, sentAtMs: number): ProducerEvent {
-    return {
-      id: `${this.runId}-${stream.tag}-${seq}`,
-      source: 'gateway',
-      type: stream.type,
-      tenant: stream.tenant?.(seq) ?? BENCH_TENANT,
-      subject_id: `pay_${this.runId}${stream.tag}${seq}`,
-      ...(stream.entity ? { entity_id: stream.entity(seq) } : {}),
-      data: { amount: 1000 + (seq % 100), currency: 'EUR', reference: `ord-${seq}`, bench_seq: seq, sent_at_ms: sentAtMs },
-    };
+    return benchEvent(this.runId, stream, seq, sentAtMs);
   }
 
   /** As fast as the broker takes them: batches of 1,000, two sends in flight. */

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only=1,2,…] [--profile=<service>]
+// npm run bench [-- --quick] [--only=1,2,…,10] [--profile=<service>]
 //
 // One run of every benchmark scenario against the real platform: the six
 // services in production mode, a receiver in its own process, Kafka and
@@ -23,7 +23,7 @@ import { rebalancesOverRun } from './rebalances';
 import { ReceiverClient } from './receiver-client';
 import { formatFigure, RSS_TARGET_MB, writeReport } from './report';
 import type { BenchReport } from './results';
-import { bareLimit, endToEnd, fanOut, Infra, isolation, latency, matcherScaling, noisyTenant, projectionLag } from './scenarios';
+import { bareLimit, endToEnd, fanOut, httpIngest, Infra, isolation, latency, matcherScaling, noisyTenant, projectionLag } from './scenarios';
 
 interface Options {
   quick: boolean;
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
   let rebalancesAtStart: Map<string, number> | undefined;
   try {
     if (wanted('1')) await bareLimit(ctx, infra);
-    if ([...'23456789'].some(wanted)) {
+    if (['2', '3', '4', '5', '6', '7', '8', '9', '10'].some(wanted)) {
       platform = new BenchPlatform({ root, runDir, kafkaBrokers: infra.kafkaBrokers, profile: options.profile });
       for (const name of SERVICE_NAMES) sampler.track(name, () => platform?.pid(name));
       ctx.log('', `starting the six services (production build, prefix ${platform.prefix})`);
@@ -134,6 +134,7 @@ async function main(): Promise<number> {
     if (wanted('4')) await fanOut(ctx);
     if (wanted('6')) await isolation(ctx);
     if (wanted('9')) await noisyTenant(ctx);
+    if (wanted('10')) await httpIngest(ctx);
   } finally {
     sampler.stop();
     await ctx.kafka?.disconnect();

@@ -5,7 +5,10 @@ import { KafkaConnection } from '@hookstream/messaging';
 import { uniquePrefix } from '@hookstream/testing';
 import { BenchContext } from './bench-context';
 import { BenchChild } from './child-process';
+import { BENCH_API_KEY } from './bench-platform';
 import { EventProducer, EventStream, ProduceResult } from './event-producer';
+import { HttpEventProducer, HttpSendResult } from './http-producer';
+import { cpuBetween } from './process-sampler';
 import { countUpTo, lagAt, ProjectionProbe, ProjectionSample } from './projection-probe';
 import type { ReceiverStats } from './receiver-api';
 import type { ScenarioResult } from './results';
@@ -468,5 +471,94 @@ export async function noisyTenant(ctx: BenchContext): Promise<void> {
     ctx.figure(r, { label: 'noisy tenant: p99 (to its receiver, before the slow answer)', value: beside.noisy?.latency.p99 ?? null, unit: 'ms' });
     ctx.figure(r, { label: 'noisy tenant: attempts open at its receiver at once, peak', value: beside.peakOpen, unit: 'attempts' });
     r.details = { perQuietTenant: perQuiet, noisyOrigins: origins, answerAfterMs, quietP99ByTenant: { alone: alone.quietP99s, beside: beside.quietP99s } };
+  });
+}
+
+/** Scenario 10's event type, which no other scenario's workflows listen to; each phase has an entity and a receiver path of its own. */
+const HTTP_INGEST = { type: 'payment_authorization_incremented', clients: 64, batchSize: 100 } as const;
+
+function logHttp(ctx: BenchContext, r: ScenarioResult, label: string, sent: HttpSendResult): void {
+  const refused = Object.entries(sent.refused).map(([status, n]) => `${fmt(n)} × ${status}`).join(', ');
+  ctx.log(
+    r.id,
+    `${label}: ${fmt(sent.accepted)} of ${fmt(sent.sent)} events accepted in ${((sent.endedAt - sent.startedAt) / 1000).toFixed(1)} s ` +
+      `(${fmt(ratePerSecond(sent.accepted, sent.endedAt - sent.startedAt))}/s), requests p50/p99 ${sent.requestLatency.p50}/${sent.requestLatency.p99} ms${refused ? `; refused: ${refused}` : ''}`,
+  );
+}
+
+function refusedRequests(sent: HttpSendResult): number {
+  return Object.values(sent.refused).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * 10. Producers without Kafka: events POSTed to the gateway (authenticated
+ * with the tenant's key) by 64 keep-alive clients, one event a request
+ * (`/events`) and 100 (`/events/batch`), as fast as they are answered; then
+ * single events at fixed rates, from the request to the receiver.
+ */
+export async function httpIngest(ctx: BenchContext): Promise<void> {
+  const { type, clients, batchSize } = HTTP_INGEST;
+  const seconds = ctx.sizes.httpSaturationSeconds;
+  const rates = ctx.sizes.latencyRates;
+  const minimumMs = 2 * seconds * 1000 + 2 * rates.length * ctx.sizes.latencySeconds * 1000 + 30_000;
+  await ctx.scenario('10', `HTTP ingest: POST /events and /events/batch through the gateway, ${clients} clients`, { needsPlatform: true, minimumMs }, async (r) => {
+    const { platform, kafka } = requirePlatform(ctx);
+    const phases = ['single', 'batch', ...rates.map((rate) => `r${rate}`)];
+    await createWorkflows(platform, phases.map((p) => ({ name: `bench http ${p}`, type, entities: [`ent_s10${p}`], url: ctx.receiver.url(`/s10/${p}`) })));
+    const stream = (phase: string, tag = `s10${phase}`): EventStream => ({ tag, type, entity: () => `ent_s10${phase}` });
+    const http = new HttpEventProducer(platform.url('gateway'), BENCH_API_KEY, ctx.runId, clients);
+    const stages = await new StageClock(kafka, [{ topic: Topics.events, sentAtMs: (v) => (v as { data?: { sent_at_ms?: unknown } }).data?.sent_at_ms }]).start();
+    try {
+      await ctx.receiver.reset('/s10/');
+      const warm = await http.saturate(stream('single', 's10warm'), { clients, batchSize: 1, durationMs: 60_000, maxEvents: ctx.sizes.warmUpEvents });
+      await ctx.awaitDeliveries(r, 's10 warm-up', '/s10/single', warm.accepted);
+      await ctx.receiver.reset('/s10/');
+
+      for (const [phase, size] of [['single', 1], ['batch', batchSize]] as const) {
+        const label = size === 1 ? 'POST /events' : `POST /events/batch (${size} a request)`;
+        ctx.log(r.id, `${label}: ${clients} clients for ${seconds} s`);
+        const cpuBefore = ctx.sampler.snapshot();
+        const sent = await http.saturate(stream(phase), { clients, batchSize: size, durationMs: seconds * 1000 });
+        const cpu = cpuBetween(cpuBefore, ctx.sampler.snapshot());
+        logHttp(ctx, r, label, sent);
+        const stats = await ctx.awaitDeliveries(r, label, `/s10/${phase}`, sent.accepted);
+        ctx.phase(`10 ${phase}`, sent.startedAt, stats.lastAt);
+        const accepted = ratePerSecond(sent.accepted, sent.endedAt - sent.startedAt);
+        const delivered = deliveryRate(stats);
+        const target = size === 1 ? { target: '≥ 2,000/s' } : {};
+        ctx.figure(r, { label: `${label}: events accepted/s`, value: accepted, unit: '/s', ...target, ...(size === 1 ? { meets: accepted >= 2000 } : {}) });
+        ctx.figure(r, { label: `${label}: deliveries/s`, value: delivered, unit: '/s', ...target, ...(size === 1 ? { meets: delivered >= 2000 } : {}) });
+        ctx.figure(r, { label: `${label}: request latency p50`, value: sent.requestLatency.p50, unit: 'ms' });
+        ctx.figure(r, { label: `${label}: request latency p99`, value: sent.requestLatency.p99, unit: 'ms' });
+        ctx.figure(r, { label: `${label}: requests refused`, value: refusedRequests(sent), unit: 'requests' });
+        // What an accepted event costs the two services on its way in, however busy the machine is.
+        for (const service of ['gateway', 'event-ingest']) {
+          ctx.figure(r, { label: `${label}: ${service} CPU per accepted event`, value: sent.accepted > 0 ? ((cpu[service] ?? NaN) * 1e6) / sent.accepted : null, unit: 'µs' });
+        }
+      }
+
+      for (const rate of rates) {
+        const phase = `r${rate}`;
+        stages.reset();
+        ctx.log(r.id, `POST /events at ${fmt(rate)} events/s for ${ctx.sizes.latencySeconds} s`);
+        const sent = await http.paced(stream(phase), rate, ctx.sizes.latencySeconds * 1000);
+        logHttp(ctx, r, `${fmt(rate)}/s`, sent);
+        const stats = await ctx.awaitDeliveries(r, `${rate}/s over HTTP`, `/s10/${phase}`, sent.accepted);
+        ctx.phase(`10 ${fmt(rate)}/s`, sent.startedAt, stats.lastAt);
+        const l = stats.latency;
+        const toEvents = summarize(stages.delaysTo(Topics.events));
+        ctx.log(r.id, `${fmt(rate)}/s p50/p99: request answered ${sent.requestLatency.p50}/${sent.requestLatency.p99} ms, on the events topic ${toEvents.p50}/${toEvents.p99} ms, delivered ${l.p50}/${l.p99} ms`);
+        ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: ratePerSecond(sent.sent - 1, sent.lastSentAt - sent.startedAt), unit: '/s' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p50`, value: l.p50, unit: 'ms' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p99`, value: l.p99, unit: 'ms', ...(rate === 200 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
+        ctx.figure(r, { label: `${fmt(rate)}/s: request latency p50`, value: sent.requestLatency.p50, unit: 'ms' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: request latency p99`, value: sent.requestLatency.p99, unit: 'ms' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: on the events topic (ingest done), p99`, value: toEvents.p99, unit: 'ms' });
+        ctx.figure(r, { label: `${fmt(rate)}/s: requests refused`, value: refusedRequests(sent), unit: 'requests' });
+      }
+    } finally {
+      await stages.stop();
+      await http.close();
+    }
   });
 }

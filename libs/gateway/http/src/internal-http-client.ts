@@ -15,8 +15,10 @@ export class InternalHttpClient {
     credentials: ServiceCredentials,
     /** Sent on every call, e.g. the gateway's public base URL for the links an internal service builds. */
     headers: Record<string, string> = {},
+    /** Calls in flight at once (one connection each); more wait in line. */
+    connections?: number,
   ) {
-    this.api = new InternalApiClient(baseUrl, credentials, { headers });
+    this.api = new InternalApiClient(baseUrl, credentials, { headers, connections });
   }
 
   /** Any answer but a refused credential; unreachable -> ServiceUnreachableError. */

@@ -5,8 +5,18 @@ import { EVENT_INGEST_CLIENT } from './ingest-client';
 import { IngestAdmission } from './ingest-admission';
 import { IngestRateLimiter, IngestRatePolicy } from './ingest-rate-limit';
 import { ProducerEventsController } from './producer-events.controller';
+import { SingleEventForwarder } from './single-event-forwarder';
 
 export type { IngestRatePolicy } from './ingest-rate-limit';
+
+/**
+ * Calls in flight to event-ingest at once (batches, and the single events'
+ * grouped calls). event-ingest groups concurrent calls' dedup queries and
+ * publishes, so a call's time there is mostly waiting on round trips it
+ * shares: the more in flight, the more each carries. Past this, calls wait
+ * in line in the gateway.
+ */
+const INGEST_CONNECTIONS = 128;
 
 export interface GatewayProducerEventsSettings {
   eventIngestUrl: string;
@@ -26,9 +36,10 @@ export class GatewayProducerEventsModule implements OnApplicationShutdown {
       providers: [
         {
           provide: EVENT_INGEST_CLIENT,
-          useFactory: (credentials: ServiceCredentials) => new InternalHttpClient(settings.eventIngestUrl, credentials),
+          useFactory: (credentials: ServiceCredentials) => new InternalHttpClient(settings.eventIngestUrl, credentials, {}, INGEST_CONNECTIONS),
           inject: [ServiceCredentials],
         },
+        { provide: SingleEventForwarder, useFactory: (ingest: InternalHttpClient) => new SingleEventForwarder(ingest), inject: [EVENT_INGEST_CLIENT] },
         {
           provide: IngestAdmission,
           useFactory: (metrics: Metrics) => new IngestAdmission(settings.rateLimit && new IngestRateLimiter(settings.rateLimit), metrics),

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -8,13 +8,14 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { IngestApi } from '@hookstream/contracts';
 import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
 import { ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { AcceptedEvent, AcceptedEvents } from './accepted-events';
 import { IngestAdmission } from './ingest-admission';
 import { EVENT_INGEST_CLIENT } from './ingest-client';
+import { SingleEventForwarder } from './single-event-forwarder';
 
 /**
  * Producers publish events over HTTP, each tenant within its rate (429
@@ -38,23 +39,19 @@ export class ProducerEventsController {
   constructor(
     @Inject(EVENT_INGEST_CLIENT) private readonly ingest: InternalHttpClient,
     private readonly admission: IngestAdmission,
+    private readonly singles: SingleEventForwarder,
   ) {}
-
-  private async forward(route: 'events' | 'batch', tenant: AuthenticatedTenant, body: unknown, res: Response): Promise<unknown> {
-    this.admission.admit(tenant.id, route, body);
-    const path = route === 'events' ? IngestApi.events.path() : IngestApi.batch.path();
-    const answer = await this.ingest.call('POST', path, { tenantId: tenant.id, body });
-    res.status(answer.status);
-    return answer.body;
-  }
 
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Publish one event' })
   @ApiBody({ schema: { type: 'object' } })
   @ApiAcceptedResponse({ type: AcceptedEvent })
-  publish(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.forward('events', tenant, body, res);
+  async publish(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Req() req: Request) {
+    this.admission.admit(tenant.id, 'events', body);
+    const length = Number(req.headers['content-length']);
+    const bytes = Number.isFinite(length) ? length : Buffer.byteLength(JSON.stringify(body) ?? '');
+    return (await this.singles.forward(tenant.id, body, bytes)).body;
   }
 
   @Post('batch')
@@ -62,7 +59,10 @@ export class ProducerEventsController {
   @ApiOperation({ summary: 'Publish a batch of events (all or nothing)' })
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
   @ApiAcceptedResponse({ type: AcceptedEvents })
-  publishBatch(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    return this.forward('batch', tenant, body, res);
+  async publishBatch(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    this.admission.admit(tenant.id, 'batch', body);
+    const answer = await this.ingest.call('POST', IngestApi.batch.path(), { tenantId: tenant.id, body });
+    res.status(answer.status);
+    return answer.body;
   }
 }

@@ -78,6 +78,18 @@ describe('API keys against the real Postgres', () => {
     expect(await tenants.createKey('ten_missing')).toBeUndefined();
   });
 
+  it('answers requests arriving together, which share one lookup, each with its own key: active, revoked, unknown, repeated', async () => {
+    const tenants = await start(await open());
+    const a = await tenants.createTenant('Together A');
+    const b = await tenants.createTenant('Together B');
+    tick();
+    const revoked = (await tenants.createKey(b.id))!;
+    await tenants.revokeKey(b.id, revoked.id);
+    const keys = [a.api_key, b.api_key, revoked.api_key, 'sk_unknown_key', a.api_key, b.api_key, revoked.api_key, a.api_key];
+    const answers = await Promise.all(keys.map((key) => tenants.authenticate(key)));
+    expect(answers.map((t) => t?.id)).toEqual([a.id, b.id, undefined, undefined, a.id, b.id, undefined, a.id]);
+  });
+
   it('honours an expiry by the clock, and refuses one not in the future', async () => {
     const tenants = await start(await open());
     const tenant = await tenants.createTenant('Expiring');

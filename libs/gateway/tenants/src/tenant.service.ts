@@ -3,7 +3,7 @@ import { DataSource, In, IsNull } from 'typeorm';
 import { z } from 'zod';
 import { newId } from '@hookstream/contracts';
 import type { Logger } from '@hookstream/logging';
-import { rowsOf } from '@hookstream/persistence';
+import { GroupedRoundTrips, rowsOf } from '@hookstream/persistence';
 import { SERVICE_LOGGER } from '@hookstream/service-runtime';
 import { ApiError } from '@hookstream/gateway-http';
 import { apiKeyStatus, hashApiKey, lastFour, maskApiKey, newApiKey, staleBootstrapKeys } from './api-key';
@@ -31,17 +31,25 @@ export interface AuthenticatedTenant {
 }
 
 const iso = (date: Date | null): string | null => date && date.toISOString();
-const KeyOwnerRow = z.object({ id: z.string(), user_id: z.number(), key_id: z.string(), expires_at: z.date().nullable(), revoked_at: z.date().nullable() });
+const KeyOwnerRow = z.object({ key_hash: z.string(), id: z.string(), user_id: z.number(), key_id: z.string(), expires_at: z.date().nullable(), revoked_at: z.date().nullable() });
+type KeyOwnerRow = z.infer<typeof KeyOwnerRow>;
+
+/** Keys looked up in one query at most. */
+const MAX_KEYS_PER_LOOKUP = 1_000;
 
 /**
  * Tenants and their API keys, in the gateway's own schema. Every request
- * reads its key's row (one indexed lookup, no cache), so a revoked or
+ * reads its key's row (an indexed lookup, no cache), so a revoked or
  * expired key answers 401 on every gateway instance from the next request.
+ * Concurrent requests share the lookup: one query for all the keys that
+ * arrived while the previous one ran, rather than a pooled connection each.
  */
 @Injectable()
 export class TenantService implements OnModuleInit {
   /** Every time a key holds (made, expires, revoked) is read and written by this clock. */
   private readonly now: () => Date;
+  /** Key hash -> its row, if any. */
+  private readonly keyOwners = new GroupedRoundTrips<string, KeyOwnerRow | undefined>((hashes) => this.findKeyOwners(hashes), { maxWeight: MAX_KEYS_PER_LOOKUP });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -59,18 +67,21 @@ export class TenantService implements OnModuleInit {
 
   /** The tenant a key belongs to, or undefined for an unknown, revoked or expired key. */
   async authenticate(key: string): Promise<AuthenticatedTenant | undefined> {
-    const rows = rowsOf(
-      KeyOwnerRow,
-      await againstDatabase(() =>
-        this.dataSource.query(
-          `SELECT t.id, t.user_id, k.id AS key_id, k.expires_at, k.revoked_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1`,
-          [hashApiKey(key)],
-        ),
-      ),
-    );
-    const row = rows[0];
+    const row = await againstDatabase(() => this.keyOwners.submit(hashApiKey(key)));
     if (!row || apiKeyStatus({ expiresAt: row.expires_at, revokedAt: row.revoked_at }, this.now()) !== 'active') return undefined;
     return { id: row.id, userId: row.user_id, apiKeyId: row.key_id };
+  }
+
+  private async findKeyOwners(hashes: readonly string[]): Promise<(KeyOwnerRow | undefined)[]> {
+    const rows = rowsOf(
+      KeyOwnerRow,
+      await this.dataSource.query(
+        `SELECT k.key_hash, t.id, t.user_id, k.id AS key_id, k.expires_at, k.revoked_at FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = ANY($1::text[])`,
+        [[...new Set(hashes)]],
+      ),
+    );
+    const byHash = new Map(rows.map((row) => [row.key_hash, row]));
+    return hashes.map((hash) => byHash.get(hash));
   }
 
   async createTenant(name: string): Promise<{ id: string; api_key: string }> {

@@ -1,4 +1,4 @@
-import { Claim, planEmission, producerKeysOf, producerKeyString } from './emission-plan';
+import { Claim, distinctKeys, planEmission, ProducerKey, producerKeysOf, producerKeyString, shareClaims } from './emission-plan';
 import { AcceptedProducerEvent, readProducerEvent } from './producer-event';
 
 const accepted = (producerId: string | undefined, subject = 'pay_1', source = 'gateway'): AcceptedProducerEvent => {
@@ -51,5 +51,67 @@ describe('planEmission', () => {
   it('keys dedup on tenant and source too: the same id from another source is another event', () => {
     const events = [accepted('same', 'pay_1', 'gateway'), accepted('same', 'dsp_1', 'dispute')];
     expect(producerKeysOf(events)).toHaveLength(2);
+  });
+});
+
+describe('shareClaims', () => {
+  const key = (producerId: string, source = 'gateway'): ProducerKey => ({ tenantId: 'ten_a', source, producerId });
+  const claimsOf = (entries: [ProducerKey, Claim][]) => new Map(entries.map(([k, c]) => [producerKeyString(k), c]));
+
+  it('gives each caller the claims of its own keys, and nothing of the others', () => {
+    const shared = shareClaims(
+      [[key('a')], [key('b'), key('c')]],
+      claimsOf([
+        [key('a'), { kind: 'new', eventId: 'evt_a' }],
+        [key('b'), { kind: 'duplicate', eventId: 'evt_b' }],
+        [key('c'), { kind: 'unpublished', eventId: 'evt_c' }],
+      ]),
+    );
+    expect(shared.map((m) => [...m.values()])).toEqual([
+      [{ kind: 'new', eventId: 'evt_a' }],
+      [
+        { kind: 'duplicate', eventId: 'evt_b' },
+        { kind: 'unpublished', eventId: 'evt_c' },
+      ],
+    ]);
+  });
+
+  it('makes a key new to the first caller and claimed-but-unpublished to a later one: both emit it, with one id', () => {
+    const shared = shareClaims([[key('x')], [key('y'), key('x')], [key('x')]], claimsOf([
+      [key('x'), { kind: 'new', eventId: 'evt_x' }],
+      [key('y'), { kind: 'new', eventId: 'evt_y' }],
+    ]));
+    expect(shared.map((m) => m.get(producerKeyString(key('x'))))).toEqual([
+      { kind: 'new', eventId: 'evt_x' },
+      { kind: 'unpublished', eventId: 'evt_x' },
+      { kind: 'unpublished', eventId: 'evt_x' },
+    ]);
+    expect(shared[1].get(producerKeyString(key('y')))).toEqual({ kind: 'new', eventId: 'evt_y' });
+  });
+
+  it('answers a duplicate as a duplicate to every caller', () => {
+    const shared = shareClaims([[key('d')], [key('d')]], claimsOf([[key('d'), { kind: 'duplicate', eventId: 'evt_d' }]]));
+    expect(shared.map((m) => m.get(producerKeyString(key('d')))?.kind)).toEqual(['duplicate', 'duplicate']);
+  });
+
+  it('plans what each caller would have planned alone, had they come one after the other while the first was in flight', () => {
+    const first = [accepted('p')];
+    const second = [accepted('p'), accepted('q')];
+    const keys = [producerKeysOf(first), producerKeysOf(second)];
+    const [mine, theirs] = shareClaims(keys, claimsOf([
+      [key('p'), { kind: 'new', eventId: 'evt_p' }],
+      [key('q'), { kind: 'new', eventId: 'evt_q' }],
+    ]));
+    expect(planEmission(first, mine, nextId).ids).toEqual(['evt_p']);
+    const plan = planEmission(second, theirs, nextId);
+    expect(plan.ids).toEqual(['evt_p', 'evt_q']);
+    expect(plan.emit.map((e) => e.eventId)).toEqual(['evt_p', 'evt_q']);
+  });
+});
+
+describe('distinctKeys', () => {
+  it('keeps each key once, in order of first appearance', () => {
+    const k = (producerId: string, source = 'gateway'): ProducerKey => ({ tenantId: 'ten_a', source, producerId });
+    expect(distinctKeys([k('b'), k('a'), k('b'), k('a', 'other')])).toEqual([k('b'), k('a'), k('a', 'other')]);
   });
 });

@@ -24,15 +24,41 @@ function keyOf(event: AcceptedProducerEvent): ProducerKey | null {
 
 /** The distinct producer keys of a batch, in order of first appearance: one ledger claim each. */
 export function producerKeysOf(events: readonly AcceptedProducerEvent[]): ProducerKey[] {
+  return distinctKeys(events.map(keyOf).filter((key): key is ProducerKey => key !== null));
+}
+
+/** Each key once, in order of first appearance. */
+export function distinctKeys(keys: readonly ProducerKey[]): ProducerKey[] {
   const seen = new Set<string>();
-  const keys: ProducerKey[] = [];
-  for (const event of events) {
-    const key = keyOf(event);
-    if (key === null || seen.has(producerKeyString(key))) continue;
-    seen.add(producerKeyString(key));
-    keys.push(key);
-  }
-  return keys;
+  return keys.filter((key) => {
+    const keyString = producerKeyString(key);
+    if (seen.has(keyString)) return false;
+    seen.add(keyString);
+    return true;
+  });
+}
+
+/**
+ * One ledger claim made for several callers' keys (a group commit), shared
+ * out in the callers' order. A key an earlier caller of the group also
+ * claimed is, for the later one, claimed but not yet published: it emits
+ * again with the same id, as a request arriving while the first one was
+ * being published always has, so neither answers before its event is in
+ * Kafka and both answer the same id.
+ */
+export function shareClaims(calls: readonly (readonly ProducerKey[])[], claims: ReadonlyMap<string, Claim>): Map<string, Claim>[] {
+  const taken = new Set<string>();
+  return calls.map((keys) => {
+    const own = new Map<string, Claim>();
+    for (const key of keys) {
+      const keyString = producerKeyString(key);
+      const claim = claims.get(keyString);
+      if (!claim) continue; // planEmission refuses an event whose key has no claim
+      own.set(keyString, claim.kind === 'new' && taken.has(keyString) ? { kind: 'unpublished', eventId: claim.eventId } : claim);
+    }
+    for (const key of keys) taken.add(producerKeyString(key));
+    return own;
+  });
 }
 
 export interface EmissionPlan {

@@ -1,4 +1,4 @@
-import { IngestApi, IngestBatchAnswer, IngestOneAnswer, InternalHeaders } from '@hookstream/contracts';
+import { IngestApi, IngestBatchAnswer, IngestEachAnswer, IngestEachResult, IngestOneAnswer, InternalHeaders } from '@hookstream/contracts';
 import { Body, Headers, HttpCode, HttpException, Inject, Post, Res, UnprocessableEntityException } from '@nestjs/common';
 import type { Response } from 'express';
 import { AcceptedProducerEvent, KnownEventTypes, ProducerEventResult, readProducerEvent } from '@hookstream/ingest-domain';
@@ -10,6 +10,8 @@ import { INGEST_SETTINGS, IngestSettings } from './ingest-settings';
 
 /** Seconds a caller should wait after a 503: Postgres or the catalog is back within that, or soon after. */
 const RETRY_AFTER_SECONDS = '5';
+/** Events in one IngestApi.each call at most: the gateway's groups are smaller; producers' batches have their own limit. */
+const EACH_LIMIT = 1_000;
 
 /**
  * Internal HTTP ingest (IngestApi). The gateway authenticates the producer;
@@ -45,11 +47,38 @@ export class IngestController {
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IngestBatchAnswer> {
-    if (!Array.isArray(body) || body.length === 0) throw invalid(requestId, ['events_required'], 'the body must be a non-empty array of events');
-    if (body.length > this.settings.httpBatchLimit) {
-      throw invalid(requestId, ['batch_too_large'], `at most ${this.settings.httpBatchLimit} events per batch`);
-    }
+    this.checkBatch(body, requestId, this.settings.httpBatchLimit);
     return { ids: await this.ingest(await this.read(body, tenant, requestId, res), res) };
+  }
+
+  @Post(IngestApi.each.pattern)
+  @HttpCode(200)
+  async each(
+    @CallerTenant() tenant: string,
+    @Headers(InternalHeaders.requestId) requestId: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IngestEachAnswer> {
+    this.checkBatch(body, requestId, EACH_LIMIT);
+    const results = await this.judge(body, tenant, res);
+    const accepted = results.flatMap((result) => (result.ok ? [result.event] : []));
+    const rejected = results.length - accepted.length;
+    if (rejected > 0) this.ingestor.countRejected(rejected);
+    // One ingest for all of them: a producer id sent twice answers one id, both only once it is in Kafka.
+    const ids = accepted.length > 0 ? await this.ingest(accepted, res) : [];
+    let next = 0;
+    return {
+      results: results.map((result): IngestEachResult => {
+        if (!result.ok) return { status: 422, body: invalid(requestId, [...new Set(result.codes)], result.reason).getResponse() as Record<string, unknown> };
+        const id = ids[next++];
+        return { status: 202, body: { id, ids: [id] } };
+      }),
+    };
+  }
+
+  private checkBatch(body: unknown, requestId: string | undefined, limit: number): asserts body is unknown[] {
+    if (!Array.isArray(body) || body.length === 0) throw invalid(requestId, ['events_required'], 'the body must be a non-empty array of events');
+    if (body.length > limit) throw invalid(requestId, ['batch_too_large'], `at most ${limit} events per batch`);
   }
 
   private async ingest(events: AcceptedProducerEvent[], res: Response): Promise<string[]> {
@@ -64,11 +93,7 @@ export class IngestController {
 
   /** All or nothing: one invalid event rejects the request, naming each problem by index. */
   private async read(bodies: unknown[], tenantId: string, requestId: string | undefined, res: Response): Promise<AcceptedProducerEvent[]> {
-    const known = this.catalog.current();
-    if (!known) throw unavailable(res, 'event_type_catalog_unavailable');
-    let results = this.readAll(bodies, tenantId, known);
-    // A type added to the catalog since the last reload is known after one more.
-    if (results.some(isUnknownType) && (await this.catalog.reloadAfterMiss())) results = this.readAll(bodies, tenantId, this.catalog.current() ?? known);
+    const results = await this.judge(bodies, tenantId, res);
     const accepted: AcceptedProducerEvent[] = [];
     const codes = new Set<string>();
     const details: string[] = [];
@@ -84,6 +109,16 @@ export class IngestController {
       throw invalid(requestId, [...codes], details.join('; '));
     }
     return accepted;
+  }
+
+  /** Each body read against the event-type catalog; 503 while there is none. */
+  private async judge(bodies: unknown[], tenantId: string, res: Response): Promise<ProducerEventResult[]> {
+    const known = this.catalog.current();
+    if (!known) throw unavailable(res, 'event_type_catalog_unavailable');
+    const results = this.readAll(bodies, tenantId, known);
+    // A type added to the catalog since the last reload is known after one more.
+    if (results.some(isUnknownType) && (await this.catalog.reloadAfterMiss())) return this.readAll(bodies, tenantId, this.catalog.current() ?? known);
+    return results;
   }
 
   private readAll(bodies: unknown[], tenantId: string, knownEventTypes: KnownEventTypes): ProducerEventResult[] {

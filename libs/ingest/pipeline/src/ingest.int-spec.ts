@@ -152,6 +152,32 @@ describe('event-ingest against the real broker and Postgres', () => {
     expect(eventsFor('ord_http')[0]).toMatchObject({ id: ids[2], source: 'orders', type: 'order.created', data: { id: 1001 } });
   });
 
+  it("judges each event of the gateway's grouped call on its own: 202 with its id or 422 with its codes, in order", async () => {
+    const res = await platform.internal('event-ingest', 'POST', '/internal/events/each', {
+      tenantId: TENANT,
+      body: [
+        { id: 'each-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_each_1' },
+        { source: 'gateway', timestamp: 'noon' },
+        { id: 'each-1', source: 'gateway', type: 'payment_approved', subject_id: 'pay_each_1' },
+        { source: 'gateway', type: 'payment_approved', subject_id: 'pay_each_2' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: { status: number; body: Record<string, unknown> }[] };
+    expect(results.map((r) => r.status)).toEqual([202, 422, 202, 202]);
+    expect(results[1].body).toMatchObject({ error_type: 'request_invalid', error_codes: expect.arrayContaining(['type_required', 'subject_id_required', 'timestamp_invalid']) });
+    expect(results[1].body.details).not.toMatch(/^\[/);
+    // The same producer id twice answers one id, and is one event.
+    expect(results[2].body).toEqual(results[0].body);
+    expect(results[0].body).toEqual({ id: expect.stringMatching(/^evt_/), ids: [results[0].body.id] });
+    await waitFor(() => eventsFor('pay_each_1').length === 1 && eventsFor('pay_each_2').length === 1, { what: 'both events' });
+    expect(eventsFor('pay_each_1')[0].id).toBe(results[0].body.id);
+    expect(eventsFor('pay_each_2')[0].id).toBe(results[3].body.id);
+    const notArray = await platform.internal('event-ingest', 'POST', '/internal/events/each', { tenantId: TENANT, body: { source: 'gateway' } });
+    expect(notArray.status).toBe(422);
+    expect(await notArray.json()).toMatchObject({ error_codes: ['events_required'] });
+  });
+
   it('answers 422 with error codes (and the request id) for an invalid body, 400 without a tenant', async () => {
     const invalid = await post('/batch', [{ source: 'gateway', type: 'payment_approved', subject_id: 'pay_ok' }, { source: 'gateway', timestamp: 'noon' }], {
       'x-request-id': 'req-422',
@@ -170,6 +196,31 @@ describe('event-ingest against the real broker and Postgres', () => {
     const noTenant = await platform.internal('event-ingest', 'POST', '/internal/events', { body: { source: 'gateway', type: 'payment_approved', subject_id: 'pay_x' } });
     expect(noTenant.status).toBe(400);
     expect(await noTenant.json()).toMatchObject({ error_codes: ['tenant_required'] });
+  });
+
+  it('answers concurrent requests, which share their dedup queries, with one id per producer id, each on the topic', async () => {
+    // 10 producer ids, each sent by 4 requests at once (and 8 events without an id): grouped claims must keep them apart and together.
+    const bodies = [
+      ...Array.from({ length: 40 }, (_, i) => ({ id: `concurrent-${i % 10}`, source: 'gateway', type: 'payment_approved', subject_id: `pay_concurrent_${i % 10}` })),
+      ...Array.from({ length: 8 }, (_, i) => ({ source: 'gateway', type: 'payment_approved', subject_id: `pay_concurrent_anon_${i}` })),
+    ];
+    const answers = await Promise.all(bodies.map((body) => post('', body)));
+    expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 202));
+    const idOf = new Map<string, Set<unknown>>();
+    bodies.forEach((body, i) => idOf.set(body.subject_id, (idOf.get(body.subject_id) ?? new Set()).add(answers[i].body.id)));
+    expect([...idOf.values()].map((ids) => ids.size)).toEqual([...idOf.keys()].map(() => 1));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(18);
+    await waitFor(() => [...idOf.keys()].every((subject) => eventsFor(subject).length > 0), { what: 'every event' });
+    // Requests that met in one group may each have published the event (at least once), always under its one id.
+    for (const [subject, ids] of idOf) expect(new Set(eventsFor(subject).map((e) => e.id))).toEqual(ids);
+
+    // Marked published: the same ids again answer the same ids and publish nothing more.
+    const seen = eventsFor('pay_concurrent_0').length;
+    const again = await Promise.all(bodies.slice(0, 10).map((body) => post('', body)));
+    expect(again.map((a) => a.body.id)).toEqual(answers.slice(0, 10).map((a) => a.body.id));
+    await post('', { source: 'gateway', type: 'payment_captured', subject_id: 'pay_concurrent_0' });
+    await waitFor(() => eventsFor('pay_concurrent_0').some((e) => e.type === 'payment_captured'), { what: 'the event after the repeats' });
+    expect(eventsFor('pay_concurrent_0')).toHaveLength(seen + 1);
   });
 
   it('yields one event per producer id: twice in a row, over both ways in, and after a restart or a crash', async () => {

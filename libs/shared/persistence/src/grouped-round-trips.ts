@@ -1,0 +1,62 @@
+interface Waiting<T, R> {
+  input: T;
+  weight: number;
+  resolve: (result: R) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Concurrent callers sharing round trips (a group commit, for reads too):
+ * one round trip runs at a time (or `lanes` of them); calls made meanwhile
+ * wait and go together into the next one, in call order, up to `maxWeight`
+ * (at least one call).
+ * Requests thus share a query instead of queueing for a pooled connection
+ * each, with no wait added when nothing is running; and each call is
+ * answered by a round trip that began after it was made, never by one
+ * already under way. A failed round trip fails every call of its group,
+ * and only those.
+ */
+export class GroupedRoundTrips<T, R> {
+  private readonly queue: Waiting<T, R>[] = [];
+  private running = 0;
+
+  constructor(
+    /** Runs several calls' inputs in one round trip; answers each call's result, in order. */
+    private readonly roundTrip: (inputs: readonly T[]) => Promise<readonly R[]>,
+    private readonly options: { weight?: (input: T) => number; maxWeight?: number; lanes?: number } = {},
+  ) {}
+
+  submit(input: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ input, weight: this.options.weight?.(input) ?? 1, resolve, reject });
+      if (this.running < (this.options.lanes ?? 1)) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running++;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.takeGroup();
+        try {
+          const results = await this.roundTrip(group.map((w) => w.input));
+          if (results.length !== group.length) throw new Error(`round trip answered ${results.length} results for ${group.length} calls`);
+          group.forEach((w, i) => w.resolve(results[i]));
+        } catch (err) {
+          for (const w of group) w.reject(err);
+        }
+      }
+    } finally {
+      this.running--;
+    }
+  }
+
+  /** The queue's head, up to maxWeight (at least one call). */
+  private takeGroup(): Waiting<T, R>[] {
+    const max = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
+    let weight = 0;
+    let n = 0;
+    while (n < this.queue.length && (n === 0 || weight + this.queue[n].weight <= max)) weight += this.queue[n++].weight;
+    return this.queue.splice(0, n);
+  }
+}
