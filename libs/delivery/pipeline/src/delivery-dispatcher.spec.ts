@@ -285,6 +285,9 @@ describe('DeliveryDispatcher', () => {
       });
       // Its share: 2 of the 8 foreground slots, 8 of the 32 background ones, 8 of the 32 pending jobs.
       expect(gate.tenantLimits).toEqual({ foreground: 2, background: 8 });
+      // Shares apply beside other tenants: one delivered just before.
+      const neighbour = deliveryJob({ url: 'http://fine.test/', event: { tenant_id: 'ten_q0' } });
+      await run([neighbour]);
       const first = await run(noisyJobs(40));
       // 8 placed, every one hung and handed off to the background; the other 32 wait in the delay tiers.
       expect(attempted.filter((t) => t === 'ten_noisy')).toHaveLength(8);
@@ -307,7 +310,7 @@ describe('DeliveryDispatcher', () => {
       expect(deferredIn(delivered)).toEqual([]);
       // The noisy tenant never held more than its share, and its jobs were neither dropped nor failed: hung, or deferred unattempted.
       expect(gate.heldBy('ten_noisy')).toEqual({ foreground: 2, background: 8 });
-      expect(outcomesIn(published).filter((key) => !quiet.some((j) => j.event.id === key))).toEqual([]);
+      expect(outcomesIn(published).filter((key) => ![...quiet, neighbour].some((j) => j.event.id === key))).toEqual([]);
       expect(deferredFor(published, 'ten_noisy').every((j) => j.attempt === 1)).toBe(true);
       expect(new Set([...deferredFor(published, 'ten_noisy').map((j) => j.invocation_id)]).size).toBe(80 - 10);
     });
@@ -320,6 +323,11 @@ describe('DeliveryDispatcher', () => {
         maxPending: 32,
         patienceMs: 60_000,
       });
+      // Shares apply beside other tenants: one delivered just before.
+      const neighbour = deliveryJob({ url: 'http://fine.test/', event: { tenant_id: 'ten_q0' } });
+      const { durable: neighbourDurable } = await settle(dispatcher.dispatch([neighbour]));
+      await settle(neighbourDurable);
+      attempted.length = 0;
       const started = Date.now();
       // Returns at once: the tenant's 8 pending jobs leave room for everyone else's.
       await settle(dispatcher.dispatch(Array.from({ length: 40 }, () => deliveryJob({ url: 'http://slow.test/', event: { tenant_id: 'ten_noisy' } }))));
@@ -339,7 +347,16 @@ describe('DeliveryDispatcher', () => {
       const quiet = deliveryJob({ url: 'http://slow.test/', event: { tenant_id: 'ten_quiet' } });
       const { durable } = await settle(dispatcher.dispatch([quiet]));
       await settle(durable);
-      expect(outcomesIn(published)).toEqual([quiet.event.id]);
+      expect(outcomesIn(published)).toEqual([neighbour.event.id, quiet.event.id]);
+    });
+
+    it('lets a tenant alone past its share: nothing is turned away when no other tenant waits beside it', async () => {
+      const attempted: string[] = [];
+      const { published, run } = setup((job) => (attempted.push(job.tenant_id), Promise.resolve(ok())), { total: 8, tenantShare: 0.25, maxPending: 32 });
+      const bulk = Array.from({ length: 30 }, (_, i) => deliveryJob({ url: `http://fan-${i % 10}.test/`, event: { tenant_id: 'ten_bulk' } }));
+      await run(bulk);
+      expect(deferredIn(published)).toEqual([]);
+      expect(attempted).toHaveLength(30);
     });
 
     it('keeps one tenant’s hung attempt at a shared origin from stalling another tenant’s jobs there', async () => {

@@ -7,7 +7,7 @@ import { activeTrace, inTrace, type TraceContext } from '@hookstream/tracing';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
 import { Clock, systemClock } from './clock';
 import { ConcurrencyGate, GateCancelledError, Lease, shareOf } from './concurrency-gate';
-import { DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
+import { CONTENTION_WINDOW_MS, DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
 import { EndpointHealth, SlowAttempt } from './endpoint-health';
 import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
@@ -123,6 +123,7 @@ export class DeliveryDispatcher {
       pending: shareOf(options.maxPending, options.tenantShare ?? 1),
       foreground: gate.tenantLimits.foreground,
       spacingMs: DEFERRAL_DELAY_MS,
+      contentionWindowMs: CONTENTION_WINDOW_MS,
     });
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
@@ -175,7 +176,7 @@ export class DeliveryDispatcher {
     const nowMs = this.clock.now();
     const slowUntil = this.health.stuckUntil(lane, nowMs);
     if (slowUntil !== undefined && !this.executor.isOpen(at)) return this.defer(job, slowUntil, 'endpoint_stuck');
-    if (!this.shares.hasRoom(at.tenantId, this.gate.heldBy(at.tenantId).foreground)) return this.defer(job, this.shares.returnAtMs(at.tenantId, nowMs), 'tenant_share');
+    if (!this.shares.hasRoom(at.tenantId, this.gate.heldBy(at.tenantId).foreground, nowMs)) return this.defer(job, this.shares.returnAtMs(at.tenantId, nowMs), 'tenant_share');
     const tracked: Tracked = { job, at, lane, state: 'queued', cancel: new AbortController(), durable: deferred(), trace: activeTrace() };
     this.pending.add(tracked);
     this.shares.entered(at.tenantId);

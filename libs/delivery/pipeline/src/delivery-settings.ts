@@ -43,6 +43,8 @@ export interface DeliverySettings {
 export const HANDOFF_MARGIN_MS = 2_000;
 /** The shortest deferral of a job whose endpoint is stuck (see DeliveryDispatcher). */
 export const DEFERRAL_DELAY_MS = 1_000;
+/** Tenants share the dispatcher only while another tenant's job came this recently (see TenantShares). */
+export const CONTENTION_WINDOW_MS = 10_000;
 /** Headers on delay-tier messages. */
 export const TierHeaders = {
   /** `${invocation_id}#${attempt}` of an attempt still running in the process that handed it off. */

@@ -8,6 +8,8 @@ export interface TenantShareLimits {
   foreground: number;
   /** How long a job turned away waits at least; about `pending` of one tenant's jobs come back in each such spell. */
   spacingMs: number;
+  /** A tenant shares only with tenants whose jobs came this recently: alone, it may use every slot. */
+  contentionWindowMs: number;
 }
 
 /**
@@ -22,13 +24,19 @@ export interface TenantShareLimits {
  * would wait until their deadline, and keep its batch (a delay tier's
  * partition, for all tenants) uncommitted that long. Turned-away jobs come
  * back through the delay tiers in waves: about `pending` of a tenant's a
- * `spacingMs`, not its whole backlog again and again.
+ * `spacingMs`, not its whole backlog again and again. Shares apply only
+ * while another tenant's jobs came within `contentionWindowMs` (hung
+ * attempts excepted): a tenant alone may use every slot.
  */
 export class TenantShares {
   private readonly pending = new Map<string, number>();
   private readonly hung = new Map<string, number>();
   /** When the next job turned away is due back, by tenant. */
   private readonly nextReturnMs = new Map<string, number>();
+
+  /** The tenant whose job came last, and the last one before it that was another tenant's (when). */
+  private latest: { tenantId: string; atMs: number } | undefined;
+  private latestOther: { tenantId: string; atMs: number } | undefined;
 
   constructor(readonly limits: TenantShareLimits) {}
 
@@ -40,9 +48,24 @@ export class TenantShares {
    * one back for long, so its jobs are not sent round the delay tiers; only
    * one whose every slot is taken is turned away.
    */
-  hasRoom(tenantId: string, foregroundHeld: number): boolean {
+  hasRoom(tenantId: string, foregroundHeld: number, nowMs: number): boolean {
+    this.seen(tenantId, nowMs);
     if (this.stalled(tenantId)) return false;
+    // Work-conserving: a tenant no one else is waiting beside is not turned away for its share (a bulk fan-out would crawl through the delay tiers).
+    if (!this.contended(tenantId, nowMs)) return true;
     return count(this.pending, tenantId) < this.limits.pending || foregroundHeld < this.limits.foreground;
+  }
+
+  /** Whether another tenant's job came within the contention window. */
+  contended(tenantId: string, nowMs: number): boolean {
+    const other = this.latest?.tenantId === tenantId ? this.latestOther : this.latest;
+    return other !== undefined && nowMs - other.atMs <= this.limits.contentionWindowMs;
+  }
+
+  /** O(1) per job: the latest two distinct tenants are enough to know whether any other tenant came lately. */
+  private seen(tenantId: string, nowMs: number): void {
+    if (this.latest?.tenantId !== tenantId) this.latestOther = this.latest;
+    this.latest = { tenantId, atMs: nowMs };
   }
 
   /** Hung attempts hold every foreground slot of the tenant's: what it queued waits until their deadline. */
