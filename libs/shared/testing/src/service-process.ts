@@ -105,15 +105,31 @@ export class ServiceProcess {
   }
 }
 
-/** A free TCP port on loopback. */
+/**
+ * Ports tests hand to services: below Linux's ephemeral range (32768+), where
+ * the kernel picks the local port of every outgoing connection. A port found
+ * free by listening on 0 is itself ephemeral, so a connection made before
+ * the service binds it could take it (EADDRINUSE, a flaky start).
+ */
+const TEST_PORTS = { from: 20_000, to: 32_000 } as const;
+const handedOut = new Set<number>();
+
+/** A TCP port free on every interface now, not handed out before by this process, outside the ephemeral range. */
 export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = TEST_PORTS.from + Math.floor(Math.random() * (TEST_PORTS.to - TEST_PORTS.from));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${TEST_PORTS.from} and ${TEST_PORTS.to}`);
+}
+
+async function canListen(port: number): Promise<boolean> {
   const net = await import('node:net');
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
 }
