@@ -53,6 +53,7 @@ describe('workflow limits through the gateway', () => {
     ['headers_too_large', action({ headers: { 'X-Big': 'v'.repeat(8_200) } })],
     ['header_name_invalid', action({ headers: { 'Bad Name': 'v' } })],
     ['header_name_reserved', action({ headers: { 'Content-Length': '5' } })],
+    ['header_name_reserved', action({ headers: { 'X-Hookstream-Tenant': 'ten_other' } })],
     ['header_value_invalid', action({ headers: { 'X-A': 'a\u0000b' } })],
     ['header_value_invalid', action({ headers: { 'X-A': 'a\r\nX-Injected: 1' } })],
     ['signature_key_too_long', action({ signature: { method: 'HMACSHA256', key: 'k'.repeat(257) } })],

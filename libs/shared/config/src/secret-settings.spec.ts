@@ -48,10 +48,13 @@ describe('secret settings in production', () => {
 
   it('know every key published in the repository (docker-compose.yml, scripts/dev.sh, README.md)', () => {
     const root = path.resolve(__dirname, '../../../..');
+    // API, admin and internal keys by their local spelling; key ring entries (kid:<base64 of 32 bytes>) by their form.
+    const published = /\b(?:sk|adm|int)_local_[A-Za-z0-9_]+|\b[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=/g;
     const found = ['docker-compose.yml', 'scripts/dev.sh', 'README.md'].flatMap((file) =>
-      [...readFileSync(path.join(root, file), 'utf8').matchAll(/\b(?:sk|adm|int)_local_[A-Za-z0-9_]+/g)].map((m) => m[0]),
+      [...readFileSync(path.join(root, file), 'utf8').matchAll(published)].map((m) => m[0]),
     );
     expect(found.length).toBeGreaterThanOrEqual(4);
+    expect(found.filter((key) => key.includes(':'))).not.toEqual([]);
     expect(found.filter((key) => !PUBLISHED_KEYS.has(key))).toEqual([]);
   });
 });
