@@ -93,7 +93,7 @@ describe('config topic reconciler', () => {
     ]);
 
     // What the matcher should hold: the deliverable workflows, the unpublishable one left out.
-    expect(await versions.deliverable()).toEqual({ workflows: 3, fingerprint: fingerprintOf([kept, { id: stale.id, version: 2 }, pending]), unpublished: [refused.id] });
+    expect(await versions.deliverableAcrossTenants()).toEqual({ workflows: 3, fingerprint: fingerprintOf([kept, { id: stale.id, version: 2 }, pending]), unpublished: [refused.id] });
 
     await relayAll();
     await waitFor(() => latest().get(stray.id) === null && latest().get(stale.id)?.version === 2, { timeoutMs: 20_000, what: 'the repairs on the topic' });

@@ -141,7 +141,7 @@ export class ConfigTopicReconciler implements OnApplicationBootstrap, OnModuleDe
 
   private async compareAndRepair(): Promise<ConfigTopicReport> {
     // The database first: whatever was committed by then is on the topic's offsets read after, or still in the outbox.
-    const { versions, settled } = await this.versions.snapshot();
+    const { versions, settled } = await this.versions.snapshotAcrossTenants();
     const topic = new Map<string, number | null>();
     const messagesRead = await readTopicToEnd(
       this.kafka,

@@ -10,6 +10,6 @@ export class DeliverableWorkflowsInternalController {
 
   @Get(WorkflowConfigApi.deliverableWorkflows.pattern)
   deliverable(): Promise<DeliverableWorkflowsAnswer> {
-    return this.versions.deliverable();
+    return this.versions.deliverableAcrossTenants();
   }
 }

@@ -25,14 +25,17 @@ const DeliverableRow = z.object({ id: z.string(), version: z.number().int(), act
 
 /**
  * What the config topic and the matcher's index should hold, read from the
- * database (the source of truth) without reading whole states.
+ * database (the source of truth) without reading whole states. It reads
+ * every tenant's workflows, and its methods say so: ids and versions alone,
+ * for the config topic's reconciler and the matcher's index check, never
+ * for a tenant's request.
  */
 @Injectable()
 export class WorkflowVersions {
   constructor(private readonly dataSource: DataSource) {}
 
   /** One consistent snapshot: the versions, the outbox and the dead letters as of the same moment. */
-  async snapshot(): Promise<WorkflowVersionsSnapshot> {
+  async snapshotAcrossTenants(): Promise<WorkflowVersionsSnapshot> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       const versions = rowsOf(VersionRow, await m.query(`SELECT id, (state->>'version')::int AS version FROM workflows`));
       const pending = rowsOf(IdRow, await m.query(`SELECT DISTINCT workflow_id AS id FROM config_outbox`));
@@ -45,7 +48,7 @@ export class WorkflowVersions {
   }
 
   /** The workflows the matcher should have indexed (isDeliverable, the same rule), counted and fingerprinted, the unpublishable ones left out of both. */
-  async deliverable(): Promise<DeliverableWorkflowsAnswer> {
+  async deliverableAcrossTenants(): Promise<DeliverableWorkflowsAnswer> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
       const unpublished = await this.unpublished(m, MAX_UNPUBLISHED);
       const leftOut = new Set(unpublished);
