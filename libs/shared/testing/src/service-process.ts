@@ -70,6 +70,8 @@ export class ServiceProcess {
         exited,
         waitFor(
           async () => {
+            // Exited: the race has failed already; stop polling rather than hold the test run until the timeout.
+            if (child.exitCode !== null || child.signalCode !== null) return true;
             const res = await fetch(`${this.opsUrl}/health/ready`);
             return res.status === 200;
           },
