@@ -87,6 +87,28 @@ describe('API keys through the admin API', () => {
     expect((await platform.admin('DELETE', `/admin/tenants/${tenant.id}/keys/not-a-key-id`)).status).toBe(404);
   });
 
+  it('ends a live tail once the key it was opened with is revoked', async () => {
+    const key = (await platform.admin('POST', `/admin/tenants/${tenant.id}/keys`)).body;
+    const res = await fetch(`${platform.url('gateway')}/workflows/events/live`, { headers: { authorization: `Bearer ${key.api_key}` } });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const ended = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        text += Buffer.from(value).toString();
+      }
+    })();
+    await waitFor(async () => text.includes(': live'), { timeoutMs: 5000 });
+    expect((await platform.admin('DELETE', `/admin/tenants/${tenant.id}/keys/${key.id}`)).status).toBe(204);
+    const since = Date.now();
+    await ended;
+    // Each stream's key is checked again every second.
+    expect(Date.now() - since).toBeLessThan(3000);
+    expect(text).toContain('revoked');
+  });
+
   it('honours an expiry, and refuses one that is not a future RFC 3339 time', async () => {
     const expiresAt = new Date(Date.now() + 3000);
     const created = await platform.admin('POST', `/admin/tenants/${tenant.id}/keys`, { expires_at: expiresAt.toISOString() });

@@ -196,4 +196,27 @@ describe('LiveTailHub', () => {
     expect(hub.pollerCount).toBe(0);
     expect(() => hub.open('ten_a', undefined, undefined, new RecordingSink())).toThrow(TooManyStreams);
   });
+
+  it('ends a stream within a recheck once its key no longer authenticates, and frees its place', async () => {
+    let authorized = true;
+    const revoked = Object.assign(new RecordingSink(), { stillAuthorized: async () => authorized });
+    const other = Object.assign(new RecordingSink(), { stillAuthorized: async () => true });
+    hub.open('ten_a', undefined, undefined, revoked);
+    hub.open('ten_a', undefined, undefined, other);
+    await jest.advanceTimersByTimeAsync(settings.authRecheckMs * 3);
+    expect(revoked.ended).toBe(false);
+    authorized = false;
+    await jest.advanceTimersByTimeAsync(settings.authRecheckMs);
+    expect(revoked.ended).toBe(true);
+    expect(revoked.frames.at(-1)).toContain('revoked');
+    expect(other.ended).toBe(false);
+    expect(hub.openStreams('ten_a')).toBe(1);
+  });
+
+  it('keeps a stream open while its key cannot be checked (an outage is not a revocation)', async () => {
+    const sink = Object.assign(new RecordingSink(), { stillAuthorized: () => Promise.reject(new Error('database unavailable')) });
+    hub.open('ten_a', undefined, undefined, sink);
+    await jest.advanceTimersByTimeAsync(settings.authRecheckMs * 3);
+    expect(sink.ended).toBe(false);
+  });
 });

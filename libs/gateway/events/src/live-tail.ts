@@ -10,6 +10,8 @@ export interface AttemptFeed {
 export interface LiveTailSink {
   write(frame: string): void;
   end(): void;
+  /** Whether the key the stream was opened with still authenticates its tenant: a revoked or expired key ends the stream. */
+  stillAuthorized?(): Promise<boolean>;
 }
 
 export interface LiveTailSettings {
@@ -23,9 +25,11 @@ export interface LiveTailSettings {
   pageSize: number;
   /** Reads one poll, or one resume, makes at most: a tenant far behind skips ahead rather than hold the poller. */
   maxPagesPerRead: number;
+  /** How often each stream's key is checked again, so a revoked key stops streaming as soon as it stops answering requests. */
+  authRecheckMs: number;
 }
 
-export const DEFAULT_LIVE_TAIL: Omit<LiveTailSettings, 'maxStreamsPerTenant'> = { pollMs: 1000, keepAliveMs: 15_000, pageSize: 100, maxPagesPerRead: 10 };
+export const DEFAULT_LIVE_TAIL: Omit<LiveTailSettings, 'maxStreamsPerTenant'> = { pollMs: 1000, keepAliveMs: 15_000, pageSize: 100, maxPagesPerRead: 10, authRecheckMs: 1000 };
 
 /** The tenant holds as many open streams as it may. */
 export class TooManyStreams extends Error {
@@ -47,6 +51,7 @@ class LiveStream {
   private sent: AttemptFeedPosition | undefined;
   private waiting: FedAttempt[] | undefined;
   private readonly keepAlive: ReturnType<typeof setInterval>;
+  private authRecheck: ReturnType<typeof setInterval> | undefined;
   closed = false;
 
   constructor(
@@ -77,10 +82,28 @@ class LiveStream {
     this.write(commentFrame(text));
   }
 
+  /** Checks the sink's key every `everyMs`; `revoked` once it no longer authenticates. An unanswered check keeps the stream (an outage is not a revocation). */
+  watchAuthorization(everyMs: number, revoked: () => void, log: LiveTailLog): void {
+    const check = this.sink.stillAuthorized?.bind(this.sink);
+    if (!check) return;
+    let checking = false;
+    this.authRecheck = setInterval(() => {
+      if (checking || this.closed) return;
+      checking = true;
+      check()
+        .then((ok) => {
+          if (!ok && !this.closed) revoked();
+        })
+        .catch((err: unknown) => log.warn({ err, tenantId: this.tenantId }, 'live tail: could not check a stream\'s key again'))
+        .finally(() => (checking = false));
+    }, everyMs);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepAlive);
+    clearInterval(this.authRecheck);
     this.sink.end();
   }
 
@@ -180,6 +203,14 @@ export class LiveTailHub {
       this.pollers.set(key, poller);
     }
     poller.streams.add(stream);
+    stream.watchAuthorization(
+      this.settings.authRecheckMs,
+      () => {
+        stream.note('the API key was revoked or has expired');
+        this.close(stream);
+      },
+      this.log,
+    );
     if (resumeAfter !== undefined) void this.resume(stream, workflowId, resumeAfter);
     return () => this.close(stream);
   }

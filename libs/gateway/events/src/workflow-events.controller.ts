@@ -25,7 +25,7 @@ import {
   WorkflowConfigApi,
   WorkflowStateAnswer,
 } from '@hookstream/contracts';
-import { AuthenticatedTenant, CurrentTenant, TenantApi } from '@hookstream/gateway-tenants';
+import { AuthenticatedTenant, bearerToken, CurrentTenant, TenantApi, TenantService } from '@hookstream/gateway-tenants';
 import { ApiError, ApiErrorBody, InternalHttpClient } from '@hookstream/gateway-http';
 import { EventReflowService } from './event-reflow.service';
 import { EndpointHealthList, EventView, InvocationView, RecentEventList, SubjectEventPage } from './event.responses';
@@ -87,6 +87,7 @@ export class WorkflowEventsController {
     private readonly reflow: EventReflowService,
     private readonly subjectReflows: SubjectReflowService,
     private readonly liveTail: LiveTailService,
+    private readonly tenants: TenantService,
   ) {}
 
   // The paths below before events/:eventId (and before /workflows/:workflowId, see the gateway's module order), so that no id swallows them.
@@ -128,9 +129,12 @@ export class WorkflowEventsController {
     const filter = workflowFilter(wf);
     const resumeAfter = queryText(lastEventId, 'cursor_invalid') || queryText(cursor, 'cursor_invalid') || undefined;
     if (resumeAfter !== undefined && !decodeAttemptFeedCursor(resumeAfter)) throw ApiError.invalid(['cursor_invalid']);
+    // The guard checked this key; the stream checks it again while it runs, so a revoked key stops streaming too.
+    const key = bearerToken(req.headers.authorization) ?? '';
+    const stillAuthorized = async () => (await this.tenants.authenticate(key))?.id === tenant.id;
     let close: () => void;
     try {
-      close = this.liveTail.open(tenant.id, filter, resumeAfter, { write: (frame) => res.write(frame), end: () => res.end() });
+      close = this.liveTail.open(tenant.id, filter, resumeAfter, { write: (frame) => res.write(frame), end: () => res.end(), stillAuthorized });
     } catch (err) {
       if (err instanceof TooManyStreams) throw new ApiError(429, 'too_many_requests', ['too_many_streams']);
       throw err;
