@@ -47,6 +47,16 @@ describe('AttemptExecutor and sealed secrets', () => {
     expect(record.requestHeaders['x-api-key']).not.toBe('key-in-clear');
   });
 
+  it('after a rotation (a new first key, the old one kept), still opens and signs a job sealed with the old key', async () => {
+    const [k1] = ring.secretTexts;
+    const rotated = KeyRing.parse(`k2:${randomBytes(32).toString('base64')},${k1}`);
+    const { executor: run, sent } = executor(rotated);
+    const record = await run.attempt(sealed);
+    expect(record.verdict.succeeded).toBe(true);
+    expect(sent[0].headers['x-api-key']).toBe('key-in-clear');
+    expect(() => new Webhook(clear.action.signing_secrets[0]).verify(sent[0].body, sent[0].headers)).not.toThrow();
+  });
+
   it('sends a job from before sealing as it is', async () => {
     const { executor: run, sent } = executor(ring);
     await run.attempt(clear);
