@@ -119,6 +119,7 @@ describe('headers', () => {
     ['header_name_reserved', { 'Proxy-Authorization': 'Basic x' }],
     ['header_name_reserved', { Expect: '100-continue' }],
     ['header_name_reserved', { 'Cko-Signature': 'forged' }],
+    ['header_name_reserved', { 'X-MyCashflow-Topic': 'forged' }],
     ['header_name_reserved', { 'ce-source': 'forged' }],
     ['header_value_invalid', { 'X-A': 'a\u0000b' }],
     ['header_value_invalid', { 'X-A': 'a\r\nInjected: yes' }],

@@ -39,7 +39,8 @@ export const HEADER_NAME_MAX_BYTES = 256;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /**
  * Delivery sets these itself (framing, signatures, identity); a tenant's
- * copy would corrupt the request or be refused by the HTTP client.
+ * copy would corrupt the request or be refused by the HTTP client. Refused
+ * on save, and left out on send (for what was stored before).
  */
 const RESERVED_HEADERS = new Set([
   'host',
@@ -56,13 +57,15 @@ const RESERVED_HEADERS = new Set([
   'cko-signature',
   'x-caf-signature',
   'x-mycashflow-subscription',
+  'x-mycashflow-topic',
 ]);
 /** Whole families: Standard Webhooks', the platform's own, the proxy's, and CloudEvents binary attributes. */
 const RESERVED_HEADER_PREFIXES = ['webhook-', 'x-hookstream-', 'proxy-', 'ce-'];
-const isReservedHeader = (name: string) => {
+/** A header name an action's custom headers may not hold, in any case. */
+export function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return RESERVED_HEADERS.has(lower) || RESERVED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix));
-};
+}
 
 const headerName = z
   .string()
