@@ -1,4 +1,6 @@
 // The public API's answers, as far as the console reads them (docs/openapi.json has the whole shapes).
+// Type-only imports of the contracts: erased from the bundle, checked by the compiler.
+import type { WorkflowCondition } from '@hookstream/contracts';
 
 export interface Href {
   href: string;
@@ -14,10 +16,8 @@ export interface WorkflowSummary {
   active: boolean;
 }
 
-export type ConditionView =
-  | { id: string; type: 'event'; events: Record<string, string[]> }
-  | { id: string; type: 'entity'; entities: string[] }
-  | { id: string; type: 'processing_channel'; processing_channels: string[] };
+/** A condition as the API shows it: the stored shape of the contract's condition registry, so a new type makes the compiler point here. */
+export type ConditionView = WorkflowCondition;
 
 export interface ActionView {
   id: string;

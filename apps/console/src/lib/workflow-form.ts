@@ -1,7 +1,9 @@
 // Form state to Workflows API bodies: what the form may leave empty, and the checks that save a round trip.
 import { parseRetryPolicy, type RetryPolicy } from './retry-policy';
 
+// The bundle leaves the contracts lib out (it needs node:crypto); contract-copies.spec.ts holds these copies to it.
 export const FORMATS = ['checkout', 'cloudevents', 'caf', 'mycashflow'] as const;
+export const ACTION_TIMEOUT_MAX_MS = 60_000;
 
 export interface HeaderRow {
   name: string;
@@ -36,7 +38,7 @@ export function actionBody(form: ActionForm): { body: ActionBody } | { errors: s
   const retry = parseRetryPolicy(form.retryPolicy);
   if ('error' in retry) errors.push(`Retry policy: ${retry.error}`);
   const timeout = form.timeoutMs.trim() ? Number(form.timeoutMs.trim()) : undefined;
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0 && timeout <= 60_000)) errors.push('The timeout is a whole number of ms from 1 to 60000.');
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0 && timeout <= ACTION_TIMEOUT_MAX_MS)) errors.push(`The timeout is a whole number of ms from 1 to ${ACTION_TIMEOUT_MAX_MS}.`);
   const headers: Record<string, string> = {};
   for (const row of form.headers) {
     const name = row.name.trim();

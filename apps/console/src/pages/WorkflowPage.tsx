@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import type { ConditionInput } from '@hookstream/contracts';
 import type { Api } from '../api';
 import type { ActionSecret, ActionView, ConditionView, WorkflowView } from '../api-types';
 import { formatDuration, formatTimestamp } from '../lib/format';
@@ -199,12 +200,16 @@ function Condition({ api, workflowId, condition, reload, canRemove }: { api: Api
   const [ids, setIds] = useState(() => (condition.type === 'entity' ? condition.entities.join(' ') : condition.type === 'processing_channel' ? condition.processing_channels.join(' ') : ''));
   const save = useAction();
   const path = `/workflows/${workflowId}/conditions/${condition.id}`;
-  const body = () =>
-    condition.type === 'event'
-      ? { type: 'event', events: eventsBySource(events) }
-      : condition.type === 'entity'
-        ? { type: 'entity', entities: idList(ids) }
-        : { type: 'processing_channel', processing_channels: idList(ids) };
+  const body = (): ConditionInput => {
+    switch (condition.type) {
+      case 'event':
+        return { type: 'event', events: eventsBySource(events) };
+      case 'entity':
+        return { type: 'entity', entities: idList(ids) };
+      case 'processing_channel':
+        return { type: 'processing_channel', processing_channels: idList(ids) };
+    }
+  };
   return (
     <li className="card">
       <p className="label">{condition.type.replace('_', ' ')}</p>

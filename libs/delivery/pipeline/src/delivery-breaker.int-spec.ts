@@ -1,7 +1,7 @@
 import { newId } from '@hookstream/contracts';
 import { HttpReceiver, waitFor } from '@hookstream/testing';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
-import { DeliveryHarness } from './__fixtures__/delivery-harness';
+import { DeliveryHarness, QUICK_OPENING_BREAKERS } from './__fixtures__/delivery-harness';
 
 const HOLE_TIMEOUT_MS = 5_000;
 
@@ -18,12 +18,7 @@ describe('delivery circuit breakers', () => {
     hole = await new HttpReceiver().start();
     healthy = await new HttpReceiver().start();
     hole.script('/hook', { blackHole: true });
-    harness = await DeliveryHarness.start('breaker', {
-      BREAKER_VOLUME_THRESHOLD: '5',
-      BREAKER_ERROR_PERCENTAGE: '50',
-      BREAKER_RESET_TIMEOUT_MS: '600000',
-      BREAKER_WINDOW_MS: '60000',
-    });
+    harness = await DeliveryHarness.start('breaker', QUICK_OPENING_BREAKERS);
   }, 90_000);
   afterAll(async () => {
     await Promise.all([hole?.stop(), healthy?.stop()]);

@@ -1,7 +1,7 @@
 import type { DeliveryJob } from '@hookstream/contracts';
 import { HttpReceiver, waitFor } from '@hookstream/testing';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
-import { DeliveryHarness } from './__fixtures__/delivery-harness';
+import { DeliveryHarness, QUICK_OPENING_BREAKERS } from './__fixtures__/delivery-harness';
 
 const HOLES = 12;
 const HOLE_TIMEOUT_MS = 30_000;
@@ -22,10 +22,7 @@ describe('delivery fair sharing between tenants', () => {
     harness = await DeliveryHarness.start('fair-sharing', {
       DELIVERY_CONCURRENCY: '4',
       DELIVERY_TENANT_CONCURRENCY_SHARE: '0.25',
-      BREAKER_VOLUME_THRESHOLD: '5',
-      BREAKER_ERROR_PERCENTAGE: '50',
-      BREAKER_RESET_TIMEOUT_MS: '600000',
-      BREAKER_WINDOW_MS: '60000',
+      ...QUICK_OPENING_BREAKERS,
     });
   }, 90_000);
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { HttpReceiver, waitFor } from '@hookstream/testing';
 import { deliveryJob } from './__fixtures__/delivery-jobs';
 import { DeliveryHarness } from './__fixtures__/delivery-harness';
 
-// An attempt running past the batch patience is handed off: a safety copy,
+// An attempt running past its patience is handed off: a safety copy,
 // due after the attempt's deadline, waits in a delay tier in case delivery
 // dies first. That the attempt settled must outlive a restart, or the copy
 // sends it a second time.

@@ -41,7 +41,7 @@ export interface DeliverySettings {
 
 /** Slack after a handed-off attempt's deadline before its safety copy is due. */
 export const HANDOFF_MARGIN_MS = 2_000;
-/** The shortest deferral of a job whose endpoint is stuck (see DeliveryDispatcher). */
+/** The shortest deferral of a job (its endpoint stuck, or its tenant past its share), and the spacing of a tenant's turned-away jobs (see TenantShares). */
 export const DEFERRAL_DELAY_MS = 1_000;
 /** Tenants share the dispatcher only while another tenant's job came this recently (see TenantShares). */
 export const CONTENTION_WINDOW_MS = 10_000;

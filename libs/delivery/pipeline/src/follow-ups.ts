@@ -82,7 +82,7 @@ export function addDeadEnd(outbox: Outbox, job: DeliveryJob, reason: string, now
     const summary = { ...jobIdentity(job), reason: why };
     const detail = `${why}; the job itself could not be dead-lettered: ${err instanceof Error ? err.message : String(err)}`;
     outbox.addUnchecked(Topics.deliveryRejected, {
-      key: job.action.id,
+      key: Topics.deliveryJobs.key(job),
       value: summary,
       headers: { [DeadLetterHeaders.reason]: storableText(detail, 2_000), [DeadLetterHeaders.at]: at },
     });

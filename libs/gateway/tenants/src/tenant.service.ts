@@ -33,6 +33,7 @@ export interface AuthenticatedTenant {
 const iso = (date: Date | null): string | null => date && date.toISOString();
 const KeyOwnerRow = z.object({ key_hash: z.string(), id: z.string(), user_id: z.number(), key_id: z.string(), expires_at: z.date().nullable(), revoked_at: z.date().nullable() });
 type KeyOwnerRow = z.infer<typeof KeyOwnerRow>;
+const BootstrapKeyRow = z.object({ tenant_id: z.string(), revoked_at: z.date().nullable() });
 
 /** Keys looked up in one query at most. */
 const MAX_KEYS_PER_LOOKUP = 1_000;
@@ -146,11 +147,14 @@ export class TenantService implements OnModuleInit {
 
   private async ensureBootstrapKey(tenantId: string, key: string): Promise<void> {
     await this.dataSource.query(`INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING`, [tenantId]);
-    const [stored]: { tenant_id: string; revoked_at: Date | null }[] = await this.dataSource.query(
-      `INSERT INTO api_keys (id, tenant_id, key_hash, last_four, bootstrap, created_at) VALUES ($1, $2, $3, $4, true, $5)
-       ON CONFLICT (key_hash) DO UPDATE SET bootstrap = true, last_four = EXCLUDED.last_four
-       RETURNING tenant_id, revoked_at`,
-      [newId('key'), tenantId, hashApiKey(key), lastFour(key), this.now()],
+    const [stored] = rowsOf(
+      BootstrapKeyRow,
+      await this.dataSource.query(
+        `INSERT INTO api_keys (id, tenant_id, key_hash, last_four, bootstrap, created_at) VALUES ($1, $2, $3, $4, true, $5)
+         ON CONFLICT (key_hash) DO UPDATE SET bootstrap = true, last_four = EXCLUDED.last_four
+         RETURNING tenant_id, revoked_at`,
+        [newId('key'), tenantId, hashApiKey(key), lastFour(key), this.now()],
+      ),
     );
     if (stored.tenant_id !== tenantId) {
       throw new Error(`BOOTSTRAP_API_KEY is already a key of tenant ${stored.tenant_id}, not of BOOTSTRAP_TENANT_ID ${tenantId}: choose a new key`);

@@ -1,10 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { z } from 'zod';
-import { CATALOG_ID, CATALOG_TEXT_MAX, DefaultWorkflowLimits, workflowInputSchemas } from '@hookstream/contracts';
-import { code } from '@hookstream/gateway-http';
+import { DefaultWorkflowLimits, eventSourceInput, workflowInputSchemas } from '@hookstream/contracts';
 import { conditionViewComponents, historyComponents } from './workflow.responses';
 
 /*
@@ -15,7 +12,8 @@ import { conditionViewComponents, historyComponents } from './workflow.responses
  * (url_required, headers_too_large, …), the same on every route.
  * Transforming the body here would also drop what a client sent (a
  * "__proto__" key) instead of refusing it. The OpenAPI document shows the
- * same schemas, with the default limits.
+ * same schemas, with the default limits. So are the operator's catalog
+ * additions (POST /admin/event-types).
  */
 const inputSchemas = workflowInputSchemas(DefaultWorkflowLimits);
 
@@ -26,6 +24,7 @@ const BODY_COMPONENTS = {
   ActionDto: inputSchemas.action,
   ConditionDto: inputSchemas.condition,
   SubscriptionDto: inputSchemas.subscription,
+  EventSourceDto: eventSourceInput,
 } as const;
 export type WorkflowBodyComponent = keyof typeof BODY_COMPONENTS;
 
@@ -44,41 +43,3 @@ export const generatedComponents = (): Map<string, SchemaObject> => new Map([...
 
 /** `@ApiBody({ schema: bodySchema('WorkflowDto') })`: a reference to the generated component. */
 export const bodySchema = (name: WorkflowBodyComponent) => ({ $ref: getSchemaPath(name) });
-
-
-/** The display texts of a catalog addition, a source's or an event type's. */
-class CatalogTextDto {
-  @ApiPropertyOptional({ example: 'Invoice paid', description: 'Defaults to the id' })
-  @IsOptional()
-  @IsString({ context: code('display_text_invalid') })
-  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
-  display_name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString({ context: code('display_text_invalid') })
-  @MaxLength(CATALOG_TEXT_MAX, { context: code('display_text_invalid') })
-  description?: string;
-}
-
-export class EventTypeDto extends CatalogTextDto {
-  @ApiProperty({ example: 'invoice.paid' })
-  @IsString({ context: code('event_type_id_invalid') })
-  @Matches(CATALOG_ID, { context: code('event_type_id_invalid') })
-  id!: string;
-}
-
-/** An operator's addition to the event-type catalog: a source and event types of it. */
-export class EventSourceDto extends CatalogTextDto {
-  @ApiProperty({ example: 'billing', description: 'A new or existing source' })
-  @IsString({ context: code('source_id_invalid') })
-  @Matches(CATALOG_ID, { context: code('source_id_invalid') })
-  id!: string;
-
-  @ApiProperty({ type: [EventTypeDto], minItems: 1 })
-  @IsArray({ context: code('events_required') })
-  @ArrayMinSize(1, { context: code('events_required') })
-  @ValidateNested({ each: true, context: code('event_type_invalid') })
-  @Type(() => EventTypeDto)
-  events!: EventTypeDto[];
-}

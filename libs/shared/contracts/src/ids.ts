@@ -11,7 +11,6 @@ export const IdPrefix = {
   condition: 'wfc',
   event: 'evt',
   invocation: 'ivc',
-  subscription: 'sub',
   tenant: 'ten',
   apiKey: 'key',
   command: 'cmd',

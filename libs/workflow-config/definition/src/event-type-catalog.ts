@@ -1,4 +1,4 @@
-import { CATALOG_ID, CATALOG_TEXT_MAX } from '@hookstream/contracts';
+import { eventSourceInput, readWith } from '@hookstream/contracts';
 // Not named like a .ts module: require() would pick the .json first.
 import seed from './event-types.seed.json';
 import type { ConditionInput, ReadResult } from './workflow-input';
@@ -40,43 +40,13 @@ export function eventTypeCatalogView(rows: readonly EventTypeRow[]): EventSource
   return [...sources.values()];
 }
 
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const optionalText = (v: unknown): v is string | undefined => v === undefined || (typeof v === 'string' && v.length <= CATALOG_TEXT_MAX);
-
 /**
- * An operator's addition to the catalog: one source (new or existing) and
- * event types of it, in the GET /workflows/event-types shape. Display names
- * default to the ids, descriptions to ''.
+ * An operator's addition to the catalog, read with the contract's schema
+ * (eventSourceInput): one source and event types of it, in the GET
+ * /workflows/event-types shape, display names defaulted to the ids.
  */
 export function readEventSourceInput(body: unknown): ReadResult<EventSourceView> {
-  if (!isObject(body)) return { ok: false, codes: ['request_body_invalid'] };
-  const codes = new Set<string>();
-  if (Object.keys(body).some((k) => !['id', 'display_name', 'description', 'events'].includes(k))) codes.add('field_unknown');
-  if (typeof body.id !== 'string' || !CATALOG_ID.test(body.id)) codes.add('source_id_invalid');
-  if (!optionalText(body.display_name) || !optionalText(body.description)) codes.add('display_text_invalid');
-  const events: EventSourceView['events'] = [];
-  if (!Array.isArray(body.events) || body.events.length === 0) codes.add('events_required');
-  else {
-    for (const e of body.events) {
-      if (!isObject(e)) {
-        codes.add('event_type_invalid');
-        continue;
-      }
-      if (Object.keys(e).some((k) => !['id', 'display_name', 'description'].includes(k))) codes.add('field_unknown');
-      if (typeof e.id !== 'string' || !CATALOG_ID.test(e.id)) codes.add('event_type_id_invalid');
-      if (!optionalText(e.display_name) || !optionalText(e.description)) codes.add('display_text_invalid');
-      events.push({ id: e.id as string, display_name: (e.display_name as string | undefined) ?? (e.id as string), description: (e.description as string | undefined) ?? '' });
-    }
-    if (new Set(events.map((e) => e.id)).size !== events.length) codes.add('event_type_duplicate');
-  }
-  if (codes.size > 0) return { ok: false, codes: [...codes] };
-  const id = body.id as string;
-  return {
-    ok: true,
-    value: { id, display_name: (body.display_name as string | undefined) ?? id, description: (body.description as string | undefined) ?? '', events },
-  };
+  return readWith(eventSourceInput, body);
 }
 
 /** A source with its events -> table rows. */

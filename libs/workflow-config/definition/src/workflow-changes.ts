@@ -1,6 +1,6 @@
 import type { newId, SubscriptionInfo, WorkflowState } from '@hookstream/contracts';
 import { decide, fold, stamp, type WorkflowCommand } from './workflow-decider';
-import type { ActionInput, ConditionInput, WorkflowInput, WorkflowPatch } from './workflow-input';
+import type { ActionInput, ConditionInput, WorkflowInput } from './workflow-input';
 
 /** Where a change's time and fresh ids come from (tests fix them). */
 export interface ChangeContext {
@@ -44,8 +44,6 @@ export function createWorkflow(tenantId: string, input: WorkflowInput, ctx: Chan
   if (!created) throw new Error(`workflow ${decision.id} was not created`);
   return created;
 }
-
-export const patchWorkflow = (state: WorkflowState, patch: WorkflowPatch, ctx: ChangeContext) => applyCommand(state, { type: 'patch', patch }, ctx);
 
 export const addAction = (state: WorkflowState, input: ActionInput, ctx: ChangeContext) => applyCommand(state, { type: 'add_action', input }, ctx);
 

@@ -4,6 +4,17 @@ import { CorruptWorkflowStream, decide, evolve, fold, stamp, type WorkflowComman
 
 const HOUR = 3_600_000;
 
+/** What an action given only its URL gets: the defaults, and a whsec_ secret of its own. */
+const DEFAULTED_ACTION = {
+  format: 'checkout',
+  cloudevents_mode: 'structured',
+  retry_policy: 'checkout',
+  timeout_ms: 10_000,
+  signing_secrets: [expect.stringMatching(/^whsec_/)],
+  disabled_at: null,
+  disabled_reason: null,
+};
+
 /** A command's event types, or its refusal. */
 function decided(command: WorkflowCommand, state: WorkflowState | undefined, ctx = fixedContext(NOW, 'later')) {
   const decision = decide(command, state, ctx);
@@ -23,13 +34,7 @@ describe('decide', () => {
       expect(event.data.conditions.map((c) => c.id)).toEqual([expect.stringMatching(/^wfc_/), expect.stringMatching(/^wfc_/)]);
       expect(event.data.actions[0]).toMatchObject({
         id: expect.stringMatching(/^wfa_/),
-        format: 'checkout',
-        cloudevents_mode: 'structured',
-        retry_policy: 'checkout',
-        timeout_ms: 10_000,
-        signing_secrets: [expect.stringMatching(/^whsec_/)],
-        disabled_at: null,
-        disabled_reason: null,
+        ...DEFAULTED_ACTION,
       });
       expect(event.data.actions[1]).toMatchObject({ format: 'cloudevents', timeout_ms: 5_000 });
       expect(new Set(event.data.actions.map((a) => a.signing_secrets[0])).size).toBe(2);
@@ -100,13 +105,7 @@ describe('decide', () => {
         type: 'webhook',
         url: 'https://c.example.com',
         headers: {},
-        format: 'checkout',
-        cloudevents_mode: 'structured',
-        retry_policy: 'checkout',
-        timeout_ms: 10_000,
-        signing_secrets: [expect.stringMatching(/^whsec_/)],
-        disabled_at: null,
-        disabled_reason: null,
+        ...DEFAULTED_ACTION,
       });
     });
 

@@ -176,6 +176,9 @@ describe('readEventSourceInput', () => {
     [{ id: 'billing', events: [{ id: 'a' }, { id: 'a' }] }, 'event_type_duplicate'],
     [{ id: 'billing', events: [{ id: 'a', colour: 'red' }] }, 'field_unknown'],
     [{ id: 'billing', display_name: 7, events: [{ id: 'a' }] }, 'display_text_invalid'],
+    [{ id: 'billing', events: [{ id: 'a', description: 'nul \u0000 inside' }] }, 'display_text_invalid'],
+    [{ id: 'billing', events: [7] }, 'event_type_invalid'],
+    ['billing', 'request_body_invalid'],
   ])('rejects %j with %s', (body, code) => {
     const read = readEventSourceInput(body);
     expect(read.ok).toBe(false);

@@ -124,6 +124,7 @@ describe('headers', () => {
     ['header_name_reserved', { 'Proxy-Connection': 'close' }],
     ['header_name_reserved', { 'x-hookstream-actor': 'admin' }],
     ['header_name_reserved', { 'Cko-Signature': 'forged' }],
+    ['header_name_reserved', { 'X-MyCashflow-Topic': 'forged' }],
     ['header_name_reserved', { 'ce-source': 'forged' }],
     ['header_value_invalid', { 'X-A': 'a\u0000b' }],
     ['header_value_invalid', { 'X-A': 'a\r\nInjected: yes' }],

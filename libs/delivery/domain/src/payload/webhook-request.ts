@@ -1,4 +1,4 @@
-import { type DeliveryJob, signingSecretsInForce } from '@hookstream/contracts';
+import { type DeliveryJob, isReservedHeader, signingSecretsInForce } from '@hookstream/contracts';
 import { deliveryTarget } from '../delivery-target';
 import { cafPayload } from './caf.payload';
 import { checkoutPayload } from './checkout.payload';
@@ -28,22 +28,6 @@ export const USER_AGENT = 'hookstream-webhooks/1.0';
 export const MYCASHFLOW_SUBSCRIPTION_HEADER = 'x-mycashflow-subscription';
 export const MYCASHFLOW_TOPIC_HEADER = 'x-mycashflow-topic';
 
-// Headers the platform sets: an action's custom headers cannot replace them.
-const RESERVED = new Set([
-  'content-type',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'host',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'cko-signature',
-  'x-caf-signature',
-  MYCASHFLOW_SUBSCRIPTION_HEADER,
-  MYCASHFLOW_TOPIC_HEADER,
-]);
-
 /**
  * One attempt's HTTP request: its target, the body in the action's format,
  * the action's custom headers verbatim (only to the URL the tenant
@@ -58,7 +42,8 @@ export function buildWebhookRequest(job: DeliveryJob, context: RequestContext): 
   const custom: Record<string, string> = {};
   for (const [name, value] of target.eventChosen ? [] : Object.entries(action.headers)) {
     const lower = name.toLowerCase();
-    if (!RESERVED.has(lower) && !lower.startsWith('ce-')) custom[lower] = value;
+    // The platform's own headers (the contract's rule): a custom copy cannot replace them.
+    if (!isReservedHeader(lower)) custom[lower] = value;
   }
 
   let body: string;

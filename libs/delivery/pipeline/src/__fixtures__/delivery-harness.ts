@@ -2,6 +2,14 @@ import { DeliveryDeadLetter, DeliveryJob, DeliveryOutcome, EndpointDisabled, Top
 import { KafkaConnection } from '@hookstream/messaging';
 import { testInfra, testLogger, TestPlatform, TopicRecorder, waitFor } from '@hookstream/testing';
 
+/** Breakers that open after 5 attempts to an endpoint, half of them failed, and stay open for the rest of a test. */
+export const QUICK_OPENING_BREAKERS = {
+  BREAKER_VOLUME_THRESHOLD: '5',
+  BREAKER_ERROR_PERCENTAGE: '50',
+  BREAKER_RESET_TIMEOUT_MS: '600000',
+  BREAKER_WINDOW_MS: '60000',
+} as const;
+
 /**
  * The delivery service running as its own process (TestPlatform), a
  * producer for its jobs topic, and recorders on everything it writes.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasUnstorableCharacters } from '../text';
 import { conditionInput, ConditionInput, CONDITION_TYPES } from './conditions';
-import { codedText, guarded, isFilledText, isObject, PROTOTYPE_KEY } from './input-codes';
+import { CATALOG_ID, CATALOG_TEXT_MAX, codedText, guarded, isFilledText, isObject, PROTOTYPE_KEY } from './input-codes';
 import { CloudEventsMode, headerBytes, PayloadFormat, RetryPolicyName } from './workflow';
 import { ActionTimeout, limitText, RetryScheduleBounds, WorkflowLimits } from './workflow-limits';
 
@@ -39,7 +39,8 @@ export const HEADER_NAME_MAX_BYTES = 256;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /**
  * Delivery sets these itself (framing, signatures, identity); a tenant's
- * copy would corrupt the request or be refused by the HTTP client.
+ * copy would corrupt the request or be refused by the HTTP client. Refused
+ * on save, and left out on send (for what was stored before).
  */
 const RESERVED_HEADERS = new Set([
   'host',
@@ -56,13 +57,15 @@ const RESERVED_HEADERS = new Set([
   'cko-signature',
   'x-caf-signature',
   'x-mycashflow-subscription',
+  'x-mycashflow-topic',
 ]);
 /** Whole families: Standard Webhooks', the platform's own, the proxy's, and CloudEvents binary attributes. */
 const RESERVED_HEADER_PREFIXES = ['webhook-', 'x-hookstream-', 'proxy-', 'ce-'];
-const isReservedHeader = (name: string) => {
+/** A header name an action's custom headers may not hold, in any case. */
+export function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return RESERVED_HEADERS.has(lower) || RESERVED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix));
-};
+}
 
 const headerName = z
   .string()
@@ -249,6 +252,54 @@ export const subscriptionInput = (limits: WorkflowLimits) =>
     bodyError,
   );
 export type SubscriptionInput = z.output<ReturnType<typeof subscriptionInput>>;
+
+/** A catalog id of the admin route: `code` when it is no string or not CATALOG_ID's shape. */
+const catalogEntryId = (code: string) => z.string({ error: code }).regex(CATALOG_ID, { error: code });
+/** A display name or description Postgres can store; absent is fine (defaults to the id, or ''). */
+const catalogText = z
+  .string({ error: 'display_text_invalid' })
+  .max(CATALOG_TEXT_MAX, { error: 'display_text_invalid' })
+  .refine(storable, { error: 'display_text_invalid' })
+  .optional();
+/** An event type inside the body: an object of its own shape, or event_type_invalid. */
+const entryError = { error: (issue: { code: string }) => (issue.code === 'unrecognized_keys' ? 'field_unknown' : 'event_type_invalid') };
+
+/**
+ * An operator's addition to the event-type catalog (POST /admin/event-types):
+ * one source, new or existing, and event types of it, in the GET
+ * /workflows/event-types shape. Display names default to the ids,
+ * descriptions to ''.
+ */
+export const eventSourceInput = z
+  .strictObject(
+    {
+      id: catalogEntryId('source_id_invalid').meta({ example: 'billing', description: 'A new or existing source' }),
+      display_name: catalogText.meta({ example: 'Billing', description: 'Defaults to the id' }),
+      description: catalogText,
+      events: z
+        .array(
+          z.strictObject(
+            {
+              id: catalogEntryId('event_type_id_invalid').meta({ example: 'invoice.paid' }),
+              display_name: catalogText.meta({ example: 'Invoice paid', description: 'Defaults to the id' }),
+              description: catalogText,
+            },
+            entryError,
+          ),
+          { error: 'events_required' },
+        )
+        .min(1, { error: 'events_required' })
+        .refine((events) => new Set(events.map((e) => e.id)).size === events.length, { error: 'event_type_duplicate' }),
+    },
+    bodyError,
+  )
+  .transform(({ id, display_name, description, events }) => ({
+    id,
+    display_name: display_name ?? id,
+    description: description ?? '',
+    events: events.map((e) => ({ id: e.id, display_name: e.display_name ?? e.id, description: e.description ?? '' })),
+  }));
+export type EventSourceInput = z.output<typeof eventSourceInput>;
 
 /** Every input schema of the Workflows API for one set of limits. */
 export function workflowInputSchemas(limits: WorkflowLimits) {
