@@ -1,4 +1,4 @@
-import { DeliveryJob, Topics } from '@hookstream/contracts';
+import { DeliveryJob } from '@hookstream/contracts';
 import { type AttemptRecord, deliveryTarget } from '@hookstream/delivery-domain';
 import { type TenantOrigin, tenantOriginKey } from '@hookstream/delivery-http';
 import type { Logger } from '@hookstream/logging';
@@ -7,11 +7,13 @@ import { activeTrace, inTrace, type TraceContext } from '@hookstream/tracing';
 import { AttemptExecutor, endpointOf } from './attempt-executor';
 import { Clock, systemClock } from './clock';
 import { ConcurrencyGate, GateCancelledError, Lease, shareOf } from './concurrency-gate';
-import { CONTENTION_WINDOW_MS, DEFERRAL_DELAY_MS, HANDOFF_MARGIN_MS, TierHeaders } from './delivery-settings';
-import { EndpointHealth, SlowAttempt } from './endpoint-health';
+import { CONTENTION_WINDOW_MS, DEFERRAL_DELAY_MS } from './delivery-settings';
+import { EndpointHealth } from './endpoint-health';
 import { addDeadEnd, addFollowUps, addForJob, describeError, enqueueDelayed } from './follow-ups';
 import { HandoffLedger } from './handoff-ledger';
+import { Handoffs } from './handoffs';
 import { Outbox } from './outbox';
+import { PendingRoom } from './pending-room';
 import { TenantShares } from './tenant-shares';
 
 /** Why a job was put back without an attempt: its (tenant, origin) is stuck, or its tenant has no room in its share (see TenantShares). */
@@ -76,11 +78,8 @@ interface Deferred {
  * it placed is durable, for the consumer to commit on. So one slow attempt
  * never holds the jobs fetched after it.
  *
- * An attempt still running after `patienceMs` is handed off: a safety copy
- * of its job goes to a delay tier (due after the attempt's deadline, in case
- * this process dies first), which makes the job durable; the attempt goes
- * on in the background, keeps its origin's slot but gives its share of
- * the total back, and publishes its own outcome when it ends. While such an
+ * An attempt still running after `patienceMs` is handed off to the
+ * background (see Handoffs), which makes its job durable. While such an
  * attempt runs and none of the attempts of its tenant to its origin has
  * answered for a patience, that endpoint is stuck: its queued and new jobs
  * are deferred (unless the tenant's breaker for it is open: then they are
@@ -100,9 +99,9 @@ interface Deferred {
  */
 export class DeliveryDispatcher {
   private readonly pending = new Set<Tracked>();
-  private readonly background = new Set<Promise<void>>();
   private readonly health: EndpointHealth;
-  private readonly roomWaiters: (() => void)[] = [];
+  private readonly handoffs: Handoffs;
+  private readonly room: PendingRoom;
   private readonly watchdog: NodeJS.Timeout;
   private lingering: { outbox: Outbox; done: Deferred } | undefined;
   private readonly clock: Clock;
@@ -111,7 +110,7 @@ export class DeliveryDispatcher {
   constructor(
     private readonly executor: AttemptExecutor,
     private readonly gate: ConcurrencyGate,
-    private readonly ledger: HandoffLedger,
+    ledger: HandoffLedger,
     private readonly publisher: MessagePublisher,
     private readonly logger: Logger,
     private readonly options: DispatcherOptions,
@@ -125,6 +124,16 @@ export class DeliveryDispatcher {
       spacingMs: DEFERRAL_DELAY_MS,
       contentionWindowMs: CONTENTION_WINDOW_MS,
     });
+    this.handoffs = new Handoffs({
+      ledger,
+      health: this.health,
+      shares: this.shares,
+      publish: (job, fill, record) => this.publishSoon(job, fill, record),
+      clock: this.clock,
+      logger,
+      handedOff: (job) => observer?.handedOff(job),
+    });
+    this.room = new PendingRoom(options.maxPending, () => this.pending.size);
     this.watchdog = setInterval(() => this.watch(), Math.max(5, Math.floor(options.patienceMs / 4)));
     this.watchdog.unref();
   }
@@ -143,7 +152,7 @@ export class DeliveryDispatcher {
     const durable = Promise.all(parts).then(() => undefined);
     // The caller attaches its own handler after the await below; until then a rejection is not unhandled.
     durable.catch(() => undefined);
-    await this.room();
+    await this.room.whenRoom();
     return { durable };
   }
 
@@ -159,14 +168,12 @@ export class DeliveryDispatcher {
 
   /** In-flight background attempts; shutdown waits for them. */
   get inBackground(): number {
-    return this.background.size;
+    return this.handoffs.size;
   }
 
   /** Waits for background attempts to finish and publish, at most `timeoutMs`; then stops the watchdog. */
   async drain(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.background]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    await this.handoffs.drain(timeoutMs);
     clearInterval(this.watchdog);
   }
 
@@ -214,7 +221,7 @@ export class DeliveryDispatcher {
     }
     // The watchdog may have handed it off while it ran.
     if ((t.state as Tracked['state']) === 'handed_off') {
-      await this.finishInBackground(t, record);
+      await this.handoffs.finish(t, record);
       return;
     }
     this.leave(t, 'done');
@@ -252,50 +259,8 @@ export class DeliveryDispatcher {
   }
 
   private handOff(t: Tracked, nowMs: number): void {
-    const { job } = t;
-    const startedAtMs = t.startedAtMs ?? nowMs;
-    const key = HandoffLedger.key(job.invocation_id, job.attempt);
-    const running: SlowAttempt = { startedAtMs, deadlineMs: startedAtMs + job.action.timeout_ms };
     this.leave(t, 'handed_off');
-    // The background full (in all, or its tenant's share): it goes on holding a foreground slot of its tenant's.
-    const keptForeground = t.lease?.detach() === false;
-    if (keptForeground) this.shares.hungStarted(t.at.tenantId);
-    this.health.slowStarted(t.lane, running);
-    this.ledger.inFlight(key);
-    this.observer?.handedOff(job);
-    const copy = { ...job, due_at: new Date(running.deadlineMs + HANDOFF_MARGIN_MS).toISOString() };
-    inTrace(t.trace, () => this.publishSoon(job, (outbox) => enqueueDelayed(outbox, copy, nowMs, 'handoff', { [TierHeaders.handoff]: key }))).then(t.durable.resolve, (err: unknown) => {
-      this.ledger.forget(key);
-      t.durable.reject(err);
-    });
-    const tracked = (t.attempting ?? Promise.resolve()).finally(() => {
-      this.background.delete(tracked);
-      this.health.slowEnded(t.lane, running);
-      if (keptForeground) this.shares.hungEnded(t.at.tenantId);
-    });
-    this.background.add(tracked);
-  }
-
-  /** A handed-off attempt ended: it publishes its own outcome, and its safety copy becomes droppable. */
-  private async finishInBackground(t: Tracked, record: AttemptRecord): Promise<void> {
-    const key = HandoffLedger.key(t.job.invocation_id, t.job.attempt);
-    try {
-      await this.publishSoon(
-        t.job,
-        (outbox) => {
-          const nowMs = this.clock.now();
-          addFollowUps(outbox, record, nowMs);
-          // With its outcome: any instance reading the copy after a restart knows to drop it.
-          outbox.add(Topics.deliveryHandoffs, { invocation_id: t.job.invocation_id, attempt: t.job.attempt, settled_at: new Date(nowMs).toISOString() });
-        },
-        record,
-      );
-      this.ledger.settled(key);
-    } catch (err) {
-      // The safety copy will make the attempt again.
-      this.ledger.forget(key);
-      this.logger.error({ err, invocationId: t.job.invocation_id, attempt: t.job.attempt }, 'could not publish a handed-off attempt');
-    }
+    this.handoffs.start(t, nowMs).then(t.durable.resolve, t.durable.reject);
   }
 
   /**
@@ -328,12 +293,7 @@ export class DeliveryDispatcher {
     t.state = state;
     if (!this.pending.delete(t)) return;
     this.shares.left(t.at.tenantId);
-    while (this.pending.size < this.options.maxPending && this.roomWaiters.length > 0) this.roomWaiters.shift()?.();
-  }
-
-  private room(): Promise<void> {
-    if (this.pending.size < this.options.maxPending) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    this.room.freed();
   }
 }
 
