@@ -14,6 +14,7 @@ import type { ReceiverStats } from './receiver-api';
 import type { ScenarioResult } from './results';
 import { ratePerSecond, sleep, summarize } from './stats';
 import { TenantMix } from './tenant-mix';
+import { judged, LATENCY_P99_TARGETS, TARGETS } from './targets';
 import { StageClock, TopicClock } from './topic-clock';
 import { createWorkflows, fillerWorkflows, PlatformNotFunctional, publishConfig } from './workflow-setup';
 
@@ -147,14 +148,9 @@ export async function endToEnd(ctx: BenchContext): Promise<void> {
     ctx.phase('2 e2e', stats.firstAt, stats.lastAt);
     const rate = deliveryRate(stats);
     const bare = ctx.result('1')?.figures[0]?.value ?? null;
-    ctx.figure(r, { label: 'deliveries/s', value: rate, unit: '/s', target: '≥ 5,000/s', meets: rate >= 5000 });
-    ctx.figure(r, {
-      label: 'share of the bare-pipeline figure',
-      value: bare ? (100 * rate) / bare : null,
-      unit: '%',
-      target: '≥ 50%',
-      meets: bare ? rate / bare >= 0.5 : undefined,
-    });
+    ctx.figure(r, { label: 'deliveries/s', value: rate, unit: '/s', ...judged(TARGETS.endToEndDeliveries, rate) });
+    const share = bare ? (100 * rate) / bare : null;
+    ctx.figure(r, { label: 'share of the bare-pipeline figure', value: share, unit: '%', ...judged(TARGETS.shareOfBare, share) });
     ctx.figure(r, { label: 'latency p99 (max rate: queueing)', value: stats.latency.p99, unit: 'ms' });
   });
 }
@@ -202,7 +198,7 @@ export async function matcherScaling(ctx: BenchContext): Promise<void> {
     const first = rows[0];
     const last = rows[rows.length - 1];
     const ratio = last.matchUs / first.matchUs;
-    ctx.figure(r, { label: `matching cost, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: ratio, unit: '×', target: '≤ 1.2×', meets: ratio <= 1.2 });
+    ctx.figure(r, { label: `matching cost, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: ratio, unit: '×', ...judged(TARGETS.matchingCostRatio, ratio) });
     ctx.figure(r, { label: `matcher CPU per event, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: last.matcherCpuUs / first.matcherCpuUs, unit: '×' });
     r.details = { rows, eventsPerLevel: count };
   });
@@ -244,7 +240,7 @@ export async function latency(ctx: BenchContext, infra: Infra): Promise<void> {
           ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: achieved, unit: '/s' });
           ctx.figure(r, { label: `${fmt(rate)}/s: latency p50`, value: l.p50, unit: 'ms' });
           ctx.figure(r, { label: `${fmt(rate)}/s: latency p95`, value: l.p95, unit: 'ms' });
-          ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...(rate >= 1000 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
+          ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...judged(LATENCY_P99_TARGETS.get(rate), l.p99) });
           ctx.figure(r, { label: `${fmt(rate)}/s: latency max`, value: l.max, unit: 'ms' });
           const toEvents = summarize(stages.delaysTo(Topics.events));
           const toJobs = summarize(stages.delaysTo(Topics.deliveryJobs));
@@ -292,10 +288,10 @@ export async function projectionLag(ctx: BenchContext): Promise<void> {
     const attemptLag = summarize(during.map((s) => lagAt({ at: s.at, shown: s.attempts - base.attempts }, outcomeTimes)));
     const behind = during.map((s) => countUpTo(eventTimes, s.at) - (s.events - base.events));
     ctx.figure(r, { label: `events read model: lag p95 at ${fmt(rate)}/s`, value: eventLag.p95, unit: 'ms' });
-    ctx.figure(r, { label: `events read model: lag max at ${fmt(rate)}/s`, value: eventLag.max, unit: 'ms', target: '< 1,000 ms', meets: eventLag.max < 1000 });
+    ctx.figure(r, { label: `events read model: lag max at ${fmt(rate)}/s`, value: eventLag.max, unit: 'ms', ...judged(TARGETS.readModelLagMax, eventLag.max) });
     ctx.figure(r, { label: 'events read model: most events behind', value: Math.max(0, ...behind), unit: 'events' });
     ctx.figure(r, { label: 'attempts read model: lag p95', value: attemptLag.p95, unit: 'ms' });
-    ctx.figure(r, { label: 'attempts read model: lag max', value: attemptLag.max, unit: 'ms', target: '< 1,000 ms', meets: attemptLag.max < 1000 });
+    ctx.figure(r, { label: 'attempts read model: lag max', value: attemptLag.max, unit: 'ms', ...judged(TARGETS.readModelLagMax, attemptLag.max) });
     ctx.figure(r, { label: 'caught up after the last message reached its topic', value: caughtUpAt === null ? null : Math.max(0, caughtUpAt - lastOnTopics), unit: 'ms' });
     if (caughtUpAt === null) {
       const last = samples[samples.length - 1];
@@ -361,10 +357,10 @@ export async function isolation(ctx: BenchContext): Promise<void> {
     ctx.figure(r, { label: 'offered events/s', value: rate, unit: '/s' });
     ctx.figure(r, { label: 'healthy endpoints: deliveries/s, all healthy', value: rateA, unit: '/s' });
     ctx.figure(r, { label: 'healthy endpoints: deliveries/s, 20 black-holed', value: rateB, unit: '/s' });
-    ctx.figure(r, { label: 'healthy throughput kept', value: (100 * rateB) / rateA, unit: '%', target: '≥ 90%', meets: rateB / rateA >= 0.9 });
+    ctx.figure(r, { label: 'healthy throughput kept', value: (100 * rateB) / rateA, unit: '%', ...judged(TARGETS.healthyThroughputKept, (100 * rateB) / rateA) });
     ctx.figure(r, { label: 'healthy p99, all healthy', value: p99A, unit: 'ms' });
     ctx.figure(r, { label: 'healthy p99, 20 black-holed', value: p99B, unit: 'ms' });
-    ctx.figure(r, { label: 'healthy p99 ratio', value: p99B / p99A, unit: '×', target: '≤ 2×', meets: p99B / p99A <= 2 });
+    ctx.figure(r, { label: 'healthy p99 ratio', value: p99B / p99A, unit: '×', ...judged(TARGETS.healthyP99Ratio, p99B / p99A) });
     ctx.figure(r, { label: 'requests held by the black holes', value: held, unit: 'requests' });
   });
 }
@@ -525,9 +521,9 @@ export async function httpIngest(ctx: BenchContext): Promise<void> {
         ctx.phase(`10 ${phase}`, sent.startedAt, stats.lastAt);
         const accepted = ratePerSecond(sent.accepted, sent.endedAt - sent.startedAt);
         const delivered = deliveryRate(stats);
-        const target = size === 1 ? { target: '≥ 2,000/s' } : {};
-        ctx.figure(r, { label: `${label}: events accepted/s`, value: accepted, unit: '/s', ...target, ...(size === 1 ? { meets: accepted >= 2000 } : {}) });
-        ctx.figure(r, { label: `${label}: deliveries/s`, value: delivered, unit: '/s', ...target, ...(size === 1 ? { meets: delivered >= 2000 } : {}) });
+        const target = size === 1 ? TARGETS.httpSingleEvents : undefined;
+        ctx.figure(r, { label: `${label}: events accepted/s`, value: accepted, unit: '/s', ...judged(target, accepted) });
+        ctx.figure(r, { label: `${label}: deliveries/s`, value: delivered, unit: '/s', ...judged(target, delivered) });
         ctx.figure(r, { label: `${label}: request latency p50`, value: sent.requestLatency.p50, unit: 'ms' });
         ctx.figure(r, { label: `${label}: request latency p99`, value: sent.requestLatency.p99, unit: 'ms' });
         ctx.figure(r, { label: `${label}: requests refused`, value: refusedRequests(sent), unit: 'requests' });
@@ -550,7 +546,7 @@ export async function httpIngest(ctx: BenchContext): Promise<void> {
         ctx.log(r.id, `${fmt(rate)}/s p50/p99: request answered ${sent.requestLatency.p50}/${sent.requestLatency.p99} ms, on the events topic ${toEvents.p50}/${toEvents.p99} ms, delivered ${l.p50}/${l.p99} ms`);
         ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: ratePerSecond(sent.sent - 1, sent.lastSentAt - sent.startedAt), unit: '/s' });
         ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p50`, value: l.p50, unit: 'ms' });
-        ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p99`, value: l.p99, unit: 'ms', ...(rate === 200 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
+        ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p99`, value: l.p99, unit: 'ms', ...judged(rate === 200 ? TARGETS.httpP99At200 : undefined, l.p99) });
         ctx.figure(r, { label: `${fmt(rate)}/s: request latency p50`, value: sent.requestLatency.p50, unit: 'ms' });
         ctx.figure(r, { label: `${fmt(rate)}/s: request latency p99`, value: sent.requestLatency.p99, unit: 'ms' });
         ctx.figure(r, { label: `${fmt(rate)}/s: on the events topic (ingest done), p99`, value: toEvents.p99, unit: 'ms' });
