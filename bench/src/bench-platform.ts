@@ -26,8 +26,8 @@ export interface PlatformOptions {
   root: string;
   runDir: string;
   kafkaBrokers: string;
-  /** Profile this service with --cpu-prof; the profile lands in runDir/profiles. */
-  profile?: ServiceName;
+  /** Services to run with --cpu-prof; each one's profile lands in runDir/profiles/<service>. */
+  profile?: readonly ServiceName[];
 }
 
 /**
@@ -58,6 +58,11 @@ export class BenchPlatform {
   /** Where a service answers /health and /metrics. */
   opsUrl(service: ServiceName): string {
     return `http://127.0.0.1:${this.opsPorts.get(service)}`;
+  }
+
+  /** Where a profiled service writes its .cpuprofile when it stops. */
+  profileDir(service: ServiceName): string {
+    return path.join(this.options.runDir, 'profiles', service);
   }
 
   pid(service: ServiceName): number | undefined {
@@ -97,20 +102,18 @@ export class BenchPlatform {
   }
 
   async start(timeoutMs = 120_000): Promise<void> {
-    const { root, runDir, profile } = this.options;
+    const { root, runDir, profile = [] } = this.options;
     for (const name of SERVICE_NAMES) {
       const main = path.join(root, 'dist/apps', name, 'src/main.js');
       if (!existsSync(main)) throw new Error(`${main} is missing: build first (bash scripts/bench.sh does)`);
       this.ports.set(name, await freePort());
       this.opsPorts.set(name, await freePort());
     }
-    const profileDir = path.join(runDir, 'profiles');
-    if (profile) mkdirSync(profileDir, { recursive: true });
+    for (const name of profile) mkdirSync(this.profileDir(name), { recursive: true });
     for (const name of SERVICE_NAMES) {
-      const profiling =
-        name === profile
-          ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-r', path.join(root, 'bench/src/profile-exit.js')]
-          : [];
+      const profiling = profile.includes(name)
+        ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir(name)}`, '-r', path.join(root, 'bench/src/profile-exit.js')]
+        : [];
       const child = new BenchChild({
         name,
         args: [...profiling, path.join(root, 'dist/apps', name, 'src/main.js')],

@@ -66,12 +66,20 @@ function isInternal(url: string): boolean {
   return url === '' || url.startsWith('node:');
 }
 
-function packageOf(url: string, functionName: string): string {
+/**
+ * The package a frame's code belongs to: node_modules/<name> (scoped too),
+ * node:<module>, apps/<service>, and libs by owner and part
+ * (dist/libs/delivery/pipeline/... is libs/delivery/pipeline).
+ */
+export function packageOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1];
-  const lib = /\/dist\/(libs|apps)\/([^/]+)/.exec(url);
-  if (lib) return `${lib[1]}/${lib[2]}`;
+  const lib = /\/dist\/libs\/([^/]+)\/([^/]+)\//.exec(url);
+  // A lib straight under its owner (dist/libs/<name>/src/...) has no part.
+  if (lib) return lib[2] === 'src' ? `libs/${lib[1]}` : `libs/${lib[1]}/${lib[2]}`;
+  const app = /\/dist\/apps\/([^/]+)\//.exec(url);
+  if (app) return `apps/${app[1]}`;
   return url;
 }

@@ -1,10 +1,12 @@
-// npm run bench [-- --quick] [--only=1,2,…,10] [--profile=<service>]
+// npm run bench [-- --quick] [--only=1,2,…,10] [--profile=<service>,…|all]
 //
 // One run of every benchmark scenario against the real platform: the six
 // services in production mode, a receiver in its own process, Kafka and
 // Postgres as the README sets them up. Writes bench/results/<timestamp>.json,
 // latest.md and latest.svg, and exits 1 when a scenario lost deliveries or
-// failed (missing a target is information, not a failure).
+// failed (missing a target is information, not a failure). --profile runs
+// the services named (or all six) with --cpu-prof and summarizes where their
+// CPU went in latest.md and profiles.json.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,31 +23,41 @@ import { EventProducer } from './event-producer';
 import { ProcessSampler } from './process-sampler';
 import { rebalancesOverRun } from './rebalances';
 import { ReceiverClient } from './receiver-client';
-import { formatFigure, RSS_TARGET_MB, writeReport } from './report';
-import type { BenchReport } from './results';
+import { cpuMsPerThousandDeliveries, formatFigure, writeReport } from './report';
+import type { BenchReport, ServiceProfile } from './results';
+import { judged, TARGETS } from './targets';
 import { bareLimit, endToEnd, fanOut, httpIngest, Infra, isolation, latency, matcherScaling, noisyTenant, projectionLag } from './scenarios';
 
 interface Options {
   quick: boolean;
   only: Set<string> | undefined;
-  profile: ServiceName | undefined;
+  /** The services to run with --cpu-prof (none: no profiling). */
+  profile: ServiceName[];
   budgetSeconds: number;
 }
 
 function parseArgs(argv: string[]): Options {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const quick = argv.includes('--quick');
-  const profile = value('profile');
-  if (profile !== undefined && !(SERVICE_NAMES as readonly string[]).includes(profile)) throw new Error(`--profile: one of ${SERVICE_NAMES.join(', ')}`);
   const unknown = argv.filter((a) => !/^--(quick|only=.+|profile=.+|budget=\d+)$/.test(a));
-  if (unknown.length > 0) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --only=1,2,…, --profile=<service>, --budget=<seconds>)`);
+  if (unknown.length > 0) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --only=1,2,…, --profile=<service>,…|all, --budget=<seconds>)`);
   return {
     quick,
     only: value('only') ? new Set(value('only')?.split(',')) : undefined,
-    profile: profile as ServiceName | undefined,
+    profile: profiledServices(value('profile')),
     // The whole run, setup included, must end within 10 minutes (1 in quick mode).
     budgetSeconds: Number(value('budget') ?? (quick ? 120 : 540)),
   };
+}
+
+/** `--profile=`'s value: a comma list of services, or `all`. */
+function profiledServices(list: string | undefined): ServiceName[] {
+  if (list === undefined) return [];
+  if (list === 'all') return [...SERVICE_NAMES];
+  const names = [...new Set(list.split(','))];
+  const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--profile: all, or a comma list of ${SERVICE_NAMES.join(', ')} (not ${unknown.join(', ')})`);
+  return names as ServiceName[];
 }
 
 function runId(): string {
@@ -146,7 +158,7 @@ async function main(): Promise<number> {
       for (const name of SERVICE_NAMES) {
         const usage = resources[name];
         if (!usage) continue;
-        ctx.figure(r, { label: `${name}: peak RSS`, value: usage.peakRssMb, unit: 'MB', target: `< ${RSS_TARGET_MB} MB`, meets: usage.peakRssMb < RSS_TARGET_MB });
+        ctx.figure(r, { label: `${name}: peak RSS`, value: usage.peakRssMb, unit: 'MB', ...judged(TARGETS.peakRss, usage.peakRssMb) });
         ctx.figure(r, { label: `${name}: CPU seconds`, value: usage.cpuSeconds, unit: 's' });
       }
     });
@@ -180,14 +192,7 @@ async function main(): Promise<number> {
     phases: ctx.phases,
     rebalances,
   };
-  if (options.profile) {
-    const dir = path.join(runDir, 'profiles');
-    const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-    if (file) {
-      report.profile = { service: options.profile, file: path.relative(root, path.join(dir, file)), ...summarizeProfile(path.join(dir, file)) };
-      ctx.log('', `profile of ${options.profile}: ${report.profile.file}`);
-    } else ctx.log('', `no profile was written for ${options.profile}`);
-  }
+  if (platform && options.profile.length > 0) report.profiles = collectProfiles(ctx, root, platform, options.profile);
   const files = writeReport(path.join(root, 'bench/results'), report);
   process.stdout.write('\n');
   for (const s of report.scenarios) {
@@ -195,8 +200,26 @@ async function main(): Promise<number> {
     for (const f of s.figures) process.stdout.write(`     ${f.label}: ${formatFigure(f)}${f.target ? `  [target ${f.target}: ${f.meets === undefined ? 'n/a' : f.meets ? 'met' : 'missed'}]` : ''}\n`);
   }
   if (rebalances) process.stdout.write(`\nconsumer group rebalances during the run: ${rebalances.map((r) => `${r.group} ${r.duringRun}`).join(', ') || 'no groups seen'}\n`);
-  process.stdout.write(`\nwrote ${path.relative(root, files.json)}, ${path.relative(root, files.md)}, ${path.relative(root, files.svg)}\n`);
+  const written = [files.json, files.md, files.svg, ...(files.profiles ? [files.profiles] : [])];
+  process.stdout.write(`\nwrote ${written.map((f) => path.relative(root, f)).join(', ')}\n`);
   return report.scenarios.some((s) => s.status === 'failed') ? 1 : 0;
+}
+
+/** Each profiled service's .cpuprofile (written when it stopped), summarized. */
+function collectProfiles(ctx: BenchContext, root: string, platform: BenchPlatform, services: ServiceName[]): ServiceProfile[] {
+  const profiles: ServiceProfile[] = [];
+  for (const service of services) {
+    const dir = platform.profileDir(service);
+    const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+    if (!file) {
+      ctx.log('', `no profile was written for ${service}`);
+      continue;
+    }
+    const perK = cpuMsPerThousandDeliveries(ctx.results, service);
+    profiles.push({ service, file: path.relative(root, path.join(dir, file)), ...(perK === undefined ? {} : { cpuMsPerThousandDeliveries: perK }), ...summarizeProfile(path.join(dir, file)) });
+    ctx.log('', `profile of ${service}: ${path.relative(root, path.join(dir, file))}`);
+  }
+  return profiles;
 }
 
 /** A run's topics and groups would otherwise pile up on the shared broker (thousands of partitions after a few dozen runs). */

@@ -32,6 +32,8 @@ export interface ReceiverStats {
   paths: PathStats[];
   /** Arrival times (epoch ms) of first arrivals, ascending, when asked for. */
   arrivals?: number[];
+  /** Every latency `latency` summarizes, unordered, when asked for: to pool several phases' samples. */
+  latencies?: number[];
 }
 
 /** Counts only, cheap enough to poll while deliveries pour in. */

@@ -41,8 +41,9 @@ export class ReceiverClient {
     await this.call('POST', '/behaviour', { paths, behaviour });
   }
 
-  async stats(prefix: string, options: { arrivals?: boolean } = {}): Promise<ReceiverStats> {
-    return this.call('GET', `/stats?prefix=${encodeURIComponent(prefix)}${options.arrivals ? '&arrivals=1' : ''}`);
+  /** Counts and latency percentiles under a prefix; with the raw arrival times or latencies when asked. */
+  async stats(prefix: string, options: { arrivals?: boolean; latencies?: boolean } = {}): Promise<ReceiverStats> {
+    return this.call('GET', `/stats?prefix=${encodeURIComponent(prefix)}${options.arrivals ? '&arrivals=1' : ''}${options.latencies ? '&latencies=1' : ''}`);
   }
 
   /** Counts only: cheap enough to poll while deliveries pour in. */

@@ -6,6 +6,7 @@
 //   POST /listen {count}                 -> {ports}: more endpoint ports (distinct origins)
 //   POST /behaviour {paths, behaviour}   how those paths answer from now on
 //   GET  /stats?prefix=/s2&arrivals=1    counts and latencies of paths under a prefix
+//                                        (&arrivals=1, &latencies=1: the raw values too)
 //   GET  /timeline?bucketMs=1000         deliveries and p99 per bucket over the whole run
 //   POST /reset {prefix}                 forgets the paths under a prefix
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -51,7 +52,7 @@ class WebhookReceiver {
     }
   }
 
-  stats(prefix: string, withArrivals: boolean): ReceiverStats {
+  stats(prefix: string, raw: { arrivals: boolean; latencies: boolean }): ReceiverStats {
     const selected = [...this.paths].filter(([path]) => path.startsWith(prefix));
     const paths: PathStats[] = selected.map(([path, r]) => ({
       path,
@@ -63,6 +64,7 @@ class WebhookReceiver {
     }));
     const arrivals = selected.flatMap(([, r]) => r.arrivals).sort((a, b) => a - b);
     const sum = (f: (p: PathStats) => number) => paths.reduce((acc, p) => acc + f(p), 0);
+    const latencies = selected.flatMap(([, r]) => r.latencies);
     return {
       requests: sum((p) => p.requests),
       unique: sum((p) => p.unique),
@@ -70,9 +72,10 @@ class WebhookReceiver {
       held: sum((p) => p.held),
       firstAt: arrivals.length ? arrivals[0] : NaN,
       lastAt: arrivals.length ? arrivals[arrivals.length - 1] : NaN,
-      latency: summarize(selected.flatMap(([, r]) => r.latencies)),
+      latency: summarize(latencies),
       paths,
-      ...(withArrivals ? { arrivals } : {}),
+      ...(raw.arrivals ? { arrivals } : {}),
+      ...(raw.latencies ? { latencies } : {}),
     };
   }
 
@@ -212,7 +215,7 @@ async function main(): Promise<void> {
       if (req.method === 'GET' && url.pathname === '/stats') {
         const prefix = url.searchParams.get('prefix') ?? '/';
         if (url.searchParams.get('light') === '1') return reply(receiver.counts(prefix));
-        return reply(receiver.stats(prefix, url.searchParams.get('arrivals') === '1'));
+        return reply(receiver.stats(prefix, { arrivals: url.searchParams.get('arrivals') === '1', latencies: url.searchParams.get('latencies') === '1' }));
       }
       if (req.method === 'GET' && url.pathname === '/timeline') {
         return reply(receiver.timeline(Number(url.searchParams.get('bucketMs') ?? 1000)));

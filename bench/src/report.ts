@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TimelineBucket } from './receiver-api';
-import type { BenchReport, Figure, Phase } from './results';
+import type { BenchReport, Figure, Phase, ProfiledRun, ScenarioResult } from './results';
+import { TARGETS } from './targets';
 
 const SERVICE_ORDER = ['gateway', 'workflow-config', 'event-ingest', 'matcher', 'delivery', 'projection'];
-export const RSS_TARGET_MB = 300;
 
 function number(value: number, digits: number): string {
   return value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
@@ -38,7 +38,12 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, '
 
 const verdict = (f: Figure) => (f.meets === undefined ? '' : f.meets ? 'met' : '**missed**');
 
-export function markdown(report: BenchReport, svgName: string): string {
+/**
+ * The report of a run. A run that did not profile ends with the summaries of
+ * the last one that did (`lastProfiled`, from profiles.json), so that where
+ * the CPU goes stays in view.
+ */
+export function markdown(report: BenchReport, svgName: string, lastProfiled?: ProfiledRun): string {
   const m = report.machine;
   const lines: string[] = [];
   lines.push('# Benchmark: latest run', '');
@@ -69,9 +74,8 @@ export function markdown(report: BenchReport, svgName: string): string {
   for (const [name, usage] of resources) {
     const service = SERVICE_ORDER.includes(name);
     const perK = s2 && s2Deliveries > 0 && s2.cpuSeconds[name] !== undefined ? number((s2.cpuSeconds[name] * 1e6) / s2Deliveries, 0) : '';
-    lines.push(
-      `| ${name} | ${number(usage.peakRssMb, 0)} MB | ${service ? `< ${RSS_TARGET_MB} MB ${usage.peakRssMb < RSS_TARGET_MB ? 'met' : '**missed**'}` : ''} | ${number(usage.cpuSeconds, 1)} | ${perK} |`,
-    );
+    const rss = service ? `${TARGETS.peakRss.text} ${TARGETS.peakRss.meets(usage.peakRssMb) ? 'met' : '**missed**'}` : '';
+    lines.push(`| ${name} | ${number(usage.peakRssMb, 0)} MB | ${rss} | ${number(usage.cpuSeconds, 1)} | ${perK} |`);
   }
   // Scenarios 7 and 8 only read what others measured.
   const ran = report.scenarios.filter((s) => s.status !== 'not run' && s.endedAt - s.startedAt >= 1000);
@@ -100,16 +104,69 @@ export function markdown(report: BenchReport, svgName: string): string {
       lines.push(`| ${s.id} | ${label} | ${number(c.expected, 0)} | ${number(c.delivered, 0)} | ${number(c.duplicates, 0)} | ${c.lost > 0 ? `**${number(c.lost, 0)}**` : '0'} |`);
     }
   }
-  if (report.profile) {
-    lines.push('', `## Where ${report.profile.service}'s CPU time goes (\`--profile=${report.profile.service}\`, share of the sampled time)`, '');
-    lines.push('| package (its own code and the Node internals it called) | share |', '|---|---|');
-    for (const p of report.profile.byPackage.slice(0, 10)) lines.push(`| ${p.name} | ${number(p.share, 1)}% |`);
-    lines.push('', '| function (self time) | share |', '|---|---|');
-    for (const p of report.profile.top.slice(0, 12)) lines.push(`| \`${p.name}\` | ${number(p.share, 1)}% |`);
-  }
   lines.push('', `Deliveries per second and p99 latency (producer timestamp to receiver) over the run:`, '', `![throughput and p99 over time](${svgName})`, '');
   lines.push('Figures at "max rate" come from events produced as fast as the broker takes them, so their latency is mostly queueing. Raw numbers: `bench/results/<timestamp>.json` (not committed).', '');
+  const thisRun = profiledRun(report);
+  const profiled = thisRun ?? lastProfiled;
+  if (profiled) lines.push(...profileSection(profiled, thisRun !== undefined), '');
   return lines.join('\n');
+}
+
+/** The scenarios of a run that ran (whatever their outcome), by id. */
+function scenariosRun(report: BenchReport): string[] {
+  return report.scenarios.filter((s) => s.status !== 'not run').map((s) => s.id);
+}
+
+/** What profiles.json keeps of a run that profiled; undefined for one that did not. */
+export function profiledRun(report: BenchReport): ProfiledRun | undefined {
+  if (!report.profiles || report.profiles.length === 0) return undefined;
+  return {
+    runId: report.runId,
+    commit: report.machine.commit,
+    startedAt: report.startedAt,
+    mode: report.mode,
+    scenarios: scenariosRun(report),
+    services: report.profiles.map((p) => p.service),
+    profiles: report.profiles,
+  };
+}
+
+/**
+ * A process's CPU seconds over the scenarios that delivered, per 1,000 of
+ * their deliveries, in ms; undefined when none delivered or the process was
+ * not sampled.
+ */
+export function cpuMsPerThousandDeliveries(scenarios: readonly ScenarioResult[], process: string): number | undefined {
+  let cpuSeconds = 0;
+  let deliveries = 0;
+  for (const s of scenarios) {
+    const delivered = Object.values(s.checks).reduce((n, c) => n + c.delivered, 0);
+    if (delivered === 0 || s.cpuSeconds[process] === undefined) continue;
+    cpuSeconds += s.cpuSeconds[process];
+    deliveries += delivered;
+  }
+  return deliveries > 0 ? (cpuSeconds * 1e6) / deliveries : undefined;
+}
+
+/** Where each profiled service's CPU went: by package and by function, for this run or the last one that profiled. */
+export function profileSection(run: ProfiledRun, thisRun: boolean): string[] {
+  const scenarios = run.scenarios.join(', ') || 'none';
+  const lines = [
+    thisRun
+      ? `## Where the CPU goes (this run, \`--profile=${run.services.join(',')}\`, scenarios ${scenarios})`
+      : `## Where the CPU goes (from the profiled run ${run.runId} of ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit ${run.commit}, scenarios ${scenarios})`,
+    '',
+    `Each service ran with \`--cpu-prof\` (${run.mode} mode); shares are of its sampled time, idle included.`,
+  ];
+  for (const p of [...run.profiles].sort((a, b) => order(a.service) - order(b.service))) {
+    lines.push('', `### ${p.service}`, '');
+    if (p.cpuMsPerThousandDeliveries !== undefined) lines.push(`CPU ms per 1,000 deliveries over the scenarios that delivered: ${number(p.cpuMsPerThousandDeliveries, 0)}.`, '');
+    lines.push('| package (its own code and the Node internals it called) | share |', '|---|---|');
+    for (const e of p.byPackage.slice(0, 10)) lines.push(`| ${cell(e.name)} | ${number(e.share, 1)}% |`);
+    lines.push('', '| function (self time) | share |', '|---|---|');
+    for (const e of p.top.slice(0, 12)) lines.push(`| \`${cell(e.name)}\` | ${number(e.share, 1)}% |`);
+  }
+  return lines;
 }
 
 function order(name: string): number {
@@ -193,14 +250,32 @@ function escape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
-/** bench/results/<timestamp>.json (ignored by git), latest.md and latest.svg (committed). */
-export function writeReport(resultsDir: string, report: BenchReport): { json: string; md: string; svg: string } {
+/** The last profiled run's summaries, when profiles.json is there and reads as one. */
+function readProfiledRun(file: string): ProfiledRun | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const run = JSON.parse(readFileSync(file, 'utf8')) as Partial<ProfiledRun>;
+    return typeof run.runId === 'string' && Array.isArray(run.profiles) && Array.isArray(run.scenarios) && Array.isArray(run.services) ? (run as ProfiledRun) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * bench/results/<timestamp>.json (ignored by git), latest.md and latest.svg
+ * (committed); a run that profiles also replaces profiles.json, which the
+ * next runs' latest.md shows.
+ */
+export function writeReport(resultsDir: string, report: BenchReport): { json: string; md: string; svg: string; profiles?: string } {
   mkdirSync(resultsDir, { recursive: true });
   const json = path.join(resultsDir, `${report.runId}.json`);
   const md = path.join(resultsDir, 'latest.md');
   const svg = path.join(resultsDir, 'latest.svg');
+  const profilesFile = path.join(resultsDir, 'profiles.json');
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(svg, `${svgChart(report.timeline, report.phases)}\n`);
-  writeFileSync(md, markdown(report, 'latest.svg'));
-  return { json, md, svg };
+  const profiled = profiledRun(report);
+  if (profiled) writeFileSync(profilesFile, `${JSON.stringify(profiled, null, 2)}\n`);
+  writeFileSync(md, markdown(report, 'latest.svg', profiled ? undefined : readProfiledRun(profilesFile)));
+  return { json, md, svg, ...(profiled ? { profiles: profilesFile } : {}) };
 }

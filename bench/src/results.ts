@@ -1,3 +1,4 @@
+import type { ProfileEntry } from './cpu-profile';
 import type { GroupRebalances } from './rebalances';
 import type { TimelineBucket } from './receiver-api';
 import type { ProcessUsage } from './process-sampler';
@@ -68,5 +69,29 @@ export interface BenchReport {
   phases: Phase[];
   /** Partition assignments per consumer group: first joins, and rebalances over the run (none expected). */
   rebalances?: GroupRebalances[];
-  profile?: { service: string; file: string; top: { name: string; selfMs: number; share: number }[]; byPackage: { name: string; selfMs: number; share: number }[] };
+  /** One per service run with `--profile=`. */
+  profiles?: ServiceProfile[];
+}
+
+/** Where one service's CPU time went over a run, from its .cpuprofile. */
+export interface ServiceProfile {
+  service: string;
+  /** The .cpuprofile, relative to the repository (not kept: tmp/bench). */
+  file: string;
+  /** Its CPU seconds over the scenarios that delivered, per 1,000 of their deliveries (warm-ups included in both). */
+  cpuMsPerThousandDeliveries?: number;
+  top: ProfileEntry[];
+  byPackage: ProfileEntry[];
+}
+
+/** bench/results/profiles.json: the last profiled run's summaries, shown in the report of the runs that do not profile. */
+export interface ProfiledRun {
+  runId: string;
+  commit: string;
+  startedAt: string;
+  mode: 'full' | 'quick';
+  /** The scenarios that ran (not those skipped). */
+  scenarios: string[];
+  services: string[];
+  profiles: ServiceProfile[];
 }

@@ -12,8 +12,11 @@ import { cpuBetween } from './process-sampler';
 import { countUpTo, lagAt, ProjectionProbe, ProjectionSample } from './projection-probe';
 import type { ReceiverStats } from './receiver-api';
 import type { ScenarioResult } from './results';
-import { ratePerSecond, sleep, summarize } from './stats';
+import { compareRounds, Condition, roundOrder } from './noisy-rounds';
+import { pooled, ratePerSecond, sleep, summarize } from './stats';
+import { QuietWatch } from './quiet-watch';
 import { TenantMix } from './tenant-mix';
+import { judged, LATENCY_P99_TARGETS, TARGETS } from './targets';
 import { StageClock, TopicClock } from './topic-clock';
 import { createWorkflows, fillerWorkflows, PlatformNotFunctional, publishConfig } from './workflow-setup';
 
@@ -54,6 +57,14 @@ function steadyRate(ctx: BenchContext): number {
 /** Deliveries per second between the first and the last arrival. */
 function deliveryRate(stats: ReceiverStats): number {
   return ratePerSecond(stats.unique, stats.lastAt - stats.firstAt);
+}
+
+/** Deliveries per second of several phases together: their deliveries over the sum of their spans. */
+function pooledRate(phases: readonly ReceiverStats[]): number {
+  return ratePerSecond(
+    phases.reduce((n, s) => n + s.unique, 0),
+    phases.reduce((ms, s) => ms + (s.lastAt - s.firstAt), 0),
+  );
 }
 
 function logProduced(ctx: BenchContext, r: ScenarioResult, produced: ProduceResult): void {
@@ -147,14 +158,9 @@ export async function endToEnd(ctx: BenchContext): Promise<void> {
     ctx.phase('2 e2e', stats.firstAt, stats.lastAt);
     const rate = deliveryRate(stats);
     const bare = ctx.result('1')?.figures[0]?.value ?? null;
-    ctx.figure(r, { label: 'deliveries/s', value: rate, unit: '/s', target: '≥ 5,000/s', meets: rate >= 5000 });
-    ctx.figure(r, {
-      label: 'share of the bare-pipeline figure',
-      value: bare ? (100 * rate) / bare : null,
-      unit: '%',
-      target: '≥ 50%',
-      meets: bare ? rate / bare >= 0.5 : undefined,
-    });
+    ctx.figure(r, { label: 'deliveries/s', value: rate, unit: '/s', ...judged(TARGETS.endToEndDeliveries, rate) });
+    const share = bare ? (100 * rate) / bare : null;
+    ctx.figure(r, { label: 'share of the bare-pipeline figure', value: share, unit: '%', ...judged(TARGETS.shareOfBare, share) });
     ctx.figure(r, { label: 'latency p99 (max rate: queueing)', value: stats.latency.p99, unit: 'ms' });
   });
 }
@@ -202,7 +208,7 @@ export async function matcherScaling(ctx: BenchContext): Promise<void> {
     const first = rows[0];
     const last = rows[rows.length - 1];
     const ratio = last.matchUs / first.matchUs;
-    ctx.figure(r, { label: `matching cost, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: ratio, unit: '×', target: '≤ 1.2×', meets: ratio <= 1.2 });
+    ctx.figure(r, { label: `matching cost, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: ratio, unit: '×', ...judged(TARGETS.matchingCostRatio, ratio) });
     ctx.figure(r, { label: `matcher CPU per event, ${fmt(last.workflows)} vs ${fmt(first.workflows)} workflows`, value: last.matcherCpuUs / first.matcherCpuUs, unit: '×' });
     r.details = { rows, eventsPerLevel: count };
   });
@@ -244,7 +250,7 @@ export async function latency(ctx: BenchContext, infra: Infra): Promise<void> {
           ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: achieved, unit: '/s' });
           ctx.figure(r, { label: `${fmt(rate)}/s: latency p50`, value: l.p50, unit: 'ms' });
           ctx.figure(r, { label: `${fmt(rate)}/s: latency p95`, value: l.p95, unit: 'ms' });
-          ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...(rate >= 1000 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
+          ctx.figure(r, { label: `${fmt(rate)}/s: latency p99`, value: l.p99, unit: 'ms', ...judged(LATENCY_P99_TARGETS.get(rate), l.p99) });
           ctx.figure(r, { label: `${fmt(rate)}/s: latency max`, value: l.max, unit: 'ms' });
           const toEvents = summarize(stages.delaysTo(Topics.events));
           const toJobs = summarize(stages.delaysTo(Topics.deliveryJobs));
@@ -292,10 +298,10 @@ export async function projectionLag(ctx: BenchContext): Promise<void> {
     const attemptLag = summarize(during.map((s) => lagAt({ at: s.at, shown: s.attempts - base.attempts }, outcomeTimes)));
     const behind = during.map((s) => countUpTo(eventTimes, s.at) - (s.events - base.events));
     ctx.figure(r, { label: `events read model: lag p95 at ${fmt(rate)}/s`, value: eventLag.p95, unit: 'ms' });
-    ctx.figure(r, { label: `events read model: lag max at ${fmt(rate)}/s`, value: eventLag.max, unit: 'ms', target: '< 1,000 ms', meets: eventLag.max < 1000 });
+    ctx.figure(r, { label: `events read model: lag max at ${fmt(rate)}/s`, value: eventLag.max, unit: 'ms', ...judged(TARGETS.readModelLagMax, eventLag.max) });
     ctx.figure(r, { label: 'events read model: most events behind', value: Math.max(0, ...behind), unit: 'events' });
     ctx.figure(r, { label: 'attempts read model: lag p95', value: attemptLag.p95, unit: 'ms' });
-    ctx.figure(r, { label: 'attempts read model: lag max', value: attemptLag.max, unit: 'ms', target: '< 1,000 ms', meets: attemptLag.max < 1000 });
+    ctx.figure(r, { label: 'attempts read model: lag max', value: attemptLag.max, unit: 'ms', ...judged(TARGETS.readModelLagMax, attemptLag.max) });
     ctx.figure(r, { label: 'caught up after the last message reached its topic', value: caughtUpAt === null ? null : Math.max(0, caughtUpAt - lastOnTopics), unit: 'ms' });
     if (caughtUpAt === null) {
       const last = samples[samples.length - 1];
@@ -361,10 +367,10 @@ export async function isolation(ctx: BenchContext): Promise<void> {
     ctx.figure(r, { label: 'offered events/s', value: rate, unit: '/s' });
     ctx.figure(r, { label: 'healthy endpoints: deliveries/s, all healthy', value: rateA, unit: '/s' });
     ctx.figure(r, { label: 'healthy endpoints: deliveries/s, 20 black-holed', value: rateB, unit: '/s' });
-    ctx.figure(r, { label: 'healthy throughput kept', value: (100 * rateB) / rateA, unit: '%', target: '≥ 90%', meets: rateB / rateA >= 0.9 });
+    ctx.figure(r, { label: 'healthy throughput kept', value: (100 * rateB) / rateA, unit: '%', ...judged(TARGETS.healthyThroughputKept, (100 * rateB) / rateA) });
     ctx.figure(r, { label: 'healthy p99, all healthy', value: p99A, unit: 'ms' });
     ctx.figure(r, { label: 'healthy p99, 20 black-holed', value: p99B, unit: 'ms' });
-    ctx.figure(r, { label: 'healthy p99 ratio', value: p99B / p99A, unit: '×', target: '≤ 2×', meets: p99B / p99A <= 2 });
+    ctx.figure(r, { label: 'healthy p99 ratio', value: p99B / p99A, unit: '×', ...judged(TARGETS.healthyP99Ratio, p99B / p99A) });
     ctx.figure(r, { label: 'requests held by the black holes', value: held, unit: 'requests' });
   });
 }
@@ -400,13 +406,19 @@ function watchOpen(ctx: BenchContext, prefix: string): { stop(): Promise<number>
   };
 }
 
-/** 9. Ten tenants of their own: the quiet ones alone, then with one at 10× the rate of each and a slow receiver. */
+/**
+ * 9. Ten tenants of their own: the quiet ones alone, and beside one at 10×
+ * the rate of each with a slow receiver, in alternating rounds. One round of
+ * each gave ratios from 0.23× to 2.6× (a 1.3 s outlier in one alone run is
+ * its p99 at ~2,800 samples); each condition's latencies pooled over its
+ * rounds make the comparison steadier without making it easier.
+ */
 export async function noisyTenant(ctx: BenchContext): Promise<void> {
   const { quietTenants, factor, origins, answerAfterMs, type } = NOISY_TENANT;
-  const seconds = ctx.sizes.noisyTenantSeconds;
-  const title = `Noisy tenant: ${quietTenants} quiet tenants alone, then beside one at ${factor}× the rate of each with a slow receiver`;
-  await ctx.scenario('9', title, { needsPlatform: true, minimumMs: 2 * seconds * 1000 + 40_000 }, async (r) => {
-    const { platform, producer } = requirePlatform(ctx);
+  const { noisyTenantSeconds: seconds, noisyTenantRounds: rounds } = ctx.sizes;
+  const title = `Noisy tenant: ${quietTenants} quiet tenants alone and beside one at ${factor}× the rate of each with a slow receiver, ${rounds} alternating rounds of each`;
+  await ctx.scenario('9', title, { needsPlatform: true, minimumMs: 2 * rounds * seconds * 1000 + 40_000 }, async (r) => {
+    const { platform, kafka, producer } = requirePlatform(ctx);
     const quiet = await Promise.all(Array.from({ length: quietTenants }, (_, k) => platform.createTenant(`bench quiet ${k}`)));
     const noisy = await platform.createTenant('bench noisy');
     const ports = await ctx.receiver.listen(quietTenants + origins);
@@ -434,7 +446,7 @@ export async function noisyTenant(ctx: BenchContext): Promise<void> {
         return sender.tenant === 'noisy' ? `ent_s9n${sender.nth % origins}` : `ent_s9q${sender.quiet}`;
       },
     });
-    // The pace with the noisy tenant on is scenario 6's: the run without it offers the quiet tenants' share alone.
+    // The pace with the noisy tenant on is scenario 6's: the rounds without it offer the quiet tenants' share alone.
     const perQuiet = Math.max(1, Math.floor(steadyRate(ctx) / (quietTenants + factor)));
     const run = async (label: string, tag: string, mix: TenantMix) => {
       const rate = perQuiet * mix.round;
@@ -443,34 +455,57 @@ export async function noisyTenant(ctx: BenchContext): Promise<void> {
       const produced = await producer.paced(streamOf(mix, tag), rate, seconds * 1000);
       const sent = mix.counts(produced.count);
       const quietStats = await ctx.awaitDeliveries(r, `${label}: quiet tenants`, '/s9/q/', sent.quiet.reduce((a, b) => a + b, 0));
-      const noisyStats = sent.noisy > 0 ? await ctx.awaitDeliveries(r, `${label}: noisy tenant`, '/s9/n/', sent.noisy) : undefined;
+      const noisyStats = sent.noisy > 0 ? await ctx.awaitDeliveries(r, `${label}: noisy tenant`, '/s9/n/', sent.noisy, { latencies: true }) : undefined;
       const peakOpen = (await open?.stop()) ?? 0;
-      const quietP99s = (await Promise.all(quiet.map((_, k) => ctx.receiver.stats(quietPath(k))))).map((s) => s.latency.p99);
+      // Each tenant's own latencies: pooled over the tenants for the round, over the rounds for each tenant.
+      const byTenant = (await Promise.all(quiet.map((_, k) => ctx.receiver.stats(quietPath(k), { latencies: true })))).map((s) => s.latencies ?? []);
       ctx.phase(`9 ${label}`, produced.startedAt, Math.max(...[quietStats.lastAt, noisyStats?.lastAt ?? NaN].filter(Number.isFinite)));
       ctx.log(r.id, `${label}: quiet p50 ${quietStats.latency.p50} ms, p99 ${quietStats.latency.p99} ms${noisyStats ? `; noisy p99 ${noisyStats.latency.p99} ms, ${fmt(peakOpen)} attempts open at its receiver at most` : ''}`);
-      return { quiet: quietStats, noisy: noisyStats, peakOpen, quietP99s };
+      return { quiet: quietStats, byTenant, noisy: noisyStats, peakOpen };
     };
     await warmUp(ctx, r, producer, streamOf(new TenantMix(quietTenants, factor), 's9'), '/s9/');
-    const alone = await run('alone', 's9a', new TenantMix(quietTenants, 0));
-    await ctx.receiver.reset('/s9/');
     await ctx.receiver.behave(Array.from({ length: origins }, (_, j) => noisyPath(j)), { mode: 'delay', delayMs: answerAfterMs });
-    const beside = await run('beside the noisy one', 's9n', new TenantMix(quietTenants, factor));
-    const ratio = beside.quiet.latency.p99 / alone.quiet.latency.p99;
+    const runs: { condition: Condition; result: Awaited<ReturnType<typeof run>> }[] = [];
+    for (const [i, condition] of roundOrder(rounds).entries()) {
+      const label = `round ${i + 1}, ${condition === 'alone' ? 'alone' : 'beside the noisy one'}`;
+      const result = await run(label, `s9r${i + 1}`, new TenantMix(quietTenants, condition === 'alone' ? 0 : factor));
+      runs.push({ condition, result });
+      // The next alone round starts with none of the noisy tenant's attempts still open or in flight.
+      if (condition === 'beside') await untilQuiet(ctx, r, kafka, '/s9/');
+      await ctx.receiver.reset('/s9/');
+    }
+    const compared = compareRounds(runs.map(({ condition, result }) => ({ condition, latencies: result.byTenant.flat() })));
+    const of = (condition: Condition) => runs.filter((run) => run.condition === condition).map((run) => run.result);
+    const quietRate = (condition: Condition) => pooledRate(of(condition).map((result) => result.quiet));
+    const besideNoisy = of('beside').flatMap((result) => (result.noisy ? [result.noisy] : []));
+    const noisyLatency = pooled(besideNoisy.map((s) => s.latencies ?? []));
+    // Each quiet tenant's p99 beside the noisy one, its rounds pooled.
+    const besideByTenant = quiet.map((_, k) => pooled(of('beside').map((result) => result.byTenant[k])).p99);
     ctx.figure(r, { label: 'offered events/s, each quiet tenant', value: perQuiet, unit: '/s' });
     ctx.figure(r, { label: `offered events/s, the noisy tenant (${origins} origins answering after ${fmt(answerAfterMs)} ms)`, value: perQuiet * factor, unit: '/s' });
-    ctx.figure(r, { label: 'quiet tenants: deliveries/s, alone', value: deliveryRate(alone.quiet), unit: '/s' });
-    ctx.figure(r, { label: 'quiet tenants: deliveries/s, beside the noisy one', value: deliveryRate(beside.quiet), unit: '/s' });
-    ctx.figure(r, { label: 'quiet tenants: p50, alone', value: alone.quiet.latency.p50, unit: 'ms' });
-    ctx.figure(r, { label: 'quiet tenants: p50, beside the noisy one', value: beside.quiet.latency.p50, unit: 'ms' });
-    ctx.figure(r, { label: 'quiet tenants: p99, alone', value: alone.quiet.latency.p99, unit: 'ms' });
-    ctx.figure(r, { label: 'quiet tenants: p99, beside the noisy one', value: beside.quiet.latency.p99, unit: 'ms' });
-    ctx.figure(r, { label: 'quiet tenants: p99 ratio (beside / alone)', value: ratio, unit: '×', target: '≤ 1.5×', meets: ratio <= 1.5 });
-    ctx.figure(r, { label: 'slowest quiet tenant: p99, beside the noisy one', value: Math.max(...beside.quietP99s), unit: 'ms' });
-    ctx.figure(r, { label: 'noisy tenant: deliveries/s', value: beside.noisy ? deliveryRate(beside.noisy) : null, unit: '/s' });
-    ctx.figure(r, { label: 'noisy tenant: p50 (to its receiver, before the slow answer)', value: beside.noisy?.latency.p50 ?? null, unit: 'ms' });
-    ctx.figure(r, { label: 'noisy tenant: p99 (to its receiver, before the slow answer)', value: beside.noisy?.latency.p99 ?? null, unit: 'ms' });
-    ctx.figure(r, { label: 'noisy tenant: attempts open at its receiver at once, peak', value: beside.peakOpen, unit: 'attempts' });
-    r.details = { perQuietTenant: perQuiet, noisyOrigins: origins, answerAfterMs, quietP99ByTenant: { alone: alone.quietP99s, beside: beside.quietP99s } };
+    ctx.figure(r, { label: 'quiet tenants: deliveries/s, alone', value: quietRate('alone'), unit: '/s' });
+    ctx.figure(r, { label: 'quiet tenants: deliveries/s, beside the noisy one', value: quietRate('beside'), unit: '/s' });
+    ctx.figure(r, { label: 'quiet tenants: p50, alone (rounds pooled)', value: compared.alone.p50, unit: 'ms' });
+    ctx.figure(r, { label: 'quiet tenants: p50, beside the noisy one (rounds pooled)', value: compared.beside.p50, unit: 'ms' });
+    ctx.figure(r, { label: `quiet tenants: p99, alone (rounds pooled, ${fmt(compared.alone.count)} deliveries)`, value: compared.alone.p99, unit: 'ms' });
+    ctx.figure(r, { label: `quiet tenants: p99, beside the noisy one (rounds pooled, ${fmt(compared.beside.count)} deliveries)`, value: compared.beside.p99, unit: 'ms' });
+    ctx.figure(r, { label: 'quiet tenants: p99 ratio (beside / alone, rounds pooled)', value: compared.ratio, unit: '×', ...judged(TARGETS.quietTenantP99Ratio, compared.ratio) });
+    compared.rounds.forEach((round, i) => {
+      ctx.figure(r, { label: `quiet tenants: p99, round ${i + 1} (${round.condition === 'alone' ? 'alone' : 'beside the noisy one'})`, value: round.p99, unit: 'ms' });
+    });
+    ctx.figure(r, { label: 'slowest quiet tenant: p99, beside the noisy one (rounds pooled)', value: Math.max(...besideByTenant), unit: 'ms' });
+    ctx.figure(r, { label: 'noisy tenant: deliveries/s', value: pooledRate(besideNoisy), unit: '/s' });
+    ctx.figure(r, { label: 'noisy tenant: p50 (to its receiver, before the slow answer)', value: noisyLatency.p50, unit: 'ms' });
+    ctx.figure(r, { label: 'noisy tenant: p99 (to its receiver, before the slow answer)', value: noisyLatency.p99, unit: 'ms' });
+    ctx.figure(r, { label: 'noisy tenant: attempts open at its receiver at once, peak', value: Math.max(0, ...of('beside').map((result) => result.peakOpen)), unit: 'attempts' });
+    r.details = {
+      perQuietTenant: perQuiet,
+      noisyOrigins: origins,
+      answerAfterMs,
+      secondsPerRound: seconds,
+      rounds: compared.rounds.map((round, i) => ({ ...round, quietP99ByTenant: runs[i].result.byTenant.map((l) => pooled([l]).p99) })),
+      quietP99ByTenantBeside: besideByTenant,
+    };
   });
 }
 
@@ -484,6 +519,39 @@ function logHttp(ctx: BenchContext, r: ScenarioResult, label: string, sent: Http
     `${label}: ${fmt(sent.accepted)} of ${fmt(sent.sent)} events accepted in ${((sent.endedAt - sent.startedAt) / 1000).toFixed(1)} s ` +
       `(${fmt(ratePerSecond(sent.accepted, sent.endedAt - sent.startedAt))}/s), requests p50/p99 ${sent.requestLatency.p50}/${sent.requestLatency.p99} ms${refused ? `; refused: ${refused}` : ''}`,
   );
+}
+
+/**
+ * Waits until the platform has nothing left in flight: no new request at the
+ * receiver under `prefix`, none held open there, and no new message on the
+ * inbound or events topic for `quietMs`. A client gives up on a request (or
+ * is refused) long before the platform stops working on it, and a slow
+ * receiver holds delivery's slots after the last delivery arrived; without
+ * this, one phase's leftovers would be measured in the next. Goes on after
+ * `capMs`, saying so. Resolves to the time waited.
+ */
+async function untilQuiet(ctx: BenchContext, r: ScenarioResult, kafka: KafkaConnection, prefix: string, { quietMs = 2_000, capMs = 60_000 } = {}): Promise<number> {
+  const topics = [kafka.topic(Topics.producerEvents), kafka.topic(Topics.events)];
+  const watch = new QuietWatch(quietMs);
+  const started = Date.now();
+  const snapshot = async () => {
+    const ends = await kafka.partitionEnds(topics);
+    const offsets = ends.reduce((sum, e) => sum + BigInt(e.high), 0n);
+    const counts = await ctx.receiver.count(prefix);
+    return { moving: `${counts.requests}/${counts.open}/${offsets}`, open: counts.open };
+  };
+  for (;;) {
+    const now = await snapshot();
+    if (watch.observe(now.moving, Date.now()) && now.open === 0) break;
+    if (Date.now() - started >= capMs) {
+      ctx.log(r.id, `still busy after ${capMs / 1000} s (deliveries under ${prefix} or messages still arriving): going on`);
+      return Date.now() - started;
+    }
+    await sleep(250);
+  }
+  const waited = Date.now() - started;
+  if (waited > quietMs + 1_000) ctx.log(r.id, `waited ${(waited / 1000).toFixed(1)} s for the platform to finish the last phase's leftovers`);
+  return waited;
 }
 
 function refusedRequests(sent: HttpSendResult): number {
@@ -525,9 +593,9 @@ export async function httpIngest(ctx: BenchContext): Promise<void> {
         ctx.phase(`10 ${phase}`, sent.startedAt, stats.lastAt);
         const accepted = ratePerSecond(sent.accepted, sent.endedAt - sent.startedAt);
         const delivered = deliveryRate(stats);
-        const target = size === 1 ? { target: '≥ 2,000/s' } : {};
-        ctx.figure(r, { label: `${label}: events accepted/s`, value: accepted, unit: '/s', ...target, ...(size === 1 ? { meets: accepted >= 2000 } : {}) });
-        ctx.figure(r, { label: `${label}: deliveries/s`, value: delivered, unit: '/s', ...target, ...(size === 1 ? { meets: delivered >= 2000 } : {}) });
+        const target = size === 1 ? TARGETS.httpSingleEvents : undefined;
+        ctx.figure(r, { label: `${label}: events accepted/s`, value: accepted, unit: '/s', ...judged(target, accepted) });
+        ctx.figure(r, { label: `${label}: deliveries/s`, value: delivered, unit: '/s', ...judged(target, delivered) });
         ctx.figure(r, { label: `${label}: request latency p50`, value: sent.requestLatency.p50, unit: 'ms' });
         ctx.figure(r, { label: `${label}: request latency p99`, value: sent.requestLatency.p99, unit: 'ms' });
         ctx.figure(r, { label: `${label}: requests refused`, value: refusedRequests(sent), unit: 'requests' });
@@ -537,8 +605,14 @@ export async function httpIngest(ctx: BenchContext): Promise<void> {
         }
       }
 
+      const quietWaitMs: Record<string, number> = {};
+      r.details = { quietWaitMs };
+      // The paced phases come after the saturation ones, each from a quiet
+      // platform: waiting out the backlog keeps the order (and the warm-up
+      // first) and measures each rate on its own.
       for (const rate of rates) {
         const phase = `r${rate}`;
+        quietWaitMs[phase] = await untilQuiet(ctx, r, kafka, '/s10/');
         stages.reset();
         ctx.log(r.id, `POST /events at ${fmt(rate)} events/s for ${ctx.sizes.latencySeconds} s`);
         const sent = await http.paced(stream(phase), rate, ctx.sizes.latencySeconds * 1000);
@@ -550,7 +624,7 @@ export async function httpIngest(ctx: BenchContext): Promise<void> {
         ctx.log(r.id, `${fmt(rate)}/s p50/p99: request answered ${sent.requestLatency.p50}/${sent.requestLatency.p99} ms, on the events topic ${toEvents.p50}/${toEvents.p99} ms, delivered ${l.p50}/${l.p99} ms`);
         ctx.figure(r, { label: `${fmt(rate)}/s: offered rate achieved`, value: ratePerSecond(sent.sent - 1, sent.lastSentAt - sent.startedAt), unit: '/s' });
         ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p50`, value: l.p50, unit: 'ms' });
-        ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p99`, value: l.p99, unit: 'ms', ...(rate === 200 ? { target: '< 100 ms', meets: l.p99 < 100 } : {}) });
+        ctx.figure(r, { label: `${fmt(rate)}/s: request to delivery p99`, value: l.p99, unit: 'ms', ...judged(rate === 200 ? TARGETS.httpP99At200 : undefined, l.p99) });
         ctx.figure(r, { label: `${fmt(rate)}/s: request latency p50`, value: sent.requestLatency.p50, unit: 'ms' });
         ctx.figure(r, { label: `${fmt(rate)}/s: request latency p99`, value: sent.requestLatency.p99, unit: 'ms' });
         ctx.figure(r, { label: `${fmt(rate)}/s: on the events topic (ingest done), p99`, value: toEvents.p99, unit: 'ms' });

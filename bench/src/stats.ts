@@ -30,3 +30,18 @@ export function ratePerSecond(count: number, spanMs: number): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The percentiles of several phases' samples taken together: a pooled p99 is
+ * the 99th percentile of every sample, not an average of each phase's p99,
+ * so that one phase's few outliers weigh as much as their number.
+ */
+export function pooled(phases: readonly ArrayLike<number>[]): LatencySummary {
+  const all = new Float64Array(phases.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of phases) {
+    all.set(Array.from(p), at);
+    at += p.length;
+  }
+  return summarize(all);
+}
