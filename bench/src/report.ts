@@ -156,15 +156,18 @@ export function profileSection(run: ProfiledRun, thisRun: boolean): string[] {
       ? `## Where the CPU goes (this run, \`--profile=${run.services.join(',')}\`, scenarios ${scenarios})`
       : `## Where the CPU goes (from the profiled run ${run.runId} of ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit ${run.commit}, scenarios ${scenarios})`,
     '',
-    `Each service ran with \`--cpu-prof\` (${run.mode} mode); shares are of its sampled time, idle included.`,
+    `Each service ran with \`--cpu-prof\` (${run.mode} mode); shares are of its busy time (the samples that were not idle).`,
   ];
   for (const p of [...run.profiles].sort((a, b) => order(a.service) - order(b.service))) {
     lines.push('', `### ${p.service}`, '');
     if (p.cpuMsPerThousandDeliveries !== undefined) lines.push(`CPU ms per 1,000 deliveries over the scenarios that delivered: ${number(p.cpuMsPerThousandDeliveries, 0)}.`, '');
-    lines.push('| package (its own code and the Node internals it called) | share |', '|---|---|');
-    for (const e of p.byPackage.slice(0, 10)) lines.push(`| ${cell(e.name)} | ${number(e.share, 1)}% |`);
-    lines.push('', '| function (self time) | share |', '|---|---|');
-    for (const e of p.top.slice(0, 12)) lines.push(`| \`${cell(e.name)}\` | ${number(e.share, 1)}% |`);
+    const idle = p.byPackage.find((e) => e.name === '(idle)')?.share ?? 0;
+    const busy = (e: { share: number }) => (idle < 100 ? (100 * e.share) / (100 - idle) : 0);
+    lines.push(`Idle ${number(idle, 1)}% of the profile.`, '');
+    lines.push('| package (its own code and the Node internals it called) | share of busy time |', '|---|---|');
+    for (const e of p.byPackage.filter((e) => e.name !== '(idle)').slice(0, 10)) lines.push(`| ${cell(e.name)} | ${number(busy(e), 1)}% |`);
+    lines.push('', '| function (self time) | share of busy time |', '|---|---|');
+    for (const e of p.top.filter((e) => e.name !== '(idle)').slice(0, 12)) lines.push(`| \`${cell(e.name)}\` | ${number(busy(e), 1)}% |`);
   }
   return lines;
 }
