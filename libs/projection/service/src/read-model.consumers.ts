@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CanonicalEvent, decodeMessage, DeliveryOutcome, ReflowRequest, Topics } from '@hookstream/contracts';
 import { ConsumedMessage, ConsumerHost, FetchPacing } from '@hookstream/messaging';
+import { GroupedBatchWrites } from '@hookstream/persistence';
 import { Metrics } from '@hookstream/service-runtime';
 import { PROJECTION_SETTINGS, ProjectionSettings, projectionGroupIds } from './projection-settings';
 import { ReadModelWriter } from './read-model-writer';
@@ -8,15 +9,19 @@ import { ReadModelWriter } from './read-model-writer';
 type Kind = 'event' | 'outcome' | 'test_event';
 
 /**
- * Canonical events, attempt outcomes and test samples into the read models:
- * a Kafka batch per transaction, committed after the write. Each consumer
- * reads from the beginning when its group is new, which is how a rebuild
- * replays.
+ * Canonical events, attempt outcomes and test samples into the read models,
+ * each Kafka batch committed after its write. The batches of partitions
+ * handled at once are written in one transaction (GroupedBatchWrites): a
+ * round trip and a commit per batch cost Postgres and this process more
+ * than the rows. Each consumer reads from the beginning when its group is
+ * new, which is how a rebuild replays.
  */
 @Injectable()
 export class ReadModelConsumers {
   private readonly written;
   private readonly lag;
+  private readonly events: GroupedBatchWrites<CanonicalEvent>;
+  private readonly outcomes: GroupedBatchWrites<DeliveryOutcome>;
 
   constructor(
     host: ConsumerHost,
@@ -31,6 +36,8 @@ export class ReadModelConsumers {
       ['kind'],
       [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     );
+    this.events = new GroupedBatchWrites((events) => this.writer.writeEvents(events));
+    this.outcomes = new GroupedBatchWrites((outcomes) => this.writer.writeOutcomes(outcomes));
     const groups = projectionGroupIds(settings.groupId);
     host.add<CanonicalEvent>({
       groupId: groups.events,
@@ -39,7 +46,7 @@ export class ReadModelConsumers {
       fromBeginning: true,
       partitionsConsumedConcurrently: 3,
       ...FetchPacing.readModel,
-      handle: (messages) => this.writeBatch('event', messages, () => this.writer.writeEvents(messages.map((m) => m.value))),
+      handle: (messages) => this.writeBatch('event', messages, () => this.events.write(messages.map((m) => m.value))),
     });
     host.add<DeliveryOutcome>({
       groupId: groups.outcomes,
@@ -48,7 +55,7 @@ export class ReadModelConsumers {
       fromBeginning: true,
       partitionsConsumedConcurrently: 3,
       ...FetchPacing.readModel,
-      handle: (messages) => this.writeBatch('outcome', messages, () => this.writer.writeOutcomes(messages.map((m) => m.value))),
+      handle: (messages) => this.writeBatch('outcome', messages, () => this.outcomes.write(messages.map((m) => m.value))),
     });
     // A test sample is never on the events topic (the matcher would match it
     // against every workflow): it is stored from its reflow request, so that
@@ -61,7 +68,7 @@ export class ReadModelConsumers {
       fromBeginning: true,
       handle: (messages) => {
         const samples = messages.filter((m) => m.value.event.metadata.test === true);
-        return this.writeBatch('test_event', samples, () => this.writer.writeEvents(samples.map((m) => m.value.event)));
+        return this.writeBatch('test_event', samples, () => this.events.write(samples.map((m) => m.value.event)));
       },
     });
   }

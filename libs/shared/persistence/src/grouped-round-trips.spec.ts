@@ -1,4 +1,4 @@
-import { GroupedRoundTrips } from './grouped-round-trips';
+import { GroupedBatchWrites, GroupedRoundTrips } from './grouped-round-trips';
 
 /** A round-trip function whose calls are answered by the test, one at a time. */
 function controlledRoundTrip() {
@@ -72,5 +72,50 @@ describe('GroupedRoundTrips', () => {
     const both = [group.submit(2), group.submit(3)];
     await expect(first).resolves.toBe('only one');
     await expect(Promise.all(both)).rejects.toThrow('round trip answered 1 results for 2 calls');
+  });
+});
+
+describe('GroupedBatchWrites', () => {
+  /** A write whose calls the test answers one at a time; a batch holding a negative number fails. */
+  function controlledWrite() {
+    const calls: { items: readonly number[]; done: () => void }[] = [];
+    const write = (items: readonly number[]) =>
+      new Promise<void>((resolve, reject) => {
+        calls.push({ items, done: () => (items.some((n) => n < 0) ? reject(new Error(`poison in ${items.join(',')}`)) : resolve()) });
+      });
+    return { calls, write };
+  }
+
+  it('writes the batches that waited in one call', async () => {
+    const { calls, write } = controlledWrite();
+    const writes = new GroupedBatchWrites(write);
+    const first = writes.write([1]);
+    const later = [writes.write([2, 3]), writes.write([4])];
+    calls[0].done();
+    await first;
+    await settle();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3, 4]]);
+    calls[1].done();
+    await expect(Promise.all(later)).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('when a joint write fails, writes each batch alone, so only the failing batch fails', async () => {
+    const { calls, write } = controlledWrite();
+    const writes = new GroupedBatchWrites(write);
+    const first = writes.write([1]);
+    const good = writes.write([2]);
+    const bad = writes.write([-3]);
+    calls[0].done();
+    await first;
+    await settle();
+    calls[1].done(); // [2, -3] together: fails
+    await settle();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, -3], [2]]);
+    calls[2].done();
+    await settle();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, -3], [2], [-3]]);
+    calls[3].done();
+    await expect(good).resolves.toBeUndefined();
+    await expect(bad).rejects.toThrow('poison in -3');
   });
 });

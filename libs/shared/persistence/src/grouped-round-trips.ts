@@ -60,3 +60,37 @@ export class GroupedRoundTrips<T, R> {
     return this.queue.splice(0, n);
   }
 }
+
+type Written = { ok: true } | { ok: false; err: unknown };
+
+/**
+ * Concurrent batch writes (one per Kafka partition, say) sharing round
+ * trips: the batches that wait while a write runs are written together, in
+ * one call of `write`. When such a joint write fails, each of its batches is
+ * written again alone, so every failure stays its own batch's (a consumer
+ * isolates and dead-letters by the batch it handed in).
+ */
+export class GroupedBatchWrites<T> {
+  private readonly trips: GroupedRoundTrips<readonly T[], Written>;
+
+  constructor(write: (items: readonly T[]) => Promise<void>) {
+    const alone = (batch: readonly T[]): Promise<Written> =>
+      write(batch).then(
+        () => ({ ok: true }),
+        (err: unknown) => ({ ok: false, err }),
+      );
+    this.trips = new GroupedRoundTrips<readonly T[], Written>(async (batches) => {
+      if (batches.length === 1) return [await alone(batches[0])];
+      const together = await alone(batches.flat());
+      if (together.ok) return batches.map(() => together);
+      const each: Written[] = [];
+      for (const batch of batches) each.push(await alone(batch));
+      return each;
+    });
+  }
+
+  async write(batch: readonly T[]): Promise<void> {
+    const written = await this.trips.submit(batch);
+    if (!written.ok) throw written.err;
+  }
+}
