@@ -74,9 +74,9 @@ function gitCommit(root: string): string {
   }
 }
 
-/** The pid listening on the first broker's port when it runs on this machine, to charge Kafka its CPU too. */
-function kafkaPid(brokers: string): number | undefined {
-  const [host, port] = brokers.split(',')[0].split(':');
+/** The pid listening on a local port (the broker's, Postgres'), to charge that server its CPU too. */
+function listenerPid(hostPort: string): number | undefined {
+  const [host, port] = hostPort.split(':');
   if (!['127.0.0.1', 'localhost'].includes(host)) return undefined;
   try {
     const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -104,8 +104,12 @@ async function main(): Promise<number> {
   const receiver = await new ReceiverClient(root, runDir).start();
   sampler.track('receiver', () => receiver.child.pid);
   sampler.track('bench (producer)', () => process.pid);
-  const broker = kafkaPid(infra.kafkaBrokers);
+  const broker = listenerPid(infra.kafkaBrokers.split(',')[0]);
   if (broker) sampler.track('kafka broker (shared)', () => broker, { external: true });
+  const database = new URL(infra.databaseUrl);
+  const postmaster = listenerPid(`${database.hostname}:${database.port || '5432'}`);
+  // Its backends are its children: one process per connection.
+  if (postmaster) sampler.track('postgres (shared)', () => postmaster, { external: true, withChildren: true });
   sampler.start();
   const ctx = new BenchContext(id, sizes, receiver, sampler, options.budgetSeconds * 1000);
   // Interrupted: keep what finished, in the run's JSON only (latest.md stays the last complete run).

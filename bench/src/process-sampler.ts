@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcessUsage {
   /** User + system CPU seconds since the process started. */
@@ -38,6 +38,36 @@ export function readUsage(pid: number): ProcessUsage | undefined {
 }
 
 /**
+ * A server and its child processes (Postgres: one backend per connection):
+ * the CPU of all of them, its children's that ended included (which the
+ * kernel charges to the parent once reaped); the server's own memory.
+ */
+export function readTreeUsage(pid: number): ProcessUsage | undefined {
+  const own = readUsage(pid);
+  if (!own) return undefined;
+  let ticks = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // cutime and cstime: fields 16 and 17.
+    ticks += Number(fields[13]) + Number(fields[14]);
+  } catch {
+    return own;
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  return { ...own, cpuSeconds: own.cpuSeconds + ticks / CLOCK_TICKS };
+}
+
+/**
  * Samples CPU and memory of named processes once a second. Scenarios take a
  * snapshot at their start and end to charge CPU seconds to themselves.
  */
@@ -48,12 +78,14 @@ export class ProcessSampler {
   /** CPU seconds of processes that were running before the bench (the broker), at their first reading. */
   private readonly baseline = new Map<string, number>();
   private readonly external = new Set<string>();
+  private readonly trees = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   /** `external`: a process the bench did not start; its CPU counts from the first reading. */
-  track(name: string, pid: () => number | undefined, options: { external?: boolean } = {}): void {
+  track(name: string, pid: () => number | undefined, options: { external?: boolean; withChildren?: boolean } = {}): void {
     this.pids.set(name, pid);
     if (options.external) this.external.add(name);
+    if (options.withChildren) this.trees.add(name);
   }
 
   start(intervalMs = 1000): void {
@@ -77,7 +109,7 @@ export class ProcessSampler {
     const usage: Record<string, ProcessUsage> = {};
     for (const [name, pid] of this.pids) {
       const id = pid();
-      const reading = id === undefined ? undefined : readUsage(id);
+      const reading = id === undefined ? undefined : this.trees.has(name) ? readTreeUsage(id) : readUsage(id);
       if (!reading) continue;
       if (this.external.has(name) && !this.baseline.has(name)) this.baseline.set(name, reading.cpuSeconds);
       reading.cpuSeconds -= this.baseline.get(name) ?? 0;
