@@ -1,7 +1,7 @@
 import type { KafkaConnection } from '@hookstream/messaging';
 import type { BenchPlatform } from './bench-platform';
 import { EventProducer } from './event-producer';
-import { cpuBetween, ProcessSampler } from './process-sampler';
+import { cpuBetween, largestRss, ProcessSampler } from './process-sampler';
 import type { ReceiverStats } from './receiver-api';
 import type { ReceiverClient } from './receiver-client';
 import type { DeliveryCheck, Figure, Phase, ScenarioResult } from './results';
@@ -131,6 +131,7 @@ export class BenchContext {
       }
     }
     r.cpuSeconds = cpuBetween(before, this.sampler.snapshot());
+    r.rssMb = largestRss(this.sampler.samples, r.startedAt);
     if (countersBefore && this.platform) {
       const after = await this.platform.counters();
       r.counters = Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - (countersBefore[name] ?? 0)]));

@@ -123,6 +123,16 @@ export class ProcessSampler {
   }
 }
 
+/** The largest resident set of each process in the samples taken from `fromMs` on (MB). */
+export function largestRss(samples: readonly UsageSample[], fromMs: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const sample of samples) {
+    if (sample.at < fromMs) continue;
+    for (const [name, usage] of Object.entries(sample.usage)) out[name] = Math.max(out[name] ?? 0, usage.rssMb);
+  }
+  return out;
+}
+
 /** CPU seconds each process spent between two snapshots. */
 export function cpuBetween(before: Record<string, ProcessUsage>, after: Record<string, ProcessUsage>): Record<string, number> {
   const out: Record<string, number> = {};

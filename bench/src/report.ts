@@ -89,6 +89,9 @@ export function markdown(report: BenchReport, svgName: string, lastProfiled?: Pr
     lines.push('', '## CPU seconds by scenario', '');
     lines.push(`| process | ${ran.map((s) => s.id).join(' | ')} |`, `|---|${ran.map(() => '---').join('|')}|`);
     for (const [name] of resources) lines.push(`| ${name} | ${ran.map((s) => (s.cpuSeconds[name] === undefined ? '' : number(s.cpuSeconds[name], 1))).join(' | ')} |`);
+    lines.push('', '## Largest resident set by scenario (MB, sampled once a second)', '');
+    lines.push(`| process | ${ran.map((s) => s.id).join(' | ')} |`, `|---|${ran.map(() => '---').join('|')}|`);
+    for (const [name] of resources) lines.push(`| ${name} | ${ran.map((s) => (s.rssMb?.[name] === undefined ? '' : number(s.rssMb[name], 0))).join(' | ')} |`);
     lines.push('', `Wall time per scenario (s): ${ran.map((s) => `${s.id}: ${Math.round((s.endedAt - s.startedAt) / 1000)}`).join(', ')}.`);
   }
   const counted = report.scenarios.filter((s) => Object.values(s.counters ?? {}).some((v) => v > 0));

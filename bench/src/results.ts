@@ -33,6 +33,8 @@ export interface ScenarioResult {
   checks: Record<string, DeliveryCheck>;
   /** CPU seconds each process spent during the scenario. */
   cpuSeconds: Record<string, number>;
+  /** The largest resident set each process had in the once-a-second samples taken during the scenario (MB). */
+  rssMb?: Record<string, number>;
   /** How much each pipeline counter (Prometheus, all labels summed) grew during the scenario. */
   counters?: Record<string, number>;
   startedAt: number;
