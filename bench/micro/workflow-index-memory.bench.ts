@@ -5,7 +5,8 @@
 //   node --expose-gc -r ./tools/ts-register.js bench/micro/workflow-index-memory.bench.ts [count]
 //
 // Each row: V8 heap after a full gc, its growth per workflow, off-heap
-// bytes (Buffers), RSS after loading and the process's peak RSS.
+// bytes (Buffers), RSS before and after loading, the process's peak RSS,
+// and the time to make the filler, encode, decode and apply it.
 import { execFileSync } from 'node:child_process';
 import { readWorkflowConfig } from '@hookstream/contracts';
 import { WorkflowIndex } from '@hookstream/matching-domain';
@@ -19,11 +20,13 @@ type Mode = 'index' | 'none';
 interface Row {
   mode: Mode;
   heapBefore: number;
+  rssBefore: number;
   heapAfter: number;
   external: number;
   rss: number;
   maxRss: number;
   workflows: number;
+  loadMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -39,8 +42,9 @@ function load(mode: Mode): Row {
   // Whatever the first batch costs apart from the index (code, zod's caches) is paid before the baseline.
   for (const state of fillerWorkflows(10, COUNT)) readWorkflowConfig(state.id, Buffer.from(JSON.stringify(state)));
   gc();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const { heapUsed: heapBefore, rss: rssBefore } = process.memoryUsage();
   const index = new WorkflowIndex();
+  const started = performance.now();
   for (let offset = 0; offset < COUNT; offset += BATCH) {
     const messages = fillerWorkflows(Math.min(BATCH, COUNT - offset), offset).map((state) => ({ key: state.id, value: Buffer.from(JSON.stringify(state)) }));
     for (const m of messages) {
@@ -48,16 +52,19 @@ function load(mode: Mode): Row {
       if (mode === 'index' && 'state' in read) index.apply(m.key, read.state);
     }
   }
+  const loadMs = performance.now() - started;
   gc();
   const usage = process.memoryUsage();
   return {
     mode,
     heapBefore,
+    rssBefore,
     heapAfter: usage.heapUsed,
     external: usage.external,
     rss: usage.rss,
     maxRss: process.resourceUsage().maxRSS * 1024,
     workflows: index.size,
+    loadMs,
   };
 }
 
@@ -72,7 +79,7 @@ if (child) {
     const perWorkflow = r.workflows > 0 ? ` (${((r.heapAfter - r.heapBefore) / r.workflows).toFixed(0)} B/workflow)` : '';
     process.stdout.write(
       `${r.mode.padEnd(6)} heap ${(r.heapAfter / MB).toFixed(1)} MB, +${((r.heapAfter - r.heapBefore) / MB).toFixed(1)} MB${perWorkflow}, ` +
-        `off-heap ${(r.external / MB).toFixed(1)} MB, rss ${(r.rss / MB).toFixed(0)} MB, peak rss ${(r.maxRss / MB).toFixed(0)} MB\n`,
+        `off-heap ${(r.external / MB).toFixed(1)} MB, rss ${(r.rssBefore / MB).toFixed(0)} MB before loading, ${(r.rss / MB).toFixed(0)} MB after, peak rss ${(r.maxRss / MB).toFixed(0)} MB, loaded in ${(r.loadMs / 1000).toFixed(1)} s\n`,
     );
   }
 }
