@@ -1,6 +1,7 @@
 // Matching cost per event with 10, 1,000 and 100,000 active workflows, of
 // which one matches the event and the rest cannot. Run:
-//   node -r ./tools/ts-register.js libs/matching/domain/bench/workflow-index.bench.ts
+//   node -r ./tools/ts-register.js bench/micro/workflow-index.bench.ts
+// (memory: workflow-index-memory.bench.ts)
 //
 // Shapes of the workflows that cannot match:
 //   spread      other tenants (500) and other event types

@@ -1,4 +1,4 @@
-import { CanonicalEvent, fingerprintOf, newId, WorkflowState } from '@hookstream/contracts';
+import { CanonicalEvent, fingerprintOf, newId, readWorkflowConfig, WorkflowState } from '@hookstream/contracts';
 import { ConditionBody, sampleAction, sampleCanonicalEvent, sampleWorkflowState } from '@hookstream/testing';
 import { deliveryJobsFor, jobBytes, MAX_JOB_BYTES, sortBySize } from './delivery-jobs';
 import { conditionsHold, WorkflowIndex } from './workflow-index';
@@ -195,6 +195,96 @@ describe('WorkflowIndex', () => {
     expect(index.summary()).toEqual({ workflows: 2, fingerprint: fingerprintOf([a, b]) });
     index.apply(a.id, null);
     expect(index.summary()).toEqual({ workflows: 1, fingerprint: fingerprintOf([b]) });
+  });
+});
+
+describe('WorkflowIndex keeps states as their bytes', () => {
+  const decoded = (state: WorkflowState): WorkflowState => {
+    const read = readWorkflowConfig(state.id, Buffer.from(JSON.stringify(state)));
+    if (!('state' in read) || read.state === null) throw new Error(`sample outside the contract: ${JSON.stringify(read)}`);
+    return read.state;
+  };
+
+  it('parses back exactly the state the config topic decoded, every optional field included', () => {
+    const full = decoded(
+      workflow([onApproved, { type: 'entity', entities: ['ent_1'] }, { type: 'processing_channel', processing_channels: ['pc_1'] }], {
+        name: 'ünïcode ✓ \u0000 "quoted"',
+        actions: [
+          action({ headers: { 'X-Key': 'v' }, signature: { method: 'HMACSHA256', key: 'k' }, retry_policy: [0, 1000], previous_secrets_expire_at: now }),
+          action({ format: 'cloudevents', cloudevents_mode: 'binary', disabled_at: now, disabled_reason: '410 Gone' }),
+        ],
+        subscription: { uuid: '9b2f2c1e-8f5c-4b0e-9a47-3c7f5d1e2a10', topic: 'order.created', expands: ['lines'] },
+      }),
+    );
+    const bare = decoded(workflow([]));
+    const index = new WorkflowIndex();
+    index.apply(full.id, full);
+    index.apply(bare.id, bare);
+    expect(index.get(full.id)).toStrictEqual(full);
+    expect(index.get(full.id)).not.toBe(full);
+    expect(index.get(bare.id)).toStrictEqual(bare);
+    expect(index.match(event()).map((w) => w.id).sort()).toEqual([full.id, bare.id].sort());
+    expect(index.match(event()).find((w) => w.id === full.id)).toStrictEqual(full);
+  });
+
+  it('a replaced workflow is never answered from its earlier parse', () => {
+    const index = new WorkflowIndex();
+    const w = workflow([onApproved]);
+    index.apply(w.id, w);
+    expect(index.match(event())[0].actions[0].url).toBe('https://merchant.example/webhooks');
+    const changed = { ...w, version: 2, actions: [action({ url: 'https://b.example/x' })] };
+    index.apply(w.id, changed);
+    expect(index.match(event())).toStrictEqual([changed]);
+    expect(index.get(w.id)).toStrictEqual(changed);
+    index.apply(w.id, null);
+    expect(index.get(w.id)).toBeUndefined();
+    expect(index.match(event())).toEqual([]);
+    expect(index.match(event(), { workflowIds: [w.id] })).toEqual([]);
+  });
+
+  it('matches exactly through many more workflows than it keeps parsed, again and again', () => {
+    const index = new WorkflowIndex();
+    const perEntity = Array.from({ length: 3000 }, (_, i) => workflow([onApproved, { type: 'entity', entities: [`ent_${i}`] }]));
+    for (const w of perEntity) index.apply(w.id, w);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < perEntity.length; i += 7) expect(index.match(event({ entity_id: `ent_${i}` }))).toStrictEqual([perEntity[i]]);
+    }
+    expect(index.match(event({ entity_id: null }), { workflowIds: perEntity.map((w) => w.id) })).toEqual([]);
+    expect(index.match(event({ entity_id: 'ent_11' }), { workflowIds: perEntity.map((w) => w.id) })).toStrictEqual([perEntity[11]]);
+  });
+
+  it('gives back the bytes of deleted and replaced workflows, and still finds every one kept', () => {
+    const index = new WorkflowIndex();
+    // ~20 KB each: deleting most of them frees well past what triggers a repack.
+    const big = (i: number, version = 1) => workflow([onApproved, { type: 'entity', entities: [`ent_${i}`] }], { version, actions: [action({ headers: { 'X-Pad': `${i}`.repeat(20_000 / String(i).length) } })] });
+    const states = Array.from({ length: 1000 }, (_, i) => big(i));
+    for (const w of states) index.apply(w.id, w);
+    // A third left where they are, scattered: their slabs stay, mostly freed.
+    for (let i = 0; i < states.length; i++) {
+      if (i % 3 === 0) continue;
+      if (i % 10 === 0) states[i] = { ...big(i, 2), id: states[i].id };
+      index.apply(states[i].id, i % 10 === 0 ? states[i] : null);
+    }
+    const kept = states.filter((_, i) => i % 10 === 0 || i % 3 === 0);
+    expect(index.size).toBe(kept.length);
+    expect(index.fingerprint()).toBe(fingerprintOf(kept));
+    for (const w of kept) expect(index.get(w.id)).toStrictEqual(w);
+    for (let i = 0; i < states.length; i++) expect(index.match(event({ entity_id: `ent_${i}` })).map((w) => w.id)).toEqual(kept.includes(states[i]) ? [states[i].id] : []);
+  });
+});
+
+describe('WorkflowIndex where a key could be read two ways', () => {
+  it('checks an event condition whose source or type holds a NUL, and a condition value that looks like ANY', () => {
+    const index = new WorkflowIndex();
+    const nul = workflow([{ type: 'event', events: { gate: ['way\u0000payment_approved'] } }]);
+    const anyLike = workflow([{ type: 'event', events: { '': ['any'] } }]);
+    const anyEntity = workflow([onApproved, { type: 'entity', entities: ['\u0000any'] }]);
+    for (const w of [nul, anyLike, anyEntity]) index.apply(w.id, w);
+    expect(index.match(event({ source: 'gate\u0000way', type: 'payment_approved' }))).toEqual([]);
+    expect(index.match(event({ source: 'gate', type: 'way\u0000payment_approved' })).map((w) => w.id)).toEqual([nul.id]);
+    expect(index.match(event())).toEqual([]);
+    expect(index.match(event({ source: '', type: 'any' })).map((w) => w.id)).toEqual([anyLike.id]);
+    expect(index.match(event({ entity_id: '\u0000any' })).map((w) => w.id)).toEqual([anyEntity.id]);
   });
 });
 

@@ -83,6 +83,15 @@ describe('event', () => {
     expect(entry.index.keysOf(onApproved)).toContain(entry.index.keyOf(event({ source: 'dispute', type: 'dispute_won' })));
   });
 
+  it('is checked by its keys alone unless a source or type holds a NUL (a key would then split two ways)', () => {
+    expect(entry.index.exact(onApproved)).toBe(true);
+    const ambiguous = { ...onApproved, events: { gate: ['way\u0000payment_approved'] } };
+    expect(entry.index.exact(ambiguous)).toBe(false);
+    expect(entry.index.keysOf(ambiguous)).toContain(entry.index.keyOf(event({ source: 'gate\u0000way', type: 'payment_approved' })));
+    expect(entry.holds(ambiguous, event({ source: 'gate\u0000way', type: 'payment_approved' }))).toBe(false);
+    expect(entry.index.exact({ ...onApproved, events: { 'gate\u0000way': ['payment_approved'] } })).toBe(false);
+  });
+
   it('keeps a sample that passes and refuses one that cannot', () => {
     expect(entry.sample(onApproved, event())).toEqual(event());
     expect(entry.sample(onApproved, event({ source: 'orders' }))).toBeNull();
@@ -113,6 +122,7 @@ describe('entity', () => {
     expect(entry.index.keysOf(onEntities)).toEqual(['ent_1', 'ent_2']);
     expect(entry.index.keyOf(event())).toBe('ent_1');
     expect(entry.index.keyOf(event({ entity_id: null }))).toBeNull();
+    expect(entry.index.exact(onEntities)).toBe(true);
   });
 
   it('gives the sample its first entity', () => {

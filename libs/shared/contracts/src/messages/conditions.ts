@@ -49,14 +49,21 @@ export interface ConditionIndexKeys<C> {
   keysOf(condition: C): string[];
   /** The one key of an event; null when the event has none (it then meets only workflows without this condition). */
   keyOf(event: CanonicalEvent): string | null;
+  /**
+   * Does an event whose key is one of keysOf(condition) always satisfy
+   * holds? Then the index's filing checks the condition by itself, and the
+   * matcher need not keep it at hand.
+   */
+  exact(condition: C): boolean;
 }
 
 export interface ConditionEntry<K extends ConditionType> {
   /** How the API reads one, with the error codes it answers; its output is stored as it is. */
   input(limits: WorkflowLimits): z.ZodType<ConditionInputOf<K>> & z.core.$ZodTypeDiscriminable;
-  holds(condition: Extract<WorkflowCondition, { type: K }>, event: CanonicalEvent): boolean;
+  /** Reads the condition's body, never its id: the matcher's index shares one body between workflows. */
+  holds(condition: ConditionInputOf<K>, event: CanonicalEvent): boolean;
   /** null: not indexed; the matcher checks it with holds on the workflows it finds. */
-  index: ConditionIndexKeys<Extract<WorkflowCondition, { type: K }>> | null;
+  index: ConditionIndexKeys<ConditionInputOf<K>> | null;
   /** The test sample changed to pass this condition, or null when no change can. */
   sample(condition: Extract<WorkflowCondition, { type: K }>, sample: CanonicalEvent): CanonicalEvent | null;
 }
@@ -140,6 +147,10 @@ export const ConditionRegistry = {
       keyOf(event) {
         return eventKey(event.source, event.type);
       },
+      exact(condition) {
+        // With no NUL in a source or type, a key has one NUL and splits one way only.
+        return Object.entries(condition.events).every(([source, types]) => !source.includes('\u0000') && types.every((type) => !type.includes('\u0000')));
+      },
     },
     sample(condition, sample) {
       return holdsEvent(condition, sample) ? sample : null;
@@ -156,6 +167,10 @@ export const ConditionRegistry = {
       },
       keyOf(event) {
         return event.entity_id;
+      },
+      // A key is an entity itself.
+      exact(_condition) {
+        return true;
       },
     },
     sample(condition, sample) {
@@ -183,10 +198,10 @@ export const ConditionRegistry = {
 export const CONDITION_TYPES = Object.keys(ConditionRegistry) as ConditionType[];
 
 /** The entry of a condition's own type. */
-export const conditionEntry = (condition: WorkflowCondition): ConditionEntry<ConditionType> => ConditionRegistry[condition.type];
+export const conditionEntry = (condition: ConditionInput): ConditionEntry<ConditionType> => ConditionRegistry[condition.type];
 
 /** Does every condition hold for the event? A workflow without a condition of a type is not restricted by it. */
-export function conditionsHold(conditions: readonly WorkflowCondition[], event: CanonicalEvent): boolean {
+export function conditionsHold(conditions: readonly ConditionInput[], event: CanonicalEvent): boolean {
   // A plain loop: this runs for every workflow a matched event meets.
   for (const condition of conditions) if (!conditionEntry(condition).holds(condition, event)) return false;
   return true;
